@@ -1,0 +1,54 @@
+package credentials
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"keyhole/httpclient"
+)
+
+// Basic is RFC 7617 user and password, always encoded as UTF-8.
+type Basic struct {
+	User     string
+	Password string
+}
+
+func (Basic) Scheme() string { return "Basic" }
+
+// Validate applies RFC 7617 §2: no ':' in the user-id, no control characters, valid UTF-8.
+func (b Basic) Validate() error {
+	if strings.Contains(b.User, ":") {
+		return errors.New("basic: the user name cannot contain ':' (RFC 7617 §2); Basic has no way to send it")
+	}
+	for _, f := range []struct{ name, v string }{{"user name", b.User}, {"password", b.Password}} {
+		if !utf8.ValidString(f.v) {
+			return fmt.Errorf("basic: the %s is not valid UTF-8", f.name)
+		}
+		if i := strings.IndexFunc(f.v, isCTL); i >= 0 {
+			return fmt.Errorf("basic: the %s contains a control character at byte %d; remove it", f.name, i)
+		}
+	}
+	return nil
+}
+
+func isCTL(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// Value returns the header value "Basic <base64(user:password)>".
+func (b Basic) Value() (string, error) {
+	if err := b.Validate(); err != nil {
+		return "", err
+	}
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(b.User+":"+b.Password)), nil
+}
+
+func (b Basic) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	v, err := b.Value()
+	if err != nil {
+		return err
+	}
+	r.Header.Set(HeaderFor(ch), v)
+	return nil
+}

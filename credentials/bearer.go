@@ -1,0 +1,35 @@
+package credentials
+
+import (
+	"errors"
+	"strings"
+
+	"keyhole/httpclient"
+)
+
+// Bearer is an RFC 6750 bearer token sent in the Authorization header.
+type Bearer struct {
+	Token string
+}
+
+func (Bearer) Scheme() string { return "Bearer" }
+
+// Validate checks that the token can travel in a header (RFC 6750 §2.1 b64token,
+// loosely: no white space or control characters).
+func (b Bearer) Validate() error {
+	if b.Token == "" {
+		return errors.New("bearer: the token is empty")
+	}
+	if strings.ContainsFunc(b.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("bearer: the token contains spaces or control characters; paste only the token")
+	}
+	return nil
+}
+
+func (b Bearer) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	r.Header.Set(HeaderFor(ch), "Bearer "+b.Token)
+	return nil
+}

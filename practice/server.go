@@ -1,0 +1,122 @@
+// Package practice is keyhole's built-in practice server: loopback endpoints,
+// one per scheme and per failure, each the subject of a lesson.
+package practice
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+)
+
+// Practice credentials. They are public: the server only listens on loopback.
+const (
+	User     = "alice"
+	Password = "wonderland"
+	Token    = "practice-token"
+	Realm    = "practice"
+)
+
+// Server is a running practice server.
+type Server struct {
+	URL string // base URL, e.g. http://127.0.0.1:8401
+	srv *http.Server
+	ln  net.Listener
+}
+
+// Options configure Start.
+type Options struct {
+	Addr   string // host:port; "" means 127.0.0.1:0
+	Public bool   // allow a non-loopback address
+}
+
+// Start listens on o.Addr and serves in the background.
+func Start(o Options) (*Server, error) {
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if !o.Public {
+		if err := checkLoopback(addr); err != nil {
+			return nil, err
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("practice: cannot listen on %s: %w", addr, err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln}
+	s.srv = &http.Server{Handler: s.Handler()}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("practice: %q is not host:port", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return errors.New("practice: refusing to listen on " + addr + ": the practice credentials are public; use a loopback address or --public")
+	}
+	return nil
+}
+
+// Handler returns the practice endpoints.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/basic", basic)
+	mux.HandleFunc("/bearer", bearer)
+	return mux
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+func basic(w http.ResponseWriter, r *http.Request) {
+	u, p, ok := r.BasicAuth()
+	if !ok || !equal(u, User) || !equal(p, Password) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+Realm+`", charset="UTF-8"`)
+		http.Error(w, "401 Unauthorized: send Basic credentials alice / wonderland", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"Basic"}`+"\n", u)
+}
+
+func bearer(w http.ResponseWriter, r *http.Request) {
+	const prefix = "bearer "
+	h := r.Header.Get("Authorization")
+	if len(h) < len(prefix) || !equalFold(h[:len(prefix)], prefix) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+Realm+`"`)
+		http.Error(w, "401 Unauthorized: send a Bearer token", http.StatusUnauthorized)
+		return
+	}
+	if !equal(h[len(prefix):], Token) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+Realm+`", error="invalid_token", error_description="the token is not valid"`)
+		http.Error(w, "401 Unauthorized: invalid token", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintln(w, `{"ok":true,"scheme":"Bearer"}`)
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
