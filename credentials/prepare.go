@@ -22,3 +22,19 @@ type Preparer interface {
 type Forgetter interface {
 	Forget()
 }
+
+// Chooser is an Authorizer that picks which of several challenges of its
+// scheme to answer (Digest: the strongest algorithm). why says which and why,
+// for the user.
+type Chooser interface {
+	Choose(chs []httpclient.Challenge) (index int, why string)
+}
+
+// Refresher is an Authorizer that can do something about a rejection: refresh
+// an expired token, fetch a registry token with a new scope, take a new Digest
+// nonce. Rejected is told the challenge that came back and returns a reason
+// ("token expired: refreshing") when an automatic retry is worthwhile, or "".
+// The session retries at most a bounded number of times.
+type Refresher interface {
+	Rejected(ch *httpclient.Challenge) (reason string)
+}

@@ -75,7 +75,29 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/basic", basic)
 	mux.HandleFunc("/bearer", bearer)
+	s.schemeRoutes(mux) // schemes.go: Digest, API keys, registry tokens, mTLS
+	s.oauthRoutes(mux)  // oauth.go: the authorization server and token endpoints
+	s.labRoutes(mux)    // lab.go: the failure modes
 	return mux
+}
+
+// Endpoint is one practice endpoint as listed by keyhole practice.
+type Endpoint struct {
+	Method      string
+	Path        string
+	Scheme      string // what it demands, e.g. "Basic"
+	Credentials string // the practice credentials, e.g. "alice / wonderland"
+}
+
+// Endpoints lists every endpoint, for keyhole practice and the lessons.
+func (s *Server) Endpoints() []Endpoint {
+	out := []Endpoint{
+		{"GET", "/basic", "Basic", User + " / " + Password},
+		{"GET", "/bearer", "Bearer", Token},
+	}
+	out = append(out, s.schemeEndpoints()...)
+	out = append(out, s.oauthEndpoints()...)
+	return append(out, s.labEndpoints()...)
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
