@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Time from launch to keyhole's first frame, in a real pseudo-terminal.
+
+Usage: firstframe.py RUNS MARKER -- COMMAND [ARGS...]
+Prints one wall time in milliseconds per run: from just before exec to the
+first read in which MARKER (text of the first frame) has appeared on the
+terminal, with escape sequences stripped. The program is then killed.
+"""
+import os, pty, re, select, signal, sys, time
+
+ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[PX^_].*?\x1b\\|\x1b.")
+
+def once(cmd, marker):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.environ["COLUMNS"], os.environ["LINES"] = "120", "40"
+        os.execvp(cmd[0], cmd)
+    start = time.perf_counter()
+    import fcntl, struct, termios
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    seen = b""
+    elapsed = None
+    deadline = start + 10
+    while time.perf_counter() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if not r:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        # Answer terminal queries so programs that wait for replies go on.
+        if b"\x1b[6n" in chunk:
+            os.write(fd, b"\x1b[1;1R")
+        if b"\x1b]11;?" in chunk:
+            os.write(fd, b"\x1b]11;rgb:0000/0000/0000\x07")
+        seen += chunk
+        if marker.encode() in ANSI.sub(b"", seen):
+            elapsed = (time.perf_counter() - start) * 1000
+            break
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return elapsed
+
+def main():
+    runs, marker = int(sys.argv[1]), sys.argv[2]
+    cmd = sys.argv[sys.argv.index("--") + 1:]
+    for _ in range(runs):
+        t = once(cmd, marker)
+        print("nan" if t is None else f"{t:.2f}", flush=True)
+
+if __name__ == "__main__":
+    main()
