@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
+	"time"
 )
 
 // Practice credentials. They are public: the server only listens on loopback.
@@ -20,15 +22,29 @@ const (
 
 // Server is a running practice server.
 type Server struct {
-	URL string // base URL, e.g. http://127.0.0.1:8401
-	srv *http.Server
-	ln  net.Listener
+	URL   string // base URL, e.g. http://127.0.0.1:8401
+	Proxy *Proxy // the forward proxy, when Options.ProxyAddr asked for one
+	srv   *http.Server
+	ln    net.Listener
+
+	now        func() time.Time
+	sessionTTL time.Duration
+
+	mu       sync.Mutex
+	sessions map[string]cookieSession // the /session lesson's logins, by cookie value
 }
 
 // Options configure Start.
 type Options struct {
 	Addr   string // host:port; "" means 127.0.0.1:0
 	Public bool   // allow a non-loopback address
+	// ProxyAddr, when set, also starts the forward proxy (see StartProxy) on
+	// that address; Close stops it with the server.
+	ProxyAddr string
+	// SessionTTL is how long the server remembers a /session login; 0 means 60 s.
+	SessionTTL time.Duration
+	// Now is the server's clock; nil means time.Now. Tests move it to expire sessions.
+	Now func() time.Time
 }
 
 // Start listens on o.Addr and serves in the background.
@@ -46,14 +62,37 @@ func Start(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("practice: cannot listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln}
-	s.srv = &http.Server{Handler: s.Handler()}
+	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln, now: o.Now, sessionTTL: o.SessionTTL}
+	if o.ProxyAddr != "" {
+		p, err := startProxy(o.ProxyAddr, o.Public)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		s.Proxy = p
+	}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(ln)
 	return s, nil
 }
 
-// Close stops the server.
-func (s *Server) Close() error { return s.srv.Close() }
+// Close stops the server and its forward proxy, if one was started.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	if s.Proxy != nil {
+		err = errors.Join(err, s.Proxy.Close())
+	}
+	return err
+}
+
+// clock returns the server's current time; a Server built without Start
+// (for example to mount Handler in an httptest server) uses the real clock.
+func (s *Server) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
 
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
