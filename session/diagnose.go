@@ -1,7 +1,19 @@
 package session
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
 )
 
 // Severities of a finding.
@@ -11,39 +23,890 @@ const (
 	Error   = "error"
 )
 
-// Finding is one thing keyhole concluded from an attempt.
+// Finding is one thing keyhole concluded from an attempt. It never holds a
+// secret, and any text that came from the server is already safe to print.
 type Finding struct {
 	Code     string // stable, e.g. "credentials-rejected"
 	Severity string // Info, Warning or Error
 	Message  string // one line in plain words
 	Next     string // what to try next
+	DocURL   string // the server's error_uri or resource_documentation, when given
 }
 
 // Input is everything Diagnose looks at.
 type Input struct {
 	Attempt  *Attempt
-	Previous *Attempt // the previous attempt of the same request, or nil
-	Now      time.Time
+	Previous *Attempt  // the previous attempt of the same request, or nil
+	Now      time.Time // the local clock when the answer arrived
 }
+
+// SkewTolerance is how far two clocks may differ before keyhole calls it clock
+// skew: the Date header has one-second resolution and answers take time.
+const SkewTolerance = 60 * time.Second
 
 // Diagnose explains an attempt's answer. It is a pure function of its input.
 func Diagnose(in Input) []Finding {
-	a := in.Attempt
-	if a.Exchange == nil || a.Exchange.Response == nil {
+	if in.Attempt == nil || in.Attempt.Exchange == nil {
 		return nil
 	}
-	var out []Finding
-	switch a.Exchange.Response.Status {
-	case 401, 407:
-		if a.Scheme == "" {
-			out = append(out, Finding{"missing-credentials", Error,
-				"The server wants credentials and this request sent none.",
-				"Pick the scheme it offers and enter credentials."})
-		} else {
-			out = append(out, Finding{"credentials-rejected", Error,
-				"The server refused the " + a.Scheme + " credentials that were sent.",
-				"Check the user name, password or token and retry."})
+	d := &diagnosis{in: in, a: in.Attempt, ex: in.Attempt.Exchange}
+	d.request()
+	if d.ex.Response == nil {
+		d.transport()
+	} else {
+		d.response()
+	}
+	slices.SortStableFunc(d.out, func(x, y Finding) int { return rank(x.Severity) - rank(y.Severity) })
+	return d.out
+}
+
+func rank(severity string) int {
+	switch severity {
+	case Error:
+		return 0
+	case Warning:
+		return 1
+	}
+	return 2
+}
+
+type diagnosis struct {
+	in  Input
+	a   *Attempt
+	ex  *httpclient.Exchange
+	out []Finding
+}
+
+func (d *diagnosis) add(f Finding) {
+	if !d.has(f.Code) {
+		d.out = append(d.out, f)
+	}
+}
+
+func (d *diagnosis) has(code string) bool {
+	return slices.ContainsFunc(d.out, func(f Finding) bool { return f.Code == code })
+}
+
+func (d *diagnosis) header() http.Header {
+	if d.ex.Request == nil || d.ex.Request.Header == nil {
+		return http.Header{}
+	}
+	return d.ex.Request.Header
+}
+
+// request looks at what was sent, whatever came back.
+func (d *diagnosis) request() {
+	if d.ex.Request == nil {
+		return
+	}
+	u, err := url.Parse(d.ex.Request.URL)
+	if err != nil {
+		return
+	}
+	if u.User != nil {
+		d.add(Finding{Code: "credentials-in-url", Severity: Warning,
+			Message: "The URL carries a user name and password (user:pass@host); they leak into logs and history, and Go turns them into Basic credentials silently.",
+			Next:    "Remove them from the URL and enter them as Basic credentials instead."})
+	}
+	h := d.header()
+	if v := h.Get("Authorization"); v != "" {
+		if scheme, rest, _ := strings.Cut(v, " "); strings.EqualFold(scheme, "Basic") {
+			d.emptyBasic(strings.TrimSpace(rest))
+		}
+	}
+	if what := sentCredentials(h); what != "" || u.User != nil {
+		if what == "" {
+			what = "URL credentials"
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			d.plainHTTP(what, u.Host)
+		}
+	}
+	for _, hop := range d.ex.Redirects {
+		if !hop.CredentialsResent {
+			continue
+		}
+		if to, err := url.Parse(hop.To); err == nil && to.Scheme == "http" && !isLoopback(to.Hostname()) {
+			d.plainHTTP("credentials", to.Host+" (after a redirect)")
+		}
+	}
+}
+
+func (d *diagnosis) plainHTTP(what, host string) {
+	d.add(Finding{Code: "credentials-over-plain-http", Severity: Warning,
+		Message: fmt.Sprintf("%s went over plain http to %s: anyone on the path can read or replay them.", what, clean(host)),
+		Next:    "Use https:// for this host, and change the secret if it matters."})
+}
+
+func (d *diagnosis) emptyBasic(b64 string) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return
+	}
+	user, pass, _ := strings.Cut(string(raw), ":")
+	var msg string
+	switch {
+	case user == "" && pass == "":
+		msg = "The Basic credentials are empty: user name and password are both blank ('Basic Og==')."
+	case user == "":
+		msg = "The Basic credentials have an empty user name."
+	case pass == "":
+		msg = "The Basic credentials have an empty password."
+	default:
+		return
+	}
+	d.add(Finding{Code: "empty-basic-credentials", Severity: Warning, Message: msg,
+		Next: "Enter both the user name and the password, then retry."})
+}
+
+func (d *diagnosis) transport() {
+	err := d.ex.Err
+	if err == nil {
+		return
+	}
+	msg, next := transportWords(err)
+	d.add(Finding{Code: "transport-error", Severity: Error, Message: "No response: " + msg, Next: next})
+}
+
+// transportWords says what a transport failure means and what to try.
+func transportWords(err error) (msg, next string) {
+	msg = clean(err.Error())
+	s := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(s, "cancel"):
+		return msg, "The request was cancelled before an answer came; send it again when ready."
+	case strings.Contains(s, "certificate required"):
+		return msg, "The server wants a client certificate (mTLS): give a certificate and key."
+	case strings.Contains(s, "unknown authority"), strings.Contains(s, "x509"), strings.Contains(s, "certificate"):
+		return msg, "The server's certificate is not trusted: pass its CA certificate, or for a test server only, skip verification."
+	case strings.Contains(s, "tls"), strings.Contains(s, "handshake"):
+		return msg, "The TLS handshake failed: check http vs https and the port."
+	case strings.Contains(s, "no such host"), strings.Contains(s, "lookup"):
+		return msg, "The host name does not resolve: check its spelling and your DNS."
+	case strings.Contains(s, "refused"):
+		return msg, "Nothing listens there: check the host and port, or start the server."
+	case strings.Contains(s, "reset"), strings.Contains(s, "eof"):
+		return msg, "The connection was closed mid-way: check http vs https, and any proxy in between."
+	case strings.Contains(s, "timeout"), strings.Contains(s, "deadline"), strings.Contains(s, "timed out"):
+		return msg, "No answer in time: check the network and proxy, or raise the timeout."
+	}
+	return msg, "Check the URL, the network and the proxy settings, then retry."
+}
+
+func (d *diagnosis) response() {
+	resp := d.ex.Response
+	if d.ex.Err != nil {
+		msg, next := transportWords(d.ex.Err)
+		d.add(Finding{Code: "transport-error", Severity: Warning, Message: "The answer arrived but was cut short: " + msg, Next: next})
+	}
+	d.malformed()
+	d.redirects()
+	tok := sentToken(d.header())
+	switch resp.Status {
+	case 401:
+		d.unauthorized(httpclient.WWWAuthenticate, "Authorization")
+	case 407:
+		d.unauthorized(httpclient.ProxyAuthenticate, "Proxy-Authorization")
+	case 403:
+		if !d.bearerErrors(tok) {
+			d.forbidden()
+		}
+	default:
+		if resp.Status >= 400 {
+			d.bearerErrors(tok)
+		}
+	}
+	d.tokenEndpoint()
+	d.metadata()
+	d.clock(tok)
+	d.success()
+}
+
+// challenges returns the parsed challenges of one header.
+func (d *diagnosis) challenges(header string) []httpclient.Challenge {
+	var out []httpclient.Challenge
+	for _, c := range d.ex.Challenges {
+		if c.Header == header || (c.Header == "" && header == httpclient.WWWAuthenticate) {
+			out = append(out, c)
 		}
 	}
 	return out
+}
+
+func (d *diagnosis) malformed() {
+	var errs []httpclient.Problem
+	for _, p := range d.ex.Problems {
+		if p.Severity == httpclient.SeverityError {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) == 0 {
+		return
+	}
+	msg := fmt.Sprintf("The challenge header is malformed: %s (byte %d)", clean(errs[0].Message), errs[0].Offset)
+	if len(errs) > 1 {
+		msg += fmt.Sprintf(", and %d more problem(s)", len(errs)-1)
+	}
+	d.add(Finding{Code: "malformed-challenge", Severity: Error, Message: msg + ".",
+		Next: "keyhole kept what it could parse; answer a recovered scheme, and tell the server's owners the header breaks RFC 9110 §11."})
+}
+
+func (d *diagnosis) unauthorized(header, credHeader string) {
+	offered := d.challenges(header)
+	_, hasHeader := d.ex.Response.Header[http.CanonicalHeaderKey(header)]
+	h := d.header()
+	scheme := sentScheme(h, credHeader)
+	apiKey := apiKeyHeader(h)
+	proxy := header == httpclient.ProxyAuthenticate
+	if proxy {
+		d.add(Finding{Code: "proxy-auth-required", Severity: Error,
+			Message: "A proxy between keyhole and the server wants credentials (407" + offeredWords(offered) + "); the server itself was not reached.",
+			Next:    "Enter the proxy's credentials; they travel in Proxy-Authorization to the proxy, not to the server."})
+	}
+	if len(offered) == 0 && !hasHeader && !proxy {
+		d.add(Finding{Code: "no-challenge", Severity: Warning,
+			Message: "The server answered 401 without WWW-Authenticate, so it does not say which scheme it wants (RFC 9110 §11.6.1 requires one)." + bodyHint(d.ex.Response),
+			Next:    "It most likely expects an API key (a header such as X-API-Key, or a query parameter) or a session cookie; check its documentation."})
+	}
+	switch {
+	case scheme == "" && apiKey == "":
+		if !proxy {
+			d.add(Finding{Code: "missing-credentials", Severity: Error,
+				Message: "The server wants credentials" + offeredWords(offered) + " and this request sent none.",
+				Next:    "Pick a scheme it offers and enter credentials."})
+		}
+	case scheme == "":
+		d.add(Finding{Code: "credentials-rejected", Severity: Error,
+			Message: "The server refused the request with the " + apiKey + " header that was sent." + bodyHint(d.ex.Response),
+			Next:    "Check the key's value and the header name the API expects (some want a query parameter or Authorization instead)."})
+	case len(offered) > 0 && !offers(offered, scheme):
+		d.add(Finding{Code: "scheme-mismatch", Severity: Error,
+			Message: fmt.Sprintf("%s credentials were sent, but the server offers only %s.", clean(scheme), schemeList(offered)),
+			Next:    "Pick one of the offered schemes: " + schemeList(offered) + "."})
+	default:
+		if d.bearerErrors(sentToken(h)) {
+			return
+		}
+		d.rejected(offered, scheme)
+	}
+}
+
+// rejected explains a 401/407 that answered credentials of an offered scheme.
+func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string) {
+	var ch *httpclient.Challenge
+	for i := range offered {
+		if offered[i].Is(scheme) {
+			ch = &offered[i]
+			break
+		}
+	}
+	if ch != nil && ch.Is("Digest") {
+		if strings.EqualFold(ch.Param("stale"), "true") {
+			d.add(Finding{Code: "digest-stale-nonce", Severity: Warning,
+				Message: "The Digest nonce went stale (stale=true): the password was right, the server wants the answer recomputed with its new nonce.",
+				Next:    "Retry: the response is recomputed with the new nonce, no need to ask for the password again."})
+			return
+		}
+		d.add(Finding{Code: "credentials-rejected", Severity: Error,
+			Message: "The server sent a new Digest nonce without stale=true: the user name or password (or realm) is wrong." + bodyHint(d.ex.Response),
+			Next:    "Check the user name and password (both are case-sensitive) and retry."})
+		return
+	}
+	what := "The server refused the " + clean(scheme) + " credentials that were sent"
+	if d.in.Previous != nil && sameChallenge(d.in.Previous, ch) {
+		what += " and asked again with the same challenge"
+	}
+	next := "Check the user name and password (both are case-sensitive) and retry."
+	if !strings.EqualFold(scheme, "Basic") {
+		next = "Check the credentials: a wrong, revoked or mistyped " + clean(scheme) + " value; retry with a fresh one."
+	}
+	d.add(Finding{Code: "credentials-rejected", Severity: Error, Message: what + "." + bodyHint(d.ex.Response), Next: next})
+}
+
+// sameChallenge reports whether prev was also answered by a challenge of the
+// same scheme and realm as ch.
+func sameChallenge(prev *Attempt, ch *httpclient.Challenge) bool {
+	if ch == nil || prev.Exchange == nil {
+		return false
+	}
+	for _, c := range prev.Exchange.Challenges {
+		if c.Is(ch.Scheme) && c.Param("realm") == ch.Param("realm") {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *diagnosis) forbidden() {
+	msg := "The server understood the request and refuses it (403): authenticated, but not allowed."
+	if sentCredentials(d.header()) == "" {
+		msg = "The server refuses this request (403) although no credentials were sent; it may want a session cookie or a key, or refuse everyone."
+	}
+	d.add(Finding{Code: "forbidden", Severity: Error, Message: msg + bodyHint(d.ex.Response),
+		Next: "Do not resend the same credentials: use an account or token that has the permission, or read the body for the reason."})
+}
+
+// bearerErrors turns the error code of a Bearer or DPoP challenge (RFC 6750
+// §3.1, RFC 9470, RFC 9449) into findings. It reports whether it found one.
+func (d *diagnosis) bearerErrors(tok string) bool {
+	var ch *httpclient.Challenge
+	for i, c := range d.ex.Challenges {
+		if (c.Is("Bearer") || c.Is("DPoP")) && c.Param("error") != "" {
+			ch = &d.ex.Challenges[i]
+			break
+		}
+	}
+	if ch == nil {
+		return d.jwtRejected(tok)
+	}
+	code, desc := ch.Param("error"), ch.Param("error_description")
+	said := ""
+	if desc != "" {
+		said = ": " + clean(desc)
+	}
+	doc := docURL(ch.Param("error_uri"))
+	lower := strings.ToLower(desc)
+	switch code {
+	case "invalid_token":
+		switch {
+		case strings.Contains(lower, "expir"):
+			d.add(Finding{Code: "token-expired", Severity: Error, DocURL: doc,
+				Message: "The server says the token expired (invalid_token" + said + ")." + d.expiryWords(tok),
+				Next:    "Refresh the token, or get a new one, and retry."})
+		case strings.Contains(lower, "audience") || strings.Contains(lower, " aud"):
+			d.add(Finding{Code: "wrong-audience", Severity: Error, DocURL: doc,
+				Message: "The server says the token was issued for another audience (invalid_token" + said + ")." + d.audienceWords(tok),
+				Next:    "Get a token for this API: ask for it with the API's resource or audience value."})
+		default:
+			if !d.jwtRejected(tok) {
+				d.add(Finding{Code: "token-invalid", Severity: Error, DocURL: doc,
+					Message: "The server rejected the token (invalid_token" + said + ").",
+					Next:    "Get a new token (refresh it or sign in again), check it was issued for this API, and retry."})
+			}
+		}
+	case "insufficient_scope":
+		d.scope(ch, tok, doc)
+	case "invalid_request":
+		d.add(Finding{Code: "invalid-request", Severity: Error, DocURL: doc,
+			Message: "The server says the request is malformed (invalid_request" + said + ").",
+			Next:    "Send the token exactly once, in the Authorization header only, with every required parameter."})
+	case "insufficient_user_authentication":
+		need := ""
+		if v := ch.Param("acr_values"); v != "" {
+			need += " with acr_values '" + clean(v) + "'"
+		}
+		if v := ch.Param("max_age"); v != "" {
+			need += ", signed in within the last " + clean(v) + " s"
+		}
+		d.add(Finding{Code: "step-up-required", Severity: Error, DocURL: doc,
+			Message: "The token is valid but the sign-in behind it is not strong or recent enough (RFC 9470)" + need + ".",
+			Next:    "Sign in again meeting the requested level (the authorization request takes acr_values and max_age), then retry with the new token."})
+	case "use_dpop_nonce":
+		nonce := ""
+		if n := d.ex.Response.Header.Get("DPoP-Nonce"); n != "" {
+			nonce = " (DPoP-Nonce: " + clean(n) + ")"
+		}
+		d.add(Finding{Code: "dpop-nonce-required", Severity: Warning, DocURL: doc,
+			Message: "The server wants the DPoP proof to carry the nonce it just sent" + nonce + " (RFC 9449 §9).",
+			Next:    "Retry once with a new proof that includes the server's nonce."})
+	default:
+		d.add(Finding{Code: "token-invalid", Severity: Error, DocURL: doc,
+			Message: "The server rejected the token (" + clean(code) + said + ").",
+			Next:    "Read the error and the server's documentation; get a new token and retry."})
+	}
+	return true
+}
+
+// jwtRejected explains a rejected JWT from its own claims when the server
+// gave no error code. It reports whether it found something.
+func (d *diagnosis) jwtRejected(tok string) bool {
+	st := d.ex.Response.Status
+	if (st != 401 && st != 403) || !credentials.LooksLikeJWT(tok) {
+		return false
+	}
+	j, err := credentials.ParseJWT(tok)
+	if err != nil {
+		return false
+	}
+	at := d.serverTime()
+	found := false
+	if j.ExpiresAt != nil && !j.ExpiresAt.After(at) {
+		d.add(Finding{Code: "token-expired", Severity: Error,
+			Message: "The token expired " + ago(at.Sub(*j.ExpiresAt)) + " ago by the server's clock (exp " + stamp(*j.ExpiresAt) + ").",
+			Next:    "Refresh the token, or get a new one, and retry."})
+		found = true
+	}
+	if j.NotBefore != nil && j.NotBefore.After(at) {
+		d.add(Finding{Code: "token-not-yet-valid", Severity: Error,
+			Message: "The token is not valid for another " + ago(j.NotBefore.Sub(at)) + " by the server's clock (nbf " + stamp(*j.NotBefore) + ").",
+			Next:    "Wait until nbf, or check the issuer's clock; tokens minted ahead of the server's time are refused."})
+		found = true
+	}
+	if w := d.audienceWords(tok); w != "" {
+		d.add(Finding{Code: "wrong-audience", Severity: Error, Message: strings.TrimSpace(w),
+			Next: "Get a token for this API: ask for it with the API's resource or audience value."})
+		found = true
+	}
+	return found
+}
+
+func (d *diagnosis) scope(ch *httpclient.Challenge, tok, doc string) {
+	need := strings.Fields(ch.Param("scope"))
+	var held []string
+	opaque := true
+	if credentials.LooksLikeJWT(tok) {
+		if j, err := credentials.ParseJWT(tok); err == nil {
+			held, opaque = j.Scope, false
+		}
+	}
+	var missing []string
+	for _, s := range need {
+		if !slices.Contains(held, s) {
+			missing = append(missing, s)
+		}
+	}
+	msg := "The token does not carry the scope this request needs (insufficient_scope)"
+	switch {
+	case len(need) == 0:
+		msg += "; the server did not say which."
+	case opaque:
+		msg += "; it needs '" + clean(strings.Join(need, " ")) + "' (the token is opaque, so keyhole cannot see what it holds)."
+	default:
+		msg += fmt.Sprintf(": missing '%s' (needs '%s', the token has '%s').",
+			clean(strings.Join(missing, " ")), clean(strings.Join(need, " ")), clean(strings.Join(held, " ")))
+	}
+	next := "Ask for a token with the needed scope and retry."
+	if len(need) > 0 {
+		next = "Ask for a token with scope '" + clean(strings.Join(need, " ")) + "' and retry."
+	}
+	d.add(Finding{Code: "insufficient-scope", Severity: Error, Message: msg, Next: next, DocURL: doc})
+}
+
+// expiryWords adds how long ago a JWT expired, when the token says.
+func (d *diagnosis) expiryWords(tok string) string {
+	if !credentials.LooksLikeJWT(tok) {
+		return ""
+	}
+	j, err := credentials.ParseJWT(tok)
+	if err != nil || j.ExpiresAt == nil {
+		return ""
+	}
+	at := d.serverTime()
+	if j.ExpiresAt.After(at) {
+		return " Its exp (" + stamp(*j.ExpiresAt) + ") is still ahead by the server's clock: the server may check another clock or revoked it."
+	}
+	return " Its exp was " + ago(at.Sub(*j.ExpiresAt)) + " ago (" + stamp(*j.ExpiresAt) + ")."
+}
+
+// audienceWords says when a JWT's aud names URLs none of which is the
+// requested origin; audiences that are not URLs cannot be checked.
+func (d *diagnosis) audienceWords(tok string) string {
+	if !credentials.LooksLikeJWT(tok) || d.ex.Request == nil {
+		return ""
+	}
+	j, err := credentials.ParseJWT(tok)
+	if err != nil || len(j.Audience) == 0 {
+		return ""
+	}
+	req, err := url.Parse(d.ex.Request.URL)
+	if err != nil {
+		return ""
+	}
+	for _, aud := range j.Audience {
+		u, err := url.Parse(aud)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return ""
+		}
+		if httpclient.SameOrigin(u, req) {
+			return ""
+		}
+	}
+	return fmt.Sprintf(" The token's aud is '%s', which does not include %s://%s.",
+		clean(strings.Join(j.Audience, " ")), req.Scheme, clean(req.Host))
+}
+
+func (d *diagnosis) redirects() {
+	for _, hop := range d.ex.Redirects {
+		var dropped []string
+		for _, n := range hop.Dropped {
+			if strings.EqualFold(n, "Authorization") || strings.EqualFold(n, "Proxy-Authorization") {
+				dropped = append(dropped, n)
+			}
+		}
+		if len(dropped) > 0 {
+			to := origin(hop.To)
+			d.add(Finding{Code: "auth-dropped-on-redirect", Severity: Warning,
+				Message: fmt.Sprintf("%s was not resent after the %d redirect from %s to %s, another origin.",
+					strings.Join(dropped, " and "), hop.Status, clean(origin(hop.From)), clean(to)),
+				Next: "If you trust " + clean(to) + ", retry with trusted redirects; otherwise send the request to the new URL directly."})
+		}
+		if looksLikeLogin(hop.To) {
+			d.loginRedirect(hop.To)
+		}
+	}
+	resp := d.ex.Response
+	if resp.Status >= 300 && resp.Status < 400 {
+		if loc := resp.Header.Get("Location"); loc != "" && looksLikeLogin(loc) {
+			d.loginRedirect(loc)
+		}
+	}
+	if resp.Status == 200 && looksLikeLoginForm(resp) {
+		d.loginRedirect(resp.URL)
+	}
+}
+
+func (d *diagnosis) loginRedirect(to string) {
+	d.add(Finding{Code: "login-redirect", Severity: Warning,
+		Message: "The server sent a login page (" + clean(to) + ") instead of a 401: it uses a cookie session, not HTTP authentication.",
+		Next:    "Sign in through the login form to get a session cookie (clear stale cookies first); HTTP credentials will not help here."})
+}
+
+// loginPaths are path segments that name a sign-in page.
+var loginPaths = []string{"login", "signin", "sign-in", "sign_in", "logon", "sso", "authenticate", "auth"}
+
+func looksLikeLogin(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	for _, seg := range strings.Split(strings.ToLower(u.Path), "/") {
+		seg = strings.TrimSuffix(strings.TrimSuffix(seg, ".html"), ".php")
+		if slices.Contains(loginPaths, seg) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeLoginForm reports whether an HTML page holds a password field.
+func looksLikeLoginForm(resp *httpclient.Response) bool {
+	if !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html") {
+		return false
+	}
+	b := strings.ToLower(string(resp.Body[:min(len(resp.Body), 64<<10)]))
+	return strings.Contains(b, "<form") && (strings.Contains(b, `type="password"`) || strings.Contains(b, "type='password'") || strings.Contains(b, "type=password"))
+}
+
+// tokenEndpoint explains an OAuth error answer (RFC 6749 §5.2) to a request a
+// Preparer made.
+func (d *diagnosis) tokenEndpoint() {
+	resp := d.ex.Response
+	if d.a.Purpose != PurposeToken || resp.Status < 400 {
+		return
+	}
+	var e struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+		URI         string `json:"error_uri"`
+	}
+	if json.Unmarshal(resp.Body, &e) != nil || e.Error == "" {
+		return
+	}
+	said := clean(e.Error)
+	if e.Description != "" {
+		said += ": " + clean(e.Description)
+	}
+	f := Finding{Code: "token-request-failed", Severity: Error, DocURL: docURL(e.URI),
+		Message: "The token endpoint refused to issue a token (" + said + ")."}
+	switch e.Error {
+	case "use_dpop_nonce":
+		f.Code, f.Severity = "dpop-nonce-required", Warning
+		f.Message = "The authorization server wants the DPoP proof to carry its nonce (RFC 9449 §8)."
+		f.Next = "Retry once with a new proof that includes the DPoP-Nonce it sent."
+	case "invalid_request":
+		f.Code = "invalid-request"
+		f.Next = "Check the grant's parameters: something required is missing or repeated."
+	case "invalid_client":
+		f.Next = "Check the client id and secret, and how the client authenticates (Basic or form)."
+	case "invalid_grant":
+		f.Next = "The code, refresh token or password is wrong, used or expired: start the flow again."
+	case "invalid_scope":
+		f.Next = "Ask only for scopes the authorization server knows and allows this client."
+	case "unauthorized_client", "unsupported_grant_type":
+		f.Next = "This client may not use this grant: pick another grant or change the client's settings."
+	default:
+		f.Next = "Read the error and the authorization server's documentation, then retry."
+	}
+	d.add(f)
+}
+
+// metadata notes where the server points to RFC 9728 metadata.
+func (d *diagnosis) metadata() {
+	for _, c := range d.ex.Challenges {
+		if m := c.Param("resource_metadata"); m != "" {
+			d.add(Finding{Code: "resource-metadata", Severity: Info,
+				Message: "The server publishes its protected-resource metadata (RFC 9728) at " + clean(m) + ".",
+				Next:    "Fetch it to learn the authorization server and scopes to ask for (OAuth discovery does this)."})
+			return
+		}
+	}
+	if d.a.Purpose != PurposeDiscovery || d.ex.Response.Status != 200 {
+		return
+	}
+	var m struct {
+		Resource string   `json:"resource"`
+		Servers  []string `json:"authorization_servers"`
+		Docs     string   `json:"resource_documentation"`
+	}
+	if json.Unmarshal(d.ex.Response.Body, &m) != nil || (m.Resource == "" && m.Docs == "") {
+		return
+	}
+	msg := "Protected-resource metadata for " + clean(m.Resource)
+	if len(m.Servers) > 0 {
+		msg += ": authorization server " + clean(strings.Join(m.Servers, ", "))
+	}
+	d.add(Finding{Code: "resource-metadata", Severity: Info, Message: msg + ".", DocURL: docURL(m.Docs),
+		Next: "Get a token from that authorization server for this resource."})
+}
+
+// clock compares the local clock and the token's times with the server's Date.
+func (d *diagnosis) clock(tok string) {
+	date, ok := d.date()
+	if !ok {
+		return
+	}
+	if !d.in.Now.IsZero() {
+		if off := d.in.Now.Sub(date); off > SkewTolerance || off < -SkewTolerance {
+			side := "ahead of"
+			if off < 0 {
+				side, off = "behind", -off
+			}
+			d.add(Finding{Code: "clock-skew", Severity: Warning,
+				Message: "This computer's clock is " + ago(off) + " " + side + " the server's (Date: " + stamp(date) + ").",
+				Next:    "Set the clock right (NTP); tokens, SigV4 and HMAC signatures fail when clocks differ."})
+			return
+		}
+	}
+	if !credentials.LooksLikeJWT(tok) {
+		return
+	}
+	j, err := credentials.ParseJWT(tok)
+	if err != nil {
+		return
+	}
+	if j.IssuedAt != nil && j.IssuedAt.Sub(date) > SkewTolerance {
+		d.add(Finding{Code: "clock-skew", Severity: Warning,
+			Message: "The token was issued " + ago(j.IssuedAt.Sub(date)) + " in the future by the server's clock (iat " + stamp(*j.IssuedAt) + "): the issuer's clock runs ahead.",
+			Next:    "Fix the issuer's clock, or wait; servers refuse tokens from the future."})
+	} else if j.NotBefore != nil && j.NotBefore.After(date) && j.NotBefore.Sub(date) < 15*time.Minute {
+		d.add(Finding{Code: "clock-skew", Severity: Warning,
+			Message: "The token becomes valid " + ago(j.NotBefore.Sub(date)) + " after the server's time (nbf " + stamp(*j.NotBefore) + "): the issuer's clock likely runs ahead.",
+			Next:    "Fix the issuer's clock, or wait until nbf."})
+	}
+}
+
+func (d *diagnosis) success() {
+	st := d.ex.Response.Status
+	prev := d.in.Previous
+	if st < 200 || st > 299 || prev == nil || (prev.Status() != 0 && prev.Status() < 400) {
+		return
+	}
+	d.add(Finding{Code: "success", Severity: Info, Message: "Worked: " + changed(prev, d.a) + ".",
+		Next: "Nothing to fix; save the session or export it as curl to reuse it."})
+}
+
+// changed says what differed between a failed attempt and the one that worked.
+func changed(prev, a *Attempt) string {
+	switch {
+	case a.Scheme != "" && prev.Scheme == "":
+		return clean(a.Scheme) + " credentials accepted"
+	case a.Scheme != prev.Scheme && a.Scheme != "":
+		return "switching from " + clean(prev.Scheme) + " to " + clean(a.Scheme) + " credentials"
+	case a.Auto != "":
+		return "the automatic retry (" + clean(a.Auto) + ")"
+	}
+	before, after := credentialPrint(prev), credentialPrint(a)
+	switch {
+	case droppedAuth(prev) && !droppedAuth(a):
+		return "credentials resent across the redirect"
+	case a.Scheme != "" && before != after:
+		return "the new " + clean(a.Scheme) + " credentials were accepted"
+	}
+	return "the same request succeeded this time"
+}
+
+func credentialPrint(a *Attempt) string {
+	if a.Exchange == nil || a.Exchange.Request == nil {
+		return ""
+	}
+	h := a.Exchange.Request.Header
+	return credentials.Fingerprint(h.Get("Authorization") + "\n" + h.Get("Proxy-Authorization"))
+}
+
+func droppedAuth(a *Attempt) bool {
+	if a.Exchange == nil {
+		return false
+	}
+	for _, hop := range a.Exchange.Redirects {
+		if slices.ContainsFunc(hop.Dropped, func(n string) bool { return strings.EqualFold(n, "Authorization") }) {
+			return true
+		}
+	}
+	return false
+}
+
+// date returns the response's Date header.
+func (d *diagnosis) date() (time.Time, bool) {
+	v := d.ex.Response.Header.Get("Date")
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(v)
+	return t, err == nil
+}
+
+// serverTime is the server's Date, or the local clock when it sent none.
+func (d *diagnosis) serverTime() time.Time {
+	if t, ok := d.date(); ok {
+		return t
+	}
+	return d.in.Now
+}
+
+// sentScheme returns the scheme of the credentials in header name, or "".
+func sentScheme(h http.Header, name string) string {
+	v := strings.TrimSpace(h.Get(name))
+	scheme, _, _ := strings.Cut(v, " ")
+	return scheme
+}
+
+// sentToken returns the token of a Bearer or DPoP Authorization header.
+func sentToken(h http.Header) string {
+	scheme, tok, _ := strings.Cut(strings.TrimSpace(h.Get("Authorization")), " ")
+	if strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "DPoP") {
+		return strings.TrimSpace(tok)
+	}
+	return ""
+}
+
+// apiKeyHeader returns the name of an API key header that was sent, or "".
+func apiKeyHeader(h http.Header) string {
+	for name := range h {
+		switch strings.ToLower(name) {
+		case "authorization", "proxy-authorization", "cookie", "set-cookie", "dpop":
+			continue
+		}
+		if credentials.IsSecretHeader(name) && h.Get(name) != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// sentCredentials names the credentials a request carries to the server, or "".
+func sentCredentials(h http.Header) string {
+	if s := sentScheme(h, "Authorization"); s != "" {
+		return s + " credentials"
+	}
+	if k := apiKeyHeader(h); k != "" {
+		return "The " + k + " header"
+	}
+	return ""
+}
+
+func offers(chs []httpclient.Challenge, scheme string) bool {
+	return slices.ContainsFunc(chs, func(c httpclient.Challenge) bool { return c.Is(scheme) })
+}
+
+func schemeList(chs []httpclient.Challenge) string {
+	var names []string
+	for _, c := range chs {
+		if n := clean(c.Scheme); !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func offeredWords(chs []httpclient.Challenge) string {
+	if len(chs) == 0 {
+		return ""
+	}
+	return ", offering " + schemeList(chs)
+}
+
+// bodyHint quotes a short text body, where servers often say why.
+func bodyHint(resp *httpclient.Response) string {
+	b := strings.TrimSpace(string(resp.Body))
+	if b == "" || len(b) > 200 || !utf8.ValidString(b) || strings.HasPrefix(b, "<") {
+		return ""
+	}
+	return " The server says: '" + clean(b) + "'."
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// docURL keeps a server-given documentation link only when it is http(s), so
+// a "open the docs" action never runs another kind of URL.
+func docURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return clean(raw)
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+
+// ago renders a duration the way people say it: "3m", "2h5m", "40s".
+func ago(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return strings.TrimSuffix(d.Round(time.Second).String(), "0s")
+	case d < 48*time.Hour:
+		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// maxServerText bounds how much of one server-provided string a finding quotes.
+const maxServerText = 200
+
+// clean makes server-provided text safe for one terminal line: control
+// characters, C1, DEL and invalid UTF-8 become visible escapes, and long text
+// is cut.
+func clean(s string) string {
+	if utf8.RuneCountInString(s) > maxServerText {
+		r := []rune(s)
+		s = string(r[:maxServerText]) + "…"
+	}
+	return safeLine(s)
+}
+
+func safeLine(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

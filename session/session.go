@@ -5,6 +5,8 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,13 +21,21 @@ const (
 	PurposeDiscovery = "discovery" // a metadata fetch
 )
 
-// Attempt is one request sent and what came back.
+// MaxAutoRetries bounds the retries Send makes on its own after a rejection,
+// so a Refresher that always finds a reason cannot loop.
+const MaxAutoRetries = 2
+
+// Attempt is one request sent and what came back. An attempt is complete when
+// it appears in Attempts and is never changed afterwards, so a UI may read it
+// while another goroutine sends.
 type Attempt struct {
 	N        int    // 1-based position in the session
 	Purpose  string // PurposeRequest, PurposeToken or PurposeDiscovery
 	Auto     string // why keyhole sent this on its own; "" when the user asked
+	Note     string // how the challenge to answer was chosen, e.g. "chose SHA-256: strongest offered"
 	Scheme   string // scheme of the credentials sent, "" when none
 	Started  time.Time
+	Finished time.Time
 	Exchange *httpclient.Exchange
 	Findings []Finding
 }
@@ -41,12 +51,17 @@ func (a *Attempt) Status() int {
 // Session holds the draft and every attempt. Its methods are safe to call from
 // a command goroutine while a UI reads snapshots.
 type Session struct {
+	// Client sends the requests. Set it before the session is shared, or
+	// replace it later with SetClient.
 	Client *httpclient.Client
 	Now    func() time.Time // the local clock; tests pass a fixed one
 
 	mu       sync.Mutex
 	draft    httpclient.Request
 	attempts []*Attempt
+	// cached are authorizers that keep state (tokens, nonce counts), by
+	// lower-cased scheme, so Forget can clear them.
+	cached map[string]credentials.Forgetter
 }
 
 // New starts a session on draft.
@@ -68,6 +83,22 @@ func (s *Session) SetDraft(r httpclient.Request) {
 	s.draft = *r.Clone()
 }
 
+// SetClient replaces the client, e.g. after the user changed trusted
+// redirects, TLS settings or the timeout. Attempts in flight finish with the
+// client they started with.
+func (s *Session) SetClient(c *httpclient.Client) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Client = c
+}
+
+// HTTPClient returns the client the next attempt will use.
+func (s *Session) HTTPClient() *httpclient.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Client
+}
+
 // Attempts returns a snapshot of the attempts, oldest first.
 func (s *Session) Attempts() []*Attempt {
 	s.mu.Lock()
@@ -87,6 +118,27 @@ func (s *Session) Last() *Attempt {
 	return nil
 }
 
+// Forget drops what the session remembers between attempts: the client's
+// cookies and the state of every caching authorizer used so far (tokens,
+// Digest nonce counts). The attempts themselves stay.
+func (s *Session) Forget() {
+	s.mu.Lock()
+	c := s.Client
+	cached := make([]credentials.Forgetter, 0, len(s.cached))
+	for _, f := range s.cached {
+		cached = append(cached, f)
+	}
+	s.mu.Unlock()
+	// ClearCookies is being added to httpclient.Client; asserting on the method
+	// keeps this compiling before it lands and makes it work once it does.
+	if cc, ok := any(c).(interface{ ClearCookies() }); ok && c != nil {
+		cc.ClearCookies()
+	}
+	for _, f := range cached {
+		f.Forget()
+	}
+}
+
 func (s *Session) add(a *Attempt) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,37 +146,155 @@ func (s *Session) add(a *Attempt) {
 	s.attempts = append(s.attempts, a)
 }
 
-// Send sends the draft once with auth (nil for none), answering the matching
-// challenge of the last attempt, and returns the attempts it made. An error
-// means the credentials could not be applied and nothing was sent.
+func (s *Session) remember(auth credentials.Authorizer) {
+	f, ok := auth.(credentials.Forgetter)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cached == nil {
+		s.cached = map[string]credentials.Forgetter{}
+	}
+	s.cached[strings.ToLower(auth.Scheme())] = f
+}
+
+// Send sends the draft with auth (nil for none), answering the matching
+// challenge of the last attempt, and returns the attempts it made in order:
+// requests a Preparer made to get its credentials, the request itself, and up
+// to MaxAutoRetries automatic retries when a Refresher says a rejection is
+// worth one (a stale Digest nonce, an expired token, a missing scope). An
+// error means credentials could not be prepared or applied; the attempts made
+// until then are still returned and recorded.
 func (s *Session) Send(ctx context.Context, auth credentials.Authorizer) ([]*Attempt, error) {
-	prev := s.Last()
-	req := s.Draft()
-	r := req.Clone()
-	scheme := ""
 	if auth != nil {
-		ch := answering(prev, auth.Scheme())
+		s.remember(auth)
+	}
+	prev := s.Last()
+	var made []*Attempt
+	auto := ""
+	for retry := 0; ; retry++ {
+		a, err := s.sendOnce(ctx, auth, prev, auto, &made)
+		if err != nil {
+			return made, err
+		}
+		if retry >= MaxAutoRetries {
+			return made, nil
+		}
+		auto = retryReason(a, auth)
+		if auto == "" {
+			return made, nil
+		}
+		prev = a
+	}
+}
+
+// sendOnce makes one attempt of the draft answering prev's challenge. made
+// collects every attempt, including those a Preparer makes on the way.
+func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, prev *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
+	client := s.HTTPClient()
+	if client == nil {
+		return nil, fmt.Errorf("session: no HTTP client; build one with httpclient.New and pass it to session.New")
+	}
+	draft := s.Draft()
+	r := draft.Clone()
+	a := &Attempt{Purpose: PurposeRequest, Auto: auto}
+	if auth != nil {
+		ch, note := answering(prev, auth)
+		a.Note = note
+		if p, ok := auth.(credentials.Preparer); ok {
+			record := func(purpose string, ex *httpclient.Exchange) {
+				*made = append(*made, s.recordPrepared(purpose, auth.Scheme(), ex, prev))
+			}
+			if err := p.Prepare(ctx, client.Recorder(record), ch); err != nil {
+				return nil, err
+			}
+		}
 		if err := auth.Apply(r, ch); err != nil {
 			return nil, err
 		}
-		scheme = auth.Scheme()
+		a.Scheme = auth.Scheme()
 	}
-	a := &Attempt{Purpose: PurposeRequest, Scheme: scheme, Started: s.Now()}
-	a.Exchange = s.Client.Do(ctx, r)
-	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: s.Now()})
+	a.Started = s.Now()
+	a.Exchange = client.Do(ctx, r)
+	a.Finished = s.Now()
+	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: a.Finished})
 	s.add(a)
-	return []*Attempt{a}, nil
+	*made = append(*made, a)
+	return a, nil
 }
 
-// answering returns the challenge in prev that an authorizer of scheme answers.
-func answering(prev *Attempt, scheme string) *httpclient.Challenge {
-	if prev == nil || prev.Exchange == nil {
-		return nil
+// recordPrepared files a round trip made by a Preparer as an attempt of its own.
+func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange, prev *Attempt) *Attempt {
+	switch purpose {
+	case PurposeToken, PurposeDiscovery:
+	default:
+		purpose = PurposeToken
 	}
-	for i, c := range prev.Exchange.Challenges {
-		if c.Is(scheme) {
-			return &prev.Exchange.Challenges[i]
+	why := "to get a token"
+	if purpose == PurposeDiscovery {
+		why = "to find the authorization server"
+	}
+	end := s.Now()
+	a := &Attempt{
+		Purpose:  purpose,
+		Auto:     scheme + " made this request " + why + " before sending",
+		Started:  end.Add(-ex.Timing.Total),
+		Finished: end,
+		Exchange: ex,
+	}
+	if ex.Request != nil {
+		a.Scheme = sentScheme(ex.Request.Header, "Authorization")
+	}
+	a.Findings = Diagnose(Input{Attempt: a, Now: end})
+	s.add(a)
+	return a
+}
+
+// retryReason asks a Refresher whether the rejection in a is worth an
+// automatic retry, and returns its reason, or "".
+func retryReason(a *Attempt, auth credentials.Authorizer) string {
+	rf, ok := auth.(credentials.Refresher)
+	if !ok {
+		return ""
+	}
+	switch a.Status() {
+	case 401, 403, 407:
+	default:
+		return ""
+	}
+	ch, _ := answering(a, auth)
+	if ch == nil {
+		return ""
+	}
+	return rf.Rejected(ch)
+}
+
+// answering returns the challenge in prev that auth answers, and why it was
+// chosen when auth picks among several (Chooser).
+func answering(prev *Attempt, auth credentials.Authorizer) (*httpclient.Challenge, string) {
+	if prev == nil || prev.Exchange == nil {
+		return nil, ""
+	}
+	chs := prev.Exchange.Challenges
+	var idx []int
+	for i, c := range chs {
+		if c.Is(auth.Scheme()) {
+			idx = append(idx, i)
 		}
 	}
-	return nil
+	if len(idx) == 0 {
+		return nil, ""
+	}
+	if ch, ok := auth.(credentials.Chooser); ok {
+		of := make([]httpclient.Challenge, len(idx))
+		for j, i := range idx {
+			of[j] = chs[i]
+		}
+		j, why := ch.Choose(of)
+		if j >= 0 && j < len(idx) {
+			return &chs[idx[j]], why
+		}
+	}
+	return &chs[idx[0]], ""
 }
