@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -64,4 +65,132 @@ func ParseJWT(token string) (*JWT, error) {
 		}
 	}
 	return j, nil
+}
+
+// TimeClaim is one of exp, nbf, iat read against two clocks: the local one
+// and the server's (its Date header), because a token that looks fine here can
+// be expired or not yet valid there.
+type TimeClaim struct {
+	Claim  string // "exp", "nbf" or "iat"
+	Time   time.Time
+	Local  string // e.g. "expires in 3m" against the local clock
+	Server string // the same against the server's clock; "" when unknown
+}
+
+// Times lists exp, nbf and iat with their meaning now. server is the time of
+// the server's Date header, or the zero time when there is none.
+func (j *JWT) Times(local, server time.Time) []TimeClaim {
+	var out []TimeClaim
+	for _, c := range []struct {
+		name string
+		t    *time.Time
+	}{{"exp", j.ExpiresAt}, {"nbf", j.NotBefore}, {"iat", j.IssuedAt}} {
+		if c.t == nil {
+			continue
+		}
+		tc := TimeClaim{Claim: c.name, Time: *c.t, Local: Relative(c.name, *c.t, local)}
+		if !server.IsZero() {
+			tc.Server = Relative(c.name, *c.t, server)
+		}
+		out = append(out, tc)
+	}
+	return out
+}
+
+// Relative says what a time claim means at now, in words.
+func Relative(claim string, t, now time.Time) string {
+	d := t.Sub(now)
+	future := d > 0
+	if d < 0 {
+		d = -d
+	}
+	ago, in := Duration(d)+" ago", "in "+Duration(d)
+	switch claim {
+	case "exp":
+		if future {
+			return "expires " + in
+		}
+		return "expired " + ago
+	case "nbf":
+		if future {
+			return "not valid yet: valid " + in
+		}
+		return "valid since " + ago
+	case "iat":
+		if future {
+			return "issued " + Duration(d) + " in the future"
+		}
+		return "issued " + ago
+	}
+	if future {
+		return in
+	}
+	return ago
+}
+
+// Duration rounds d for people: "45s", "3m", "2h5m", "3d4h".
+func Duration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+		if d < 0 { // the most negative Duration has no positive twin
+			d = time.Duration(1<<63 - 1)
+		}
+	}
+	switch s := int64(d / time.Second); {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm", s/60)
+	case s < 86400:
+		if m := s % 3600 / 60; m != 0 {
+			return fmt.Sprintf("%dh%dm", s/3600, m)
+		}
+		return fmt.Sprintf("%dh", s/3600)
+	default:
+		if h := s % 86400 / 3600; h != 0 {
+			return fmt.Sprintf("%dd%dh", s/86400, h)
+		}
+		return fmt.Sprintf("%dd", s/86400)
+	}
+}
+
+// Warnings lists what is suspicious about the token at now: alg "none", no
+// exp, exp already past, nbf or iat in the future (a clock skew), time claims
+// that are not numbers.
+func (j *JWT) Warnings(now time.Time) []string {
+	var w []string
+	if strings.EqualFold(j.Alg, "none") {
+		w = append(w, `alg is "none": the token is unsigned and any server that accepts it accepts forgeries`)
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		if v, ok := j.Claims[name]; ok {
+			switch v.(type) {
+			case float64, json.Number:
+			default:
+				w = append(w, name+" is not a number of seconds (RFC 7519 §2 NumericDate); servers will reject the token")
+			}
+		}
+	}
+	if _, ok := j.Claims["exp"]; !ok {
+		w = append(w, "no exp: the token never expires, so a leaked copy works forever")
+	}
+	if err := j.ValidAt(now); err != nil {
+		w = append(w, err.Error())
+	}
+	if j.IssuedAt != nil && j.IssuedAt.After(now) {
+		w = append(w, "iat is "+Duration(j.IssuedAt.Sub(now))+" in the future: the issuer's clock is ahead of this one (clock skew)")
+	}
+	return w
+}
+
+// ValidAt reports whether exp and nbf allow the token at t, without leeway:
+// an error says by how much it is expired or not yet valid.
+func (j *JWT) ValidAt(t time.Time) error {
+	if j.ExpiresAt != nil && !t.Before(*j.ExpiresAt) {
+		return fmt.Errorf("expired %s ago (exp %s)", Duration(t.Sub(*j.ExpiresAt)), j.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	if j.NotBefore != nil && t.Before(*j.NotBefore) {
+		return fmt.Errorf("not valid for another %s (nbf %s): the issuer's clock may be ahead (clock skew)", Duration(j.NotBefore.Sub(t)), j.NotBefore.UTC().Format(time.RFC3339))
+	}
+	return nil
 }

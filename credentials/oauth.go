@@ -1,0 +1,661 @@
+package credentials
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"keyhole/httpclient"
+)
+
+// Grants OAuth2 can run.
+const (
+	GrantClientCredentials = "client_credentials"
+	GrantAuthorizationCode = "authorization_code"
+	GrantDeviceCode        = "device_code"
+	GrantPassword          = "password"
+	GrantRefreshToken      = "refresh_token"
+)
+
+// OAuth2 answers Bearer (or DPoP) challenges with an access token it obtains
+// itself, through golang.org/x/oauth2. Every token and metadata request goes
+// through the client handed to Prepare, so the session shows each one in the
+// timeline. Use a pointer; it is safe for concurrent use.
+type OAuth2 struct {
+	Grant        string // one of the Grant* constants; "" means client_credentials
+	ClientID     string
+	ClientSecret string
+	TokenURL     string // "" means discover it from the challenge (RFC 9728, RFC 8414)
+	AuthURL      string // authorization endpoint, for authorization_code
+	DeviceURL    string // device authorization endpoint, for device_code
+	Scopes       []string
+	Resource     string // RFC 8707 resource indicator, and the URL discovery checks against
+	User         string // password grant only
+	Password     string // password grant only
+	RefreshToken string // the refresh token to start from, for the refresh_token grant
+	DPoP         bool   // bind tokens to a per-session key (RFC 9449)
+
+	// OnDeviceCode tells the user where to enter the code (device_code grant).
+	OnDeviceCode func(userCode, verificationURI, verificationURIComplete string)
+	// OpenBrowser opens the authorization URL; nil or an error leaves it to OnAuthURL.
+	OpenBrowser func(url string) error
+	// OnAuthURL shows the authorization URL when no browser opened it.
+	OnAuthURL func(url string)
+	// Now is the local clock, for expiry; nil means time.Now.
+	Now func() time.Time
+
+	prep sync.Mutex // one token request at a time
+
+	mu        sync.Mutex
+	tok       *oauth2.Token
+	expires   time.Time // by Now, from expires_in; zero when the server gave none
+	stale     bool      // the server rejected tok: refresh or fetch again before use
+	rejected  string    // the access token last rejected as invalid_token
+	asked     map[string]bool
+	dpop      *DPoPKey
+	nonceMu   sync.Mutex
+	asNonce   string // DPoP nonces of the authorization server and of the resource are independent (RFC 9449 §8, §9)
+	rsNonce   string
+	nonceUsed string
+}
+
+func (o *OAuth2) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *OAuth2) grant() string {
+	if o.Grant == "" {
+		return GrantClientCredentials
+	}
+	return o.Grant
+}
+
+// Scheme is "DPoP" when tokens are DPoP-bound, "Bearer" otherwise.
+func (o *OAuth2) Scheme() string {
+	if o.DPoP {
+		return "DPoP"
+	}
+	return "Bearer"
+}
+
+// Describe says which grant runs against which endpoint, for the timeline.
+func (o *OAuth2) Describe() string {
+	names := map[string]string{
+		GrantClientCredentials: "client credentials",
+		GrantAuthorizationCode: "authorization code with PKCE",
+		GrantDeviceCode:        "device authorization",
+		GrantPassword:          "resource owner password (deprecated: RFC 9700 §2.4 says it MUST NOT be used; prefer the authorization code or device grant)",
+		GrantRefreshToken:      "refresh token",
+	}
+	g, ok := names[o.grant()]
+	if !ok {
+		g = o.grant()
+	}
+	s := "OAuth 2.0 " + g + " grant, client " + o.ClientID
+	if len(o.Scopes) > 0 {
+		s += ", scope " + strings.Join(o.Scopes, " ")
+	}
+	if o.DPoP {
+		s += ", DPoP-bound"
+	}
+	return s
+}
+
+// Token returns a copy of the current token, or nil before Prepare.
+func (o *OAuth2) Token() *oauth2.Token {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.tok == nil {
+		return nil
+	}
+	t := *o.tok
+	return &t
+}
+
+// Forget drops the tokens and DPoP nonces; the next Prepare starts over.
+func (o *OAuth2) Forget() {
+	o.mu.Lock()
+	o.tok, o.expires, o.stale, o.rejected, o.asked = nil, time.Time{}, false, "", nil
+	o.mu.Unlock()
+	o.nonceMu.Lock()
+	o.asNonce, o.rsNonce, o.nonceUsed = "", "", ""
+	o.nonceMu.Unlock()
+}
+
+// SetNonce takes the resource server's DPoP-Nonce header (RFC 9449 §9).
+func (o *OAuth2) SetNonce(n string) {
+	o.nonceMu.Lock()
+	defer o.nonceMu.Unlock()
+	o.rsNonce = n
+}
+
+// valid reports whether tok can be used now. Expiry is judged by o.Now
+// rather than by x/oauth2's wall clock so that tests and the user's idea of
+// "now" agree; like x/oauth2 it renews 10 s early, but never more than a
+// quarter of the token's life, so short-lived practice tokens get used.
+func (o *OAuth2) valid() bool {
+	if o.tok == nil || o.stale || o.tok.AccessToken == "" {
+		return false
+	}
+	if o.expires.IsZero() {
+		return true
+	}
+	early := 10 * time.Second
+	if o.tok.ExpiresIn > 0 {
+		early = min(early, time.Duration(o.tok.ExpiresIn)*time.Second/4)
+	}
+	return o.now().Before(o.expires.Add(-early))
+}
+
+func (o *OAuth2) store(t *oauth2.Token) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t.RefreshToken == "" && o.tok != nil {
+		t.RefreshToken = o.tok.RefreshToken
+	}
+	o.tok, o.stale = t, false
+	o.expires = time.Time{}
+	if t.ExpiresIn > 0 {
+		o.expires = o.now().Add(time.Duration(t.ExpiresIn) * time.Second)
+	} else if !t.Expiry.IsZero() {
+		o.expires = t.Expiry
+	}
+}
+
+// Prepare obtains a token, or refreshes the one it has when it expired or was
+// rejected. A refresh that fails falls back to running the grant again.
+func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
+	o.prep.Lock()
+	defer o.prep.Unlock()
+	o.mu.Lock()
+	ok := o.valid()
+	o.mu.Unlock()
+	if ok {
+		return nil
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	if o.TokenURL == "" {
+		if err := o.discover(ctx, hc, ch); err != nil {
+			return err
+		}
+	}
+	if len(o.Scopes) == 0 && ch != nil && ch.Param("scope") != "" {
+		o.Scopes = strings.Fields(ch.Param("scope"))
+	}
+	if o.DPoP {
+		if err := o.dpopClient(&hc); err != nil {
+			return err
+		}
+	}
+	ctx = context.WithValue(httpclient.WithPurpose(ctx, "token"), oauth2.HTTPClient, hc)
+
+	o.mu.Lock()
+	var rt string
+	if o.tok != nil {
+		rt = o.tok.RefreshToken
+	} else if o.grant() == GrantRefreshToken {
+		rt = o.RefreshToken
+	}
+	o.mu.Unlock()
+	if rt != "" {
+		// An empty access token makes x/oauth2 refresh at once.
+		t, err := o.config("").TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+		if err == nil {
+			o.store(t)
+			return nil
+		}
+		if o.grant() == GrantRefreshToken {
+			return tokenError(err)
+		}
+		o.mu.Lock()
+		o.tok = nil // the refresh token is spent or revoked: run the grant again
+		o.mu.Unlock()
+	}
+	t, err := o.obtain(ctx)
+	if err != nil {
+		return tokenError(err)
+	}
+	o.store(t)
+	return nil
+}
+
+func (o *OAuth2) discover(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
+	if o.Resource == "" && (ch == nil || ch.Param("resource_metadata") == "") {
+		return errors.New("oauth2: no token URL; give one, or answer a challenge that names resource_metadata (RFC 9728)")
+	}
+	d, err := Discover(ctx, hc, o.Resource, ch)
+	if err != nil {
+		return err
+	}
+	if d.ResourceMismatch {
+		return fmt.Errorf("oauth2: refusing the discovered metadata: %s", d.Problems[0])
+	}
+	if d.TokenURL == "" {
+		return errors.New("oauth2: the authorization server metadata names no token_endpoint; give the token URL yourself")
+	}
+	o.TokenURL = d.TokenURL
+	if o.AuthURL == "" {
+		o.AuthURL = d.AuthURL
+	}
+	if o.DeviceURL == "" {
+		o.DeviceURL = d.DeviceURL
+	}
+	return nil
+}
+
+func (o *OAuth2) config(redirect string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     o.ClientID,
+		ClientSecret: o.ClientSecret,
+		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL},
+		RedirectURL:  redirect,
+		Scopes:       o.Scopes,
+	}
+}
+
+func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
+	if o.Resource == "" {
+		return nil
+	}
+	return []oauth2.AuthCodeOption{oauth2.SetAuthURLParam("resource", o.Resource)}
+}
+
+func (o *OAuth2) obtain(ctx context.Context) (*oauth2.Token, error) {
+	switch o.grant() {
+	case GrantClientCredentials:
+		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.Scopes}
+		if o.Resource != "" {
+			cc.EndpointParams = url.Values{"resource": {o.Resource}}
+		}
+		return cc.Token(ctx)
+	case GrantPassword:
+		return o.config("").PasswordCredentialsToken(ctx, o.User, o.Password)
+	case GrantDeviceCode:
+		return o.device(ctx)
+	case GrantAuthorizationCode:
+		return o.authCode(ctx)
+	case GrantRefreshToken:
+		return nil, errors.New("oauth2: the refresh_token grant needs a refresh token; paste one or use another grant")
+	}
+	return nil, fmt.Errorf("oauth2: unknown grant %q; use client_credentials, authorization_code, device_code, password or refresh_token", o.Grant)
+}
+
+// device runs RFC 8628: x/oauth2 polls, honouring authorization_pending and
+// adding 5 s for good on slow_down.
+func (o *OAuth2) device(ctx context.Context) (*oauth2.Token, error) {
+	if o.DeviceURL == "" {
+		return nil, errors.New("oauth2: the device grant needs the device authorization endpoint; give its URL")
+	}
+	c := o.config("")
+	da, err := c.DeviceAuth(ctx, o.resourceOpts()...)
+	if err != nil {
+		return nil, err
+	}
+	if o.OnDeviceCode != nil {
+		o.OnDeviceCode(da.UserCode, da.VerificationURI, da.VerificationURIComplete)
+	}
+	return c.DeviceAccessToken(ctx, da, o.resourceOpts()...)
+}
+
+// authCode runs the authorization code grant with PKCE S256 over a loopback
+// redirect on 127.0.0.1 and a free port (RFC 8252 §7.3, §8.3).
+func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
+	if o.AuthURL == "" {
+		return nil, errors.New("oauth2: the authorization code grant needs the authorization endpoint; give its URL")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("oauth2: cannot listen for the redirect on 127.0.0.1: %w", err)
+	}
+	redirect := "http://" + ln.Addr().String() + "/callback"
+	state := randomString()
+	pk := NewPKCE()
+	c := o.config(redirect)
+	authURL := c.AuthCodeURL(state, append(o.resourceOpts(), pk.AuthOption())...)
+
+	type result struct {
+		code string
+		err  error
+	}
+	got := make(chan result, 1)
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/callback" {
+			http.NotFound(w, r)
+			return
+		}
+		q := r.URL.Query()
+		var res result
+		switch {
+		case q.Get("state") != state:
+			res.err = errors.New("oauth2: the redirect carried the wrong state; another page may be trying to inject a code (RFC 6749 §10.12); start again")
+		case q.Get("error") != "":
+			res.err = fmt.Errorf("oauth2: authorization refused (%s): %s", safeLine(q.Get("error")), ExplainTokenError(q.Get("error"), q.Get("error_description")))
+		case q.Get("code") == "":
+			res.err = errors.New("oauth2: the redirect carried no code; the authorization server did not follow RFC 6749 §4.1.2")
+		default:
+			res.code = q.Get("code")
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if res.err != nil {
+			fmt.Fprintf(w, "<p>keyhole: %s</p>", html.EscapeString(res.err.Error()))
+		} else {
+			fmt.Fprint(w, "<p>keyhole got the authorization code. You can close this window.</p>")
+		}
+		select {
+		case got <- res:
+		default:
+		}
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	if o.OpenBrowser == nil || o.OpenBrowser(authURL) != nil {
+		if o.OnAuthURL == nil {
+			return nil, errors.New("oauth2: no browser and nowhere to show the authorization URL")
+		}
+		o.OnAuthURL(authURL)
+	}
+	var res result
+	select {
+	case res = <-got:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("oauth2: gave up waiting for the browser to come back: %w", ctx.Err())
+	}
+	if res.err != nil {
+		return nil, res.err
+	}
+	return c.Exchange(ctx, res.code, append(o.resourceOpts(), pk.ExchangeOption())...)
+}
+
+// SystemBrowser opens url with xdg-open when a graphical session exists, the
+// way OpenBrowser expects; it fails (and the URL gets printed) otherwise.
+func SystemBrowser(u string) error {
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("no graphical session to open a browser in")
+	}
+	return exec.Command("xdg-open", u).Start()
+}
+
+func randomString() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Apply sends the access token: "Bearer <at>", or "DPoP <at>" with a DPoP
+// proof for this very request when the token is DPoP-bound.
+func (o *OAuth2) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	o.mu.Lock()
+	tok, key := o.tok, o.dpop
+	o.mu.Unlock()
+	if tok == nil || tok.AccessToken == "" {
+		return errors.New("oauth2: no access token yet; the token request has to succeed first")
+	}
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	if o.DPoP && key != nil && strings.EqualFold(tok.TokenType, "DPoP") {
+		o.nonceMu.Lock()
+		nonce := o.rsNonce
+		o.nonceMu.Unlock()
+		proof, err := key.Proof(r.Method, r.URL, tok.AccessToken, nonce)
+		if err != nil {
+			return err
+		}
+		r.Header.Set("DPoP", proof)
+		r.Header.Set(HeaderFor(ch), "DPoP "+tok.AccessToken)
+		return nil
+	}
+	r.Header.Set(HeaderFor(ch), "Bearer "+tok.AccessToken)
+	return nil
+}
+
+// Rejected decides whether a rejection is worth one automatic retry:
+// invalid_token → refresh (or fetch a new token), insufficient_scope → ask for
+// the missing scopes, use_dpop_nonce → resend with the nonce. Each is tried
+// at most once for the same token, scope set or nonce, so a server that keeps
+// refusing cannot make keyhole loop.
+func (o *OAuth2) Rejected(ch *httpclient.Challenge) string {
+	if ch == nil {
+		return ""
+	}
+	switch ch.Param("error") {
+	case "use_dpop_nonce":
+		o.nonceMu.Lock()
+		defer o.nonceMu.Unlock()
+		if !o.DPoP || o.rsNonce == "" || o.rsNonce == o.nonceUsed {
+			return ""
+		}
+		o.nonceUsed = o.rsNonce
+		return "server asked for a DPoP nonce (use_dpop_nonce): resending with it"
+	case "invalid_token":
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if o.tok == nil || o.tok.AccessToken == o.rejected {
+			return ""
+		}
+		o.rejected, o.stale = o.tok.AccessToken, true
+		if o.tok.RefreshToken != "" {
+			return "token rejected (invalid_token): refreshing"
+		}
+		switch o.grant() {
+		case GrantClientCredentials, GrantPassword:
+			return "token rejected (invalid_token): fetching a new one"
+		}
+		o.stale = false // an interactive grant needs the user: do not start it unasked
+		return ""
+	case "insufficient_scope":
+		want := strings.Fields(ch.Param("scope"))
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		var missing []string
+		for _, s := range want {
+			if !slices.Contains(o.Scopes, s) {
+				missing = append(missing, s)
+			}
+		}
+		if len(missing) == 0 {
+			return ""
+		}
+		scopes := append(slices.Clone(o.Scopes), missing...)
+		slices.Sort(scopes)
+		key := strings.Join(scopes, " ")
+		if o.asked[key] {
+			return ""
+		}
+		if o.asked == nil {
+			o.asked = map[string]bool{}
+		}
+		o.asked[key] = true
+		o.Scopes = append(o.Scopes, missing...)
+		// The old token cannot grow its scope; run the grant again.
+		o.tok, o.stale = nil, false
+		return "asking for scope " + safeLine(strings.Join(missing, " "))
+	}
+	return ""
+}
+
+// dpopClient wraps hc so that token requests carry a DPoP proof and, once,
+// answer the authorization server's use_dpop_nonce (RFC 9449 §8). Hand-written:
+// x/oauth2 has no DPoP support.
+func (o *OAuth2) dpopClient(hc **http.Client) error {
+	o.mu.Lock()
+	if o.dpop == nil {
+		k, err := NewDPoPKey()
+		if err != nil {
+			o.mu.Unlock()
+			return err
+		}
+		k.Now = o.Now
+		o.dpop = k
+	}
+	key := o.dpop
+	o.mu.Unlock()
+	base := (*hc).Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c := **hc
+	c.Transport = &dpopTransport{base: base, o: o, key: key}
+	*hc = &c
+	return nil
+}
+
+// DPoPKey returns the session's DPoP key, or nil before the first DPoP token.
+func (o *OAuth2) DPoPKey() *DPoPKey {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.dpop
+}
+
+type dpopTransport struct {
+	base http.RoundTripper
+	o    *OAuth2
+	key  *DPoPKey
+}
+
+func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for try := 0; ; try++ {
+		r := req.Clone(req.Context())
+		if try > 0 {
+			b, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r.Body = b
+		}
+		t.o.nonceMu.Lock()
+		nonce := t.o.asNonce
+		t.o.nonceMu.Unlock()
+		proof, err := t.key.Proof(req.Method, req.URL.String(), "", nonce)
+		if err != nil {
+			return nil, err
+		}
+		r.Header.Set("DPoP", proof)
+		resp, err := t.base.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		n := resp.Header.Get("DPoP-Nonce")
+		if n != "" {
+			t.o.nonceMu.Lock()
+			t.o.asNonce = n
+			t.o.nonceMu.Unlock()
+		}
+		if try > 0 || n == "" || n == nonce || resp.StatusCode != http.StatusBadRequest || req.GetBody == nil {
+			return resp, nil
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if dpopError(body) != "use_dpop_nonce" {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			return resp, nil
+		}
+	}
+}
+
+// tokenErrors say in plain words what each RFC 6749 §5.2 (and RFC 8628 §3.5)
+// error means and what to do about it.
+var tokenErrors = map[string]string{
+	"invalid_request":         "the token request is malformed: a parameter is missing, repeated or not understood; check the grant's required parameters",
+	"invalid_client":          "the client is unknown or its secret is wrong; check the client id and secret, and whether the server wants them in Basic or in the form",
+	"invalid_grant":           "the code, refresh token, device code or password was refused: wrong, expired, already used, or issued to another client; start the grant again",
+	"unauthorized_client":     "this client is not allowed to use this grant type; enable the grant for the client at the authorization server",
+	"unsupported_grant_type":  "the authorization server does not support this grant type; pick another grant",
+	"invalid_scope":           "a requested scope is unknown or not allowed for this client; ask for fewer or different scopes",
+	"access_denied":           "the user or the server said no; ask again and approve",
+	"expired_token":           "the device code expired before it was approved; start the device flow again",
+	"authorization_pending":   "the user has not approved yet; keep polling",
+	"slow_down":               "polling too fast; wait 5 seconds more between polls from now on",
+	"use_dpop_nonce":          "the server wants a DPoP nonce in the proof; resend with the nonce from its DPoP-Nonce header",
+	"invalid_dpop_proof":      "the DPoP proof was refused: check its htm, htu, iat and signature",
+	"server_error":            "the authorization server failed; try again later",
+	"temporarily_unavailable": "the authorization server is overloaded or down; try again later",
+}
+
+// ExplainTokenError says what a token endpoint error code means, with the
+// server's own description (made safe for a terminal) when it gave one.
+func ExplainTokenError(code, description string) string {
+	s, ok := tokenErrors[code]
+	if !ok {
+		s = "the authorization server answered with error " + strings.TrimSpace(safeLine(code))
+	}
+	if description != "" {
+		s += " (server says: " + safeLine(description) + ")"
+	}
+	return s
+}
+
+// tokenError turns x/oauth2's error into one line that says what to do.
+func tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.ErrorCode != "" {
+			return fmt.Errorf("oauth2: token request refused (%s): %s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription))
+		}
+		status := 0
+		if re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		return fmt.Errorf("oauth2: the token endpoint answered %d without an OAuth error; check the token URL", status)
+	}
+	return fmt.Errorf("oauth2: %s", safeLine(err.Error()))
+}
+
+// safeLine escapes control characters (C0, DEL, C1) and invalid UTF-8 in
+// server-supplied text, so that an error description cannot drive the
+// terminal. httpclient.SafeLine is meant to replace it once it lands.
+func safeLine(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
