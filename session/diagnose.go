@@ -602,12 +602,8 @@ func (d *diagnosis) tokenEndpoint() {
 	if json.Unmarshal(resp.Body, &e) != nil || e.Error == "" {
 		return
 	}
-	said := clean(e.Error)
-	if e.Description != "" {
-		said += ": " + clean(e.Description)
-	}
 	f := Finding{Code: "token-request-failed", Severity: Error, DocURL: docURL(e.URI),
-		Message: "The token endpoint refused to issue a token (" + said + ")."}
+		Message: "The token endpoint refused to issue a token (" + clean(e.Error) + "): " + credentials.ExplainTokenError(e.Error, clean(e.Description)) + "."}
 	switch e.Error {
 	case "use_dpop_nonce":
 		f.Code, f.Severity = "dpop-nonce-required", Warning

@@ -267,6 +267,13 @@ func retryReason(a *Attempt, auth credentials.Authorizer) string {
 	if ch == nil {
 		return ""
 	}
+	// A DPoP nonce arrives in a response header, not in the challenge
+	// (RFC 9449 §9), so it is handed over before Rejected decides.
+	if nt, ok := auth.(credentials.NonceTaker); ok {
+		if n := a.Exchange.Response.Header.Get("DPoP-Nonce"); n != "" {
+			nt.SetNonce(n)
+		}
+	}
 	return rf.Rejected(ch)
 }
 
