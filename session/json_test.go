@@ -1,0 +1,255 @@
+package session
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+)
+
+// Secrets used by secretServer; none may appear in a redacted record.
+const (
+	tUser         = "alice"
+	tPassword     = "pw-Wonder-7781"
+	tBearer       = "bearer-9f8e7d6c5b4a-token"
+	tClientSecret = "client-secret-55aa"
+	tAccess       = "access-3141592653"
+	tRefresh      = "refresh-2718281828"
+	tIDToken      = "idtoken-1618033988"
+	tCookie       = "cookie-value-4242"
+	tAPIKey       = "apikey-0xdeadbeef"
+)
+
+func secrets() []string {
+	return []string{tPassword, tBearer, tClientSecret, tAccess, tRefresh, tIDToken, tCookie, tAPIKey,
+		base64.StdEncoding.EncodeToString([]byte(tUser + ":" + tPassword))}
+}
+
+// secretServer is a small protected API with a token endpoint, answering the
+// way real servers do.
+func secretServer(t testing.TB) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/basic", func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); ok && u == tUser && p == tPassword {
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: tCookie})
+			io.WriteString(w, "hello alice")
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="test", charset="UTF-8"`)
+		w.WriteHeader(401)
+	})
+	mux.HandleFunc("/bearer", func(w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("Authorization") {
+		case "Bearer " + tBearer, "Bearer " + tAccess:
+			io.WriteString(w, `{"ok":true}`)
+			return
+		case "":
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api", scope="read"`)
+		default:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token", error_description="unknown token"`)
+		}
+		w.WriteHeader(401)
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.PostForm.Get("client_secret") != tClientSecret {
+			w.WriteHeader(401)
+			io.WriteString(w, `{"error":"invalid_client"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"`+tAccess+`","token_type":"Bearer","expires_in":3600,`+
+			`"refresh_token":"`+tRefresh+`","id_token":"`+tIDToken+`","scope":"read"}`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// realSession sends, for real, a Basic exchange (401 then 200), a Bearer
+// exchange, an OAuth token request with its answer and a request with the
+// access token and an API key in the query.
+func realSession(t testing.TB) (*Session, []*Attempt) {
+	srv := secretServer(t)
+	ctx := context.Background()
+	c := httpclient.New(httpclient.Options{})
+	s := New(c, httpclient.Request{Method: "GET", URL: srv.URL + "/basic"})
+	send := func(auth credentials.Authorizer) {
+		if _, err := s.Send(ctx, auth); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(nil)
+	send(credentials.Basic{User: tUser, Password: tPassword})
+	s.SetDraft(httpclient.Request{Method: "GET", URL: srv.URL + "/bearer"})
+	send(nil)
+	send(credentials.Bearer{Token: tBearer})
+
+	var tokenEx *httpclient.Exchange
+	hc := c.Recorder(func(_ string, ex *httpclient.Exchange) { tokenEx = ex })
+	resp, err := hc.PostForm(srv.URL+"/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"keyhole"}, "client_secret": {tClientSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	token := &Attempt{N: 5, Purpose: PurposeToken, Auto: "fetching a token", Exchange: tokenEx}
+
+	s.SetDraft(httpclient.Request{Method: "GET", URL: srv.URL + "/bearer?api_key=" + tAPIKey})
+	send(credentials.Bearer{Token: tAccess})
+	var all []*Attempt
+	for _, a := range s.Attempts() {
+		c := *a
+		all = append(all, &c)
+	}
+	all = append(all[:4], append([]*Attempt{token}, all[4:]...)...)
+	for i, a := range all {
+		a.N = i + 1
+	}
+	if got := all[len(all)-1].Status(); got != 200 {
+		t.Fatalf("last attempt got %d, want 200", got)
+	}
+	return s, all
+}
+
+func TestRecordsHideEverySecret(t *testing.T) {
+	_, attempts := realSession(t)
+	data, err := json.Marshal(Records(attempts, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range secrets() {
+		if strings.Contains(string(data), sec) {
+			t.Errorf("redacted JSON contains the secret %q", sec)
+		}
+	}
+	// The same record with secrets shown must contain them: proves the
+	// secrets really were on the wire and the check above can fail.
+	shown, _ := json.Marshal(Records(attempts, true))
+	for _, sec := range secrets()[1:] { // the password travels only inside the Basic base64
+		if !strings.Contains(string(shown), sec) {
+			t.Errorf("JSON with showSecrets lacks %q", sec)
+		}
+	}
+	// Fingerprints stay, so two attempts can still be compared.
+	if !strings.Contains(string(data), credentials.Fingerprint(tBearer)) {
+		t.Error("redacted JSON lost the Bearer token's fingerprint")
+	}
+}
+
+func TestRecordsShape(t *testing.T) {
+	_, attempts := realSession(t)
+	data, _ := json.Marshal(Records(attempts, false))
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	final := doc["final"].(map[string]any)
+	if final["status"] != 200.0 || final["attempt"] != 6.0 {
+		t.Errorf("final = %v, want status 200 attempt 6", final)
+	}
+	list := doc["attempts"].([]any)
+	if len(list) != 6 {
+		t.Fatalf("%d attempts, want 6", len(list))
+	}
+	for i, x := range list {
+		a := x.(map[string]any)
+		for _, k := range []string{"n", "purpose", "request", "response", "error", "redirects", "challenges", "findings", "timing_ms"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("attempt %d lacks %q", i+1, k)
+			}
+		}
+		req := a["request"].(map[string]any)
+		for _, k := range []string{"method", "url", "headers"} {
+			if _, ok := req[k]; !ok {
+				t.Errorf("attempt %d request lacks %q", i+1, k)
+			}
+		}
+		resp := a["response"].(map[string]any)
+		for _, k := range []string{"status", "proto", "headers", "body_bytes", "body"} {
+			if _, ok := resp[k]; !ok {
+				t.Errorf("attempt %d response lacks %q", i+1, k)
+			}
+		}
+		for _, k := range []string{"dns", "connect", "tls", "first_byte", "total"} {
+			if _, ok := a["timing_ms"].(map[string]any)[k]; !ok {
+				t.Errorf("attempt %d timing lacks %q", i+1, k)
+			}
+		}
+		if a["error"] != nil {
+			t.Errorf("attempt %d error = %v, want null", i+1, a["error"])
+		}
+	}
+	if p := list[4].(map[string]any)["purpose"]; p != "token" {
+		t.Errorf("attempt 5 purpose = %v, want token", p)
+	}
+	ch := list[0].(map[string]any)["challenges"].([]any)[0].(map[string]any)
+	if ch["header"] != "WWW-Authenticate" || ch["scheme"] != "Basic" || ch["params"].(map[string]any)["realm"] != "test" {
+		t.Errorf("challenge = %v", ch)
+	}
+	if !strings.Contains(string(data), `"params":{"realm":"test","charset":"UTF-8"}`) {
+		t.Errorf("params lost the server's order: %s", data)
+	}
+}
+
+func TestRecordsTransportError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL
+	srv.Close() // nothing listens there now: connection refused
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: u})
+	s.Send(context.Background(), nil)
+	d := Records(s.Attempts(), false)
+	data, _ := json.Marshal(d)
+	if d.Final.Status != nil || d.Final.Attempt != 1 {
+		t.Errorf("final = %+v", d.Final)
+	}
+	if !strings.Contains(string(data), `"final":{"status":null,"attempt":1}`) || !strings.Contains(string(data), `"response":null`) {
+		t.Errorf("JSON = %s", data)
+	}
+	if d.Attempts[0].Error == nil {
+		t.Error("error is null for a refused connection")
+	}
+}
+
+func TestRedactBody(t *testing.T) {
+	cases := []struct{ ct, in, want string }{
+		{"application/json", `{"access_token":"abc","n":1}`, `{"access_token":"•••","n":1}`},
+		{"application/json; charset=utf-8", `{ "a": {"Refresh_Token" : "x y"}, "b":[{"code":123},"code"] }`, `{ "a": {"Refresh_Token" : "•••"}, "b":[{"code":"•••"},"code"] }`},
+		{"", `{"id_token":{"nested":"x"},"password":null}`, `{"id_token":"•••","password":"•••"}`},
+		{"application/x-www-form-urlencoded", `grant_type=password&username=bob&password=hunter2&client_secret=s%20x`, `grant_type=password&username=bob&password=•••&client_secret=•••`},
+		{"text/plain", `access_token=gho_abc&scope=repo`, `access_token=•••&scope=repo`},
+		{"text/html", `<p>password=1</p>`, `<p>password=1</p>`},
+		{"application/json", `not json password`, `not json password`},
+		{"application/json", `["access_token","x"]`, `["access_token","x"]`},
+		{"application/x-www-form-urlencoded", `device_code=dc&code_verifier=v&code=c&state=s`, `device_code=•••&code_verifier=•••&code=•••&state=s`},
+	}
+	for _, c := range cases {
+		if got := string(RedactBody(c.ct, []byte(c.in))); got != c.want {
+			t.Errorf("RedactBody(%q, %q)\n got %q\nwant %q", c.ct, c.in, got, c.want)
+		}
+	}
+}
+
+func TestMaskDigest(t *testing.T) {
+	v := `Digest username="Mufasa", realm="http-auth@example.org", uri="/dir/index.html", algorithm=SHA-256, nonce="7ypf", nc=00000001, cnonce="f2/w", qop=auth, response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1", opaque="FQhe"`
+	h := redactHeaders(http.Header{"Authorization": {v}}, false)
+	got := h.Get("Authorization")
+	if strings.Contains(got, "753927fa") {
+		t.Fatalf("Digest response not masked: %s", got)
+	}
+	for _, keep := range []string{`username="Mufasa"`, `nonce="7ypf"`, `nc=00000001`, `qop=auth`, `response="` + credentials.Mask("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1") + `"`} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("masked Digest %q lacks %q", got, keep)
+		}
+	}
+	if h := redactHeaders(http.Header{"Authorization": {"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}}, false); strings.Contains(h.Get("Authorization"), "QWxh") {
+		t.Error("Basic not masked")
+	}
+}
