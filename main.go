@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strconv"
+	"strings"
 
 	"keyhole/ui"
 )
@@ -29,6 +32,14 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
+		case "send":
+			return cmdSend(args[1:], stdin, stdout, stderr)
+		case "explain":
+			return cmdExplain(args[1:], stdin, stdout, stderr)
+		case "jwt":
+			return cmdJWTOrMissing(args[1:], stdin, stdout, stderr)
+		case "profile":
+			return cmdProfile(args[1:], stdin, stdout, stderr)
 		case "practice":
 			return cmdPractice(args[1:], stdout, stderr)
 		case "--version", "version":
@@ -40,11 +51,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	o := ui.Options{Practice: true}
-	if len(args) == 1 {
+	if len(args) == 1 && !strings.HasPrefix(args[0], "-") {
 		o.URL = args[0]
 		o.Practice = false
-	} else if len(args) > 1 {
-		fmt.Fprintf(stderr, "keyhole: unexpected arguments %q; see keyhole --help\n", args[1:])
+	} else if len(args) > 0 {
+		fmt.Fprintf(stderr, "keyhole: unknown command or arguments %q; see keyhole --help\n", args)
 		return exitUsage
 	}
 	if err := ui.Run(o); err != nil {
@@ -57,10 +68,192 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const usage = `keyhole debugs HTTP authentication by hand.
 
 Usage:
-  keyhole                 open the TUI on the built-in practice server
-  keyhole URL             open the TUI with URL ready to send
-  keyhole practice        run the practice server in the foreground
-  keyhole --version       print the version
+  keyhole                      open the TUI on the built-in practice server
+  keyhole URL                  open the TUI with URL ready to send
+  keyhole send [flags] URL     send a request, answer its challenges, print each attempt
+  keyhole explain [VALUE...]   explain WWW-Authenticate / Proxy-Authenticate values
+  keyhole jwt [TOKEN]          decode and explain a JWT
+  keyhole profile list|save|delete   manage saved credential profiles
+  keyhole practice             run the practice server in the foreground
+  keyhole --version            print the version
 
 Run 'keyhole COMMAND --help' for a command's flags and examples.
 `
+
+// cmdJWTOrMissing runs 'keyhole jwt'.
+func cmdJWTOrMissing(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "keyhole jwt: not available in this build yet; use 'keyhole explain' for challenges")
+	return exitUsage
+}
+
+// flagSpec is one command-line flag, spelled as curl spells it.
+type flagSpec struct {
+	long  string
+	short byte   // 0 when there is no short form
+	arg   string // the value's name in help; "" for a boolean flag
+	help  string
+	set   func(v string) error
+}
+
+// flagSet parses curl-style flags: "-X POST", "-XPOST", "-uuser:pw",
+// "--request POST", "--request=POST", clustered booleans "-kL", "-L=false",
+// repeated flags, and flags after positional arguments. The standard flag
+// package stops at the first positional argument and has no attached short
+// values, which curl users type all the time.
+type flagSet struct {
+	cmd   string
+	specs []*flagSpec
+	seen  map[string]bool
+}
+
+func newFlagSet(cmd string) *flagSet { return &flagSet{cmd: cmd, seen: map[string]bool{}} }
+
+func (fs *flagSet) Func(long string, short byte, arg, help string, set func(string) error) {
+	fs.specs = append(fs.specs, &flagSpec{long: long, short: short, arg: arg, help: help, set: set})
+}
+
+func (fs *flagSet) String(p *string, long string, short byte, arg, help string) {
+	fs.Func(long, short, arg, help, func(v string) error { *p = v; return nil })
+}
+
+func (fs *flagSet) Bool(p *bool, long string, short byte, help string) {
+	fs.Func(long, short, "", help, func(v string) error {
+		if v == "" {
+			*p = true
+			return nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("wants true or false, not %q", v)
+		}
+		*p = b
+		return nil
+	})
+}
+
+// Seen reports whether the flag called long was given.
+func (fs *flagSet) Seen(long string) bool { return fs.seen[long] }
+
+func (fs *flagSet) lookup(long string, short byte) *flagSpec {
+	for _, s := range fs.specs {
+		if (long != "" && s.long == long) || (short != 0 && s.short == short) {
+			return s
+		}
+	}
+	return nil
+}
+
+func (fs *flagSet) apply(s *flagSpec, name, v string) error {
+	fs.seen[s.long] = true
+	if err := s.set(v); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	return nil
+}
+
+// Parse applies the flags in args and returns the positional arguments.
+func (fs *flagSet) Parse(args []string) ([]string, error) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(pos, args[i+1:]...), nil
+		case strings.HasPrefix(a, "--"):
+			name, val, hasVal := strings.Cut(a[2:], "=")
+			s := fs.lookup(name, 0)
+			if s == nil {
+				return nil, fmt.Errorf("unknown flag --%s; see %s --help", name, fs.cmd)
+			}
+			if s.arg != "" && !hasVal {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("--%s needs a %s", name, s.arg)
+				}
+				i++
+				val = args[i]
+			}
+			if err := fs.apply(s, "--"+name, val); err != nil {
+				return nil, err
+			}
+		case len(a) > 1 && a[0] == '-':
+			for j := 1; j < len(a); j++ {
+				s := fs.lookup("", a[j])
+				if s == nil {
+					return nil, fmt.Errorf("unknown flag -%c; see %s --help", a[j], fs.cmd)
+				}
+				name := "-" + string(a[j])
+				if s.arg == "" {
+					v := ""
+					if strings.HasPrefix(a[j+1:], "=") {
+						v, j = a[j+2:], len(a)
+					}
+					if err := fs.apply(s, name, v); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				val := a[j+1:]
+				if val == "" {
+					if i+1 >= len(args) {
+						return nil, fmt.Errorf("%s needs a %s", name, s.arg)
+					}
+					i++
+					val = args[i]
+				}
+				if err := fs.apply(s, name, val); err != nil {
+					return nil, err
+				}
+				break
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return pos, nil
+}
+
+// Help writes the flags, one a line, in the order they were declared.
+func (fs *flagSet) Help(w io.Writer) {
+	var rows [][2]string
+	width := 0
+	for _, s := range fs.specs {
+		left := "    --" + s.long
+		if s.short != 0 {
+			left = "-" + string(s.short) + ", --" + s.long
+		}
+		if s.arg != "" {
+			left += " " + s.arg
+		}
+		rows = append(rows, [2]string{left, s.help})
+		width = max(width, len(left))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, r[0], r[1])
+	}
+}
+
+// wantsHelp reports whether args ask for help before anything else is parsed,
+// so that --help works even next to a bad flag.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedKeys returns m's keys in order, for stable output.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int { return exitUsage }

@@ -1,0 +1,888 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"golang.org/x/term"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/session"
+)
+
+// sendOptions are the flags of 'keyhole send'.
+type sendOptions struct {
+	url         string
+	method      string
+	headers     []string
+	data        string
+	hasData     bool
+	user        string
+	auth        string
+	token       string
+	apiKey      string
+	apiKeyIn    string
+	clientID    string
+	secret      string
+	tokenURL    string
+	scope       string
+	grant       string
+	awsSigV4    string
+	location    bool
+	trusted     bool
+	cert        string
+	key         string
+	cacert      string
+	insecure    bool
+	timeout     time.Duration
+	netrc       bool
+	fresh       bool
+	json        bool
+	curl        string
+	har         string
+	printCurl   bool
+	showSecrets bool
+	quiet       bool
+	maxAttempts int
+	profile     string
+}
+
+var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4"}
+
+func sendFlags(o *sendOptions) *flagSet {
+	fs := newFlagSet("keyhole send")
+	fs.String(&o.method, "request", 'X', "METHOD", "request method (default GET, or POST with -d)")
+	fs.Func("header", 'H', "'NAME: VALUE'", "add a request header; repeatable", func(v string) error {
+		o.headers = append(o.headers, v)
+		return nil
+	})
+	fs.Func("data", 'd', "DATA|@FILE|@-", "request body; @FILE reads a file, @- reads stdin", func(v string) error {
+		o.data, o.hasData = v, true
+		return nil
+	})
+	fs.String(&o.user, "user", 'u', "USER[:PASSWORD]", "user and password for Basic or Digest; asks for the password when missing")
+	fs.Func("auth", 0, "MODE", strings.Join(authModes, "|")+" (default auto: answer what the server offers)", func(v string) error {
+		v = strings.ToLower(v)
+		for _, m := range authModes {
+			if v == m {
+				o.auth = v
+				return nil
+			}
+		}
+		return fmt.Errorf("unknown mode %q; use one of %s", v, strings.Join(authModes, ", "))
+	})
+	fs.String(&o.token, "token", 0, "TOKEN|env:NAME|@FILE", "bearer token")
+	fs.String(&o.apiKey, "api-key", 0, "NAME=VALUE", "API key, e.g. X-API-Key=KEY")
+	fs.String(&o.apiKeyIn, "api-key-in", 0, "WHERE", "header|query|cookie (default header)")
+	fs.String(&o.clientID, "client-id", 0, "ID", "OAuth 2.0 client id")
+	fs.String(&o.secret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
+	fs.String(&o.tokenURL, "token-url", 0, "URL", "OAuth 2.0 token endpoint")
+	fs.String(&o.scope, "scope", 0, "SCOPES", "OAuth 2.0 scopes, space-separated")
+	fs.String(&o.grant, "grant", 0, "GRANT", "OAuth 2.0 grant (default client_credentials)")
+	fs.String(&o.awsSigV4, "aws-sigv4", 0, "PROVIDER:REGION:SERVICE", "sign with AWS SigV4; keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
+	fs.Bool(&o.location, "location", 'L', "follow redirects (default true; -L=false to stop)")
+	fs.Func("no-location", 0, "", "do not follow redirects", func(string) error { o.location = false; return nil })
+	fs.Bool(&o.trusted, "location-trusted", 0, "resend credentials when a redirect goes to another origin")
+	fs.String(&o.cert, "cert", 0, "FILE", "client certificate (PEM) for mutual TLS")
+	fs.String(&o.key, "key", 0, "FILE", "private key of --cert (PEM)")
+	fs.String(&o.cacert, "cacert", 0, "FILE", "trust the CA certificates in FILE (PEM)")
+	fs.Bool(&o.insecure, "insecure", 'k', "do not verify the server's certificate")
+	fs.Func("timeout", 0, "DURATION", "give up after DURATION, e.g. 10s (default 30s)", func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("wants a duration such as 10s or 1m, not %q", v)
+		}
+		o.timeout = d
+		return nil
+	})
+	fs.Bool(&o.netrc, "netrc", 0, "take user and password from ~/.netrc (or $NETRC)")
+	fs.Bool(&o.fresh, "fresh", 0, "forget cached tokens, Digest nonces and cookies first")
+	fs.Bool(&o.json, "json", 0, "print every attempt as one JSON document")
+	fs.String(&o.curl, "curl", 0, "'curl ...'", "take the request and auth from a curl command line; other flags override")
+	fs.String(&o.har, "har", 0, "FILE", "also write the attempts as HAR 1.2 to FILE")
+	fs.Bool(&o.printCurl, "print-curl", 0, "print a curl command that reproduces the last attempt")
+	fs.Bool(&o.showSecrets, "show-secrets", 0, "print credentials unmasked")
+	fs.Bool(&o.quiet, "quiet", 'q', "print only the final status line")
+	fs.Func("max-attempts", 0, "N", "send at most N requests (default 3)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("wants a number of at least 1, not %q", v)
+		}
+		o.maxAttempts = n
+		return nil
+	})
+	fs.String(&o.profile, "profile", 0, "NAME", "use the credentials of a saved profile")
+	return fs
+}
+
+const sendHelp = `Usage: keyhole send [flags] URL
+
+Sends a request; when the server answers 401 or 407 and credentials were given,
+answers the challenge and retries, printing every attempt: the status, the
+challenges in words, what went wrong and what to try next, then the final body.
+
+Examples:
+  keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
+  keyhole send --token env:API_TOKEN https://api.example.com/me --json
+  keyhole send -XPOST -d @body.json -H 'Content-Type: application/json' -u alice URL
+  keyhole send --curl 'curl -u alice:wonderland --digest http://127.0.0.1:8401/digest'
+  keyhole send --profile work https://intranet.example.com/
+
+Exit status: 0 final status below 400, 4 for 401/407, 3 for 403, 5 other >= 400,
+1 no response (DNS, connection, TLS, timeout), 2 usage error.
+
+Flags:
+`
+
+func cmdSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := &sendOptions{auth: "auto", location: true, maxAttempts: 3}
+	fs := sendFlags(o)
+	if wantsHelp(args) {
+		fmt.Fprint(stdout, sendHelp)
+		fs.Help(stdout)
+		return exitOK
+	}
+	pos, err := fs.Parse(args)
+	if err != nil {
+		return usageError(stderr, "send", err)
+	}
+	switch {
+	case len(pos) == 1:
+		o.url = pos[0]
+	case len(pos) > 1:
+		return usageError(stderr, "send", fmt.Errorf("one URL expected, got %d: %q", len(pos), pos))
+	case o.curl == "":
+		return usageError(stderr, "send", errors.New("no URL given; e.g. keyhole send -u alice:wonderland http://127.0.0.1:8401/basic"))
+	}
+	p, err := prepareSend(o, fs, stdin, stderr)
+	if err != nil {
+		return usageError(stderr, "send", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return p.run(ctx, stdout, stderr)
+}
+
+func usageError(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "keyhole %s: %v\n", cmd, err)
+	return exitUsage
+}
+
+// offer is one way to answer: credentials of one scheme.
+type offer struct {
+	auth credentials.Authorizer
+	// preemptive offers are sent with the first request: the scheme has no
+	// challenge of its own (API keys, SigV4) or the user named it with --auth.
+	preemptive bool
+}
+
+// sendPlan is a validated 'keyhole send': what to send and with what.
+type sendPlan struct {
+	o      *sendOptions
+	client *httpclient.Client
+	draft  httpclient.Request
+	offers []offer
+}
+
+func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
+	if o.curl != "" {
+		return nil, errors.New("--curl is not available in this build yet; give the URL and flags directly")
+	}
+	if o.har != "" {
+		return nil, errors.New("--har is not available in this build yet; use --json")
+	}
+	if o.printCurl {
+		return nil, errors.New("--print-curl is not available in this build yet")
+	}
+	if o.netrc {
+		return nil, errors.New("--netrc is not available in this build yet; use -u or --profile")
+	}
+	if o.profile != "" {
+		if err := applyProfile(o, fs); err != nil {
+			return nil, err
+		}
+	}
+	u, err := url.Parse(o.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL", o.url)
+	}
+	draft := httpclient.Request{Method: strings.ToUpper(o.method), URL: o.url, Header: http.Header{}}
+	for _, h := range o.headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("header %q is not 'Name: value'", h)
+		}
+		draft.Header.Add(name, strings.TrimSpace(value))
+	}
+	if o.hasData {
+		body, err := readData(o.data, stdin)
+		if err != nil {
+			return nil, err
+		}
+		draft.Body = body
+		if draft.Header.Get("Content-Type") == "" {
+			draft.Header.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d does
+		}
+		if draft.Method == "" {
+			draft.Method = http.MethodPost
+		}
+	}
+	if draft.Method == "" {
+		draft.Method = http.MethodGet
+	}
+	tlsConf, err := clientTLS(o)
+	if err != nil {
+		return nil, err
+	}
+	client := httpclient.New(httpclient.Options{
+		Timeout:         o.timeout,
+		FollowRedirects: o.location,
+		TrustRedirects:  o.trusted,
+		TLS:             tlsConf,
+	})
+	offers, err := buildOffers(o, stdin, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return &sendPlan{o: o, client: client, draft: draft, offers: offers}, nil
+}
+
+// applyProfile fills the credential flags the user did not give from a saved
+// profile; flags on the command line win.
+func applyProfile(o *sendOptions, fs *flagSet) error {
+	path, err := credentials.DefaultProfilesPath()
+	if err != nil {
+		return err
+	}
+	ps, err := credentials.OpenProfiles(path, credentials.NewSecretStore())
+	if err != nil {
+		return err
+	}
+	p, ok := ps.Get(o.profile)
+	if !ok {
+		return fmt.Errorf("no profile called %q; 'keyhole profile list' shows them", o.profile)
+	}
+	v, err := ps.Values(p)
+	if err != nil {
+		return err
+	}
+	fill := func(flag string, dst *string, val string) {
+		if val != "" && !fs.Seen(flag) {
+			*dst = val
+		}
+	}
+	if v["user"] != "" && !fs.Seen("user") {
+		o.user = v["user"] + ":" + v["password"]
+	}
+	fill("token", &o.token, v["token"])
+	if v["api_key"] != "" {
+		fill("api-key", &o.apiKey, v["api_key_name"]+"="+v["api_key"])
+	}
+	fill("api-key-in", &o.apiKeyIn, v["api_key_in"])
+	fill("client-id", &o.clientID, v["client_id"])
+	fill("client-secret", &o.secret, v["client_secret"])
+	fill("token-url", &o.tokenURL, v["token_url"])
+	fill("scope", &o.scope, v["scope"])
+	fill("grant", &o.grant, v["grant"])
+	fill("aws-sigv4", &o.awsSigV4, v["aws_sigv4"])
+	if s := p.Scheme; s != "" && !fs.Seen("auth") {
+		o.auth = s
+	}
+	return nil
+}
+
+func readData(d string, stdin io.Reader) ([]byte, error) {
+	name, ok := strings.CutPrefix(d, "@")
+	switch {
+	case !ok:
+		return []byte(d), nil
+	case name == "-":
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the body from stdin: %v", err)
+		}
+		return b, nil
+	default:
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the body: %v", err)
+		}
+		return b, nil
+	}
+}
+
+// secretArg resolves a secret given as TOKEN, env:NAME or @FILE.
+func secretArg(v string) (string, error) {
+	if name, ok := strings.CutPrefix(v, "@"); ok {
+		return credentials.ResolveSecret("file:" + name)
+	}
+	if credentials.IsReference(v) {
+		return credentials.ResolveSecret(v)
+	}
+	return v, nil
+}
+
+func clientTLS(o *sendOptions) (*tls.Config, error) {
+	if o.cert == "" && o.key == "" && o.cacert == "" && !o.insecure {
+		return nil, nil
+	}
+	c := &tls.Config{InsecureSkipVerify: o.insecure}
+	if o.cacert != "" {
+		pem, err := os.ReadFile(o.cacert)
+		if err != nil {
+			return nil, fmt.Errorf("--cacert: %v", err)
+		}
+		c.RootCAs = x509.NewCertPool()
+		if !c.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--cacert: %s holds no PEM certificate", o.cacert)
+		}
+	}
+	if o.cert != "" || o.key != "" {
+		key := o.key
+		if key == "" {
+			key = o.cert // curl's rule: the key may be in the certificate file
+		}
+		pair, err := tls.LoadX509KeyPair(o.cert, key)
+		if err != nil {
+			return nil, fmt.Errorf("--cert/--key: %v", err)
+		}
+		c.Certificates = []tls.Certificate{pair}
+	}
+	return c, nil
+}
+
+// buildOffers turns the credentials given into authorizers, restricted to the
+// --auth mode.
+func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, error) {
+	if o.auth == "none" {
+		return nil, nil
+	}
+	explicit := o.auth != "auto"
+	wants := func(mode string) bool { return o.auth == "auto" || o.auth == mode }
+	var out []offer
+	if o.user != "" && (wants("basic") || wants("digest")) {
+		user, pass, err := userPassword(o.user, stdin, stderr)
+		if err != nil {
+			return nil, err
+		}
+		b := credentials.Basic{User: user, Password: pass}
+		if err := b.Validate(); err != nil {
+			return nil, err
+		}
+		if wants("basic") {
+			out = append(out, offer{auth: b, preemptive: explicit})
+		}
+		if o.auth == "digest" {
+			return nil, errors.New("--auth digest is not available in this build yet; use --auth basic")
+		}
+	}
+	if o.token != "" && wants("bearer") {
+		tok, err := secretArg(o.token)
+		if err != nil {
+			return nil, fmt.Errorf("--token: %v", err)
+		}
+		b := credentials.Bearer{Token: tok}
+		if err := b.Validate(); err != nil {
+			return nil, err
+		}
+		out = append(out, offer{auth: b, preemptive: explicit})
+	}
+	if o.apiKey != "" && wants("apikey") {
+		return nil, errors.New("--api-key is not available in this build yet; send it with -H 'X-API-Key: ...'")
+	}
+	if (o.clientID != "" || o.tokenURL != "") && wants("oauth2") {
+		return nil, errors.New("OAuth 2.0 flags are not available in this build yet; get a token and pass --token")
+	}
+	if o.awsSigV4 != "" && wants("aws-sigv4") {
+		return nil, errors.New("--aws-sigv4 is not available in this build yet")
+	}
+	if explicit && len(out) == 0 {
+		return nil, fmt.Errorf("--auth %s needs its credentials: %s", o.auth, credentialHint(o.auth))
+	}
+	return out, nil
+}
+
+func credentialHint(mode string) string {
+	switch mode {
+	case "basic", "digest":
+		return "-u USER[:PASSWORD]"
+	case "bearer":
+		return "--token TOKEN"
+	case "apikey":
+		return "--api-key NAME=VALUE"
+	case "oauth2":
+		return "--client-id, --client-secret and --token-url"
+	case "aws-sigv4":
+		return "--aws-sigv4 PROVIDER:REGION:SERVICE with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set"
+	}
+	return "see keyhole send --help"
+}
+
+// userPassword splits -u USER[:PASSWORD], asking for the password without
+// echo when it is missing and stdin is a terminal.
+func userPassword(v string, stdin io.Reader, stderr io.Writer) (string, string, error) {
+	user, pass, ok := strings.Cut(v, ":")
+	if ok {
+		return user, pass, nil
+	}
+	f, isFile := stdin.(*os.File)
+	if !isFile || !term.IsTerminal(int(f.Fd())) {
+		return "", "", fmt.Errorf("-u %s gives no password and stdin is not a terminal to ask on; write -u %s:PASSWORD or use --profile", user, user)
+	}
+	fmt.Fprintf(stderr, "Password for %s: ", user)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return "", "", fmt.Errorf("cannot read the password: %v", err)
+	}
+	return user, string(b), nil
+}
+
+// run sends, answers challenges and retries, prints, and returns the exit status.
+func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
+	o := p.o
+	s := session.New(p.client, p.draft)
+	out := newPrinter(stdout, o.showSecrets)
+	if !o.quiet && !o.json {
+		if proxy := proxyFor(p.draft.URL); proxy != "" {
+			out.line("via proxy " + credentials.RedactURL(proxy))
+		}
+	}
+
+	var auth credentials.Authorizer
+	for _, of := range p.offers {
+		if of.preemptive {
+			auth = of.auth
+			break
+		}
+	}
+	tried := map[string]bool{}
+	printed := 0
+	for n := 0; n < o.maxAttempts; n++ {
+		if auth != nil {
+			tried[strings.ToLower(auth.Scheme())] = true
+		}
+		if _, err := s.Send(ctx, auth); err != nil {
+			fmt.Fprintf(stderr, "keyhole send: %v\n", err)
+			return exitUsage
+		}
+		all := s.Attempts()
+		if !o.quiet && !o.json {
+			for _, a := range all[printed:] {
+				out.attempt(a)
+			}
+		}
+		printed = len(all)
+		last := s.Last()
+		st := last.Status()
+		if st != 401 && st != 407 {
+			break
+		}
+		next := p.answer(last.Exchange.Challenges, tried)
+		if next == nil {
+			break
+		}
+		auth = next
+	}
+
+	last := s.Last()
+	switch {
+	case o.json:
+		if err := writeRecords(stdout, s.Attempts(), o.showSecrets); err != nil {
+			fmt.Fprintf(stderr, "keyhole send: cannot write JSON: %v\n", err)
+		}
+	case o.quiet:
+		out.statusLine(last)
+	default:
+		out.body(last)
+	}
+	if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
+		fmt.Fprintf(stderr, "keyhole send: %s\n", safeLine(last.Exchange.Err.Error()))
+	}
+	return exitStatus(last.Status())
+}
+
+// answer picks the credentials for the strongest challenge the server offered
+// among the schemes the user gave credentials for, skipping schemes already
+// rejected: resending credentials the server refused would only repeat the 401.
+func (p *sendPlan) answer(chs []httpclient.Challenge, tried map[string]bool) credentials.Authorizer {
+	var usable []httpclient.Challenge
+	var auths []credentials.Authorizer
+	for _, c := range chs {
+		for _, of := range p.offers {
+			if c.Is(of.auth.Scheme()) && !tried[strings.ToLower(c.Scheme)] {
+				usable = append(usable, c)
+				auths = append(auths, of.auth)
+				break
+			}
+		}
+	}
+	if len(usable) == 0 {
+		return nil
+	}
+	i := credentials.Preferred(usable)
+	if i < 0 {
+		i = 0
+	}
+	return auths[i]
+}
+
+func exitStatus(status int) int {
+	switch {
+	case status == 0:
+		return exitNoAnswer
+	case status < 400:
+		return exitOK
+	case status == 401 || status == 407:
+		return exitAuth
+	case status == 403:
+		return exitForbidden
+	}
+	return exitHTTPError
+}
+
+// proxyFor returns the proxy the environment names for rawURL, or "".
+func proxyFor(rawURL string) string {
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		return ""
+	}
+	u, err := http.ProxyFromEnvironment(req)
+	if err != nil || u == nil {
+		return ""
+	}
+	return u.String()
+}
+
+// printer writes attempts for a person: coloured on a terminal that wants
+// colour, plain on a pipe or under NO_COLOR.
+type printer struct {
+	w           io.Writer
+	color       bool
+	showSecrets bool
+}
+
+func newPrinter(w io.Writer, showSecrets bool) *printer {
+	return &printer{w: w, color: colorprofile.Detect(w, os.Environ()) >= colorprofile.ANSI, showSecrets: showSecrets}
+}
+
+func (p *printer) line(s string) { fmt.Fprintln(p.w, s) }
+
+func (p *printer) paint(ansi string, s string) string {
+	if !p.color {
+		return s
+	}
+	return lipgloss.NewStyle().Foreground(lipgloss.Color(ansi)).Render(s)
+}
+
+func (p *printer) status(a *session.Attempt) string {
+	ex := a.Exchange
+	if ex == nil || ex.Response == nil {
+		msg := "no response"
+		if ex != nil && ex.Err != nil {
+			msg += ": " + safeLine(ex.Err.Error())
+		}
+		return p.paint("1", msg)
+	}
+	r := ex.Response
+	text := strconv.Itoa(r.Status) + " " + safeLine(r.StatusText)
+	switch {
+	case r.Status < 300:
+		return p.paint("2", text)
+	case r.Status < 400:
+		return p.paint("6", text)
+	case r.Status < 500:
+		return p.paint("3", text)
+	}
+	return p.paint("1", text)
+}
+
+func (p *printer) statusLine(a *session.Attempt) { p.line(p.status(a)) }
+
+func (p *printer) url(u string) string {
+	if p.showSecrets {
+		return safeLine(u)
+	}
+	return safeLine(credentials.RedactURL(u))
+}
+
+func (p *printer) attempt(a *session.Attempt) {
+	ex := a.Exchange
+	head := fmt.Sprintf("#%d %s %s", a.N, ex.Request.Method, p.url(ex.Request.URL))
+	switch {
+	case a.Purpose != session.PurposeRequest:
+		head += "  (" + a.Purpose + " request)"
+	case a.Scheme != "":
+		head += "  with " + a.Scheme
+	default:
+		head += "  without credentials"
+	}
+	if a.Auto != "" {
+		head += "  [automatic: " + safeLine(a.Auto) + "]"
+	}
+	p.line(p.paint("5", head))
+	for _, name := range sortedKeys(ex.Request.Header) {
+		if !credentials.IsSecretHeader(name) {
+			continue
+		}
+		for _, v := range ex.Request.Header[name] {
+			if !p.showSecrets {
+				v = credentials.MaskHeader(name, v)
+			}
+			p.line("   " + name + ": " + safeLine(v))
+		}
+	}
+	for _, h := range ex.Redirects {
+		msg := fmt.Sprintf("   redirect %d → %s", h.Status, p.url(h.To))
+		if len(h.Dropped) > 0 {
+			msg += " (" + strings.Join(h.Dropped, ", ") + " not resent: another origin)"
+		}
+		p.line(msg)
+	}
+	line := "   " + p.status(a)
+	if ex.Response != nil {
+		line += fmt.Sprintf("  %s, %s", safeLine(ex.Response.Proto), ex.Timing.Total.Round(time.Millisecond))
+	}
+	p.line(line)
+	for _, c := range ex.Challenges {
+		p.line("   challenge (" + c.Header + "): " + safeLine(session.Describe(c)))
+	}
+	for _, pr := range ex.Problems {
+		p.line(fmt.Sprintf("   %s in challenge at byte %d: %s", pr.Severity, pr.Offset, safeLine(pr.Message)))
+	}
+	for _, f := range a.Findings {
+		sev := f.Severity
+		switch f.Severity {
+		case session.Error:
+			sev = p.paint("1", sev)
+		case session.Warning:
+			sev = p.paint("3", sev)
+		}
+		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, safeLine(f.Message)))
+		if f.Next != "" {
+			p.line("      next: " + safeLine(f.Next))
+		}
+	}
+}
+
+// body prints the final answer's body, made safe for the terminal.
+func (p *printer) body(a *session.Attempt) {
+	if a == nil || a.Exchange == nil || a.Exchange.Response == nil {
+		return
+	}
+	r := a.Exchange.Response
+	if len(r.Body) == 0 {
+		return
+	}
+	fmt.Fprintln(p.w)
+	if isBinary(r.Body) {
+		p.line(fmt.Sprintf("(%d bytes of binary body not shown)", r.BodyBytes))
+		return
+	}
+	text := safe(string(r.Body))
+	io.WriteString(p.w, text)
+	if !strings.HasSuffix(text, "\n") {
+		fmt.Fprintln(p.w)
+	}
+	if r.Truncated {
+		p.line(fmt.Sprintf("(body cut at %d of %d bytes)", len(r.Body), r.BodyBytes))
+	}
+}
+
+// safe makes server text harmless on a terminal: control characters (except
+// tab and newline), DEL, C1 controls and invalid UTF-8 are shown escaped.
+// httpclient.Safe is the shared version; this stays until it lands in git.
+func safe(s string) string { return escapeControls(s, false) }
+
+// safeLine is safe for one-line fields: tab, newline and CR are escaped too.
+func safeLine(s string) string { return escapeControls(s, true) }
+
+func escapeControls(s string, oneLine bool) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unsafeRune(r, oneLine) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && unsafeRune(r, oneLine):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r, oneLine):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune, oneLine bool) bool {
+	if r == '\t' || r == '\n' {
+		return oneLine
+	}
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
+}
+
+// isBinary reports whether b looks like binary data rather than text.
+func isBinary(b []byte) bool {
+	head := b[:min(len(b), 8192)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	return !utf8.Valid(head[:max(0, len(head)-utf8.UTFMax)])
+}
+
+// The JSON record of 'keyhole send --json'. session.Records is the shared
+// version being written; this emits the same documented shape until it lands.
+type jsonDoc struct {
+	Final    jsonFinal     `json:"final"`
+	Attempts []jsonAttempt `json:"attempts"`
+}
+
+type jsonFinal struct {
+	Status  *int `json:"status"`
+	Attempt int  `json:"attempt"`
+}
+
+type jsonAttempt struct {
+	N          int                `json:"n"`
+	Purpose    string             `json:"purpose"`
+	Auto       string             `json:"auto,omitempty"`
+	Scheme     string             `json:"scheme,omitempty"`
+	Request    jsonRequest        `json:"request"`
+	Response   *jsonResponse      `json:"response"`
+	Error      *string            `json:"error"`
+	Redirects  []jsonRedirect     `json:"redirects"`
+	Challenges []jsonChallenge    `json:"challenges"`
+	Findings   []jsonFinding      `json:"findings"`
+	Timing     map[string]float64 `json:"timing_ms"`
+}
+
+type jsonRequest struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers"`
+}
+
+type jsonResponse struct {
+	Status    int                 `json:"status"`
+	Proto     string              `json:"proto"`
+	Headers   map[string][]string `json:"headers"`
+	BodyBytes int64               `json:"body_bytes"`
+	Body      string              `json:"body"`
+}
+
+type jsonRedirect struct {
+	Status            int    `json:"status"`
+	From              string `json:"from"`
+	To                string `json:"to"`
+	CredentialsResent bool   `json:"credentials_resent"`
+}
+
+type jsonChallenge struct {
+	Header  string            `json:"header,omitempty"`
+	Scheme  string            `json:"scheme"`
+	Params  map[string]string `json:"params"`
+	Token68 string            `json:"token68"`
+}
+
+type jsonFinding struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+func challengeJSON(c httpclient.Challenge) jsonChallenge {
+	j := jsonChallenge{Header: c.Header, Scheme: c.Scheme, Params: map[string]string{}, Token68: c.Token68}
+	for _, p := range c.Params {
+		if _, dup := j.Params[p.Name]; !dup {
+			j.Params[p.Name] = p.Value // the first wins, as Challenge.Get does
+		}
+	}
+	return j
+}
+
+func writeRecords(w io.Writer, attempts []*session.Attempt, showSecrets bool) error {
+	hdr := func(h http.Header) map[string][]string {
+		if !showSecrets {
+			h = credentials.RedactHeader(h)
+		}
+		if h == nil {
+			return map[string][]string{}
+		}
+		return h
+	}
+	u := func(s string) string {
+		if showSecrets {
+			return s
+		}
+		return credentials.RedactURL(s)
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	doc := jsonDoc{Attempts: []jsonAttempt{}}
+	for _, a := range attempts {
+		ex := a.Exchange
+		ja := jsonAttempt{N: a.N, Purpose: a.Purpose, Auto: a.Auto, Scheme: a.Scheme,
+			Redirects: []jsonRedirect{}, Challenges: []jsonChallenge{}, Findings: []jsonFinding{}}
+		if ex != nil {
+			ja.Request = jsonRequest{Method: ex.Request.Method, URL: u(ex.Request.URL), Headers: hdr(ex.Request.Header)}
+			if r := ex.Response; r != nil {
+				ja.Response = &jsonResponse{Status: r.Status, Proto: r.Proto, Headers: hdr(r.Header), BodyBytes: r.BodyBytes, Body: string(r.Body)}
+			}
+			if ex.Err != nil {
+				e := ex.Err.Error()
+				ja.Error = &e
+			}
+			for _, h := range ex.Redirects {
+				ja.Redirects = append(ja.Redirects, jsonRedirect{h.Status, u(h.From), u(h.To), h.CredentialsResent})
+			}
+			for _, c := range ex.Challenges {
+				ja.Challenges = append(ja.Challenges, challengeJSON(c))
+			}
+			t := ex.Timing
+			ja.Timing = map[string]float64{"dns": ms(t.DNS), "connect": ms(t.Connect), "tls": ms(t.TLS), "first_byte": ms(t.FirstByte), "total": ms(t.Total)}
+		}
+		for _, f := range a.Findings {
+			ja.Findings = append(ja.Findings, jsonFinding{f.Code, f.Severity, f.Message})
+		}
+		doc.Attempts = append(doc.Attempts, ja)
+		if a.Purpose == session.PurposeRequest {
+			doc.Final.Attempt = a.N
+			doc.Final.Status = nil
+			if st := a.Status(); st != 0 {
+				doc.Final.Status = &st
+			}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
