@@ -37,8 +37,10 @@ type Record struct {
 	N          int               `json:"n"`
 	Purpose    string            `json:"purpose"`
 	Auto       string            `json:"auto,omitempty"`
+	Note       string            `json:"note,omitempty"`
 	Scheme     string            `json:"scheme,omitempty"`
 	Started    time.Time         `json:"started,omitzero"`
+	Finished   time.Time         `json:"finished,omitzero"`
 	Request    RequestRecord     `json:"request"`
 	Response   *ResponseRecord   `json:"response"`
 	Error      *string           `json:"error"`
@@ -101,6 +103,7 @@ type FindingRecord struct {
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
 	Next     string `json:"next,omitempty"`
+	DocURL   string `json:"doc_url,omitempty"`
 }
 
 // TimingRecord holds the phases of an exchange in milliseconds.
@@ -189,14 +192,14 @@ func Records(attempts []*Attempt, showSecrets bool) Document {
 
 func record(a *Attempt, show bool) Record {
 	r := Record{
-		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Scheme: a.Scheme, Started: a.Started,
+		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Started: a.Started, Finished: a.Finished,
 		Redirects: []RedirectRecord{}, Challenges: []ChallengeRecord{}, Findings: []FindingRecord{},
 	}
 	if r.Purpose == "" {
 		r.Purpose = PurposeRequest
 	}
 	for _, f := range a.Findings {
-		r.Findings = append(r.Findings, FindingRecord{f.Code, f.Severity, f.Message, f.Next})
+		r.Findings = append(r.Findings, FindingRecord{f.Code, f.Severity, f.Message, f.Next, f.DocURL})
 	}
 	ex := a.Exchange
 	if ex == nil {
@@ -505,7 +508,7 @@ func redactForm(b []byte, replace func(string) []byte) ([]byte, bool) {
 // Attempt rebuilds an attempt from its record, for a loaded session. Secrets
 // that were masked when the record was written stay masked.
 func (r Record) Attempt() (*Attempt, error) {
-	a := &Attempt{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Scheme: r.Scheme, Started: r.Started}
+	a := &Attempt{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Note: r.Note, Scheme: r.Scheme, Started: r.Started, Finished: r.Finished}
 	ex := &httpclient.Exchange{}
 	body, err := decodeBody(r.Request.Body, r.Request.BodyEncoding)
 	if err != nil {
@@ -538,7 +541,7 @@ func (r Record) Attempt() (*Attempt, error) {
 	ex.Timing = httpclient.Timing{DNS: dur(t.DNS), Connect: dur(t.Connect), TLS: dur(t.TLS), FirstByte: dur(t.FirstByte), Total: dur(t.Total)}
 	a.Exchange = ex
 	for _, f := range r.Findings {
-		a.Findings = append(a.Findings, Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next})
+		a.Findings = append(a.Findings, Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next, DocURL: f.DocURL})
 	}
 	return a, nil
 }
