@@ -1,7 +1,7 @@
 // Package ui is keyhole's terminal interface: one Bubble Tea model over a session.
 package ui
 
-import "errors"
+import tea "charm.land/bubbletea/v2"
 
 // Options say what the TUI opens on.
 type Options struct {
@@ -10,4 +10,10 @@ type Options struct {
 }
 
 // Run runs the TUI until the user quits.
-func Run(o Options) error { return errors.New("ui: not built yet") }
+func Run(o Options) error {
+	final, err := tea.NewProgram(New(o)).Run()
+	if m, ok := final.(Model); ok {
+		m.Close()
+	}
+	return err
+}

@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+)
+
+// helpBar is the one-line help at the bottom and the full-help overlay.
+type helpBar struct {
+	h     help.Model
+	shown bool // the overlay with every key
+}
+
+func newHelpBar(isDark bool) helpBar {
+	h := help.New()
+	h.Styles = help.DefaultStyles(isDark)
+	return helpBar{h: h}
+}
+
+func (b *helpBar) SetWidth(w int) { b.h.SetWidth(w) }
+
+func (b helpBar) short(k focusedHelp) string { return b.h.ShortHelpView(k.ShortHelp()) }
+
+// overlay lists every key, grouped, in at most h lines.
+func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {
+	full := b.h
+	full.SetWidth(max(w-4, 10))
+	body := full.FullHelpView(k.FullHelp())
+	lines := []string{st.TitleFocus.Render("Keys") + " " + st.Muted.Render("(? or f1 or esc closes)"), ""}
+	lines = append(lines, strings.Split(body, "\n")...)
+	lines = append(lines, "",
+		"The loop: enter in the URL sends; on a 401/407 the scheme picker takes focus,",
+		"enter picks the scheme, type the credentials (tab to the next field),",
+		"enter on the last field retries. esc cancels a request in flight.",
+		"In the timeline, ↑/↓ select an attempt; ctrl+r reveals its credentials.")
+	return lines[:min(len(lines), h)]
+}

@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/session"
+)
+
+// response shows one attempt: the request as sent, then the answer. Its lines
+// are computed when the attempt or the width changes, never per frame, and
+// View renders only the rows on screen, so a 50 MiB body scrolls like a small one.
+type response struct {
+	n      int      // the attempt shown; 0 for none
+	head   []string // request, status, timings and headers
+	logic  []string // body lines, safe for the terminal, not wrapped
+	body   []string // logic wrapped to width
+	note   string   // shown while the body is being formatted
+	top    int
+	width  int
+	height int
+}
+
+func (r *response) SetSize(w, h int) { r.width, r.height = max(w, 1), max(h, 1); r.clamp() }
+
+func (r *response) total() int { return len(r.head) + len(r.body) }
+
+func (r *response) line(i int) string {
+	if i < len(r.head) {
+		return r.head[i]
+	}
+	return r.body[i-len(r.head)]
+}
+
+func (r *response) scroll(d int) { r.top += d; r.clamp() }
+
+func (r *response) clamp() {
+	r.top = min(r.top, r.total()-r.height)
+	r.top = max(r.top, 0)
+}
+
+func (r *response) view() []string {
+	out := make([]string, 0, r.height)
+	for i := r.top; i < r.total() && len(out) < r.height; i++ {
+		out = append(out, r.line(i))
+	}
+	if r.note != "" && len(out) < r.height {
+		out = append(out, r.note)
+	}
+	return out
+}
+
+// headLines describes a as sent and as answered. Credentials in the request
+// are masked unless reveal is set.
+func headLines(a *session.Attempt, st Styles, reveal bool) []string {
+	ex := a.Exchange
+	var out []string
+	if ex == nil {
+		return []string{st.Muted.Render("nothing was sent")}
+	}
+	if rq := ex.Request; rq != nil {
+		u := rq.URL
+		if !reveal {
+			u = credentials.RedactURL(u)
+		}
+		out = append(out, st.Title.Render("Request")+" "+st.Method.Render(rq.Method)+" "+safeLine(u))
+		for _, name := range sortedKeys(rq.Header) {
+			for _, v := range rq.Header[name] {
+				shown := credentials.MaskHeader(name, v)
+				if reveal && credentials.IsSecretHeader(name) {
+					shown = st.Secret.Render(safeLine(v))
+				} else {
+					shown = safeLine(shown)
+				}
+				out = append(out, "  "+st.Label.Render(safeLine(name)+":")+" "+shown)
+			}
+		}
+		if len(rq.Body) > 0 {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  (%d bytes of body)", len(rq.Body))))
+		}
+	}
+	for _, h := range ex.Redirects {
+		note := ""
+		if len(h.Dropped) > 0 {
+			note = " (not resent to another origin: " + strings.Join(h.Dropped, ", ") + ")"
+		} else if h.CredentialsResent {
+			note = " (credentials resent)"
+		}
+		out = append(out, st.statusStyle(h.Status).Render(fmt.Sprint(h.Status))+" → "+safeLine(h.To)+note)
+	}
+	resp := ex.Response
+	if resp == nil {
+		msg := "no response"
+		if ex.Err != nil {
+			msg = safeLine(ex.Err.Error())
+		}
+		return append(out, st.Status.None.Render("✗ "+msg))
+	}
+	status := st.statusStyle(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, safeLine(resp.StatusText)))
+	out = append(out, st.Title.Render("Response")+" "+status+"  "+st.Muted.Render(safeLine(resp.Proto)))
+	out = append(out, st.Muted.Render(timingLine(ex.Timing)))
+	for _, name := range sortedKeys(resp.Header) {
+		for _, v := range resp.Header[name] {
+			out = append(out, "  "+st.Label.Render(safeLine(name)+":")+" "+safeLine(credentials.MaskHeader(name, v)))
+		}
+	}
+	if ex.Err != nil {
+		out = append(out, st.Status.None.Render("✗ "+safeLine(ex.Err.Error())))
+	}
+	size := fmt.Sprintf("%d bytes", resp.BodyBytes)
+	if resp.Truncated {
+		size += fmt.Sprintf(", first %d kept", len(resp.Body))
+	}
+	return append(out, st.Title.Render("Body")+" "+st.Muted.Render(size))
+}
+
+func timingLine(t httpclient.Timing) string {
+	parts := []string{"total " + round(t.Total)}
+	for _, p := range []struct {
+		n string
+		d time.Duration
+	}{{"dns", t.DNS}, {"connect", t.Connect}, {"tls", t.TLS}, {"first byte", t.FirstByte}} {
+		if p.d > 0 {
+			parts = append(parts, p.n+" "+round(p.d))
+		}
+	}
+	return "  " + strings.Join(parts, " · ")
+}
+
+func round(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// hexLimit bounds the hex dump of a binary body: past it the dump would be
+// hundreds of megabytes of text nobody reads in a terminal.
+const hexLimit = 64 << 10
+
+// bodyText turns a body into lines safe for the terminal: JSON indented,
+// binary as a hex dump, text as is. It is slow for big bodies; call it in a Cmd.
+func bodyText(resp *httpclient.Response) []string {
+	if resp == nil || len(resp.Body) == 0 {
+		return nil
+	}
+	b := resp.Body
+	if isBinary(b) {
+		n := min(len(b), hexLimit)
+		lines := hexDump(b[:n])
+		if n < len(b) {
+			lines = append(lines, fmt.Sprintf("… %d more bytes not shown", len(b)-n))
+		}
+		return lines
+	}
+	if looksJSON(resp, b) {
+		var buf bytes.Buffer
+		if json.Indent(&buf, b, "", "  ") == nil {
+			b = buf.Bytes()
+		}
+	}
+	return strings.Split(strings.TrimRight(safeText(string(b)), "\n"), "\n")
+}
+
+func looksJSON(resp *httpclient.Response, b []byte) bool {
+	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
+		return true
+	}
+	t := bytes.TrimSpace(b)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// isBinary looks at the start of b: NUL bytes or invalid UTF-8 mean binary.
+func isBinary(b []byte) bool {
+	head := b[:min(len(b), 8<<10)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	// A multi-byte rune may be cut at the end of head; ignore the last 3 bytes.
+	if len(head) > 4 && len(head) < len(b) {
+		head = head[:len(head)-3]
+	}
+	return !utf8.Valid(head)
+}
+
+// hexDump writes 16 bytes per line: offset, hex, printable ASCII.
+func hexDump(b []byte) []string {
+	out := make([]string, 0, len(b)/16+1)
+	var sb strings.Builder
+	for off := 0; off < len(b); off += 16 {
+		row := b[off:min(off+16, len(b))]
+		sb.Reset()
+		fmt.Fprintf(&sb, "%08x  ", off)
+		for i := 0; i < 16; i++ {
+			if i < len(row) {
+				fmt.Fprintf(&sb, "%02x ", row[i])
+			} else {
+				sb.WriteString("   ")
+			}
+		}
+		sb.WriteByte(' ')
+		for _, c := range row {
+			if c < 0x20 || c >= 0x7f {
+				c = '.'
+			}
+			sb.WriteByte(c)
+		}
+		out = append(out, sb.String())
+	}
+	return out
+}
+
+// wrap breaks lines wider than width; lines are plain text, without escapes.
+func wrap(lines []string, width int) []string {
+	width = max(width, 1)
+	var out []string
+	for i, l := range lines {
+		// A line's byte length bounds its display width, so most lines skip the measuring.
+		if len(l) <= width || ansi.StringWidth(l) <= width {
+			if out != nil {
+				out = append(out, l)
+			}
+			continue
+		}
+		if out == nil {
+			out = make([]string, i, len(lines)+len(lines)/4)
+			copy(out, lines[:i])
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+	}
+	if out == nil {
+		return lines
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+)
+
+// Styles is every style the TUI draws with, built for a light or dark terminal.
+type Styles struct {
+	Title      lipgloss.Style // section titles
+	TitleFocus lipgloss.Style // the title of the focused section
+	Label      lipgloss.Style
+	Muted      lipgloss.Style
+	Method     lipgloss.Style
+	Selected   lipgloss.Style // the cursor row of a list
+	Status     struct {
+		OK, Redirect, ClientErr, ServerErr, None lipgloss.Style
+	}
+	Finding struct {
+		Info, Warning, Error lipgloss.Style
+	}
+	Line struct {
+		Info, Error lipgloss.Style // the status line
+	}
+	Secret  lipgloss.Style // a revealed credential
+	Overlay lipgloss.Style
+	Done    lipgloss.Style
+	isDark  bool
+}
+
+// NewStyles builds the styles for a dark or light background.
+func NewStyles(isDark bool) Styles {
+	ld := lipgloss.LightDark(isDark)
+	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
+	accent := c("#5A3FC0", "#B9A6FF")
+	var s Styles
+	s.isDark = isDark
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(c("#555555", "#AAAAAA"))
+	s.TitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent).Underline(true)
+	s.Label = lipgloss.NewStyle().Foreground(c("#555555", "#AAAAAA"))
+	s.Muted = lipgloss.NewStyle().Foreground(c("#888888", "#777777"))
+	s.Method = lipgloss.NewStyle().Bold(true).Foreground(accent)
+	s.Selected = lipgloss.NewStyle().Reverse(true)
+	s.Status.OK = lipgloss.NewStyle().Bold(true).Foreground(c("#1A7F37", "#56D364"))
+	s.Status.Redirect = lipgloss.NewStyle().Bold(true).Foreground(c("#0969DA", "#58A6FF"))
+	s.Status.ClientErr = lipgloss.NewStyle().Bold(true).Foreground(c("#9A6700", "#E3B341"))
+	s.Status.ServerErr = lipgloss.NewStyle().Bold(true).Foreground(c("#CF222E", "#FF7B72"))
+	s.Status.None = lipgloss.NewStyle().Bold(true).Foreground(c("#CF222E", "#FF7B72"))
+	s.Finding.Info = lipgloss.NewStyle().Foreground(c("#0969DA", "#58A6FF"))
+	s.Finding.Warning = lipgloss.NewStyle().Foreground(c("#9A6700", "#E3B341"))
+	s.Finding.Error = lipgloss.NewStyle().Foreground(c("#CF222E", "#FF7B72"))
+	s.Line.Info = lipgloss.NewStyle().Foreground(c("#333333", "#DDDDDD"))
+	s.Line.Error = lipgloss.NewStyle().Bold(true).Foreground(c("#CF222E", "#FF7B72"))
+	s.Secret = lipgloss.NewStyle().Foreground(c("#CF222E", "#FF7B72"))
+	s.Overlay = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
+	s.Done = lipgloss.NewStyle().Bold(true).Foreground(c("#1A7F37", "#56D364"))
+	return s
+}
+
+// statusStyle colours a status code by its class; 0 means no response came.
+func (s Styles) statusStyle(code int) lipgloss.Style {
+	switch {
+	case code >= 500:
+		return s.Status.ServerErr
+	case code >= 400:
+		return s.Status.ClientErr
+	case code >= 300:
+		return s.Status.Redirect
+	case code >= 200:
+		return s.Status.OK
+	}
+	return s.Status.None
+}
+
+func (s Styles) findingStyle(severity string) lipgloss.Style {
+	switch severity {
+	case "error":
+		return s.Finding.Error
+	case "warning":
+		return s.Finding.Warning
+	}
+	return s.Finding.Info
+}
