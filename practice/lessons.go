@@ -1,5 +1,10 @@
 package practice
 
+import (
+	"slices"
+	"strings"
+)
+
 // Lesson is one exercise of the practice lab.
 type Lesson struct {
 	ID          string // stable, e.g. "basic"
@@ -11,6 +16,10 @@ type Lesson struct {
 	Try         string // what to try, including a mistake to make on purpose
 	Checks      string // what the server checks
 	Goal        Goal   // when the lesson is done
+	// Steps is the checklist, in the order authentication goes: the first
+	// request and its 401, reading the challenge, answering it, the retry,
+	// and the mistake made on purpose.
+	Steps []string
 }
 
 // Goal is the outcome that completes a lesson: the final status of a request
@@ -20,7 +29,43 @@ type Goal struct {
 	Finding string
 }
 
-// Lessons returns the lessons in teaching order.
+// Reached reports whether an attempt answered with status completes the
+// lesson, given the finding codes shown so far during the lesson (all
+// attempts, not only the last: the finding usually comes from the failure
+// before the success). A zero Status accepts any status; an empty Finding
+// needs none. An empty Goal is never reached.
+func (g Goal) Reached(status int, findingCodes []string) bool {
+	if g.Status == 0 && g.Finding == "" {
+		return false
+	}
+	if g.Status != 0 && status != g.Status {
+		return false
+	}
+	return g.Finding == "" || slices.Contains(findingCodes, g.Finding)
+}
+
+// LessonFor returns the lesson whose Path is path, ignoring any query, so a
+// request typed by hand (/slow?ms=500) can still be matched to its lesson.
+func LessonFor(path string) (Lesson, bool) {
+	path, _, _ = strings.Cut(path, "?")
+	for _, l := range Lessons() {
+		if l.Path == path {
+			return l, true
+		}
+	}
+	return Lesson{}, false
+}
+
+// Credentials of the endpoints other files add, as the lessons name them.
+const (
+	clientCreds = "client practice-client / practice-secret, token URL /oauth/token"
+	apiKey      = "practice-key"
+)
+
+// Lessons returns the lessons in teaching order: the schemes, simplest
+// first, then challenges that are hard to read, then retries that fail for
+// reasons other than the password, then what a server can do to a terminal
+// and to patience.
 func Lessons() []Lesson {
 	return []Lesson{{
 		ID: "basic", Title: "Basic authentication",
@@ -30,6 +75,13 @@ func Lessons() []Lesson {
 		Try:         "Send with no credentials, read the challenge, answer it; then retry with a wrong password.",
 		Checks:      "The Authorization header decodes to alice:wonderland.",
 		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /basic with no credentials: 401, WWW-Authenticate: Basic realm=\"practice\", charset=\"UTF-8\".",
+			"Read the challenge: Basic, realm practice, UTF-8 user names allowed.",
+			"Pick Basic and enter alice / wonderland.",
+			"Retry: 200. The request carried Authorization: Basic YWxpY2U6d29uZGVybGFuZA== (anyone can decode it).",
+			"Retry with a wrong password: the same challenge comes back (credentials-rejected).",
+		},
 	}, {
 		ID: "bearer", Title: "Bearer tokens",
 		Teaches: "A Bearer challenge asks for a token; a wrong one comes back with error=\"invalid_token\".",
@@ -37,6 +89,230 @@ func Lessons() []Lesson {
 		Credentials: "Bearer: practice-token",
 		Try:         "Send a wrong token first and read the error, then the right one.",
 		Checks:      "Authorization: Bearer practice-token.",
+		Goal:        Goal{Status: 200, Finding: "token-invalid"},
+		Steps: []string{
+			"Send GET /bearer with no token: 401, Bearer realm=\"practice\" with no error (RFC 6750: no error code when no token was sent).",
+			"Pick Bearer and enter a wrong token, e.g. guess.",
+			"The retry fails: error=\"invalid_token\" (token-invalid).",
+			"Retry with practice-token: 200.",
+		},
+	}, {
+		ID: "digest", Title: "Digest authentication",
+		Teaches: "Digest never sends the password: the client hashes it with the server's nonce. The server offers SHA-256 and MD5; keyhole picks the strongest.",
+		Method:  "GET", Path: "/digest",
+		Credentials: "Digest: alice / wonderland",
+		Try:         "Answer with a wrong password and see a fresh nonce without stale=true; then the right one. Wait 30 s, or send 10 times, and watch the nonce go stale.",
+		Checks:      "The response hash over user, realm, password, nonce, nc, cnonce, qop, method and URI.",
 		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /digest: 401 with two Digest challenges, SHA-256 then MD5, qop auth and auth-int, a nonce and an opaque.",
+			"Read them: keyhole chooses SHA-256 and qop auth.",
+			"Pick Digest and enter alice / a wrong password: 401 again with a new nonce and no stale=true (credentials-rejected).",
+			"Retry with alice / wonderland: 200.",
+			"Keep sending: after 10 uses or 30 s the server says stale=true and keyhole recomputes without asking (digest-stale-nonce).",
+		},
+	}, {
+		ID: "digest-sha512", Title: "Digest with SHA-512-256 and userhash",
+		Teaches: "With userhash=true the user name itself is sent hashed, so the request does not reveal who is logging in.",
+		Method:  "GET", Path: "/digest/sha512",
+		Credentials: "Digest: alice / wonderland",
+		Try:         "Answer it and look at the username parameter of the request: a hash, not alice. Then try a wrong password.",
+		Checks:      "username = H(alice:realm) with SHA-512-256, userhash=true, and the response hash.",
+		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /digest/sha512: 401, Digest algorithm=SHA-512-256, userhash=true.",
+			"Pick Digest and enter alice / wonderland.",
+			"Retry: 200; the request's username is a 64-digit hash.",
+			"Retry with a wrong password: 401 and a new nonce (credentials-rejected).",
+		},
+	}, {
+		ID: "apikey", Title: "API keys: a 401 that names no scheme",
+		Teaches: "Many APIs want a key in a header, the query or a cookie and answer 401 with no WWW-Authenticate at all; the body or the docs say where the key goes.",
+		Method:  "GET", Path: "/apikey",
+		Credentials: "API key: X-API-Key: " + apiKey + " (or ?api_key=" + apiKey + ")",
+		Try:         "Send without a key and notice there is no challenge to answer; read the body. Send the key as Authorization: Bearer by mistake, then as X-API-Key.",
+		Checks:      "X-API-Key: practice-key, or the api_key query parameter.",
+		Goal:        Goal{Status: 200, Finding: "no-challenge"},
+		Steps: []string{
+			"Send GET /apikey: 401 without WWW-Authenticate (no-challenge); the body says where the key goes.",
+			"Put the key in the wrong place (Authorization: Bearer practice-key): still 401.",
+			"Pick API key, name X-API-Key, value practice-key, in header.",
+			"Retry: 200.",
+		},
+	}, {
+		ID: "registry", Title: "Registry tokens: a challenge that points to a token service",
+		Teaches: "A container registry answers Bearer realm=<token URL>, service, scope: the client fetches a token there first, then retries with it.",
+		Method:  "GET", Path: "/registry/v2/",
+		Credentials: "Registry token: anonymous pull (no user needed)",
+		Try:         "Read the realm, service and scope, let keyhole fetch the token (a separate attempt in the timeline), then retry. Send a made-up Bearer token first to see it refused.",
+		Checks:      "A token issued by /registry/token for scope repository:demo:pull.",
+		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /registry/v2/: 401, Bearer realm=\"<server>/registry/token\", service=\"practice-registry\", scope=\"repository:demo:pull\".",
+			"Pick Registry token with no user: keyhole GETs the realm with service and scope (a token attempt).",
+			"Retry with the token: 200.",
+			"Retry with a made-up Bearer token: 401 (token-invalid).",
+		},
+	}, {
+		ID: "jwt", Title: "JWT access tokens from an OAuth server",
+		Teaches: "An OAuth 2.0 token endpoint issues a JWT you can decode (not verify) to see its scope, audience and expiry; the 401 can point at RFC 9728 metadata that says where to get one.",
+		Method:  "GET", Path: "/jwt",
+		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
+		Try:         "Read the challenge's resource_metadata; get a token with client credentials; inspect it (keyhole jwt); wait for it to expire (60 s) and retry.",
+		Checks:      "A JWT signed by this server, not expired, for this server's audience.",
+		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
+		Steps: []string{
+			"Send GET /jwt: 401, Bearer realm=\"practice\", resource_metadata=... (resource-metadata).",
+			"Pick OAuth 2.0 client credentials; keyhole posts to /oauth/token (a token attempt).",
+			"Retry with the JWT: 200.",
+			"Wait past exp and retry: invalid_token, \"The access token expired\" (token-expired); keyhole can get a new one.",
+		},
+	}, {
+		ID: "scoped", Title: "Insufficient scope: authenticated, not allowed",
+		Teaches: "A valid token without the needed scope gets 403 with error=\"insufficient_scope\" and the scope required; the fix is a new token with that scope, not a new password.",
+		Method:  "GET", Path: "/scoped",
+		Credentials: "OAuth 2.0 client credentials: " + clientCreds + ", scope read:secrets",
+		Try:         "Get a token with no scope first and read the 403; then ask for scope read:secrets.",
+		Checks:      "A valid token whose scope includes read:secrets.",
+		Goal:        Goal{Status: 200, Finding: "insufficient-scope"},
+		Steps: []string{
+			"Send GET /scoped: 401, Bearer challenge.",
+			"Answer with a token without read:secrets: 403, error=\"insufficient_scope\", scope=\"read:secrets\" (insufficient-scope).",
+			"Ask for scope read:secrets and retry: 200.",
+		},
+	}, {
+		ID: "skew", Title: "Clock skew",
+		Teaches: "Tokens carry times (iat, nbf, exp); when the server's clock and yours disagree, a fresh token looks not-yet-valid or expired. The Date header shows the server's clock.",
+		Method:  "GET", Path: "/skew",
+		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
+		Try:         "Get a token and send it; compare its nbf and iat with the response's Date header and your clock; read the endpoint's body for how to fix it.",
+		Checks:      "The token's time claims against the server's (skewed) clock.",
+		Goal:        Goal{Finding: "clock-skew"},
+		Steps: []string{
+			"Send GET /skew: 401, Bearer challenge.",
+			"Answer with a token: the retry fails although the token is new.",
+			"Compare the token's nbf/iat with the Date header: the clocks differ (clock-skew, token-not-yet-valid).",
+		},
+	}, {
+		ID: "dpop", Title: "DPoP: tokens bound to a key, and server nonces",
+		Teaches: "A DPoP token is only good with a proof signed by the client's key; the server may demand a nonce first (use_dpop_nonce), which the client retries once with.",
+		Method:  "GET", Path: "/dpop",
+		Credentials: "OAuth 2.0 client credentials with DPoP: " + clientCreds,
+		Try:         "Send the DPoP token as a plain Bearer token by mistake; then with proofs, and watch the nonce round trip.",
+		Checks:      "Authorization: DPoP <token> and a DPoP proof for this method and URL, with the server's nonce.",
+		Goal:        Goal{Status: 200, Finding: "dpop-nonce-required"},
+		Steps: []string{
+			"Send GET /dpop: 401, DPoP algs=\"ES256\".",
+			"Answer with a DPoP-bound token and a proof: 401, error=\"use_dpop_nonce\" and a DPoP-Nonce header (dpop-nonce-required).",
+			"Retry with the nonce in the proof: 200.",
+			"Send the token as Bearer instead: refused.",
+		},
+	}, {
+		ID: "multi", Title: "Several challenges in one header",
+		Teaches: "One WWW-Authenticate field can hold several challenges separated by commas, and so can several fields; a client must parse them all and choose one it supports.",
+		Method:  "GET", Path: "/multi",
+		Credentials: "Basic or Digest: alice / wonderland",
+		Try:         "Compare /multi (one field) with /multi/split (three fields): the same three challenges. Newauth is unknown on purpose; answer it by picking it and see why it cannot work.",
+		Checks:      "Basic or Digest credentials for alice.",
+		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /multi: 401 with Newauth, Digest and Basic in one field.",
+			"Read them: three challenges, not one with odd parameters; Newauth is not a scheme keyhole knows.",
+			"Send GET /multi/split: the same challenges, one field each.",
+			"Pick Basic (or Digest) and enter alice / wonderland; retry: 200.",
+		},
+	}, {
+		ID: "no-challenge", Title: "A 401 with no challenge",
+		Teaches: "RFC 9110 requires WWW-Authenticate on every 401; some servers leave it out, and the client has to guess (API key? cookie? Basic?).",
+		Method:  "GET", Path: "/no-challenge",
+		Credentials: "Basic: alice / wonderland (a guess the server never asked for)",
+		Try:         "Send and notice there is nothing to answer; guess Basic.",
+		Checks:      "Basic alice / wonderland, though it never says so.",
+		Goal:        Goal{Status: 200, Finding: "no-challenge"},
+		Steps: []string{
+			"Send GET /no-challenge: 401 and no WWW-Authenticate (no-challenge).",
+			"Read the body: it does not help either.",
+			"Guess: pick Basic and enter alice / wonderland; retry: 200.",
+		},
+	}, {
+		ID: "forbidden", Title: "403: who you are is fine, what you want is not",
+		Teaches: "403 means the server knows who you are and refuses anyway; resending the same credentials cannot help. Here only a user with the admin role may enter.",
+		Method:  "GET", Path: "/forbidden",
+		Credentials: "Basic: bob / builder (alice / wonderland lacks the admin role)",
+		Try:         "Log in as alice first and read the 403; then as bob.",
+		Checks:      "Valid Basic credentials of a user with the admin role.",
+		Goal:        Goal{Status: 200, Finding: "forbidden"},
+		Steps: []string{
+			"Send GET /forbidden: 401, Basic challenge.",
+			"Answer as alice / wonderland: 403, the body says role admin is needed (forbidden); no challenge to answer.",
+			"Retry as bob / builder: 200.",
+		},
+	}, {
+		ID: "proxy", Title: "407: the proxy wants credentials",
+		Teaches: "A 407 with Proxy-Authenticate comes from a proxy between you and the server; the answer goes in Proxy-Authorization, which the proxy consumes, not in Authorization.",
+		Method:  "GET", Path: "/proxy",
+		Credentials: "Proxy Basic: alice / wonderland",
+		Try:         "Answer the 407 with ordinary Authorization by mistake; then with proxy credentials. With keyhole practice --proxy-addr, go through the real forward proxy too.",
+		Checks:      "Proxy-Authorization: Basic alice:wonderland, or a request forwarded by the practice proxy.",
+		Goal:        Goal{Status: 200, Finding: "proxy-auth-required"},
+		Steps: []string{
+			"Send GET /proxy: 407, Proxy-Authenticate: Basic realm=\"practice-proxy\" (proxy-auth-required).",
+			"Answer with Authorization instead of Proxy-Authorization: 407 again.",
+			"Enter proxy credentials alice / wonderland; retry: 200.",
+		},
+	}, {
+		ID: "redirect", Title: "Credentials dropped on a redirect",
+		Teaches: "A careful client does not send your credentials to another origin after a redirect; localhost and 127.0.0.1 are different origins, so the target answers 401 although you gave a password.",
+		Method:  "GET", Path: "/redirect",
+		Credentials: "Basic: alice / wonderland",
+		Try:         "Send with credentials: see the 302 hop, the Authorization dropped, and the target's 401. Then trust the redirect and retry.",
+		Checks:      "The target, on the other origin, wants Basic alice / wonderland.",
+		Goal:        Goal{Status: 200, Finding: "auth-dropped-on-redirect"},
+		Steps: []string{
+			"Send GET /redirect with Basic alice / wonderland: 302 to the same server under its other name.",
+			"The next hop goes without Authorization: 401 from /redirect/target (auth-dropped-on-redirect).",
+			"Trust the redirect (curl calls it --location-trusted) and retry: 200.",
+		},
+	}, {
+		ID: "session", Title: "Cookie sessions and stale cookies",
+		Teaches: "Web logins use a form and a cookie, not a challenge: the sign of missing credentials is a redirect to /login. A cookie the server has forgotten leads there again until you log in or clear it.",
+		Method:  "GET", Path: "/session",
+		Credentials: "Form login at /login: user alice, password wonderland",
+		Try:         "GET /session and follow to /login; POST the form; GET /session again. Then GET /logout?server-only=1 (or wait 60 s) and see the stale cookie sent back to the login page.",
+		Checks:      "The practice_session cookie of a login the server still remembers (60 s).",
+		Goal:        Goal{Status: 200, Finding: "login-redirect"},
+		Steps: []string{
+			"Send GET /session: 302 to /login, no 401 and no challenge (login-redirect).",
+			"POST /login with user=alice and password=wonderland: 302 back, Set-Cookie: practice_session.",
+			"Send GET /session with the cookie: 200.",
+			"GET /logout?server-only=1, or wait 60 s: the cookie is still sent but the server forgot it: 302 to /login.",
+			"Clear cookies or log in again: 200.",
+		},
+	}, {
+		ID: "hostile", Title: "A hostile server and your terminal",
+		Teaches: "Realms, headers and bodies come from the server and may hold escape sequences that clear the screen, set the clipboard or hide text; keyhole shows them escaped.",
+		Method:  "GET", Path: "/hostile",
+		Credentials: "Basic: alice / wonderland",
+		Try:         "Look at the realm, X-Note and the body in keyhole: \\x1b and \\u009b where a raw terminal would act. Compare with curl -si, which prints them as they are (in a terminal you do not mind resetting).",
+		Checks:      "Basic alice / wonderland.",
+		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /hostile: 401 whose realm holds a clear-screen sequence and X-Note a clipboard write.",
+			"Read them escaped; the body's last line hides \"access denied\" behind a carriage return.",
+			"Answer Basic alice / wonderland: 200.",
+		},
+	}, {
+		ID: "slow", Title: "A slow server: cancel and retry",
+		Teaches: "A request can hang; cancelling it must stop it on both sides. /slow waits ?ms= milliseconds (default 5000, at most 30000) before answering like /basic.",
+		Method:  "GET", Path: "/slow",
+		Credentials: "Basic: alice / wonderland",
+		Try:         "Send /slow?ms=30000 and cancel it (esc); then send /slow?ms=500 and answer the challenge.",
+		Checks:      "Basic alice / wonderland, after the delay.",
+		Goal:        Goal{Status: 200},
+		Steps: []string{
+			"Send GET /slow?ms=30000 and cancel: the attempt is marked cancelled.",
+			"Send GET /slow?ms=500: 401 after half a second, Basic challenge.",
+			"Answer alice / wonderland: 200.",
+		},
 	}}
 }
