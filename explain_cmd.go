@@ -1,5 +1,178 @@
 package main
 
-import "io"
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-func cmdExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int { return exitUsage }
+	"golang.org/x/term"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/session"
+)
+
+const explainHelp = `Usage: keyhole explain [--json] [--proxy] [VALUE...]
+
+Parses WWW-Authenticate (or, with --proxy, Proxy-Authenticate) field values and
+says what each challenge asks for. Values come from the arguments, or one per
+line on stdin. Problems are reported with their byte offset in the value.
+
+Examples:
+  keyhole explain 'Digest realm="api", qop="auth, auth-int", algorithm=SHA-256, nonce="abc"'
+  keyhole explain --json 'Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple"'
+  curl -sI https://example.com/ | sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: //p' | keyhole explain
+
+Exit status: 0 parsed without errors, 1 errors found (what could be recovered is
+still printed), 2 usage error.
+
+Flags:
+`
+
+// explainDoc is the JSON of 'keyhole explain --json'.
+type explainDoc struct {
+	Challenges []explainChallenge `json:"challenges"`
+	Problems   []explainProblem   `json:"problems"`
+}
+
+type explainChallenge struct {
+	Value   int            `json:"value,omitempty"` // 1-based input value, when several were given
+	Scheme  string         `json:"scheme"`
+	Params  session.Params `json:"params"`
+	Token68 string         `json:"token68"`
+}
+
+type explainProblem struct {
+	Value    int    `json:"value,omitempty"`
+	Severity string `json:"severity"`
+	Offset   int    `json:"offset"`
+	Message  string `json:"message"`
+}
+
+func cmdExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var asJSON, proxy bool
+	fs := newFlagSet("keyhole explain")
+	fs.Bool(&asJSON, "json", 0, "print the challenges and problems as JSON")
+	fs.Bool(&proxy, "proxy", 0, "the values are Proxy-Authenticate, not WWW-Authenticate")
+	if wantsHelp(args) {
+		fmt.Fprint(stdout, explainHelp)
+		fs.Help(stdout)
+		return exitOK
+	}
+	values, err := fs.Parse(args)
+	if err != nil {
+		return usageError(stderr, "explain", err)
+	}
+	if len(values) == 0 {
+		values, err = readValues(stdin)
+		if err != nil {
+			return usageError(stderr, "explain", err)
+		}
+	}
+	header := httpclient.WWWAuthenticate
+	if proxy {
+		header = httpclient.ProxyAuthenticate
+	}
+
+	doc := explainDoc{Challenges: []explainChallenge{}, Problems: []explainProblem{}}
+	failed := false
+	out := newPrinter(stdout, false)
+	for i, v := range values {
+		n := 0
+		if len(values) > 1 {
+			n = i + 1
+		}
+		chs, probs := httpclient.ParseChallenges(v)
+		for j := range chs {
+			chs[j].Header = header
+		}
+		for _, p := range probs {
+			failed = failed || p.Severity == httpclient.SeverityError
+		}
+		if asJSON {
+			for _, c := range chs {
+				doc.Challenges = append(doc.Challenges, explainChallenge{n, c.Scheme, session.Params(c.Params), c.Token68})
+			}
+			for _, p := range probs {
+				doc.Problems = append(doc.Problems, explainProblem{n, p.Severity, p.Offset, p.Message})
+			}
+			continue
+		}
+		if i > 0 {
+			out.line("")
+		}
+		out.explain(header, v, chs, probs)
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			fmt.Fprintf(stderr, "keyhole explain: cannot write JSON: %v\n", err)
+			return exitNoAnswer
+		}
+	}
+	if failed {
+		return exitNoAnswer
+	}
+	return exitOK
+}
+
+// readValues reads one field value a line, skipping blank lines; a value
+// pasted with its header name ("WWW-Authenticate: ...") loses the name.
+func readValues(stdin io.Reader) ([]string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return nil, errors.New("no values given; pass them as arguments or pipe them one per line")
+	}
+	var out []string
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if name, rest, ok := strings.Cut(line, ":"); ok {
+			n := strings.ToLower(strings.TrimSpace(name))
+			if n == "www-authenticate" || n == "proxy-authenticate" {
+				line = strings.TrimSpace(rest)
+			}
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("cannot read values from stdin: %v", err)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no values given; pass them as arguments or pipe them one per line")
+	}
+	return out, nil
+}
+
+// explain prints one field value's challenges in words and its problems.
+func (p *printer) explain(header, value string, chs []httpclient.Challenge, probs []httpclient.Problem) {
+	p.line(header + ": " + safeLine(value))
+	if len(chs) == 0 {
+		p.line("  no challenge found")
+	}
+	for i, c := range chs {
+		p.line(fmt.Sprintf("  %d. %s", i+1, safeLine(session.Describe(c))))
+		for _, pr := range c.Params {
+			p.line(fmt.Sprintf("       %s = %q", safeLine(pr.Name), pr.Value))
+		}
+		if c.Token68 != "" {
+			p.line("       token68 " + safeLine(c.Token68))
+		}
+	}
+	if i := credentials.Preferred(chs); i >= 0 {
+		p.line(fmt.Sprintf("  keyhole would answer #%d (%s), the strongest scheme it supports here", i+1, safeLine(chs[i].Scheme)))
+	} else if len(chs) > 0 {
+		p.line("  keyhole supports none of these schemes")
+	}
+	for _, pr := range probs {
+		p.line(fmt.Sprintf("  %s at byte %d: %s", pr.Severity, pr.Offset, safeLine(pr.Message)))
+	}
+}

@@ -460,6 +460,12 @@ func userPassword(v string, stdin io.Reader, stderr io.Writer) (string, string, 
 func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	o := p.o
 	s := session.New(p.client, p.draft)
+	if o.fresh {
+		// A new process has no cached tokens, nonces or cookies of its own;
+		// Forget also drops what the session shares with a keyring-backed
+		// authorizer, so --fresh means fresh.
+		s.Forget()
+	}
 	out := newPrinter(stdout, o.showSecrets)
 	if !o.quiet && !o.json {
 		if proxy := proxyFor(p.draft.URL); proxy != "" {
@@ -760,129 +766,8 @@ func isBinary(b []byte) bool {
 	return !utf8.Valid(head[:max(0, len(head)-utf8.UTFMax)])
 }
 
-// The JSON record of 'keyhole send --json'. session.Records is the shared
-// version being written; this emits the same documented shape until it lands.
-type jsonDoc struct {
-	Final    jsonFinal     `json:"final"`
-	Attempts []jsonAttempt `json:"attempts"`
-}
-
-type jsonFinal struct {
-	Status  *int `json:"status"`
-	Attempt int  `json:"attempt"`
-}
-
-type jsonAttempt struct {
-	N          int                `json:"n"`
-	Purpose    string             `json:"purpose"`
-	Auto       string             `json:"auto,omitempty"`
-	Scheme     string             `json:"scheme,omitempty"`
-	Request    jsonRequest        `json:"request"`
-	Response   *jsonResponse      `json:"response"`
-	Error      *string            `json:"error"`
-	Redirects  []jsonRedirect     `json:"redirects"`
-	Challenges []jsonChallenge    `json:"challenges"`
-	Findings   []jsonFinding      `json:"findings"`
-	Timing     map[string]float64 `json:"timing_ms"`
-}
-
-type jsonRequest struct {
-	Method  string              `json:"method"`
-	URL     string              `json:"url"`
-	Headers map[string][]string `json:"headers"`
-}
-
-type jsonResponse struct {
-	Status    int                 `json:"status"`
-	Proto     string              `json:"proto"`
-	Headers   map[string][]string `json:"headers"`
-	BodyBytes int64               `json:"body_bytes"`
-	Body      string              `json:"body"`
-}
-
-type jsonRedirect struct {
-	Status            int    `json:"status"`
-	From              string `json:"from"`
-	To                string `json:"to"`
-	CredentialsResent bool   `json:"credentials_resent"`
-}
-
-type jsonChallenge struct {
-	Header  string            `json:"header,omitempty"`
-	Scheme  string            `json:"scheme"`
-	Params  map[string]string `json:"params"`
-	Token68 string            `json:"token68"`
-}
-
-type jsonFinding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
-func challengeJSON(c httpclient.Challenge) jsonChallenge {
-	j := jsonChallenge{Header: c.Header, Scheme: c.Scheme, Params: map[string]string{}, Token68: c.Token68}
-	for _, p := range c.Params {
-		if _, dup := j.Params[p.Name]; !dup {
-			j.Params[p.Name] = p.Value // the first wins, as Challenge.Get does
-		}
-	}
-	return j
-}
-
 func writeRecords(w io.Writer, attempts []*session.Attempt, showSecrets bool) error {
-	hdr := func(h http.Header) map[string][]string {
-		if !showSecrets {
-			h = credentials.RedactHeader(h)
-		}
-		if h == nil {
-			return map[string][]string{}
-		}
-		return h
-	}
-	u := func(s string) string {
-		if showSecrets {
-			return s
-		}
-		return credentials.RedactURL(s)
-	}
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	doc := jsonDoc{Attempts: []jsonAttempt{}}
-	for _, a := range attempts {
-		ex := a.Exchange
-		ja := jsonAttempt{N: a.N, Purpose: a.Purpose, Auto: a.Auto, Scheme: a.Scheme,
-			Redirects: []jsonRedirect{}, Challenges: []jsonChallenge{}, Findings: []jsonFinding{}}
-		if ex != nil {
-			ja.Request = jsonRequest{Method: ex.Request.Method, URL: u(ex.Request.URL), Headers: hdr(ex.Request.Header)}
-			if r := ex.Response; r != nil {
-				ja.Response = &jsonResponse{Status: r.Status, Proto: r.Proto, Headers: hdr(r.Header), BodyBytes: r.BodyBytes, Body: string(r.Body)}
-			}
-			if ex.Err != nil {
-				e := ex.Err.Error()
-				ja.Error = &e
-			}
-			for _, h := range ex.Redirects {
-				ja.Redirects = append(ja.Redirects, jsonRedirect{h.Status, u(h.From), u(h.To), h.CredentialsResent})
-			}
-			for _, c := range ex.Challenges {
-				ja.Challenges = append(ja.Challenges, challengeJSON(c))
-			}
-			t := ex.Timing
-			ja.Timing = map[string]float64{"dns": ms(t.DNS), "connect": ms(t.Connect), "tls": ms(t.TLS), "first_byte": ms(t.FirstByte), "total": ms(t.Total)}
-		}
-		for _, f := range a.Findings {
-			ja.Findings = append(ja.Findings, jsonFinding{f.Code, f.Severity, f.Message})
-		}
-		doc.Attempts = append(doc.Attempts, ja)
-		if a.Purpose == session.PurposeRequest {
-			doc.Final.Attempt = a.N
-			doc.Final.Status = nil
-			if st := a.Status(); st != 0 {
-				doc.Final.Status = &st
-			}
-		}
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return enc.Encode(session.Records(attempts, showSecrets))
 }
