@@ -1,0 +1,520 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/practice"
+)
+
+// header is an Authorizer that sends a fixed credential value, for the
+// schemes whose real authorizers are not what a test is about.
+type header struct {
+	scheme, name, value string
+}
+
+func (h header) Scheme() string { return h.scheme }
+func (h header) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	name := h.name
+	if name == "" {
+		name = credentials.HeaderFor(ch)
+	}
+	r.Header.Set(name, h.value)
+	return nil
+}
+
+func bearer(tok string) header { return header{scheme: "Bearer", value: "Bearer " + tok} }
+
+// token signs claims into a JWT; the key does not matter, keyhole never verifies.
+func token(t *testing.T, claims jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func startPractice(t *testing.T) *practice.Server {
+	t.Helper()
+	srv, err := practice.Start(practice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+// challenger answers every request with status and the given headers, unless
+// ok accepts it.
+func challenger(t *testing.T, status int, headers map[string]string, body string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range headers {
+			w.Header()[http.CanonicalHeaderKey(k)] = []string{v}
+		}
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// send runs the loop: one Send per auth (nil for none), and returns the last attempt.
+func send(t *testing.T, o httpclient.Options, rawURL string, auths ...credentials.Authorizer) (*Session, *Attempt) {
+	t.Helper()
+	s := New(httpclient.New(o), httpclient.Request{Method: "GET", URL: rawURL})
+	if len(auths) == 0 {
+		auths = []credentials.Authorizer{nil}
+	}
+	for _, a := range auths {
+		if _, err := s.Send(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, s.Last()
+}
+
+func codes(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+func finding(t *testing.T, a *Attempt, code string) Finding {
+	t.Helper()
+	for _, f := range a.Findings {
+		if f.Code == code {
+			if f.Message == "" || f.Next == "" || f.Severity == "" {
+				t.Errorf("%s: incomplete finding %+v", code, f)
+			}
+			return f
+		}
+	}
+	t.Fatalf("status %d: want finding %s, got %v (err %v)", a.Status(), code, codes(a.Findings), a.Exchange.Err)
+	return Finding{}
+}
+
+func noFinding(t *testing.T, a *Attempt, code string) {
+	t.Helper()
+	if slices.Contains(codes(a.Findings), code) {
+		t.Errorf("unexpected finding %s in %v", code, codes(a.Findings))
+	}
+}
+
+func TestDiagnosePractice(t *testing.T) {
+	p := startPractice(t)
+	alice := credentials.Basic{User: practice.User, Password: practice.Password}
+	follow := httpclient.Options{FollowRedirects: true}
+
+	t.Run("missing-credentials", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic")
+		f := finding(t, a, "missing-credentials")
+		if !strings.Contains(f.Message, "Basic") {
+			t.Errorf("message does not name the offered scheme: %q", f.Message)
+		}
+	})
+	t.Run("scheme-mismatch", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic", nil, credentials.Bearer{Token: "abc"})
+		f := finding(t, a, "scheme-mismatch")
+		if !strings.Contains(f.Message, "Bearer") || !strings.Contains(f.Next, "Basic") {
+			t.Errorf("scheme-mismatch should name sent and offered schemes: %+v", f)
+		}
+		noFinding(t, a, "credentials-rejected")
+	})
+	t.Run("credentials-rejected", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic", nil, credentials.Basic{User: "alice", Password: "wrong"})
+		f := finding(t, a, "credentials-rejected")
+		if !strings.Contains(f.Message, "same challenge") {
+			t.Errorf("the second 401 came with the same challenge: %q", f.Message)
+		}
+		if strings.Contains(f.Message+f.Next, "wrong") {
+			t.Errorf("finding leaks the password: %+v", f)
+		}
+	})
+	t.Run("success", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic", nil, alice)
+		if a.Status() != 200 {
+			t.Fatalf("status %d", a.Status())
+		}
+		if f := finding(t, a, "success"); f.Message != "Worked: Basic credentials accepted." {
+			t.Errorf("success message %q", f.Message)
+		}
+	})
+	t.Run("no success without a failure first", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic", alice)
+		noFinding(t, a, "success")
+	})
+	t.Run("token-invalid", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/bearer", nil, credentials.Bearer{Token: "not-the-token"})
+		finding(t, a, "token-invalid")
+		noFinding(t, a, "credentials-rejected")
+	})
+	t.Run("empty-basic-credentials", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/basic", nil, credentials.Basic{})
+		if got := a.Exchange.Request.Header.Get("Authorization"); got != "Basic Og==" {
+			t.Fatalf("sent %q", got)
+		}
+		finding(t, a, "empty-basic-credentials")
+	})
+	t.Run("credentials-in-url", func(t *testing.T) {
+		u, _ := url.Parse(p.URL + "/basic")
+		u.User = url.UserPassword(practice.User, practice.Password)
+		_, a := send(t, httpclient.Options{}, u.String())
+		f := finding(t, a, "credentials-in-url")
+		if strings.Contains(f.Message, practice.Password) {
+			t.Errorf("finding leaks the password: %q", f.Message)
+		}
+	})
+	t.Run("no-challenge", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/no-challenge")
+		if a.Status() != 401 || len(a.Exchange.Challenges) != 0 {
+			t.Fatalf("practice /no-challenge answered %d with %v", a.Status(), a.Exchange.Challenges)
+		}
+		finding(t, a, "no-challenge")
+	})
+	t.Run("forbidden", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/forbidden", nil, alice)
+		if a.Status() != 403 {
+			t.Fatalf("status %d", a.Status())
+		}
+		f := finding(t, a, "forbidden")
+		if !strings.Contains(f.Next, "Do not resend") {
+			t.Errorf("forbidden must say not to resend: %q", f.Next)
+		}
+		noFinding(t, a, "success")
+	})
+	t.Run("auth-dropped-on-redirect", func(t *testing.T) {
+		_, a := send(t, follow, p.URL+"/redirect", alice)
+		if a.Status() != 401 || len(a.Exchange.Redirects) != 1 {
+			t.Fatalf("status %d, hops %+v", a.Status(), a.Exchange.Redirects)
+		}
+		finding(t, a, "auth-dropped-on-redirect")
+		e := Explain(a)
+		if !slices.ContainsFunc(e.Next, func(x Action) bool { return x.Kind == "trust-redirect" && strings.Contains(x.URL, "/redirect/target") }) {
+			t.Errorf("no trust-redirect action: %+v", e.Next)
+		}
+		// Trusting the hop fixes it, and success says so.
+		s, _ := send(t, follow, p.URL+"/redirect", alice)
+		s.SetClient(httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: true}))
+		if _, err := s.Send(context.Background(), alice); err != nil {
+			t.Fatal(err)
+		}
+		last := s.Last()
+		if last.Status() != 200 {
+			t.Fatalf("trusted redirect: status %d", last.Status())
+		}
+		if f := finding(t, last, "success"); !strings.Contains(f.Message, "redirect") {
+			t.Errorf("success should say the redirect was trusted: %q", f.Message)
+		}
+	})
+	t.Run("login-redirect", func(t *testing.T) {
+		_, a := send(t, follow, p.URL+"/session")
+		finding(t, a, "login-redirect")
+		_, b := send(t, httpclient.Options{}, p.URL+"/session")
+		if b.Status()/100 != 3 {
+			t.Fatalf("without following, /session answered %d", b.Status())
+		}
+		finding(t, b, "login-redirect")
+		if !slices.ContainsFunc(Explain(b).Next, func(x Action) bool { return x.Kind == "clear-cookies" }) {
+			t.Errorf("no clear-cookies action")
+		}
+	})
+	t.Run("proxy-auth-required", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/proxy")
+		if a.Status() != 407 {
+			t.Fatalf("status %d", a.Status())
+		}
+		finding(t, a, "proxy-auth-required")
+		noFinding(t, a, "no-challenge")
+		e := Explain(a)
+		if len(e.Next) == 0 || e.Next[0].Kind != "proxy-credentials" || e.Next[0].Scheme != "Basic" {
+			t.Errorf("first action should be Basic proxy credentials: %+v", e.Next)
+		}
+		if len(e.Wants) != 1 || !strings.HasPrefix(e.Wants[0], "proxy: Basic") {
+			t.Errorf("wants %q", e.Wants)
+		}
+		// Answering the proxy's challenge puts the credentials in Proxy-Authorization.
+		_, b := send(t, httpclient.Options{}, p.URL+"/proxy", nil, alice)
+		if b.Status() != 200 || b.Exchange.Request.Header.Get("Proxy-Authorization") == "" {
+			t.Fatalf("status %d, sent %v", b.Status(), b.Exchange.Request.Header)
+		}
+		finding(t, b, "success")
+	})
+}
+
+func TestDiagnoseTransportError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	_, a := send(t, httpclient.Options{}, "http://"+addr+"/")
+	f := finding(t, a, "transport-error")
+	if !strings.Contains(f.Next, "Nothing listens") {
+		t.Errorf("refused connection explained as %q", f.Next)
+	}
+	if Explain(a).Next[0].Kind != "retry" {
+		t.Errorf("want a retry action")
+	}
+}
+
+// TestDiagnoseServers provokes each finding with a loopback server that sends
+// the real headers of the case.
+func TestDiagnoseServers(t *testing.T) {
+	now := time.Now()
+	read := token(t, jwt.MapClaims{"sub": "alice", "scope": "read", "exp": now.Add(time.Hour).Unix()})
+	expired := token(t, jwt.MapClaims{"sub": "alice", "exp": now.Add(-5 * time.Minute).Unix()})
+	early := token(t, jwt.MapClaims{"sub": "alice", "nbf": now.Add(2 * time.Hour).Unix(), "exp": now.Add(3 * time.Hour).Unix()})
+	future := token(t, jwt.MapClaims{"sub": "alice", "iat": now.Add(5 * time.Minute).Unix(), "exp": now.Add(time.Hour).Unix()})
+	otherAud := token(t, jwt.MapClaims{"sub": "alice", "aud": "https://other.example", "exp": now.Add(time.Hour).Unix()})
+
+	cases := []struct {
+		code    string
+		status  int
+		headers map[string]string
+		body    string
+		auth    credentials.Authorizer
+		check   func(t *testing.T, f Finding)
+	}{
+		{code: "token-expired", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="example", error="invalid_token", error_description="The access token expired"`},
+			auth:    bearer("opaque-token"),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "The access token expired") {
+					t.Errorf("message should quote the server: %q", f.Message)
+				}
+			}},
+		{code: "token-expired", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api"`},
+			auth:    bearer(expired),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "5m") {
+					t.Errorf("message should say how long ago: %q", f.Message)
+				}
+			}},
+		{code: "token-not-yet-valid", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api", error="invalid_token"`},
+			auth:    bearer(early)},
+		{code: "clock-skew", status: 200,
+			headers: map[string]string{"Date": now.Add(5 * time.Minute).UTC().Format(http.TimeFormat)},
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "behind") {
+					t.Errorf("the local clock is behind the server's: %q", f.Message)
+				}
+			}},
+		{code: "clock-skew", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api", error="invalid_token", error_description="token used before issued"`},
+			auth:    bearer(future),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "iat") {
+					t.Errorf("should blame the token's iat: %q", f.Message)
+				}
+			}},
+		{code: "insufficient-scope", status: 403,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api", error="insufficient_scope", scope="read write", error_uri="https://docs.example/scopes"`},
+			auth:    bearer(read),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "missing 'write'") {
+					t.Errorf("should name the missing scope: %q", f.Message)
+				}
+				if f.DocURL != "https://docs.example/scopes" {
+					t.Errorf("DocURL %q", f.DocURL)
+				}
+			}},
+		{code: "wrong-audience", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer scope="", error="invalid_token", error_description="the token does not have a valid audience"`},
+			auth:    bearer("opaque")},
+		{code: "wrong-audience", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api"`},
+			auth:    bearer(otherAud),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "https://other.example") {
+					t.Errorf("should name the token's aud: %q", f.Message)
+				}
+			}},
+		{code: "invalid-request", status: 400,
+			headers: map[string]string{"WWW-Authenticate": `Bearer realm="api", error="invalid_request", error_description="token sent twice"`},
+			auth:    bearer("abc")},
+		{code: "step-up-required", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer error="insufficient_user_authentication", error_description="A different authentication level is required", acr_values="myACR", max_age="300"`},
+			auth:    bearer("abc"),
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "myACR") || !strings.Contains(f.Message, "300") {
+					t.Errorf("should give acr_values and max_age: %q", f.Message)
+				}
+			}},
+		{code: "dpop-nonce-required", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"`, "DPoP-Nonce": "eyJ7S_zG.eyJH0-Z.HX4w-7v"},
+			auth:    header{scheme: "DPoP", value: "DPoP abc"},
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "eyJ7S_zG.eyJH0-Z.HX4w-7v") {
+					t.Errorf("should show the nonce: %q", f.Message)
+				}
+			}},
+		{code: "digest-stale-nonce", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Digest realm="r", nonce="new", stale=true, qop="auth", algorithm=SHA-256`},
+			auth:    header{scheme: "Digest", value: `Digest username="alice", realm="r", nonce="old", uri="/", response="0123", qop=auth, nc=00000001, cnonce="c"`}},
+		{code: "credentials-rejected", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Digest realm="r", nonce="new", qop="auth", algorithm=SHA-256`},
+			auth:    header{scheme: "Digest", value: `Digest username="alice", realm="r", nonce="old", uri="/", response="0123", qop=auth, nc=00000001, cnonce="c"`},
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "without stale=true") {
+					t.Errorf("digest rejection: %q", f.Message)
+				}
+			}},
+		{code: "credentials-rejected", status: 401, body: "invalid api key",
+			auth: header{scheme: "apikey", name: "X-API-Key", value: "k-123"},
+			check: func(t *testing.T, f Finding) {
+				if !strings.Contains(f.Message, "X-Api-Key") || !strings.Contains(f.Message, "invalid api key") {
+					t.Errorf("api key rejection: %q", f.Message)
+				}
+			}},
+		{code: "malformed-challenge", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `realm="x"`}},
+		{code: "resource-metadata", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer resource_metadata="https://resource.example.com/.well-known/oauth-protected-resource"`}},
+		{code: "credentials-rejected", status: 401, body: "bad \x1b[2Jkey\u009b",
+			auth: header{scheme: "apikey", name: "X-API-Key", value: "k-123"},
+			check: func(t *testing.T, f Finding) {
+				if strings.ContainsRune(f.Message, 0x1b) || strings.ContainsRune(f.Message, 0x9b) || !strings.Contains(f.Message, `\x1b[2J`) {
+					t.Errorf("server text not made safe: %q", f.Message)
+				}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.code, func(t *testing.T) {
+			srv := challenger(t, c.status, c.headers, c.body)
+			auths := []credentials.Authorizer{nil}
+			if c.auth != nil {
+				auths = append(auths, c.auth)
+			}
+			_, a := send(t, httpclient.Options{}, srv.URL+"/resource", auths...)
+			f := finding(t, a, c.code)
+			if c.check != nil {
+				c.check(t, f)
+			}
+		})
+	}
+}
+
+// TestDiagnosePlainHTTP sends credentials to a non-loopback name over plain
+// http; a loopback server plays the proxy, so nothing leaves the machine.
+func TestDiagnosePlainHTTP(t *testing.T) {
+	var gotURL string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotURL = r.URL.String()
+		fmt.Fprintln(w, "ok")
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	o := httpclient.Options{Proxy: http.ProxyURL(pu)}
+	_, a := send(t, o, "http://api.keyhole.test/v1", credentials.Basic{User: "alice", Password: "pw"})
+	if gotURL != "http://api.keyhole.test/v1" {
+		t.Fatalf("the proxy saw %q", gotURL)
+	}
+	f := finding(t, a, "credentials-over-plain-http")
+	if !strings.Contains(f.Message, "api.keyhole.test") {
+		t.Errorf("message %q", f.Message)
+	}
+	// Loopback over http is how local development works: no warning.
+	p := startPractice(t)
+	_, b := send(t, httpclient.Options{}, p.URL+"/basic", credentials.Basic{User: "alice", Password: "pw"})
+	noFinding(t, b, "credentials-over-plain-http")
+}
+
+func TestDiagnoseTable(t *testing.T) {
+	now := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
+	resp := func(status int, h ...string) *httpclient.Response {
+		hdr := http.Header{"Date": {now.Format(http.TimeFormat)}}
+		for i := 0; i+1 < len(h); i += 2 {
+			hdr.Add(h[i], h[i+1])
+		}
+		return &httpclient.Response{Status: status, Header: hdr, URL: "https://api.example/x"}
+	}
+	attempt := func(auth string, r *httpclient.Response) *Attempt {
+		h := http.Header{}
+		if auth != "" {
+			h.Set("Authorization", auth)
+		}
+		ex := &httpclient.Exchange{Request: &httpclient.Request{Method: "GET", URL: "https://api.example/x", Header: h}, Response: r}
+		if r != nil {
+			ex.Challenges, ex.Problems = httpclient.ParseHeader(r.Header, httpclient.WWWAuthenticate)
+		}
+		scheme, _, _ := strings.Cut(auth, " ")
+		return &Attempt{Purpose: PurposeRequest, Scheme: scheme, Exchange: ex}
+	}
+	cases := []struct {
+		name string
+		in   Input
+		want []string
+	}{
+		{"nil attempt", Input{}, nil},
+		{"200 alone", Input{Attempt: attempt("", resp(200)), Now: now}, nil},
+		{"401 bearer no creds", Input{Attempt: attempt("", resp(401, "WWW-Authenticate", `Bearer realm="a"`)), Now: now}, []string{"missing-credentials"}},
+		{"401 bearer invalid, local clock off", Input{Attempt: attempt("Bearer x", resp(401, "WWW-Authenticate", `Bearer error="invalid_token"`)), Now: now.Add(-10 * time.Minute)}, []string{"token-invalid", "clock-skew"}},
+		{"403 no creds", Input{Attempt: attempt("", resp(403)), Now: now}, []string{"forbidden"}},
+		{"403 scope opaque", Input{Attempt: attempt("Bearer x", resp(403, "WWW-Authenticate", `Bearer error="insufficient_scope", scope="a"`)), Now: now}, []string{"insufficient-scope"}},
+		{"success after transport error", Input{Attempt: attempt("", resp(204)), Previous: &Attempt{Exchange: &httpclient.Exchange{Err: fmt.Errorf("connection refused")}}, Now: now}, []string{"success"}},
+		{"no success after 200", Input{Attempt: attempt("", resp(200)), Previous: attempt("", resp(200)), Now: now}, nil},
+		{"407 wrong scheme", Input{Attempt: attempt("", resp(407, "Proxy-Authenticate", `Basic realm="p"`)), Now: now}, []string{"proxy-auth-required"}},
+		{"digest without credentials", Input{Attempt: attempt("", resp(401, "WWW-Authenticate", `Digest realm="r", nonce="n"`)), Now: now}, []string{"missing-credentials"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.in.Attempt != nil {
+				// ParseHeader labels proxy challenges only from the proxy header.
+				if r := c.in.Attempt.Exchange.Response; r != nil && r.Status == 407 {
+					c.in.Attempt.Exchange.Challenges, _ = httpclient.ParseHeader(r.Header, httpclient.ProxyAuthenticate)
+				}
+			}
+			got := codes(Diagnose(c.in))
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestDiagnoseTokenEndpoint(t *testing.T) {
+	srv := challenger(t, 401, map[string]string{"Content-Type": "application/json"},
+		`{"error":"invalid_client","error_description":"client authentication failed","error_uri":"https://as.example/errors#invalid_client"}`)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + "/api"})
+	o := &credentials.OAuth2{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL + "/token"}
+	made, err := s.Send(context.Background(), o)
+	if err == nil {
+		t.Fatal("a refused token request must be an error")
+	}
+	// x/oauth2 may try a second way of sending the client secret; each try is
+	// an attempt of its own and none is the request itself.
+	if len(made) == 0 || len(made) != len(s.Attempts()) {
+		t.Fatalf("made %d attempts, session holds %d", len(made), len(s.Attempts()))
+	}
+	for _, a := range made {
+		if a.Purpose != PurposeToken || a.Auto == "" {
+			t.Fatalf("attempt %d: purpose %q auto %q", a.N, a.Purpose, a.Auto)
+		}
+	}
+	f := finding(t, made[len(made)-1], "token-request-failed")
+	if f.DocURL != "https://as.example/errors#invalid_client" || !strings.Contains(f.Message, "invalid_client") {
+		t.Errorf("finding %+v", f)
+	}
+	if strings.Contains(f.Message+f.Next, "\"s\"") {
+		t.Errorf("leaks the secret: %+v", f)
+	}
+}
