@@ -228,7 +228,8 @@ func TestDigestApplyChoices(t *testing.T) {
 	tests := []struct {
 		name      string
 		challenge string
-		d         Digest
+		user      string
+		authInt   bool
 		method    string
 		url       string
 		body      string
@@ -241,7 +242,7 @@ func TestDigestApplyChoices(t *testing.T) {
 	}, {
 		name:      "auth-int when the user asks",
 		challenge: `Digest realm="r", nonce="n", qop="auth-int, auth"`,
-		d:         Digest{AuthInt: true}, method: "POST", body: "x=1",
+		authInt:   true, method: "POST", body: "x=1",
 		want: map[string]string{"qop": "auth-int"},
 	}, {
 		name:      "auth-int when it is all that is offered",
@@ -263,7 +264,7 @@ func TestDigestApplyChoices(t *testing.T) {
 	}, {
 		name:      "quotes and backslashes in the user name are escaped",
 		challenge: `Digest realm="r", nonce="n", qop=auth`,
-		d:         Digest{User: `a"b\c`},
+		user:      `a"b\c`,
 		want:      map[string]string{"username": `a"b\c`},
 	}, {
 		name:      "-sess without qop is refused",
@@ -284,9 +285,9 @@ func TestDigestApplyChoices(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &Digest{User: "u", Password: "p", AuthInt: tt.d.AuthInt}
-			if tt.d.User != "" {
-				d.User = tt.d.User
+			d := &Digest{User: "u", Password: "p", AuthInt: tt.authInt}
+			if tt.user != "" {
+				d.User = tt.user
 			}
 			u := tt.url
 			if u == "" {
