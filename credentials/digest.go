@@ -221,24 +221,24 @@ func (d *Digest) header(in DigestInput, res DigestResult, ch *httpclient.Challen
 	userhash := strings.EqualFold(ch.Param("userhash"), "true")
 	switch {
 	case userhash:
-		b.WriteString("username=" + quote(res.UserHash))
+		b.WriteString("username=" + quoteDigest(res.UserHash))
 	case needsExtValue(in.User):
 		b.WriteString("username*=" + extValue(in.User))
 	default:
-		b.WriteString("username=" + quote(in.User))
+		b.WriteString("username=" + quoteDigest(in.User))
 	}
-	b.WriteString(", realm=" + quote(in.Realm))
-	b.WriteString(", uri=" + quote(in.URI))
+	b.WriteString(", realm=" + quoteDigest(in.Realm))
+	b.WriteString(", uri=" + quoteDigest(in.URI))
 	if _, ok := ch.Get("algorithm"); ok {
 		b.WriteString(", algorithm=" + in.Algorithm)
 	}
-	b.WriteString(", nonce=" + quote(in.Nonce))
+	b.WriteString(", nonce=" + quoteDigest(in.Nonce))
 	if in.QOP != "" {
-		b.WriteString(", nc=" + in.NC + ", cnonce=" + quote(in.CNonce) + ", qop=" + in.QOP)
+		b.WriteString(", nc=" + in.NC + ", cnonce=" + quoteDigest(in.CNonce) + ", qop=" + in.QOP)
 	}
-	b.WriteString(", response=" + quote(res.Response))
+	b.WriteString(", response=" + quoteDigest(res.Response))
 	if opaque, ok := ch.Get("opaque"); ok {
-		b.WriteString(", opaque=" + quote(opaque))
+		b.WriteString(", opaque=" + quoteDigest(opaque))
 	}
 	if userhash {
 		b.WriteString(", userhash=true")
@@ -338,7 +338,7 @@ func (d *Digest) Forget() {
 }
 
 // quote makes a quoted-string (RFC 9110 §5.6.4).
-func quote(s string) string {
+func quoteDigest(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 

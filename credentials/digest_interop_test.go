@@ -46,7 +46,7 @@ func startLighttpd(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	port := freePort(t)
+	port := freeLoopbackPort(t)
 	conf := fmt.Sprintf(`server.document-root = "%[1]s/www"
 server.bind = "127.0.0.1"
 server.port = %[2]d
@@ -87,7 +87,7 @@ auth.require = (
 	return "http://" + addr
 }
 
-func freePort(t *testing.T) int {
+func freeLoopbackPort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

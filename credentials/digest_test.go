@@ -20,7 +20,7 @@ var rfc7616 = DigestInput{
 	NC:     "00000001", QOP: "auth",
 }
 
-func with(in DigestInput, f func(*DigestInput)) DigestInput { f(&in); return in }
+func withInput(in DigestInput, f func(*DigestInput)) DigestInput { f(&in); return in }
 
 func TestDigestResponseVectors(t *testing.T) {
 	tests := []struct {
@@ -30,22 +30,22 @@ func TestDigestResponseVectors(t *testing.T) {
 		userhash           string
 	}{{
 		name: "RFC 7616 §3.9.1 MD5",
-		in:   with(rfc7616, func(in *DigestInput) { in.Algorithm = "MD5" }),
+		in:   withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "MD5" }),
 		ha1:  "3d78807defe7de2157e2b0b6573a855f", ha2: "39aff3a2bab6126f332b942af96d3366",
 		response: "8ca523f5e9506fed4657c9700eebdbec",
 	}, {
 		name:     "RFC 7616 §3.9.1 SHA-256",
-		in:       with(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-256" }),
+		in:       withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-256" }),
 		ha1:      "7987c64c30e25f1b74be53f966b49b90f2808aa92faf9a00262392d7b4794232",
 		ha2:      "9a3fdae9a622fe8de177c24fa9c070f2b181ec85e15dcbdc32e10c82ad450b04",
 		response: "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
 	}, {
 		name:     "RFC 7616 §3.9.1 inputs, MD5-sess",
-		in:       with(rfc7616, func(in *DigestInput) { in.Algorithm = "MD5-sess" }),
+		in:       withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "MD5-sess" }),
 		response: "e783283f46242139c486a698fec7211d",
 	}, {
 		name:     "RFC 7616 §3.9.1 inputs, SHA-256-sess",
-		in:       with(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-256-sess" }),
+		in:       withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-256-sess" }),
 		response: "2fd51b3a77ad75bad6afad6003e818d767133c46d9e2749e7f5232ae1ea3efd7",
 	}, {
 		name: "RFC 7616 §3.9.2 SHA-512-256 with userhash, values corrected (erratum 4897)",
@@ -69,20 +69,20 @@ func TestDigestResponseVectors(t *testing.T) {
 		// RFC 2069 has no published vector; this is H(HA1:nonce:HA2) built
 		// from the §3.9.1 hashes above, which the MD5 row pins down.
 		name: "RFC 2069, no qop",
-		in: with(rfc7616, func(in *DigestInput) {
+		in: withInput(rfc7616, func(in *DigestInput) {
 			in.Algorithm, in.QOP, in.NC, in.CNonce = "MD5", "", "", ""
 		}),
 		ha1: "3d78807defe7de2157e2b0b6573a855f", ha2: "39aff3a2bab6126f332b942af96d3366",
-		response: md5hex("3d78807defe7de2157e2b0b6573a855f:7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:39aff3a2bab6126f332b942af96d3366"),
+		response: md5Hex("3d78807defe7de2157e2b0b6573a855f:7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:39aff3a2bab6126f332b942af96d3366"),
 	}, {
 		name: "auth-int hashes the body into A2",
-		in: with(rfc7616, func(in *DigestInput) {
+		in: withInput(rfc7616, func(in *DigestInput) {
 			in.Algorithm, in.QOP, in.Method, in.Body = "MD5", "auth-int", "POST", []byte("hello")
 		}),
-		ha2: md5hex("POST:/dir/index.html:" + md5hex("hello")),
+		ha2: md5Hex("POST:/dir/index.html:" + md5Hex("hello")),
 	}, {
 		name:     "algorithm names are case-insensitive",
-		in:       with(rfc7616, func(in *DigestInput) { in.Algorithm = "sha-256" }),
+		in:       withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "sha-256" }),
 		response: "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
 	}}
 	for _, tt := range tests {
@@ -104,7 +104,7 @@ func TestDigestResponseVectors(t *testing.T) {
 	}
 }
 
-func md5hex(s string) string {
+func md5Hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
@@ -115,9 +115,9 @@ func TestDigestResponseErrors(t *testing.T) {
 		in   DigestInput
 		want string
 	}{
-		{"-sess without qop", with(rfc7616, func(in *DigestInput) { in.Algorithm, in.QOP = "SHA-256-sess", "" }), "requires qop for -sess"},
-		{"unknown algorithm", with(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-1" }), `algorithm "SHA-1"`},
-		{"unknown qop", with(rfc7616, func(in *DigestInput) { in.QOP = "crazy" }), `unknown qop "crazy"`},
+		{"-sess without qop", withInput(rfc7616, func(in *DigestInput) { in.Algorithm, in.QOP = "SHA-256-sess", "" }), "requires qop for -sess"},
+		{"unknown algorithm", withInput(rfc7616, func(in *DigestInput) { in.Algorithm = "SHA-1" }), `algorithm "SHA-1"`},
+		{"unknown qop", withInput(rfc7616, func(in *DigestInput) { in.QOP = "crazy" }), `unknown qop "crazy"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestDigestResponseErrors(t *testing.T) {
 }
 
 // challenge parses one WWW-Authenticate value with the shared parser.
-func challenge(t *testing.T, value string) *httpclient.Challenge {
+func digestChallenge(t *testing.T, value string) *httpclient.Challenge {
 	t.Helper()
 	h := http.Header{}
 	h.Add("WWW-Authenticate", value)
@@ -142,7 +142,7 @@ func challenge(t *testing.T, value string) *httpclient.Challenge {
 }
 
 // params parses the Authorization value back, to check what was sent.
-func params(t *testing.T, value string) map[string]httpclient.Param {
+func digestParams(t *testing.T, value string) map[string]httpclient.Param {
 	t.Helper()
 	chs, problems := httpclient.ParseChallenges(value)
 	if len(chs) != 1 || len(problems) != 0 {
@@ -155,7 +155,7 @@ func params(t *testing.T, value string) map[string]httpclient.Param {
 	return out
 }
 
-func fixed(s string) func() (string, error) { return func() (string, error) { return s, nil } }
+func fixedCNonce(s string) func() (string, error) { return func() (string, error) { return s, nil } }
 
 func TestDigestApplyRFC7616(t *testing.T) {
 	for _, tt := range []struct{ alg, response string }{
@@ -163,14 +163,14 @@ func TestDigestApplyRFC7616(t *testing.T) {
 		{"MD5", "8ca523f5e9506fed4657c9700eebdbec"},
 	} {
 		t.Run(tt.alg, func(t *testing.T) {
-			ch := challenge(t, `Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=`+tt.alg+`, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`)
-			d := &Digest{User: "Mufasa", Password: "Circle of Life", CNonce: fixed(rfc7616.CNonce)}
+			ch := digestChallenge(t, `Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=`+tt.alg+`, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`)
+			d := &Digest{User: "Mufasa", Password: "Circle of Life", CNonce: fixedCNonce(rfc7616.CNonce)}
 			r := &httpclient.Request{Method: "GET", URL: "http://www.example.org/dir/index.html", Header: http.Header{}}
 			if err := d.Apply(r, ch); err != nil {
 				t.Fatal(err)
 			}
 			v := r.Header.Get("Authorization")
-			p := params(t, v)
+			p := digestParams(t, v)
 			want := map[string]string{
 				"username": "Mufasa", "realm": "http-auth@example.org", "uri": "/dir/index.html",
 				"algorithm": tt.alg, "nonce": rfc7616.Nonce, "nc": "00000001", "cnonce": rfc7616.CNonce,
@@ -192,13 +192,13 @@ func TestDigestApplyRFC7616(t *testing.T) {
 
 func TestDigestApplyUserhashAndUTF8(t *testing.T) {
 	const nonce, cnonce = "5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK", "NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v"
-	d := &Digest{User: "J\u00e4s\u00f8n Doe", Password: "Secret, or not?", CNonce: fixed(cnonce)}
+	d := &Digest{User: "J\u00e4s\u00f8n Doe", Password: "Secret, or not?", CNonce: fixedCNonce(cnonce)}
 	r := &httpclient.Request{Method: "GET", URL: "http://api.example.org/doe.json", Header: http.Header{}}
-	ch := challenge(t, `Digest realm="api@example.org", qop="auth", algorithm=SHA-512-256, nonce="`+nonce+`", opaque="HRPCssKJSGjCrkzDg8OhwpzCiGPChXYjwrI2QmXDnsOS", charset=UTF-8, userhash=true`)
+	ch := digestChallenge(t, `Digest realm="api@example.org", qop="auth", algorithm=SHA-512-256, nonce="`+nonce+`", opaque="HRPCssKJSGjCrkzDg8OhwpzCiGPChXYjwrI2QmXDnsOS", charset=UTF-8, userhash=true`)
 	if err := d.Apply(r, ch); err != nil {
 		t.Fatal(err)
 	}
-	p := params(t, r.Header.Get("Authorization"))
+	p := digestParams(t, r.Header.Get("Authorization"))
 	if got := p["username"].Value; got != "793263caabb707a56211940d90411ea4a575adeccb7e360aeb624ed06ece9b0b" {
 		t.Errorf("username = %s, want the userhash", got)
 	}
@@ -210,12 +210,12 @@ func TestDigestApplyUserhashAndUTF8(t *testing.T) {
 	}
 
 	// Without userhash the non-ASCII name goes as username* (RFC 8187), never with username.
-	ch = challenge(t, `Digest realm="api@example.org", qop="auth", algorithm=SHA-512-256, nonce="`+nonce+`", charset=UTF-8`)
+	ch = digestChallenge(t, `Digest realm="api@example.org", qop="auth", algorithm=SHA-512-256, nonce="`+nonce+`", charset=UTF-8`)
 	r.Header = http.Header{}
 	if err := d.Apply(r, ch); err != nil {
 		t.Fatal(err)
 	}
-	p = params(t, r.Header.Get("Authorization"))
+	p = digestParams(t, r.Header.Get("Authorization"))
 	if got, want := p["username*"].Value, "UTF-8''J%C3%A4s%C3%B8n%20Doe"; got != want {
 		t.Errorf("username* = %q, want %q", got, want)
 	}
@@ -294,7 +294,7 @@ func TestDigestApplyChoices(t *testing.T) {
 				u = "http://h/p"
 			}
 			r := &httpclient.Request{Method: tt.method, URL: u, Header: http.Header{}, Body: []byte(tt.body)}
-			err := d.Apply(r, challenge(t, tt.challenge))
+			err := d.Apply(r, digestChallenge(t, tt.challenge))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -304,7 +304,7 @@ func TestDigestApplyChoices(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := params(t, r.Header.Get("Authorization"))
+			p := digestParams(t, r.Header.Get("Authorization"))
 			for k, w := range tt.want {
 				got, ok := p[k]
 				switch {
@@ -320,14 +320,14 @@ func TestDigestApplyChoices(t *testing.T) {
 
 func TestDigestNonceCount(t *testing.T) {
 	d := &Digest{User: "u", Password: "p"}
-	ch1 := challenge(t, `Digest realm="r", nonce="one", qop=auth`)
-	ch2 := challenge(t, `Digest realm="r", nonce="two", qop=auth`)
+	ch1 := digestChallenge(t, `Digest realm="r", nonce="one", qop=auth`)
+	ch2 := digestChallenge(t, `Digest realm="r", nonce="two", qop=auth`)
 	nc := func(ch *httpclient.Challenge) string {
 		r := &httpclient.Request{Method: "GET", URL: "http://h/", Header: http.Header{}}
 		if err := d.Apply(r, ch); err != nil {
 			t.Fatal(err)
 		}
-		return params(t, r.Header.Get("Authorization"))["nc"].Value
+		return digestParams(t, r.Header.Get("Authorization"))["nc"].Value
 	}
 	for _, want := range []struct {
 		ch *httpclient.Challenge
@@ -353,7 +353,7 @@ func TestDigestNonceCount(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			v := params(t, r.Header.Get("Authorization"))["nc"].Value
+			v := digestParams(t, r.Header.Get("Authorization"))["nc"].Value
 			mu.Lock()
 			defer mu.Unlock()
 			if seen[v] {
@@ -367,14 +367,14 @@ func TestDigestNonceCount(t *testing.T) {
 
 func TestDigestRandomCNonce(t *testing.T) {
 	d := &Digest{User: "u", Password: "p"}
-	ch := challenge(t, `Digest realm="r", nonce="n", qop=auth`)
+	ch := digestChallenge(t, `Digest realm="r", nonce="n", qop=auth`)
 	seen := map[string]bool{}
 	for range 20 {
 		r := &httpclient.Request{Method: "GET", URL: "http://h/", Header: http.Header{}}
 		if err := d.Apply(r, ch); err != nil {
 			t.Fatal(err)
 		}
-		c := params(t, r.Header.Get("Authorization"))["cnonce"].Value
+		c := digestParams(t, r.Header.Get("Authorization"))["cnonce"].Value
 		if len(c) != 32 || seen[c] {
 			t.Fatalf("cnonce %q: want 32 fresh hex digits", c)
 		}
@@ -429,7 +429,7 @@ func TestDigestChoose(t *testing.T) {
 func TestDigestRejected(t *testing.T) {
 	d := &Digest{User: "u", Password: "p"}
 	r := &httpclient.Request{Method: "GET", URL: "http://h/", Header: http.Header{}}
-	if err := d.Apply(r, challenge(t, `Digest realm="r", nonce="old", qop=auth`)); err != nil {
+	if err := d.Apply(r, digestChallenge(t, `Digest realm="r", nonce="old", qop=auth`)); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct{ value, want string }{
@@ -441,7 +441,7 @@ func TestDigestRejected(t *testing.T) {
 		{`Basic realm="r"`, ""},
 	}
 	for _, tt := range tests {
-		if got := d.Rejected(challenge(t, tt.value)); got != tt.want {
+		if got := d.Rejected(digestChallenge(t, tt.value)); got != tt.want {
 			t.Errorf("Rejected(%s) = %q, want %q", tt.value, got, tt.want)
 		}
 	}
@@ -458,7 +458,7 @@ func TestDigestRefusesControlCharacters(t *testing.T) {
 	if err := (&Digest{User: "u", Password: "p"}).Apply(r, ch); err == nil {
 		t.Fatalf("a nonce with CRLF was echoed: %q", r.Header.Get("Authorization"))
 	}
-	if err := (&Digest{User: "u\n", Password: "p"}).Apply(r, challenge(t, `Digest realm="r", nonce="n"`)); err == nil {
+	if err := (&Digest{User: "u\n", Password: "p"}).Apply(r, digestChallenge(t, `Digest realm="r", nonce="n"`)); err == nil {
 		t.Fatal("a user name with a newline was accepted")
 	}
 	if err := (&Digest{}).Apply(r, nil); err == nil || !strings.Contains(err.Error(), "send the request once") {
