@@ -3,13 +3,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"keyhole/credentials"
 	"keyhole/ui"
 )
 
@@ -256,4 +259,119 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int { return exitUsage }
+const profileHelp = `Usage:
+  keyhole profile list
+  keyhole profile save NAME --scheme SCHEME [--host HOST] [credential flags]
+  keyhole profile delete NAME
+
+A profile is a named set of credentials to reuse with 'keyhole send --profile NAME'.
+Names, users, URLs and scopes go to profiles.json in your configuration folder;
+secrets go to the OS keychain, or, where there is none, must be given as a
+reference that is read at send time: env:NAME, file:PATH or cmd:COMMAND.
+
+Examples:
+  keyhole profile save practice --scheme basic --user alice --password env:PRACTICE_PW
+  keyhole profile save gh --scheme bearer --host api.github.com --token 'cmd:gh auth token'
+  keyhole send --profile practice http://127.0.0.1:8401/basic
+
+Flags of save:
+`
+
+// profileFields maps the flags of 'profile save' to profile field names.
+var profileFields = []struct{ flag, field, arg, help string }{
+	{"user", "user", "USER", "user name (Basic, Digest, OAuth password grant)"},
+	{"password", "password", "SECRET", "password, or env:NAME / file:PATH / cmd:COMMAND"},
+	{"token", "token", "SECRET", "bearer token, or a reference"},
+	{"api-key-name", "api_key_name", "NAME", "API key header, query or cookie name"},
+	{"api-key", "api_key", "SECRET", "API key value, or a reference"},
+	{"api-key-in", "api_key_in", "WHERE", "header|query|cookie"},
+	{"client-id", "client_id", "ID", "OAuth 2.0 client id"},
+	{"client-secret", "client_secret", "SECRET", "OAuth 2.0 client secret, or a reference"},
+	{"token-url", "token_url", "URL", "OAuth 2.0 token endpoint"},
+	{"scope", "scope", "SCOPES", "OAuth 2.0 scopes"},
+	{"grant", "grant", "GRANT", "OAuth 2.0 grant"},
+	{"aws-sigv4", "aws_sigv4", "PROVIDER:REGION:SERVICE", "AWS SigV4 signing"},
+}
+
+func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	values := map[string]string{}
+	var scheme, host string
+	fs := newFlagSet("keyhole profile")
+	fs.String(&scheme, "scheme", 0, "SCHEME", strings.Join(authModes[2:], "|"))
+	fs.String(&host, "host", 0, "HOST[:PORT]", "the host the profile is for (default any)")
+	for _, f := range profileFields {
+		fs.Func(f.flag, 0, f.arg, f.help, func(v string) error { values[f.field] = v; return nil })
+	}
+	if wantsHelp(args) || len(args) == 0 {
+		fmt.Fprint(stdout, profileHelp)
+		fs.Help(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	pos, err := fs.Parse(args[1:])
+	if err != nil {
+		return usageError(stderr, "profile", err)
+	}
+	path, err := credentials.DefaultProfilesPath()
+	if err != nil {
+		return usageError(stderr, "profile", err)
+	}
+	store := credentials.NewSecretStore()
+	ps, err := credentials.OpenProfiles(path, store)
+	if err != nil {
+		return usageError(stderr, "profile", err)
+	}
+	switch args[0] {
+	case "list":
+		list := ps.List()
+		if len(list) == 0 {
+			fmt.Fprintln(stdout, "no profiles yet; see keyhole profile --help")
+		}
+		for _, p := range list {
+			h := p.Host
+			if h == "" {
+				h = "any host"
+			}
+			var where []string
+			for _, k := range sortedKeys(p.Secrets) {
+				where = append(where, k+" in "+p.Secrets[k])
+			}
+			fmt.Fprintf(stdout, "%-16s %-10s %-24s %s\n", p.Name, p.Scheme, h, strings.Join(where, ", "))
+		}
+		return exitOK
+	case "delete":
+		if len(pos) != 1 {
+			return usageError(stderr, "profile", errors.New("delete takes one profile name"))
+		}
+		if err := ps.Delete(pos[0]); err != nil {
+			return usageError(stderr, "profile", err)
+		}
+		fmt.Fprintf(stdout, "deleted profile %s\n", pos[0])
+		return exitOK
+	case "save":
+		if len(pos) != 1 {
+			return usageError(stderr, "profile", errors.New("save takes one profile name, e.g. keyhole profile save work --scheme basic --user alice --password env:PW"))
+		}
+		if !slices.Contains(authModes[2:], strings.ToLower(scheme)) {
+			return usageError(stderr, "profile", fmt.Errorf("--scheme must be one of %s", strings.Join(authModes[2:], ", ")))
+		}
+		for k, v := range values {
+			// A process-memory secret would vanish as this command exits.
+			if credentials.IsSecretField(k) && !credentials.IsReference(v) && !store.Persistent() {
+				return usageError(stderr, "profile", fmt.Errorf("no OS keychain here to keep the %s; give it as a reference: env:NAME, file:PATH or cmd:COMMAND", k))
+			}
+		}
+		if _, err := ps.Save(pos[0], host, scheme, values); err != nil {
+			return usageError(stderr, "profile", err)
+		}
+		where := store.Kind()
+		if !store.Persistent() {
+			where = "read from their references at send time (no OS keychain here)"
+		}
+		fmt.Fprintf(stdout, "saved profile %s in %s; secrets: %s\n", pos[0], path, where)
+		return exitOK
+	}
+	return usageError(stderr, "profile", fmt.Errorf("unknown subcommand %q; use list, save or delete", args[0]))
+}

@@ -378,20 +378,25 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 	explicit := o.auth != "auto"
 	wants := func(mode string) bool { return o.auth == "auto" || o.auth == mode }
 	var out []offer
-	if o.user != "" && (wants("basic") || wants("digest")) {
-		user, pass, err := userPassword(o.user, stdin, stderr)
-		if err != nil {
+	var user, pass string
+	if o.user != "" && (wants("basic") || wants("digest") || wants("oauth2")) {
+		var err error
+		if user, pass, err = userPassword(o.user, stdin, stderr); err != nil {
 			return nil, err
 		}
+	}
+	if o.user != "" && (wants("basic") || wants("digest")) {
 		b := credentials.Basic{User: user, Password: pass}
 		if err := b.Validate(); err != nil {
 			return nil, err
 		}
+		// Digest first: when a server offers both, Preferred picks Digest
+		// anyway, and an explicit --auth digest must wait for its challenge.
+		if wants("digest") {
+			out = append(out, offer{auth: &credentials.Digest{User: user, Password: pass}})
+		}
 		if wants("basic") {
 			out = append(out, offer{auth: b, preemptive: explicit})
-		}
-		if o.auth == "digest" {
-			return nil, errors.New("--auth digest is not available in this build yet; use --auth basic")
 		}
 	}
 	if o.token != "" && wants("bearer") {
@@ -405,11 +410,15 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		}
 		out = append(out, offer{auth: b, preemptive: explicit})
 	}
+	if (o.clientID != "" || o.grant != "") && wants("oauth2") {
+		oa, err := oauthFlags(o, user, pass, stderr)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, offer{auth: oa, preemptive: explicit})
+	}
 	if o.apiKey != "" && wants("apikey") {
 		return nil, errors.New("--api-key is not available in this build yet; send it with -H 'X-API-Key: ...'")
-	}
-	if (o.clientID != "" || o.tokenURL != "") && wants("oauth2") {
-		return nil, errors.New("OAuth 2.0 flags are not available in this build yet; get a token and pass --token")
 	}
 	if o.awsSigV4 != "" && wants("aws-sigv4") {
 		return nil, errors.New("--aws-sigv4 is not available in this build yet")
@@ -418,6 +427,45 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		return nil, fmt.Errorf("--auth %s needs its credentials: %s", o.auth, credentialHint(o.auth))
 	}
 	return out, nil
+}
+
+// oauthFlags builds the OAuth 2.0 authorizer from --client-id and friends.
+// Without --token-url the token endpoint is discovered from the challenge.
+func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentials.OAuth2, error) {
+	grant := strings.ReplaceAll(o.grant, "-", "_")
+	switch grant {
+	case "", credentials.GrantClientCredentials, credentials.GrantAuthorizationCode, credentials.GrantDeviceCode, credentials.GrantPassword, credentials.GrantRefreshToken:
+	case "device":
+		grant = credentials.GrantDeviceCode
+	default:
+		return nil, fmt.Errorf("--grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", o.grant)
+	}
+	oa := &credentials.OAuth2{
+		Grant:    grant,
+		ClientID: o.clientID,
+		TokenURL: o.tokenURL,
+		Scopes:   strings.Fields(o.scope),
+		User:     user,
+		Password: pass,
+		OnDeviceCode: func(code, uri, complete string) {
+			fmt.Fprintf(stderr, "To sign in, open %s and enter the code %s\n", safeLine(uri), safeLine(code))
+		},
+		OnAuthURL: func(u string) {
+			fmt.Fprintf(stderr, "Open this URL to sign in: %s\n", safeLine(u))
+		},
+		OpenBrowser: credentials.SystemBrowser,
+	}
+	if o.secret != "" {
+		sec, err := secretArg(o.secret)
+		if err != nil {
+			return nil, fmt.Errorf("--client-secret: %v", err)
+		}
+		oa.ClientSecret = sec
+	}
+	if grant == credentials.GrantPassword && user == "" {
+		return nil, errors.New("--grant password needs -u USER:PASSWORD")
+	}
+	return oa, nil
 }
 
 func credentialHint(mode string) string {
