@@ -1,34 +1,93 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+	"text/tabwriter"
 
 	"keyhole/practice"
 )
 
+const practiceUsage = `Usage: keyhole practice [flags]
+
+Runs the practice server in the foreground: loopback endpoints, one per
+scheme and per failure, each the subject of a lesson. The credentials it
+prints are public. Stop it with ctrl+c.
+
+Flags:
+  --addr ADDR         listen address (default 127.0.0.1:8401; 127.0.0.1:0 picks a free port)
+  --public            allow an address that is not loopback (prints a warning)
+  --proxy-addr ADDR   also run the forward proxy there (Proxy-Authorization alice / wonderland;
+                      forwards to loopback only)
+
+Examples:
+  keyhole practice
+  keyhole practice --addr 127.0.0.1:0 --proxy-addr 127.0.0.1:8402
+  curl -u alice:wonderland http://127.0.0.1:8401/basic
+  curl -x http://127.0.0.1:8402 -U alice:wonderland http://127.0.0.1:8401/proxy
+  keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
+`
+
 func cmdPractice(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("keyhole practice", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8401", "address to listen on (loopback only unless --public)")
-	public := fs.Bool("public", false, "allow a non-loopback address; the practice credentials are public")
+	fs.SetOutput(io.Discard) // errors are printed below in one line, help on stdout
+	addr := fs.String("addr", "127.0.0.1:8401", "")
+	public := fs.Bool("public", false, "")
+	proxyAddr := fs.String("proxy-addr", "", "")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, practiceUsage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "keyhole practice: %v; see keyhole practice --help\n", err)
 		return exitUsage
 	}
-	srv, err := practice.Start(practice.Options{Addr: *addr, Public: *public})
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "keyhole practice: unexpected arguments %q; see keyhole practice --help\n", fs.Args())
+		return exitUsage
+	}
+
+	srv, err := practice.Start(practice.Options{Addr: *addr, Public: *public, ProxyAddr: *proxyAddr})
 	if err != nil {
 		fmt.Fprintln(stderr, "keyhole:", err)
 		return exitUsage
 	}
 	defer srv.Close()
+	// Registered before the address is printed, so a signal sent by whoever
+	// read that line is never missed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if *public {
+		fmt.Fprintf(stderr, "keyhole practice: warning: listening on %s, which may not be loopback; the practice credentials are public and anyone who reaches it can use them\n", *addr)
+	}
 	fmt.Fprintf(stdout, "practice server on %s\n", srv.URL)
-	fmt.Fprintf(stdout, "  GET %s/basic   Basic  %s / %s\n", srv.URL, practice.User, practice.Password)
-	fmt.Fprintf(stdout, "  GET %s/bearer  Bearer %s\n", srv.URL, practice.Token)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	<-sig
+	if srv.Proxy != nil {
+		fmt.Fprintf(stdout, "forward proxy on %s (Proxy-Authorization: Basic %s / %s; loopback destinations only)\n",
+			srv.Proxy.URL, practice.User, practice.Password)
+	}
+	printEndpoints(stdout, srv)
+	fmt.Fprintln(stdout, "ctrl+c stops it.")
+
+	<-ctx.Done()
 	return exitOK
+}
+
+// printEndpoints lists what the server offers, one line each, in columns.
+func printEndpoints(w io.Writer, srv *practice.Server) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, e := range srv.Endpoints() {
+		creds := e.Credentials
+		if creds == "" {
+			creds = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\n", e.Method, srv.URL, e.Path, e.Scheme, creds)
+	}
+	tw.Flush()
 }

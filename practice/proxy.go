@@ -67,7 +67,7 @@ func startProxy(addr string, public bool) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("practice: proxy cannot listen on %s: %w", addr, err)
 	}
-	p := &Proxy{URL: "http://" + ln.Addr().String(), tunnels: map[net.Conn]struct{}{}}
+	p := &Proxy{URL: "http://" + dialable(ln.Addr().(*net.TCPAddr)), tunnels: map[net.Conn]struct{}{}}
 	p.tr = &http.Transport{
 		Proxy:               nil, // never chain to the environment's proxy
 		DialContext:         loopbackDialer.DialContext,

@@ -62,7 +62,7 @@ func Start(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("practice: cannot listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln, now: o.Now, sessionTTL: o.SessionTTL}
+	s := &Server{URL: "http://" + dialable(ln.Addr().(*net.TCPAddr)), ln: ln, now: o.Now, sessionTTL: o.SessionTTL}
 	if o.ProxyAddr != "" {
 		p, err := startProxy(o.ProxyAddr, o.Public)
 		if err != nil {
@@ -92,6 +92,16 @@ func (s *Server) clock() time.Time {
 		return s.now()
 	}
 	return time.Now()
+}
+
+// dialable is a host:port a local client can connect to: a wildcard address
+// (0.0.0.0, [::]) is listened on but not a place to send requests, so the
+// URL names the loopback address instead.
+func dialable(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", fmt.Sprint(a.Port))
+	}
+	return a.String()
 }
 
 func checkLoopback(addr string) error {

@@ -228,3 +228,19 @@ func TestLoopbackHost(t *testing.T) {
 		}
 	}
 }
+
+func TestDialableNamesLoopbackForWildcards(t *testing.T) {
+	for _, c := range []struct {
+		addr *net.TCPAddr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8401}, "127.0.0.1:8401"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 1}, "127.0.0.1:1"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 2}, "[::1]:2"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3}, "127.0.0.1:3"},
+	} {
+		if got := dialable(c.addr); got != c.want {
+			t.Errorf("dialable(%v) = %q, want %q", c.addr, got, c.want)
+		}
+	}
+}
