@@ -67,10 +67,10 @@ machine after-default.example.com login dave password d
 
 func TestNetrcErrors(t *testing.T) {
 	for content, want := range map[string]string{
-		"machine a login x password \"unterminated":   "never closed",
-		"machine a login":                             `"login" needs a value`,
-		"login x password y":                          "before any machine",
-		"machine a user x":                            `unknown keyword "user"`,
+		"machine a login x password \"unterminated": "never closed",
+		"machine a login":    `"login" needs a value`,
+		"login x password y": "before any machine",
+		"machine a user x":   `unknown keyword "user"`,
 		"machine a login x\npassword \"two\nlines\"\n": "line 2: a quoted value runs past the end of the line",
 	} {
 		_, _, err := NetrcLookup(writeNetrc(t, content, 0o600), "a")
