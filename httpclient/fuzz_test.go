@@ -52,3 +52,15 @@ func FuzzParseChallenges(f *testing.F) {
 		checkRoundTrip(t, value, cs)
 	})
 }
+
+// FuzzSafe checks that no control byte, C1 rune or invalid UTF-8 survives
+// Safe, and no TAB or LF survives SafeLine.
+func FuzzSafe(f *testing.F) {
+	for _, s := range []string{"plain", "\x1b[2J", "\u009b", "\xff\xfe", "a\tb\nc\rd", "\u202e", "日本\x7f", "\xe2\x82"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkSafe(t, s, Safe(s), false)
+		checkSafe(t, s, SafeLine(s), true)
+	})
+}
