@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"keyhole/practice"
 )
@@ -25,10 +26,13 @@ Flags:
   --public            allow an address that is not loopback (prints a warning)
   --proxy-addr ADDR   also run the forward proxy there (Proxy-Authorization alice / wonderland;
                       forwards to loopback only)
+  --token-ttl DUR     how long the practice OAuth server's access tokens live (default 60s;
+                      at least 1s); short lives make expiry and refresh easy to watch
 
 Examples:
   keyhole practice
   keyhole practice --addr 127.0.0.1:0 --proxy-addr 127.0.0.1:8402
+  keyhole practice --token-ttl 10s
   curl -u alice:wonderland http://127.0.0.1:8401/basic
   curl -x http://127.0.0.1:8402 -U alice:wonderland http://127.0.0.1:8401/proxy
   keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
@@ -40,12 +44,17 @@ func cmdPractice(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8401", "")
 	public := fs.Bool("public", false, "")
 	proxyAddr := fs.String("proxy-addr", "", "")
+	tokenTTL := fs.Duration("token-ttl", practice.DefaultTokenTTL, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, practiceUsage)
 			return exitOK
 		}
 		fmt.Fprintf(stderr, "keyhole practice: %v; see keyhole practice --help\n", err)
+		return exitUsage
+	}
+	if *tokenTTL < time.Second {
+		fmt.Fprintf(stderr, "keyhole practice: --token-ttl %v is too short; tokens carry whole seconds, use 1s or more\n", *tokenTTL)
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
@@ -59,6 +68,7 @@ func cmdPractice(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer srv.Close()
+	srv.SetTokenTTL(*tokenTTL)
 	// Registered before the address is printed, so a signal sent by whoever
 	// read that line is never missed.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,7 +29,7 @@ func buildKeyholeForPractice(t *testing.T) string {
 // goes through the forward proxy it started, and stops it with SIGTERM.
 func TestPracticeCommandServesWhatItLists(t *testing.T) {
 	bin := buildKeyholeForPractice(t)
-	cmd := exec.Command(bin, "practice", "--addr", "127.0.0.1:0", "--proxy-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "practice", "--addr", "127.0.0.1:0", "--proxy-addr", "127.0.0.1:0", "--token-ttl", "7s")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +106,23 @@ func TestPracticeCommandServesWhatItLists(t *testing.T) {
 		t.Errorf("/proxy through the printed proxy: status %d, want 200", resp.StatusCode)
 	}
 
+	// --token-ttl reached the authorization server.
+	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("practice-client", "practice-secret")
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		ExpiresIn int `json:"expires_in"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.ExpiresIn != 7 {
+		t.Errorf("token with --token-ttl 7s: expires_in %d (%v), want 7", tok.ExpiresIn, err)
+	}
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +152,7 @@ func TestPracticeCommandHelpAndBadFlags(t *testing.T) {
 	if code := cmdPractice([]string{"--help"}, &out, &errOut); code != exitOK {
 		t.Errorf("--help: exit %d, want 0", code)
 	}
-	for _, want := range []string{"--addr", "--public", "--proxy-addr", "Examples:"} {
+	for _, want := range []string{"--addr", "--public", "--proxy-addr", "--token-ttl", "Examples:"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help lacks %q", want)
 		}
@@ -142,5 +160,9 @@ func TestPracticeCommandHelpAndBadFlags(t *testing.T) {
 	out.Reset()
 	if code := cmdPractice([]string{"--port", "1"}, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "--help") {
 		t.Errorf("unknown flag: exit %d stderr %q, want 2 and a pointer to --help", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := cmdPractice([]string{"--token-ttl", "500ms"}, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "1s") {
+		t.Errorf("--token-ttl 500ms: exit %d stderr %q, want 2 saying 1s or more", code, errOut.String())
 	}
 }
