@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -108,9 +107,7 @@ func cmdExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		out.explain(header, v, chs, probs)
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
+		if err := writeJSON(stdout, doc); err != nil {
 			fmt.Fprintf(stderr, "keyhole explain: cannot write JSON: %v\n", err)
 			return exitNoAnswer
 		}

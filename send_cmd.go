@@ -815,7 +815,29 @@ func isBinary(b []byte) bool {
 }
 
 func writeRecords(w io.Writer, attempts []*session.Attempt, showSecrets bool) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(session.Records(attempts, showSecrets))
+	return writeJSON(w, session.Records(attempts, showSecrets))
+}
+
+// writeJSON writes v indented, with DEL and C1 controls escaped too:
+// encoding/json leaves them raw, and U+009B is CSI to many terminals.
+// Both can only occur inside JSON strings, where \u escapes mean the same.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.Grow(len(b) + 1)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(b[:size])
+		}
+		b = b[size:]
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
 }

@@ -173,3 +173,11 @@ func TestProfilesRejectBadInput(t *testing.T) {
 		t.Errorf("newer file error = %v", err)
 	}
 }
+
+func TestNoKeychainEnvKeepsSecretsInMemory(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv(NoKeychainEnv, "1")
+	if k := NewSecretStore().Kind(); k != StoreMemory {
+		t.Fatalf("Kind = %q with %s set", k, NoKeychainEnv)
+	}
+}

@@ -3,6 +3,7 @@ package credentials
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -28,10 +29,14 @@ type SecretStore struct {
 	mem map[string]string
 }
 
+// NoKeychainEnv, when set to anything but "", keeps keyhole away from the OS
+// keychain: for CI, tests, and users who would rather use references.
+const NoKeychainEnv = "KEYHOLE_NO_KEYCHAIN"
+
 // NewSecretStore probes the OS keychain and returns a store that uses it when
 // it answers, and memory otherwise.
 func NewSecretStore() *SecretStore {
-	return &SecretStore{keychain: probeKeychain(), mem: map[string]string{}}
+	return &SecretStore{keychain: os.Getenv(NoKeychainEnv) == "" && probeKeychain(), mem: map[string]string{}}
 }
 
 // NewMemoryStore returns a store that keeps secrets only in memory.

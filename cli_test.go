@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"keyhole/credentials"
+	"keyhole/practice"
+)
+
+// bin is keyhole built once for every test of this package: the commands are
+// tested as a user runs them, through a real process with real pipes.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "keyhole-cli-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "keyhole")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "cannot build keyhole: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// all is everything the command printed, for checks that cover both streams.
+func (r result) all() string { return r.stdout + r.stderr }
+
+type runOpts struct {
+	stdin string
+	env   []string // extra NAME=VALUE
+}
+
+// keyhole runs the built binary with a private home and configuration folder
+// and no proxy settings, so nothing of the machine leaks in.
+func keyhole(t *testing.T, o runOpts, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	home := t.TempDir()
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color",
+		credentials.NoKeychainEnv + "=1"} // never the machine's real keychain
+	cmd.Env = append(env, o.env...)
+	cmd.Stdin = strings.NewReader(o.stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errOut.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("keyhole %q: %v", args, err)
+	}
+	return r
+}
+
+func wantCode(t *testing.T, r result, code int, args ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("keyhole %q exited %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.code, code, r.stdout, r.stderr)
+	}
+}
+
+func startPractice(t *testing.T) *practice.Server {
+	t.Helper()
+	srv, err := practice.Start(practice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	r := keyhole(t, runOpts{}, "--version")
+	wantCode(t, r, exitOK)
+	if !strings.HasPrefix(r.stdout, "keyhole ") {
+		t.Errorf("--version printed %q", r.stdout)
+	}
+	for _, args := range [][]string{{"--help"}, {"send", "--help"}, {"explain", "-h"}, {"profile", "--help"}} {
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitOK, args...)
+		if !strings.Contains(r.stdout, "Usage") || (len(args) > 1 && !strings.Contains(r.stdout, "Example")) {
+			t.Errorf("keyhole %q help lacks usage or examples:\n%s", args, r.stdout)
+		}
+	}
+	r = keyhole(t, runOpts{}, "send", "--help")
+	for _, flag := range []string{"-X, --request", "-u, --user", "--auth", "--max-attempts", "--location-trusted", "--json", "--show-secrets"} {
+		if !strings.Contains(r.stdout, flag) {
+			t.Errorf("send --help does not list %s", flag)
+		}
+	}
+}
+
+func TestUsageErrorsExit2OnOneLine(t *testing.T) {
+	cases := [][]string{
+		{"send"},
+		{"send", "--bogus", "http://127.0.0.1:1/"},
+		{"send", "-Z", "http://127.0.0.1:1/"},
+		{"send", "--max-attempts", "0", "http://127.0.0.1:1/"},
+		{"send", "--timeout", "soon", "http://127.0.0.1:1/"},
+		{"send", "--auth", "kerberos", "http://127.0.0.1:1/"},
+		{"send", "--auth", "bearer", "http://127.0.0.1:1/"},
+		{"send", "-u", "alice", "http://127.0.0.1:1/"}, // no password, stdin not a terminal
+		{"send", "-u", "al:ice", "-H", "no-colon", "http://127.0.0.1:1/"},
+		{"send", "ftp://127.0.0.1/x"},
+		{"send", "http://127.0.0.1:1/a", "http://127.0.0.1:1/b"},
+		{"send", "--token", "env:KEYHOLE_TEST_UNSET", "http://127.0.0.1:1/"},
+		{"explain", "--nope"},
+		{"profile", "save", "x", "--scheme", "basic", "--password", "literal-secret"},
+		{"bogus-command", "extra"},
+	}
+	for _, args := range cases {
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitUsage, args...)
+		if r.stdout != "" && args[0] != "profile" {
+			t.Errorf("keyhole %q printed to stdout on a usage error: %q", args, r.stdout)
+		}
+		if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 || r.stderr == "" {
+			t.Errorf("keyhole %q: want one line on stderr, got %q", args, r.stderr)
+		}
+		if strings.Contains(r.stderr, "goroutine") || strings.Contains(r.stderr, "panic") {
+			t.Errorf("keyhole %q crashed: %s", args, r.stderr)
+		}
+	}
+	if r := keyhole(t, runOpts{}, "send", "-u", "alice", "http://127.0.0.1:1/"); !strings.Contains(r.stderr, "-u alice:PASSWORD") {
+		t.Errorf("missing password error does not say what to do: %q", r.stderr)
+	}
+	if r := keyhole(t, runOpts{}, "profile", "save", "x", "--scheme", "basic", "--password", "literal-secret"); strings.Contains(r.all(), "literal-secret") {
+		t.Errorf("a refused secret was echoed: %q", r.all())
+	}
+}
+
+func TestJWTDispatch(t *testing.T) {
+	r := keyhole(t, runOpts{}, "jwt", "--help")
+	if r.code != exitOK && r.code != exitUsage {
+		t.Fatalf("keyhole jwt --help exited %d: %s", r.code, r.all())
+	}
+	if r.all() == "" {
+		t.Fatal("keyhole jwt printed nothing")
+	}
+}

@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Secrets of the test server, distinct from the practice ones so a leak is
+// unambiguous.
+const (
+	testUser     = "carol"
+	testPassword = "s3cr3t-pw-4417"
+	testToken    = "tok-9931-secret"
+)
+
+var testBasic = base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))
+
+// testServers starts the server the send tests talk to, and a second origin
+// for cross-origin redirects.
+func testServers(t *testing.T) (main, other *httptest.Server) {
+	t.Helper()
+	basicOK := func(w http.ResponseWriter, r *http.Request) bool {
+		u, p, ok := r.BasicAuth()
+		if ok && u == testUser && p == testPassword {
+			return true
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+		http.Error(w, "who are you?", http.StatusUnauthorized)
+		return false
+	}
+	omux := http.NewServeMux()
+	omux.HandleFunc("/secret-basic", func(w http.ResponseWriter, r *http.Request) {
+		if basicOK(w, r) {
+			fmt.Fprintln(w, "other origin says hi")
+		}
+	})
+	other = httptest.NewServer(omux)
+	t.Cleanup(other.Close)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "fine") })
+	mux.HandleFunc("/forbidden", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
+	mux.HandleFunc("/teapot", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "tea", http.StatusTeapot) })
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ok", http.StatusFound) })
+	mux.HandleFunc("/cross", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/secret-basic", http.StatusFound)
+	})
+	mux.HandleFunc("/secret-basic", func(w http.ResponseWriter, r *http.Request) {
+		if basicOK(w, r) {
+			fmt.Fprintln(w, `{"hello":"carol"}`)
+		}
+	})
+	mux.HandleFunc("/bearer", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+testToken {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="test"`)
+			http.Error(w, "token please", http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintln(w, "token ok")
+	})
+	mux.HandleFunc("/proxy-auth", func(w http.ResponseWriter, r *http.Request) {
+		want := "Basic " + testBasic
+		if r.Header.Get("Proxy-Authorization") != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="test-proxy"`)
+			http.Error(w, "proxy wants credentials", http.StatusProxyAuthRequired)
+			return
+		}
+		fmt.Fprintln(w, "through the proxy")
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %q %s\n", r.Method, b, r.Header.Values("X-One"), r.Header.Get("Content-Type"))
+	})
+	main = httptest.NewServer(mux)
+	t.Cleanup(main.Close)
+	return main, other
+}
+
+func TestSendPracticeBasic(t *testing.T) {
+	srv := startPractice(t)
+	url := srv.URL + "/basic"
+	r := keyhole(t, runOpts{}, "send", "-u", "alice:wonderland", url)
+	wantCode(t, r, exitOK)
+	for _, want := range []string{"#1 GET " + url, "401 Unauthorized", "Basic, realm 'practice'", "missing-credentials", "#2 GET", "with Basic", "200 OK", `"user":"alice"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("alice:wonderland"))
+	if strings.Contains(r.all(), "wonderland") || strings.Contains(r.all(), basic) {
+		t.Errorf("the password was printed without --show-secrets:\n%s", r.all())
+	}
+	if !strings.Contains(r.stdout, "Authorization: Basic •••") {
+		t.Errorf("the masked Authorization header is not shown:\n%s", r.stdout)
+	}
+
+	r = keyhole(t, runOpts{}, "send", "--show-secrets", "-u", "alice:wonderland", url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "Authorization: Basic "+basic) {
+		t.Errorf("--show-secrets did not show the header:\n%s", r.stdout)
+	}
+}
+
+func TestSendWrongPasswordStopsAfterTheRejection(t *testing.T) {
+	srv := startPractice(t)
+	r := keyhole(t, runOpts{}, "send", "-u", "alice:not-the-password", srv.URL+"/basic")
+	wantCode(t, r, exitAuth)
+	if !strings.Contains(r.stdout, "credentials-rejected") {
+		t.Errorf("no credentials-rejected finding:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "#3") {
+		t.Errorf("resent credentials the server had refused:\n%s", r.stdout)
+	}
+}
+
+func TestSendPracticeBearer(t *testing.T) {
+	srv := startPractice(t)
+	url := srv.URL + "/bearer"
+	for _, args := range [][]string{
+		{"send", "--token", practiceToken, url},
+		{"send", "--json", "--token", practiceToken, url},
+		{"send", "--quiet", "--auth", "bearer", "--token", practiceToken, url},
+	} {
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitOK, args...)
+		if strings.Contains(r.all(), practiceToken) {
+			t.Errorf("keyhole %q printed the token:\n%s", args, r.all())
+		}
+	}
+	r := keyhole(t, runOpts{}, "send", "--json", "--show-secrets", "--token", practiceToken, url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "Bearer "+practiceToken) {
+		t.Errorf("--json --show-secrets hides the token:\n%s", r.stdout)
+	}
+}
+
+const practiceToken = "practice-token"
+
+func TestSendTokenReferences(t *testing.T) {
+	main, _ := testServers(t)
+	file := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(file, []byte(testToken+"\n"), 0o600)
+	for _, ref := range []string{"env:KH_TEST_TOKEN", "@" + file} {
+		r := keyhole(t, runOpts{env: []string{"KH_TEST_TOKEN=" + testToken}}, "send", "--token", ref, main.URL+"/bearer")
+		wantCode(t, r, exitOK, ref)
+	}
+}
+
+func TestSendExitStatuses(t *testing.T) {
+	main, _ := testServers(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close() // nothing listens there now: connection refused
+
+	cases := []struct {
+		args []string
+		code int
+		has  string
+	}{
+		{[]string{main.URL + "/ok"}, exitOK, "fine"},
+		{[]string{main.URL + "/forbidden"}, exitForbidden, "403"},
+		{[]string{main.URL + "/teapot"}, exitHTTPError, "418"},
+		{[]string{main.URL + "/secret-basic"}, exitAuth, "missing-credentials"},
+		{[]string{"-u", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitOK, "through the proxy"},
+		{[]string{main.URL + "/proxy-auth"}, exitAuth, "407"},
+		{[]string{main.URL + "/redirect"}, exitOK, "redirect 302"},
+		{[]string{"-L=false", main.URL + "/redirect"}, exitOK, "302 Found"},
+		{[]string{main.URL + "/redirect", "--no-location"}, exitOK, "302 Found"},
+		{[]string{closed}, exitNoAnswer, "no response"},
+		{[]string{"--max-attempts", "1", "-u", testUser + ":" + testPassword, main.URL + "/secret-basic"}, exitAuth, "401"},
+	}
+	for _, c := range cases {
+		args := append([]string{"send"}, c.args...)
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, c.code, args...)
+		if !strings.Contains(r.all(), c.has) {
+			t.Errorf("keyhole %q output lacks %q:\n%s", args, c.has, r.all())
+		}
+	}
+}
+
+func TestSendSecretsNeverPrinted(t *testing.T) {
+	main, _ := testServers(t)
+	url := main.URL + "/secret-basic"
+	for _, extra := range [][]string{nil, {"--json"}, {"--quiet"}, {"--auth", "basic"}} {
+		args := append([]string{"send", "-u", testUser + ":" + testPassword}, extra...)
+		args = append(args, url)
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitOK, args...)
+		if strings.Contains(r.all(), testPassword) || strings.Contains(r.all(), testBasic) {
+			t.Errorf("keyhole %q printed the secret:\n%s", args, r.all())
+		}
+	}
+	r := keyhole(t, runOpts{}, "send", "--json", "--show-secrets", "-u", testUser+":"+testPassword, url)
+	if !strings.Contains(r.stdout, testBasic) {
+		t.Errorf("--show-secrets --json hides the credentials:\n%s", r.stdout)
+	}
+}
+
+func TestSendJSONShape(t *testing.T) {
+	main, _ := testServers(t)
+	r := keyhole(t, runOpts{}, "send", "--json", "-u", testUser+":"+testPassword, main.URL+"/secret-basic")
+	wantCode(t, r, exitOK)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("--json is not one JSON document: %v\n%s", err, r.stdout)
+	}
+	final := doc["final"].(map[string]any)
+	if final["status"] != float64(200) || final["attempt"] != float64(2) {
+		t.Errorf("final = %v", final)
+	}
+	attempts := doc["attempts"].([]any)
+	if len(attempts) != 2 {
+		t.Fatalf("%d attempts, want 2", len(attempts))
+	}
+	for i, x := range attempts {
+		a := x.(map[string]any)
+		if a["n"] != float64(i+1) || a["purpose"] != "request" {
+			t.Errorf("attempt %d: n=%v purpose=%v", i, a["n"], a["purpose"])
+		}
+		req := a["request"].(map[string]any)
+		if req["method"] != "GET" || !strings.HasSuffix(req["url"].(string), "/secret-basic") {
+			t.Errorf("request = %v", req)
+		}
+		if _, ok := req["headers"].(map[string]any); !ok {
+			t.Errorf("request.headers is %T", req["headers"])
+		}
+		resp := a["response"].(map[string]any)
+		for _, k := range []string{"status", "body_bytes"} {
+			if _, ok := resp[k].(float64); !ok {
+				t.Errorf("response.%s is %T", k, resp[k])
+			}
+		}
+		for _, k := range []string{"proto", "body"} {
+			if _, ok := resp[k].(string); !ok {
+				t.Errorf("response.%s is %T", k, resp[k])
+			}
+		}
+		if a["error"] != nil {
+			t.Errorf("error = %v", a["error"])
+		}
+		for _, k := range []string{"redirects", "challenges", "findings"} {
+			if _, ok := a[k].([]any); !ok {
+				t.Errorf("%s is %T, want an array", k, a[k])
+			}
+		}
+		timing := a["timing_ms"].(map[string]any)
+		for _, k := range []string{"dns", "connect", "tls", "first_byte", "total"} {
+			if _, ok := timing[k].(float64); !ok {
+				t.Errorf("timing_ms.%s is %T", k, timing[k])
+			}
+		}
+	}
+	first := attempts[0].(map[string]any)
+	ch := first["challenges"].([]any)[0].(map[string]any)
+	if ch["scheme"] != "Basic" || ch["params"].(map[string]any)["realm"] != "test" {
+		t.Errorf("challenge = %v", ch)
+	}
+	if f := first["findings"].([]any); len(f) == 0 || f[0].(map[string]any)["code"] != "missing-credentials" {
+		t.Errorf("findings of the first attempt = %v", f)
+	}
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	r = keyhole(t, runOpts{}, "send", "--json", "http://"+addr+"/")
+	wantCode(t, r, exitNoAnswer)
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("no-response JSON: %v\n%s", err, r.stdout)
+	}
+	if doc["final"].(map[string]any)["status"] != nil {
+		t.Errorf("final.status = %v with no response, want null", doc["final"])
+	}
+	a := doc["attempts"].([]any)[0].(map[string]any)
+	if a["response"] != nil || a["error"] == nil {
+		t.Errorf("no-response attempt: response=%v error=%v", a["response"], a["error"])
+	}
+}
+
+func TestSendCrossOriginRedirectDropsCredentials(t *testing.T) {
+	main, _ := testServers(t)
+	url := main.URL + "/cross"
+	r := keyhole(t, runOpts{}, "send", "--auth", "basic", "-u", testUser+":"+testPassword, url)
+	wantCode(t, r, exitAuth)
+	if !strings.Contains(r.stdout, "Authorization not resent") {
+		t.Errorf("the dropped Authorization is not shown:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{}, "send", "--location-trusted", "--auth", "basic", "-u", testUser+":"+testPassword, url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "other origin says hi") {
+		t.Errorf("trusted redirect did not reach the other origin:\n%s", r.stdout)
+	}
+}
+
+func TestSendDataAndHeaders(t *testing.T) {
+	main, _ := testServers(t)
+	url := main.URL + "/echo"
+	file := filepath.Join(t.TempDir(), "body")
+	os.WriteFile(file, []byte("from-file"), 0o600)
+	cases := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{url, "-XPUT", "-d", "@-", "-H", "X-One: 1", "--header", "X-One: 2"}, "from-stdin", `PUT from-stdin ["1" "2"] application/x-www-form-urlencoded`},
+		{[]string{"-d", "@" + file, "-H", "Content-Type: text/plain", url}, "", `POST from-file [] text/plain`},
+		{[]string{"--request=PATCH", "--data=a=b", url}, "", `PATCH a=b []`},
+		{[]string{url, "-XDELETE"}, "", `DELETE  []`},
+	}
+	for _, c := range cases {
+		args := append([]string{"send"}, c.args...)
+		r := keyhole(t, runOpts{stdin: c.stdin}, args...)
+		wantCode(t, r, exitOK, args...)
+		if !strings.Contains(r.stdout, c.want) {
+			t.Errorf("keyhole %q: server saw something else than %q:\n%s", args, c.want, r.stdout)
+		}
+	}
+}
+
+func TestSendQuietPrintsOnlyTheFinalStatus(t *testing.T) {
+	main, _ := testServers(t)
+	r := keyhole(t, runOpts{}, "send", "--quiet", "-u", testUser+":"+testPassword, main.URL+"/secret-basic")
+	wantCode(t, r, exitOK)
+	if r.stdout != "200 OK\n" || r.stderr != "" {
+		t.Errorf("--quiet printed %q / %q", r.stdout, r.stderr)
+	}
+}
+
+// hostileServer answers every request with terminal escape sequences in the
+// status text, a challenge parameter, a header and the body. It speaks raw
+// HTTP because net/http will not send such a status line.
+func hostileServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				body := "clear\x1b[2J osc52\x1b]52;c;aGVsbG8=\x07 bell\x07 csi8\u009b31m del\x7f cr\roverwrite"
+				fmt.Fprintf(c, "HTTP/1.1 401 Unauthorized\x1b[2J\x1b]0;pwned\x07\r\n"+
+					"WWW-Authenticate: Basic realm=\"evil\u009b2J\u009d52;c;aGk=\"\r\n"+
+					"X-Note: \u009b1m\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func TestSendHostileServerCannotReachTheTerminal(t *testing.T) {
+	url := hostileServer(t)
+	for _, extra := range [][]string{nil, {"--json"}, {"--quiet"}, {"-u", "a:b"}} {
+		args := append(append([]string{"send"}, extra...), url)
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitAuth, args...)
+		out := r.all()
+		for _, bad := range []string{"\x1b", "\x07", "\x7f", "\u009b", "\u009d", "\r"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("keyhole %q let %q through to the terminal:\n%q", args, bad, out)
+			}
+		}
+		if extra == nil && !strings.Contains(out, `\x1b[2J`) {
+			t.Errorf("the escape is not shown escaped:\n%s", out)
+		}
+	}
+}
+
+func TestSendWithProfile(t *testing.T) {
+	main, _ := testServers(t)
+	cfg := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + cfg, "KH_PROFILE_PW=" + testPassword}
+	r := keyhole(t, runOpts{env: env}, "profile", "save", "test", "--scheme", "basic", "--host", strings.TrimPrefix(main.URL, "http://"),
+		"--user", testUser, "--password", "env:KH_PROFILE_PW")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "references") {
+		t.Errorf("profile save does not say where secrets are kept: %q", r.stdout)
+	}
+	r = keyhole(t, runOpts{env: env}, "profile", "list")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "test") || !strings.Contains(r.stdout, "env:KH_PROFILE_PW") {
+		t.Errorf("profile list = %q", r.stdout)
+	}
+	r = keyhole(t, runOpts{env: env}, "send", "--profile", "test", main.URL+"/secret-basic")
+	wantCode(t, r, exitOK)
+	if strings.Contains(r.all(), testPassword) {
+		t.Errorf("the profile's password was printed:\n%s", r.all())
+	}
+	b, err := os.ReadFile(filepath.Join(cfg, "keyhole", "profiles.json"))
+	if err != nil || strings.Contains(string(b), testPassword) {
+		t.Fatalf("profiles.json: %v\n%s", err, b)
+	}
+	r = keyhole(t, runOpts{env: env}, "send", "--profile", "nope", main.URL+"/secret-basic")
+	wantCode(t, r, exitUsage)
+	r = keyhole(t, runOpts{env: env}, "profile", "delete", "test")
+	wantCode(t, r, exitOK)
+	r = keyhole(t, runOpts{env: env}, "send", "--profile", "test", main.URL+"/secret-basic")
+	wantCode(t, r, exitUsage)
+}
