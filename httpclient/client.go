@@ -2,14 +2,19 @@ package httpclient
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,13 +40,15 @@ func (r *Request) Clone() *Request {
 // Response is what came back, with the body read up to the client's limit.
 type Response struct {
 	Status     int
-	StatusText string // the reason phrase, e.g. "Unauthorized"
+	StatusText string // the reason phrase, e.g. "Unauthorized"; apply SafeLine before display
 	Proto      string
 	URL        string // the URL that answered (after redirects)
 	Header     http.Header
-	Body       []byte
-	BodyBytes  int64 // every byte the server sent, kept or not
-	Truncated  bool  // Body holds only the first BodyLimit bytes
+	Body       []byte // decoded when Encoding is set
+	BodyBytes  int64  // every byte of body the server sent, kept or not (before decoding)
+	Truncated  bool   // Body holds only the first BodyLimit bytes
+	Encoding   string // content coding keyhole removed from Body ("gzip"), or ""
+	FromProxy  bool   // the proxy's answer to CONNECT: the origin was never reached
 }
 
 // Hop is one redirect that was followed.
@@ -52,7 +59,9 @@ type Hop struct {
 	Dropped           []string // header names not resent because To is another origin
 }
 
-// Timing of one exchange, from httptrace; zero where the phase did not happen.
+// Timing of one exchange, from httptrace; zero where the phase did not happen
+// (a reused connection has no DNS, Connect or TLS). Phases are those of the
+// first hop; Total covers every hop and the body.
 type Timing struct {
 	DNS, Connect, TLS, FirstByte, Total time.Duration
 }
@@ -61,38 +70,58 @@ type Timing struct {
 type Exchange struct {
 	Request    *Request // as sent to the first URL, credentials included
 	Response   *Response
-	Err        error
+	Err        error // a *TransportError when the transport failed
 	Redirects  []Hop
-	Challenges []Challenge
+	Challenges []Challenge // WWW-Authenticate, then Proxy-Authenticate
 	Problems   []Problem
 	Timing     Timing
+	Proxy      string // proxy the last request went through (password redacted), "" if direct
 }
 
 // Options configure a Client. The zero value is usable.
 type Options struct {
 	Timeout         time.Duration // whole exchange; 0 means 30s
+	ConnectTimeout  time.Duration // TCP connect, and the TLS handshake; 0 means 10s
 	FollowRedirects bool
 	MaxRedirects    int   // 0 means 10
 	TrustRedirects  bool  // resend credentials to other origins
 	BodyLimit       int64 // bytes of body kept; 0 means 50 MiB
 	TLS             *tls.Config
-	Proxy           func(*http.Request) (*url.URL, error)
-	Jar             http.CookieJar
+	// Proxy picks the proxy for a request; nil means the environment
+	// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read once per process by net/http,
+	// and never for loopback addresses).
+	Proxy  func(*http.Request) (*url.URL, error)
+	Jar    http.CookieJar
+	NewJar bool // without Jar: the client makes its own cookie jar
 }
+
+// Defaults and bounds.
+const (
+	DefaultBodyLimit      = 50 << 20
+	DefaultTimeout        = 30 * time.Second
+	DefaultConnectTimeout = 10 * time.Second
+	// MaxHeaderBytes bounds the response header block. curl allows about
+	// 300 KB; net/http's default of 10 MiB is more than any real server needs.
+	MaxHeaderBytes = 1 << 20
+)
 
 // Client sends requests; it is safe for concurrent use.
 type Client struct {
-	opts Options
-	hc   *http.Client
+	opts   Options
+	hc     *http.Client
+	tr     *http.Transport
+	dialer *net.Dialer
+	proxy  func(*http.Request) (*url.URL, error)
+	jar    *jarHolder // nil when the client keeps no cookies
 }
-
-// DefaultBodyLimit is how much of a body is kept when Options.BodyLimit is 0.
-const DefaultBodyLimit = 50 << 20
 
 // New builds a client from o.
 func New(o Options) *Client {
 	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = DefaultTimeout
+	}
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
 	}
 	if o.MaxRedirects == 0 {
 		o.MaxRedirects = 10
@@ -100,58 +129,138 @@ func New(o Options) *Client {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = DefaultBodyLimit
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = o.TLS
-	tr.Proxy = o.Proxy
-	if o.Proxy == nil {
-		tr.Proxy = http.ProxyFromEnvironment
+	c := &Client{opts: o, proxy: o.Proxy}
+	if c.proxy == nil {
+		c.proxy = http.ProxyFromEnvironment
 	}
-	tr.MaxResponseHeaderBytes = 1 << 20
-	hc := &http.Client{
+	c.dialer = &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = c.dialer.DialContext
+	tr.TLSHandshakeTimeout = o.ConnectTimeout
+	tr.TLSClientConfig = o.TLS
+	tr.Proxy = c.proxy
+	tr.MaxResponseHeaderBytes = MaxHeaderBytes
+	// keyhole decodes bodies itself, within its limit (see read), and shows
+	// the headers the server really sent.
+	tr.DisableCompression = true
+	tr.GetProxyConnectHeader = getProxyConnectHeader
+	tr.OnProxyConnectResponse = onProxyConnectResponse
+	c.tr = tr
+	if o.Jar != nil || o.NewJar {
+		c.jar = &jarHolder{j: o.Jar}
+		if o.Jar == nil {
+			c.jar.j = newJar()
+		}
+	}
+	c.hc = &http.Client{
 		Transport: tr,
-		Jar:       o.Jar,
 		// keyhole follows redirects itself, hop by hop, to record and police each one.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Client{opts: o, hc: hc}
+	if c.jar != nil {
+		c.hc.Jar = c.jar
+	}
+	return c
 }
 
-// Options returns the options the client was built with.
+// Options returns the options the client was built with, defaults filled in.
 func (c *Client) Options() Options { return c.opts }
+
+// ProxyFor returns the proxy a request to rawURL would go through, password
+// redacted, or "" for a direct connection (or a URL that does not parse).
+func (c *Client) ProxyFor(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	p, err := c.proxy(&http.Request{Method: http.MethodGet, URL: u, Header: http.Header{}})
+	if err != nil || p == nil {
+		return ""
+	}
+	return p.Redacted()
+}
+
+// ClearCookies forgets every cookie: the client starts over with an empty jar.
+// It does nothing for a client built without Jar or NewJar.
+func (c *Client) ClearCookies() {
+	if c.jar != nil {
+		c.jar.clear()
+	}
+}
+
+// jarHolder lets ClearCookies swap the jar under a client that is in use.
+type jarHolder struct {
+	mu sync.RWMutex
+	j  http.CookieJar
+}
+
+func newJar() http.CookieJar {
+	j, _ := cookiejar.New(nil) // cannot fail without options
+	return j
+}
+
+func (h *jarHolder) SetCookies(u *url.URL, cookies []*http.Cookie) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	h.j.SetCookies(u, cookies)
+}
+
+func (h *jarHolder) Cookies(u *url.URL) []*http.Cookie {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.j.Cookies(u)
+}
+
+func (h *jarHolder) clear() {
+	h.mu.Lock()
+	h.j = newJar()
+	h.mu.Unlock()
+}
 
 // credentialHeaders are resent only to the same origin unless redirects are trusted.
 var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
 // Do sends r, follows redirects if asked, and reads the final answer. It never
-// panics on a transport failure: the failure is in Exchange.Err.
+// panics on a transport failure: the failure is in Exchange.Err, a
+// *TransportError.
 func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	ex := &Exchange{Request: r.Clone()}
 	start := time.Now()
 	defer func() { ex.Timing.Total = time.Since(start) }()
+	tt := &timingTrace{start: start}
+	defer func() { ex.Timing = tt.get() }()
 
 	cur := r.Clone()
 	for hop := 0; ; hop++ {
-		resp, err := c.send(ctx, cur, &ex.Timing, start, hop == 0)
+		hctx := ctx
+		if hop == 0 {
+			hctx = httptrace.WithClientTrace(ctx, tt.trace())
+		}
+		resp, refusal, proxy, err := c.send(hctx, cur)
+		ex.Proxy = proxy
 		if err != nil {
 			ex.Err = err
+			return ex
+		}
+		if refusal != nil {
+			ex.Response = refusal
+			ex.Challenges, ex.Problems = parseBoth(refusal.Header)
 			return ex
 		}
 		loc := resp.Header.Get("Location")
 		if !c.opts.FollowRedirects || !isRedirect(resp.StatusCode) || loc == "" || hop >= c.opts.MaxRedirects {
 			ex.Response, ex.Err = c.read(resp)
-			ex.Challenges, ex.Problems = ParseHeader(resp.Header, WWWAuthenticate)
-			pc, pp := ParseHeader(resp.Header, ProxyAuthenticate)
-			ex.Challenges = append(ex.Challenges, pc...)
-			ex.Problems = append(ex.Problems, pp...)
+			ex.Challenges, ex.Problems = parseBoth(resp.Header)
 			return ex
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		next, err := resp.Request.URL.Parse(loc)
 		if err != nil {
-			ex.Err = fmt.Errorf("redirect to an invalid Location %q: %w", loc, err)
+			ex.Err = &TransportError{Kind: KindOther, Err: fmt.Errorf("the server redirected to an invalid Location %q: %w", loc, err),
+				Hint: "the server sent a broken redirect; request the target URL directly"}
 			return ex
 		}
 		h := Hop{Status: resp.StatusCode, From: cur.URL, To: next.String()}
@@ -175,6 +284,13 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 	}
 }
 
+// parseBoth parses WWW-Authenticate and then Proxy-Authenticate.
+func parseBoth(h http.Header) ([]Challenge, []Problem) {
+	cs, ps := ParseHeader(h, WWWAuthenticate)
+	pc, pp := ParseHeader(h, ProxyAuthenticate)
+	return append(cs, pc...), append(ps, pp...)
+}
+
 func hasAny(h http.Header, names []string) bool {
 	for _, n := range names {
 		if h.Get(n) != "" {
@@ -186,14 +302,14 @@ func hasAny(h http.Header, names []string) bool {
 
 // SameOrigin reports whether a and b share scheme, host and port (curl's rule).
 func SameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && a.Hostname() == b.Hostname() && port(a) == port(b)
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 func port(u *url.URL) string {
 	if p := u.Port(); p != "" {
 		return p
 	}
-	switch u.Scheme {
+	switch strings.ToLower(u.Scheme) {
 	case "https":
 		return "443"
 	case "http":
@@ -210,77 +326,202 @@ func isRedirect(code int) bool {
 	return false
 }
 
-func (c *Client) send(ctx context.Context, r *Request, t *Timing, start time.Time, first bool) (*http.Response, error) {
+// send makes one round trip of r. When a proxy refuses the CONNECT tunnel,
+// its answer comes back as refusal instead. proxy is the proxy used, redacted.
+func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, refusal *Response, proxy string, err error) {
 	var body io.Reader
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, body)
 	if err != nil {
-		return nil, fmt.Errorf("cannot build the request: %w", err)
+		return nil, nil, "", &TransportError{Kind: KindOther, Err: fmt.Errorf("cannot build the request: %w", err),
+			Hint: "check the method and the URL (scheme://host[:port]/path)"}
 	}
 	req.Header = r.Header.Clone()
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	if first {
-		req = req.WithContext(httptrace.WithClientTrace(ctx, trace(t, start)))
-	}
-	resp, err := c.hc.Do(req)
+	req, st, proxy := c.prepare(req)
+	resp, err = c.hc.Do(req)
 	if err != nil {
-		return nil, describe(err)
+		if refusal := st.refused(); refusal != nil {
+			return nil, refusal, proxy, nil
+		}
+		return nil, nil, proxy, classify(err)
 	}
-	return resp, nil
+	return resp, nil, proxy, nil
 }
 
-func trace(t *Timing, start time.Time) *httptrace.ClientTrace {
-	var dns, conn, tlsStart time.Time
+// prepare routes a request through a proxy tunnel correctly: a
+// Proxy-Authorization header is for the proxy, so on an https URL (CONNECT)
+// it goes on the CONNECT and is taken off the request that travels, encrypted,
+// to the origin.
+func (c *Client) prepare(req *http.Request) (*http.Request, *connectState, string) {
+	p, err := c.proxy(req)
+	if err != nil || p == nil {
+		return req, nil, ""
+	}
+	st := &connectState{}
+	if req.URL.Scheme == "https" {
+		st.proxyAuth = req.Header.Get("Proxy-Authorization")
+		req.Header.Del("Proxy-Authorization")
+	}
+	return req.WithContext(context.WithValue(req.Context(), connectKey{}, st)), st, p.Redacted()
+}
+
+type connectKey struct{}
+
+// connectState carries one request's CONNECT credentials to the transport and
+// brings back the proxy's refusal, which net/http otherwise reduces to an
+// error string and so loses the Proxy-Authenticate challenge.
+type connectState struct {
+	proxyAuth string
+	mu        sync.Mutex
+	refusal   *Response
+}
+
+// errConnectRefused is returned from OnProxyConnectResponse so that the
+// refusal recorded in connectState is reported as a response, not an error.
+var errConnectRefused = errors.New("the proxy refused the CONNECT tunnel")
+
+func getProxyConnectHeader(ctx context.Context, _ *url.URL, _ string) (http.Header, error) {
+	st, _ := ctx.Value(connectKey{}).(*connectState)
+	if st == nil || st.proxyAuth == "" {
+		return nil, nil
+	}
+	return http.Header{"Proxy-Authorization": {st.proxyAuth}}, nil
+}
+
+func onProxyConnectResponse(ctx context.Context, proxy *url.URL, _ *http.Request, res *http.Response) error {
+	st, _ := ctx.Value(connectKey{}).(*connectState)
+	if st == nil || res.StatusCode == http.StatusOK {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	r := &Response{
+		Status: res.StatusCode, StatusText: reason(res), Proto: res.Proto, URL: proxy.Redacted(),
+		Header: res.Header, Body: body, BodyBytes: int64(len(body)), FromProxy: true,
+	}
+	st.mu.Lock()
+	st.refusal = r
+	st.mu.Unlock()
+	return errConnectRefused
+}
+
+// refused returns the proxy's refusal of the CONNECT tunnel, if there was one.
+func (st *connectState) refused() *Response {
+	if st == nil {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.refusal
+}
+
+// httpResponse rebuilds a refusal as the *http.Response a library expects.
+func (r *Response) httpResponse(req *http.Request) *http.Response {
+	return &http.Response{
+		Status: fmt.Sprintf("%d %s", r.Status, r.StatusText), StatusCode: r.Status, Proto: r.Proto,
+		Header: r.Header, Body: io.NopCloser(bytes.NewReader(r.Body)), ContentLength: int64(len(r.Body)),
+		Request: req, Close: true,
+	}
+}
+
+func reason(resp *http.Response) string {
+	if _, text, ok := strings.Cut(resp.Status, " "); ok {
+		return text
+	}
+	return http.StatusText(resp.StatusCode)
+}
+
+// timingTrace collects the phases of one round trip. The transport calls it
+// from its own goroutines, possibly after the request gave up, so it locks.
+type timingTrace struct {
+	mu                  sync.Mutex
+	start               time.Time
+	dns, conn, tlsStart time.Time
+	t                   Timing
+}
+
+func (tt *timingTrace) trace() *httptrace.ClientTrace {
+	set := func(f func()) { tt.mu.Lock(); f(); tt.mu.Unlock() }
 	return &httptrace.ClientTrace{
-		DNSStart:             func(httptrace.DNSStartInfo) { dns = time.Now() },
-		DNSDone:              func(httptrace.DNSDoneInfo) { t.DNS = time.Since(dns) },
-		ConnectStart:         func(string, string) { conn = time.Now() },
-		ConnectDone:          func(string, string, error) { t.Connect = time.Since(conn) },
-		TLSHandshakeStart:    func() { tlsStart = time.Now() },
-		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.TLS = time.Since(tlsStart) },
-		GotFirstResponseByte: func() { t.FirstByte = time.Since(start) },
+		DNSStart:     func(httptrace.DNSStartInfo) { set(func() { tt.dns = time.Now() }) },
+		DNSDone:      func(httptrace.DNSDoneInfo) { set(func() { tt.t.DNS = time.Since(tt.dns) }) },
+		ConnectStart: func(string, string) { set(func() { tt.conn = time.Now() }) },
+		ConnectDone: func(string, string, error) {
+			set(func() { tt.t.Connect = time.Since(tt.conn) })
+		},
+		TLSHandshakeStart: func() { set(func() { tt.tlsStart = time.Now() }) },
+		TLSHandshakeDone: func(tls.ConnectionState, error) {
+			set(func() { tt.t.TLS = time.Since(tt.tlsStart) })
+		},
+		GotFirstResponseByte: func() { set(func() { tt.t.FirstByte = time.Since(tt.start) }) },
 	}
 }
 
+func (tt *timingTrace) get() Timing {
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	t := tt.t
+	t.Total = time.Since(tt.start)
+	return t
+}
+
+// read reads resp's body within the client's limit and closes it. Bytes past
+// the limit are counted, not kept. A gzip body is decoded, and decoding stops
+// at the limit too, so a small body that inflates to gigabytes costs nothing.
 func (c *Client) read(resp *http.Response) (*Response, error) {
 	defer resp.Body.Close()
 	out := &Response{
 		Status:     resp.StatusCode,
-		StatusText: http.StatusText(resp.StatusCode),
+		StatusText: reason(resp),
 		Proto:      resp.Proto,
 		URL:        resp.Request.URL.String(),
 		Header:     resp.Header,
 	}
-	if len(resp.Status) > 4 {
-		out.StatusText = resp.Status[4:]
-	}
+	limit := c.opts.BodyLimit
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(resp.Body, c.opts.BodyLimit))
+	if resp.ContentLength > 0 {
+		buf.Grow(int(min(resp.ContentLength, limit)))
+	}
+	n, err := io.Copy(&buf, io.LimitReader(resp.Body, limit))
 	out.BodyBytes = n
-	if err == nil && n == c.opts.BodyLimit {
-		rest, err2 := io.Copy(io.Discard, resp.Body)
+	if err == nil && n == limit {
+		var rest int64
+		rest, err = io.Copy(io.Discard, resp.Body)
 		out.BodyBytes += rest
 		out.Truncated = rest > 0
-		err = err2
 	}
 	out.Body = buf.Bytes()
 	if err != nil {
-		return out, fmt.Errorf("reading the body: %w", describe(err))
+		return out, classify(fmt.Errorf("reading the body: %w", err))
+	}
+	if strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
+		if dec, more, ok := gunzip(out.Body, limit); ok {
+			out.Body, out.Encoding = dec, "gzip"
+			out.Truncated = out.Truncated || more
+		}
 	}
 	return out, nil
 }
 
-// describe turns transport errors into one line that says what happened.
-func describe(err error) error {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return errors.New("cancelled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("timed out: %w", err)
+// gunzip decodes at most limit bytes of b. more reports that there were more;
+// ok is false when b is not gzip, and then the body is best shown as sent.
+func gunzip(b []byte, limit int64) (dec []byte, more, ok bool) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, false, false
 	}
-	return err
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(zr, limit+1))
+	if n > limit {
+		return buf.Bytes()[:limit], true, true
+	}
+	// A body cut at the limit ends mid-stream; what came out is still useful.
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, false, false
+	}
+	return buf.Bytes(), false, true
 }

@@ -3,8 +3,10 @@ package httpclient
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"time"
 )
 
@@ -22,16 +24,22 @@ func PurposeOf(ctx context.Context) string {
 	return p
 }
 
-// Recorder returns an *http.Client that sends through c's transport and calls
-// record with an Exchange for every round trip, so that requests made by
-// libraries (golang.org/x/oauth2) are seen like any other. Bodies are read
-// through the client's limit and handed back to the caller unchanged.
+// Recorder returns an *http.Client that sends through c's transport (its
+// timeouts, proxy, TLS settings and cookies) and calls record with an
+// Exchange for every round trip, so that requests made by libraries
+// (golang.org/x/oauth2) are seen like any other. The response body is read
+// through the client's limit (and gzip decoded) and handed to the caller as
+// read; a transport failure is a *TransportError for both.
 func (c *Client) Recorder(record func(purpose string, ex *Exchange)) *http.Client {
-	return &http.Client{
+	hc := &http.Client{
 		Transport:     &recorder{c: c, record: record},
 		Timeout:       c.opts.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	if c.jar != nil {
+		hc.Jar = c.jar
+	}
+	return hc
 }
 
 type recorder struct {
@@ -42,31 +50,51 @@ type recorder struct {
 func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	sent := &Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone()}
-	if req.Body != nil {
-		b, err := io.ReadAll(io.LimitReader(req.Body, t.c.opts.BodyLimit))
+	if req.Body != nil && req.Body != http.NoBody {
+		// The whole body is sent; the record keeps what fits the limit.
+		b, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
-			return nil, err
+			return nil, &TransportError{KindOther, fmt.Errorf("reading the request body: %w", err), ""}
 		}
-		sent.Body = b
+		sent.Body = b[:min(int64(len(b)), t.c.opts.BodyLimit)]
+		req = req.Clone(req.Context())
 		req.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	ex := &Exchange{Request: sent}
+	tt := &timingTrace{start: start}
 	defer func() {
-		ex.Timing.Total = time.Since(start)
+		ex.Timing = tt.get()
 		t.record(PurposeOf(req.Context()), ex)
 	}()
-	resp, err := t.c.hc.Transport.RoundTrip(req)
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), tt.trace()))
+	req, st, proxy := t.c.prepare(req)
+	ex.Proxy = proxy
+	resp, err := t.c.tr.RoundTrip(req)
 	if err != nil {
-		ex.Err = describe(err)
-		return nil, err
+		if refusal := st.refused(); refusal != nil {
+			ex.Response = refusal
+			ex.Challenges, ex.Problems = parseBoth(refusal.Header)
+			return refusal.httpResponse(req), nil
+		}
+		te := classify(err)
+		ex.Err = te
+		return nil, te
 	}
 	r, err := t.c.read(resp)
 	ex.Response, ex.Err = r, err
-	ex.Challenges, ex.Problems = ParseHeader(resp.Header, WWWAuthenticate)
+	ex.Challenges, ex.Problems = parseBoth(resp.Header)
 	if err != nil {
 		return nil, err
 	}
+	if r.Encoding != "" {
+		// As net/http does when it decodes: the body no longer matches these.
+		resp.Header = resp.Header.Clone()
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+		resp.Uncompressed = true
+	}
+	resp.ContentLength = int64(len(r.Body))
 	resp.Body = io.NopCloser(bytes.NewReader(r.Body))
 	return resp, nil
 }
