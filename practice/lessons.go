@@ -182,16 +182,16 @@ func Lessons() []Lesson {
 		},
 	}, {
 		ID: "skew", Title: "Clock skew",
-		Teaches: "Tokens carry times (iat, nbf, exp); when the server's clock and yours disagree, a fresh token looks not-yet-valid or expired. The Date header shows the server's clock.",
+		Teaches: "Tokens carry times (iat, nbf, exp); when two clocks disagree, a fresh token looks not-yet-valid or expired. /skew's clock runs 5 minutes behind the token server's, and its Date header shows it.",
 		Method:  "GET", Path: "/skew",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
-		Try:         "Get a token and send it; compare its nbf and iat with the response's Date header and your clock; read the endpoint's body for how to fix it.",
-		Checks:      "The token's time claims against the server's (skewed) clock.",
+		Try:         "Get a token and send it; compare its nbf and iat (keyhole jwt) with the response's Date header and with your own clock.",
+		Checks:      "The token's time claims against a clock 5 minutes slow.",
 		Goal:        Goal{Finding: "clock-skew"},
 		Steps: []string{
-			"Send GET /skew: 401, Bearer challenge.",
-			"Answer with a token: the retry fails although the token is new.",
-			"Compare the token's nbf/iat with the Date header: the clocks differ (clock-skew, token-not-yet-valid).",
+			"Send GET /skew: 401, Bearer challenge with resource_metadata.",
+			"Answer with a fresh token from /oauth/token: 401 again, error_description says the token is not valid yet (token-not-yet-valid).",
+			"Compare the token's nbf with the response's Date: 5 minutes apart (clock-skew). Nothing about the credentials is wrong; a real fix is NTP on the server, or leeway.",
 		},
 	}, {
 		ID: "dpop", Title: "DPoP: tokens bound to a key, and server nonces",

@@ -1,10 +1,12 @@
 package practice
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -123,6 +125,8 @@ func TestLabLessonsCanBeCompleted(t *testing.T) {
 			return do("/session", nil)
 		},
 		"hostile": func() int { return do("/hostile", alice) },
+		"jwt":     func() int { return do("/jwt", tokenFor(t, s, "")) },
+		"scoped":  func() int { return do("/scoped", tokenFor(t, s, ScopeSecrets)) },
 		"slow":    func() int { return do("/slow?ms=1", alice) },
 	}
 	for _, l := range Lessons() {
@@ -166,4 +170,29 @@ func TestLessonFor(t *testing.T) {
 	if _, ok := LessonFor("/nowhere"); ok {
 		t.Error("LessonFor(/nowhere) found a lesson")
 	}
+}
+
+// tokenFor gets an access token from the practice token endpoint with the
+// client credentials grant and returns a request editor that sends it.
+func tokenFor(t *testing.T, s *Server, scope string) func(*http.Request) {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if scope != "" {
+		form.Set("scope", scope)
+	}
+	req, _ := http.NewRequest("POST", s.URL+"/oauth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(ClientID, ClientSecret)
+	resp, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("token endpoint: status %d, %v", resp.StatusCode, err)
+	}
+	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) }
 }
