@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net"
@@ -68,18 +69,36 @@ func (s *Server) labEndpoints() []Endpoint {
 	}
 }
 
+// aliceBasic reports whether r carries Basic credentials for the practice user.
+func aliceBasic(r *http.Request) bool {
+	u, p, ok := r.BasicAuth()
+	return ok && equal(u, User) && equal(p, Password)
+}
+
+// welcome is the 200 answer of every practice endpoint: JSON saying who got
+// in and how, plus any extra fields.
+func welcome(w http.ResponseWriter, user, scheme string, extra map[string]string) {
+	v := map[string]any{"ok": true, "scheme": scheme}
+	if user != "" {
+		v["user"] = user
+	}
+	for k, x := range extra {
+		v[k] = x
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
 // multi offers three challenges, one unknown to keyhole, either in one
 // WWW-Authenticate field (the hard case for parsers that split on commas) or,
 // at /multi/split, in one field each.
 func multi(w http.ResponseWriter, r *http.Request) {
-	if u, p, ok := r.BasicAuth(); ok && equal(u, User) && equal(p, Password) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"Basic"}`+"\n", u)
+	if aliceBasic(r) {
+		welcome(w, User, "Basic", nil)
 		return
 	}
 	if user, ok := multiDigestOK(r); ok {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"Digest"}`+"\n", user)
+		welcome(w, user, "Digest", nil)
 		return
 	}
 	challenges := []string{
@@ -119,8 +138,7 @@ func redirect(w http.ResponseWriter, r *http.Request) {
 // practice forward proxy, which consumed them.
 func proxyEndpoint(w http.ResponseWriter, r *http.Request) {
 	if proxyCredentialsOK(r.Header) || equal(r.Header.Get(stampHeader), proxyStamp) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintln(w, `{"ok":true,"scheme":"Basic","via":"proxy"}`)
+		welcome(w, User, "Basic", map[string]string{"via": "proxy"})
 		return
 	}
 	w.Header().Set("Proxy-Authenticate", `Basic realm="`+ProxyRealm+`", charset="UTF-8"`)
@@ -141,8 +159,7 @@ func forbidden(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("403 Forbidden: %s is authenticated but lacks the role %q; sending the same credentials again will not help, log in as an admin", u, AdminRole), http.StatusForbidden)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ok":true,"user":%q,"role":%q}`+"\n", u, AdminRole)
+	welcome(w, u, "Basic", map[string]string{"role": AdminRole})
 }
 
 // cookieSession is one login remembered by the server.
@@ -168,8 +185,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "302 Found: the server no longer knows this "+SessionCookie+" cookie (it expired or you logged out); log in again or clear cookies")
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"cookie"}`+"\n", user)
+	welcome(w, user, "cookie", nil)
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -295,9 +311,8 @@ func loginForm(w http.ResponseWriter, next, problem string, status int) {
 // noChallenge breaks RFC 9110 §11.6.1 on purpose: a 401 that does not say
 // which scheme it wants. Basic still works, for whoever guesses it.
 func noChallenge(w http.ResponseWriter, r *http.Request) {
-	if u, p, ok := r.BasicAuth(); ok && equal(u, User) && equal(p, Password) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"Basic"}`+"\n", u)
+	if aliceBasic(r) {
+		welcome(w, User, "Basic", nil)
 		return
 	}
 	http.Error(w, "401 Unauthorized", http.StatusUnauthorized)
@@ -331,7 +346,7 @@ func hostile(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("headers") == "7bit" {
 		clear, clipboard = hostileClear, hostileClipboard
 	}
-	if u, p, ok := r.BasicAuth(); ok && equal(u, User) && equal(p, Password) {
+	if aliceBasic(r) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("X-Note", "ok"+clear)
 		fmt.Fprintln(w, "200 OK, and still hostile:"+hostileClear+"\x1b[1;31mBOO\x1b[0m\x07")

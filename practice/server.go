@@ -152,14 +152,12 @@ func (s *Server) Endpoints() []Endpoint {
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 func basic(w http.ResponseWriter, r *http.Request) {
-	u, p, ok := r.BasicAuth()
-	if !ok || !equal(u, User) || !equal(p, Password) {
+	if !aliceBasic(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+Realm+`", charset="UTF-8"`)
 		http.Error(w, "401 Unauthorized: send Basic credentials alice / wonderland", http.StatusUnauthorized)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ok":true,"user":%q,"scheme":"Basic"}`+"\n", u)
+	welcome(w, User, "Basic", nil)
 }
 
 func bearer(w http.ResponseWriter, r *http.Request) {
@@ -175,8 +173,7 @@ func bearer(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "401 Unauthorized: invalid token", http.StatusUnauthorized)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintln(w, `{"ok":true,"scheme":"Bearer"}`)
+	welcome(w, "", "Bearer", nil)
 }
 
 func equalFold(a, b string) bool {
