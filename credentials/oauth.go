@@ -52,6 +52,12 @@ type OAuth2 struct {
 	Password     string // password grant only
 	RefreshToken string // the refresh token to start from, for the refresh_token grant
 	DPoP         bool   // bind tokens to a per-session key (RFC 9449)
+	// AuthInForm sends the client id and secret in the form body
+	// (client_secret_post) instead of HTTP Basic (client_secret_basic, which
+	// RFC 6749 §2.3.1 makes every server support). x/oauth2's auto-detection is
+	// not used: it resends every failed token request the other way, which
+	// doubles the timeline and hides a device flow's slow_down.
+	AuthInForm bool
 
 	// OnDeviceCode tells the user where to enter the code (device_code grant).
 	OnDeviceCode func(userCode, verificationURI, verificationURIComplete string)
@@ -270,10 +276,17 @@ func (o *OAuth2) config(redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     o.ClientID,
 		ClientSecret: o.ClientSecret,
-		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL},
+		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL, AuthStyle: o.authStyle()},
 		RedirectURL:  redirect,
 		Scopes:       o.Scopes,
 	}
+}
+
+func (o *OAuth2) authStyle() oauth2.AuthStyle {
+	if o.AuthInForm {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleInHeader
 }
 
 func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
@@ -286,7 +299,7 @@ func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
 func (o *OAuth2) obtain(ctx context.Context) (*oauth2.Token, error) {
 	switch o.grant() {
 	case GrantClientCredentials:
-		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.Scopes}
+		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.Scopes, AuthStyle: o.authStyle()}
 		if o.Resource != "" {
 			cc.EndpointParams = url.Values{"resource": {o.Resource}}
 		}
