@@ -133,11 +133,9 @@ func DigestResponse(in DigestInput) (DigestResult, error) {
 // DigestQOPs returns the qop values a challenge offers, trimmed, in order.
 // Empty items are skipped (RFC 9110 §5.6.1.2).
 func DigestQOPs(ch httpclient.Challenge) []string {
-	var out []string
-	for _, q := range strings.Split(ch.Param("qop"), ",") {
-		if q = strings.TrimSpace(q); q != "" {
-			out = append(out, strings.ToLower(q))
-		}
+	out := ch.List("qop")
+	for i, q := range out {
+		out[i] = strings.ToLower(q)
 	}
 	return out
 }

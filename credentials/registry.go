@@ -1,0 +1,204 @@
+package credentials
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"keyhole/httpclient"
+)
+
+// RegistryToken answers a container registry's challenge (the Docker token
+// authentication specification, used by OCI distribution registries):
+// Bearer realm="<token URL>", service, scope. Prepare fetches a token from
+// the realm, anonymously when User is empty, and Apply sends it as Bearer.
+// Safe for concurrent use.
+type RegistryToken struct {
+	User     string // "" for anonymous access
+	Password string
+	Now      func() time.Time // nil means time.Now; tests move it to expire tokens
+
+	mu      sync.Mutex
+	token   string
+	key     string // realm, service and scope the token was issued for
+	scope   string
+	expires time.Time
+}
+
+func (*RegistryToken) Scheme() string { return "Bearer" }
+
+// tokenBodyLimit bounds what is read from a token service, as x/oauth2 does.
+const tokenBodyLimit = 1 << 20
+
+func (t *RegistryToken) now() time.Time {
+	if t.Now != nil {
+		return t.Now()
+	}
+	return time.Now()
+}
+
+func registryKey(ch *httpclient.Challenge) string {
+	return ch.Param("realm") + "\n" + ch.Param("service") + "\n" + ch.Param("scope")
+}
+
+// Prepare fetches a token for ch unless the one held was issued for the same
+// realm, service and scope and has not expired.
+func (t *RegistryToken) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
+	if ch == nil || !ch.Is("Bearer") || ch.Param("realm") == "" {
+		t.mu.Lock()
+		have := t.token != ""
+		t.mu.Unlock()
+		if have {
+			return nil
+		}
+		return errors.New("registry: there is no Bearer challenge with a realm to fetch a token from; send the request once without credentials")
+	}
+	key := registryKey(ch)
+	t.mu.Lock()
+	fresh := t.token != "" && t.key == key && t.now().Before(t.expires)
+	t.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	u, err := t.tokenURL(ch)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(httpclient.WithPurpose(ctx, "token"), http.MethodGet, u.String(), nil)
+	if err != nil {
+		return fmt.Errorf("registry: cannot build the token request: %w", err)
+	}
+	if t.User != "" {
+		v, err := (Basic{User: t.User, Password: t.Password}).Value()
+		if err != nil {
+			return fmt.Errorf("registry: %w", err)
+		}
+		req.Header.Set("Authorization", v)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("registry: the token request to %s failed: %w", httpclient.SafeLine(RedactURL(u.String())), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, tokenBodyLimit))
+	if err != nil {
+		return fmt.Errorf("registry: reading the token service's answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		hint := "see its answer in the timeline"
+		if resp.StatusCode == http.StatusUnauthorized {
+			hint = "check the user name and password, or leave them empty for anonymous pull"
+		}
+		return fmt.Errorf("registry: the token service %s answered %d; %s", httpclient.SafeLine(u.Host), resp.StatusCode, hint)
+	}
+	var tr struct {
+		Token       string `json:"token"`
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		IssuedAt    string `json:"issued_at"`
+	}
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return fmt.Errorf("registry: the token service's answer is not JSON (%v); is the realm really a token service?", err)
+	}
+	tok := tr.Token
+	if tok == "" {
+		tok = tr.AccessToken
+	}
+	if err := (Bearer{Token: tok}).Validate(); err != nil {
+		return fmt.Errorf("registry: the token service answered without a usable token or access_token: %w", err)
+	}
+	// The specification's default lifetime is 60 s when expires_in is absent.
+	life := 60 * time.Second
+	if tr.ExpiresIn > 0 {
+		life = time.Duration(tr.ExpiresIn) * time.Second
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.token, t.key, t.scope, t.expires = tok, key, ch.Param("scope"), t.now().Add(life)
+	return nil
+}
+
+// tokenURL is realm?service=…&scope=…(&account=user). A password is sent to
+// the realm only over https or to loopback: the realm is the server's choice
+// and may be another host.
+func (t *RegistryToken) tokenURL(ch *httpclient.Challenge) (*url.URL, error) {
+	realm := ch.Param("realm")
+	u, err := url.Parse(realm)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("registry: the challenge's realm %q is not an http(s) URL of a token service", realm)
+	}
+	if t.User != "" && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("registry: refusing to send the password to %s over plain http; the token service must use https (or leave the user empty for anonymous access)", httpclient.SafeLine(u.Host))
+	}
+	q := u.Query()
+	if s := ch.Param("service"); s != "" {
+		q.Set("service", s)
+	}
+	// Scopes are space-separated; commas belong to a scope ("pull,push").
+	for _, s := range strings.Fields(ch.Param("scope")) {
+		q.Add("scope", s)
+	}
+	if t.User != "" {
+		q.Set("account", t.User)
+	}
+	u.RawQuery = q.Encode()
+	return u, nil
+}
+
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Apply sends the token fetched by Prepare.
+func (t *RegistryToken) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	t.mu.Lock()
+	tok := t.token
+	t.mu.Unlock()
+	if tok == "" {
+		return errors.New("registry: no token yet; it is fetched from the challenge's realm before the request is sent")
+	}
+	r.Header.Set(HeaderFor(ch), "Bearer "+tok)
+	return nil
+}
+
+// Rejected asks for a new token when the registry wants another scope (or
+// realm or service) than the token was issued for, or when it expired.
+func (t *RegistryToken) Rejected(ch *httpclient.Challenge) string {
+	if ch == nil || !ch.Is("Bearer") || ch.Param("realm") == "" {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case t.token == "":
+		return ""
+	case registryKey(ch) != t.key:
+		if s := ch.Param("scope"); s != t.scope {
+			return "registry asks for scope " + httpclient.SafeLine(s) + ": fetching a new token"
+		}
+		return "registry points to another token service: fetching a new token"
+	case ch.Param("error") == "invalid_token" && !t.now().Before(t.expires):
+		t.token = ""
+		return "registry token expired: fetching a new one"
+	}
+	return ""
+}
+
+// Forget drops the token.
+func (t *RegistryToken) Forget() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.token, t.key, t.scope, t.expires = "", "", "", time.Time{}
+}
