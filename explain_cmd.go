@@ -151,25 +151,25 @@ func readValues(stdin io.Reader) ([]string, error) {
 
 // explain prints one field value's challenges in words and its problems.
 func (p *printer) explain(header, value string, chs []httpclient.Challenge, probs []httpclient.Problem) {
-	p.line(header + ": " + safeLine(value))
+	p.line(header + ": " + httpclient.SafeLine(value))
 	if len(chs) == 0 {
 		p.line("  no challenge found")
 	}
 	for i, c := range chs {
-		p.line(fmt.Sprintf("  %d. %s", i+1, safeLine(session.Describe(c))))
+		p.line(fmt.Sprintf("  %d. %s", i+1, httpclient.SafeLine(session.Describe(c))))
 		for _, pr := range c.Params {
-			p.line(fmt.Sprintf("       %s = %q", safeLine(pr.Name), pr.Value))
+			p.line(fmt.Sprintf("       %s = %q", httpclient.SafeLine(pr.Name), pr.Value))
 		}
 		if c.Token68 != "" {
-			p.line("       token68 " + safeLine(c.Token68))
+			p.line("       token68 " + httpclient.SafeLine(c.Token68))
 		}
 	}
 	if i := credentials.Preferred(chs); i >= 0 {
-		p.line(fmt.Sprintf("  keyhole would answer #%d (%s), the strongest scheme it supports here", i+1, safeLine(chs[i].Scheme)))
+		p.line(fmt.Sprintf("  keyhole would answer #%d (%s), the strongest scheme it supports here", i+1, httpclient.SafeLine(chs[i].Scheme)))
 	} else if len(chs) > 0 {
 		p.line("  keyhole supports none of these schemes")
 	}
 	for _, pr := range probs {
-		p.line(fmt.Sprintf("  %s at byte %d: %s", pr.Severity, pr.Offset, safeLine(pr.Message)))
+		p.line(fmt.Sprintf("  %s at byte %d: %s", pr.Severity, pr.Offset, httpclient.SafeLine(pr.Message)))
 	}
 }

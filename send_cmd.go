@@ -89,7 +89,7 @@ func sendFlags(o *sendOptions) *flagSet {
 		return fmt.Errorf("unknown mode %q; use one of %s", v, strings.Join(authModes, ", "))
 	})
 	fs.String(&o.token, "token", 0, "TOKEN|env:NAME|@FILE", "bearer token")
-	fs.String(&o.apiKey, "api-key", 0, "NAME=VALUE", "API key, e.g. X-API-Key=KEY")
+	fs.String(&o.apiKey, "api-key", 0, "NAME=VALUE", "API key, e.g. X-API-Key=KEY or X-API-Key=env:NAME")
 	fs.String(&o.apiKeyIn, "api-key-in", 0, "WHERE", "header|query|cookie (default header)")
 	fs.String(&o.clientID, "client-id", 0, "ID", "OAuth 2.0 client id")
 	fs.String(&o.secret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
@@ -211,9 +211,6 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	if o.printCurl {
 		return nil, errors.New("--print-curl is not available in this build yet")
 	}
-	if o.netrc {
-		return nil, errors.New("--netrc is not available in this build yet; use -u or --profile")
-	}
 	if o.profile != "" {
 		if err := applyProfile(o, fs); err != nil {
 			return nil, err
@@ -222,6 +219,20 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%q is not an http:// or https:// URL", o.url)
+	}
+	if o.netrc && !fs.Seen("user") {
+		path := credentials.NetrcPath()
+		if w := credentials.NetrcWarning(path); w != "" {
+			fmt.Fprintln(stderr, "keyhole send: warning:", w)
+		}
+		b, ok, err := credentials.NetrcLookup(path, u.Host)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("--netrc: %s has no entry for %s and no default", path, u.Hostname())
+		}
+		o.user = b.User + ":" + b.Password
 	}
 	draft := httpclient.Request{Method: strings.ToUpper(o.method), URL: o.url, Header: http.Header{}}
 	for _, h := range o.headers {
@@ -418,7 +429,20 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		out = append(out, offer{auth: oa, preemptive: explicit})
 	}
 	if o.apiKey != "" && wants("apikey") {
-		return nil, errors.New("--api-key is not available in this build yet; send it with -H 'X-API-Key: ...'")
+		name, value, ok := strings.Cut(o.apiKey, "=")
+		if !ok || name == "" {
+			return nil, errors.New("--api-key wants NAME=VALUE, e.g. --api-key X-API-Key=env:API_KEY")
+		}
+		value, err := secretArg(value)
+		if err != nil {
+			return nil, fmt.Errorf("--api-key: %v", err)
+		}
+		k := credentials.APIKey{Name: name, Value: value, In: o.apiKeyIn}
+		if err := k.Validate(); err != nil {
+			return nil, err
+		}
+		// No challenge asks for an API key, so it goes with the first request.
+		out = append(out, offer{auth: k, preemptive: true})
 	}
 	if o.awsSigV4 != "" && wants("aws-sigv4") {
 		return nil, errors.New("--aws-sigv4 is not available in this build yet")
@@ -448,10 +472,10 @@ func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentia
 		User:     user,
 		Password: pass,
 		OnDeviceCode: func(code, uri, complete string) {
-			fmt.Fprintf(stderr, "To sign in, open %s and enter the code %s\n", safeLine(uri), safeLine(code))
+			fmt.Fprintf(stderr, "To sign in, open %s and enter the code %s\n", httpclient.SafeLine(uri), httpclient.SafeLine(code))
 		},
 		OnAuthURL: func(u string) {
-			fmt.Fprintf(stderr, "Open this URL to sign in: %s\n", safeLine(u))
+			fmt.Fprintf(stderr, "Open this URL to sign in: %s\n", httpclient.SafeLine(u))
 		},
 		OpenBrowser: credentials.SystemBrowser,
 	}
@@ -569,7 +593,7 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		out.body(last)
 	}
 	if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
-		fmt.Fprintf(stderr, "keyhole send: %s\n", safeLine(last.Exchange.Err.Error()))
+		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	}
 	return exitStatus(last.Status())
 }
@@ -652,12 +676,12 @@ func (p *printer) status(a *session.Attempt) string {
 	if ex == nil || ex.Response == nil {
 		msg := "no response"
 		if ex != nil && ex.Err != nil {
-			msg += ": " + safeLine(ex.Err.Error())
+			msg += ": " + httpclient.SafeLine(ex.Err.Error())
 		}
 		return p.paint("1", msg)
 	}
 	r := ex.Response
-	text := strconv.Itoa(r.Status) + " " + safeLine(r.StatusText)
+	text := strconv.Itoa(r.Status) + " " + httpclient.SafeLine(r.StatusText)
 	switch {
 	case r.Status < 300:
 		return p.paint("2", text)
@@ -673,9 +697,9 @@ func (p *printer) statusLine(a *session.Attempt) { p.line(p.status(a)) }
 
 func (p *printer) url(u string) string {
 	if p.showSecrets {
-		return safeLine(u)
+		return httpclient.SafeLine(u)
 	}
-	return safeLine(credentials.RedactURL(u))
+	return httpclient.SafeLine(credentials.RedactURL(u))
 }
 
 func (p *printer) attempt(a *session.Attempt) {
@@ -690,7 +714,7 @@ func (p *printer) attempt(a *session.Attempt) {
 		head += "  without credentials"
 	}
 	if a.Auto != "" {
-		head += "  [automatic: " + safeLine(a.Auto) + "]"
+		head += "  [automatic: " + httpclient.SafeLine(a.Auto) + "]"
 	}
 	p.line(p.paint("5", head))
 	for _, name := range sortedKeys(ex.Request.Header) {
@@ -701,7 +725,7 @@ func (p *printer) attempt(a *session.Attempt) {
 			if !p.showSecrets {
 				v = credentials.MaskHeader(name, v)
 			}
-			p.line("   " + name + ": " + safeLine(v))
+			p.line("   " + name + ": " + httpclient.SafeLine(v))
 		}
 	}
 	for _, h := range ex.Redirects {
@@ -713,14 +737,14 @@ func (p *printer) attempt(a *session.Attempt) {
 	}
 	line := "   " + p.status(a)
 	if ex.Response != nil {
-		line += fmt.Sprintf("  %s, %s", safeLine(ex.Response.Proto), ex.Timing.Total.Round(time.Millisecond))
+		line += fmt.Sprintf("  %s, %s", httpclient.SafeLine(ex.Response.Proto), ex.Timing.Total.Round(time.Millisecond))
 	}
 	p.line(line)
 	for _, c := range ex.Challenges {
-		p.line("   challenge (" + c.Header + "): " + safeLine(session.Describe(c)))
+		p.line("   challenge (" + c.Header + "): " + httpclient.SafeLine(session.Describe(c)))
 	}
 	for _, pr := range ex.Problems {
-		p.line(fmt.Sprintf("   %s in challenge at byte %d: %s", pr.Severity, pr.Offset, safeLine(pr.Message)))
+		p.line(fmt.Sprintf("   %s in challenge at byte %d: %s", pr.Severity, pr.Offset, httpclient.SafeLine(pr.Message)))
 	}
 	for _, f := range a.Findings {
 		sev := f.Severity
@@ -730,9 +754,9 @@ func (p *printer) attempt(a *session.Attempt) {
 		case session.Warning:
 			sev = p.paint("3", sev)
 		}
-		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, safeLine(f.Message)))
+		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, httpclient.SafeLine(f.Message)))
 		if f.Next != "" {
-			p.line("      next: " + safeLine(f.Next))
+			p.line("      next: " + httpclient.SafeLine(f.Next))
 		}
 	}
 }
@@ -747,11 +771,12 @@ func (p *printer) body(a *session.Attempt) {
 		return
 	}
 	fmt.Fprintln(p.w)
-	if isBinary(r.Body) {
-		p.line(fmt.Sprintf("(%d bytes of binary body not shown)", r.BodyBytes))
+	if httpclient.IsBinary(r.Body) {
+		p.line(fmt.Sprintf("(binary body, %d bytes; the first 256:)", r.BodyBytes))
+		io.WriteString(p.w, httpclient.HexDump(r.Body, 256))
 		return
 	}
-	text := safe(string(r.Body))
+	text := httpclient.Safe(string(r.Body))
 	io.WriteString(p.w, text)
 	if !strings.HasSuffix(text, "\n") {
 		fmt.Fprintln(p.w)
@@ -759,59 +784,6 @@ func (p *printer) body(a *session.Attempt) {
 	if r.Truncated {
 		p.line(fmt.Sprintf("(body cut at %d of %d bytes)", len(r.Body), r.BodyBytes))
 	}
-}
-
-// safe makes server text harmless on a terminal: control characters (except
-// tab and newline), DEL, C1 controls and invalid UTF-8 are shown escaped.
-// httpclient.Safe is the shared version; this stays until it lands in git.
-func safe(s string) string { return escapeControls(s, false) }
-
-// safeLine is safe for one-line fields: tab, newline and CR are escaped too.
-func safeLine(s string) string { return escapeControls(s, true) }
-
-func escapeControls(s string, oneLine bool) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unsafeRune(r, oneLine) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x80 && unsafeRune(r, oneLine):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r, oneLine):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune, oneLine bool) bool {
-	if r == '\t' || r == '\n' {
-		return oneLine
-	}
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f)
-}
-
-// isBinary reports whether b looks like binary data rather than text.
-func isBinary(b []byte) bool {
-	head := b[:min(len(b), 8192)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
-	}
-	return !utf8.Valid(head[:max(0, len(head)-utf8.UTFMax)])
 }
 
 func writeRecords(w io.Writer, attempts []*session.Attempt, showSecrets bool) error {

@@ -21,6 +21,7 @@ const (
 	testUser     = "carol"
 	testPassword = "s3cr3t-pw-4417"
 	testToken    = "tok-9931-secret"
+	testAPIKey   = "key-5521-secret"
 )
 
 var testBasic = base64.StdEncoding.EncodeToString([]byte(testUser + ":" + testPassword))
@@ -76,6 +77,13 @@ func testServers(t *testing.T) (main, other *httptest.Server) {
 			return
 		}
 		fmt.Fprintln(w, "through the proxy")
+	})
+	mux.HandleFunc("/apikey", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-API-Key") != testAPIKey && r.URL.Query().Get("api_key") != testAPIKey {
+			http.Error(w, "send your API key", http.StatusUnauthorized) // no challenge, as real APIs do
+			return
+		}
+		fmt.Fprintln(w, "key ok")
 	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -418,5 +426,51 @@ func TestSendWithProfile(t *testing.T) {
 	r = keyhole(t, runOpts{env: env}, "profile", "delete", "test")
 	wantCode(t, r, exitOK)
 	r = keyhole(t, runOpts{env: env}, "send", "--profile", "test", main.URL+"/secret-basic")
+	wantCode(t, r, exitUsage)
+}
+
+func TestSendAPIKey(t *testing.T) {
+	main, _ := testServers(t)
+	url := main.URL + "/apikey"
+	for _, args := range [][]string{
+		{"--api-key", "X-API-Key=" + testAPIKey},
+		{"--api-key", "api_key=" + testAPIKey, "--api-key-in", "query"},
+		{"--api-key", "X-API-Key=env:KH_KEY", "--json"},
+		{"--api-key", "api_key=env:KH_KEY", "--api-key-in=query", "--json"},
+	} {
+		args = append(append([]string{"send"}, args...), url)
+		r := keyhole(t, runOpts{env: []string{"KH_KEY=" + testAPIKey}}, args...)
+		wantCode(t, r, exitOK, args...)
+		if !strings.Contains(r.stdout, "key ok") && !strings.Contains(r.stdout, `"status": 200`) {
+			t.Errorf("keyhole %q did not get in:\n%s", args, r.stdout)
+		}
+		if strings.Contains(r.all(), testAPIKey) {
+			t.Errorf("keyhole %q printed the API key:\n%s", args, r.all())
+		}
+	}
+	r := keyhole(t, runOpts{}, "send", url)
+	wantCode(t, r, exitAuth)
+	r = keyhole(t, runOpts{}, "send", "--api-key", "novalue", url)
+	wantCode(t, r, exitUsage)
+}
+
+func TestSendNetrc(t *testing.T) {
+	main, _ := testServers(t)
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte("machine 127.0.0.1 login "+testUser+" password "+testPassword+"\n"), 0o600)
+	env := []string{"NETRC=" + netrc}
+	r := keyhole(t, runOpts{env: env}, "send", "--netrc", main.URL+"/secret-basic")
+	wantCode(t, r, exitOK)
+	if strings.Contains(r.all(), testPassword) || strings.Contains(r.stderr, "warning") {
+		t.Errorf("netrc send:\n%s", r.all())
+	}
+	os.Chmod(netrc, 0o644)
+	r = keyhole(t, runOpts{env: env}, "send", "--netrc", main.URL+"/secret-basic")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("no warning for a netrc others can read: %q", r.stderr)
+	}
+	os.WriteFile(netrc, []byte("machine elsewhere.example login x password y\n"), 0o600)
+	r = keyhole(t, runOpts{env: env}, "send", "--netrc", main.URL+"/secret-basic")
 	wantCode(t, r, exitUsage)
 }
