@@ -1,0 +1,466 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+
+	"keyhole/httpclient"
+)
+
+// Imported is a request and its authentication taken from a curl command line.
+type Imported struct {
+	Request  httpclient.Request
+	Auth     string // "basic", "digest", "bearer", "aws-sigv4" or ""
+	User     string
+	Password string
+	Token    string
+	AWSSigV4 string // the --aws-sigv4 provider string, e.g. "aws:amz:us-east-1:s3"
+	Insecure bool   // -k
+	Location bool   // -L
+	Trusted  bool   // --location-trusted
+	Cert     string
+	Key      string
+	CACert   string
+	// Compressed is --compressed; keyhole's client always accepts gzip, so it
+	// changes nothing but is not an unknown flag either.
+	Compressed bool
+	// Variables are shell variables the command used that were not set, kept
+	// in the values as $NAME so the user sees what is missing.
+	Variables []string
+	// Unknown lists the options keyhole does not act on, with their values,
+	// so nothing of the command is dropped silently.
+	Unknown []string
+}
+
+// curlArgOptions are curl's options that take a value; knowing them keeps an
+// unsupported option's value from being taken for the URL.
+var curlArgOptions = map[string]bool{}
+
+func init() {
+	for _, o := range strings.Fields(`-A -b -c -C -d -D -e -E -F -H -K -m -o -P -Q -r -T -t -u -U -w -x -X -y -Y -z
+		--abstract-unix-socket --alt-svc --aws-sigv4 --cacert --capath --cert --cert-type --ciphers --config
+		--connect-timeout --connect-to --continue-at --cookie --cookie-jar --create-file-mode --crlfile --curves
+		--data --data-ascii --data-binary --data-raw --data-urlencode --delegation --dns-interface --dns-ipv4-addr
+		--dns-ipv6-addr --dns-servers --doh-url --dump-header --ech --egd-file --engine --etag-compare --etag-save
+		--expect100-timeout --form --form-string --ftp-account --ftp-alternative-to-user --ftp-method --ftp-port
+		--ftp-ssl-ccc-mode --happy-eyeballs-timeout-ms --haproxy-clientip --header --hostpubmd5 --hostpubsha256
+		--hsts --interface --ip-tos --ipfs-gateway --json --keepalive-cnt --keepalive-time --key --key-type --krb
+		--libcurl --limit-rate --local-port --login-options --mail-auth --mail-from --mail-rcpt --max-filesize
+		--max-redirs --max-time --netrc-file --noproxy --oauth2-bearer --output --output-dir --pass --pinnedpubkey
+		--preproxy --proto --proto-default --proto-redir --proxy --proxy-cacert --proxy-capath --proxy-cert
+		--proxy-cert-type --proxy-ciphers --proxy-crlfile --proxy-header --proxy-key --proxy-key-type --proxy-pass
+		--proxy-pinnedpubkey --proxy-service-name --proxy-tls13-ciphers --proxy-tlsauthtype --proxy-tlspassword
+		--proxy-tlsuser --proxy-user --proxy1.0 --pubkey --quote --random-file --range --rate --referer --request
+		--request-target --resolve --retry --retry-delay --retry-max-time --sasl-authzid --service-name --socks4
+		--socks4a --socks5 --socks5-gssapi-service --socks5-hostname --speed-limit --speed-time --stderr
+		--telnet-option --tftp-blksize --time-cond --tls-max --tls13-ciphers --tlsauthtype --tlspassword --tlsuser
+		--trace --trace-ascii --trace-config --unix-socket --upload-file --url --url-query --user --user-agent
+		--variable --write-out`) {
+		curlArgOptions[o] = true
+	}
+}
+
+// curlShort maps curl's one-letter options to their long names.
+var curlShort = map[byte]string{
+	'A': "--user-agent", 'b': "--cookie", 'd': "--data", 'e': "--referer", 'E': "--cert", 'G': "--get",
+	'H': "--header", 'I': "--head", 'k': "--insecure", 'L': "--location", 'u': "--user", 'X': "--request",
+	's': "--silent", 'S': "--show-error", 'v': "--verbose", 'i': "--include", 'f': "--fail", 'o': "--output",
+	'w': "--write-out", 'm': "--max-time", 'x': "--proxy", 'U': "--proxy-user", 'F': "--form", 'T': "--upload-file",
+	'c': "--cookie-jar", 'D': "--dump-header", 'O': "--remote-name", 'J': "--remote-header-name", '#': "--progress-bar",
+	'n': "--netrc", 'N': "--no-buffer", 'g': "--globoff", '0': "--http1.0", '4': "--ipv4", '6': "--ipv6",
+	'K': "--config", 'r': "--range", 'C': "--continue-at", 'z': "--time-cond", 'y': "--speed-time", 'Y': "--speed-limit",
+	'P': "--ftp-port", 'Q': "--quote", 't': "--telnet-option", 'q': "--disable", 'Z': "--parallel", 'R': "--remote-time",
+	'j': "--junk-session-cookies", 'l': "--list-only", 'a': "--append", 'B': "--use-ascii", 'M': "--manual", 'V': "--version",
+	'h': "--help", 'p': "--proxytunnel", '1': "--tlsv1", '2': "--sslv2", '3': "--sslv3",
+}
+
+// curlQuiet are options that change what curl prints, not what it sends;
+// accepting them keeps Unknown for options that matter.
+var curlQuiet = map[string]bool{
+	"--silent": true, "--show-error": true, "--verbose": true, "--include": true, "--fail": true,
+	"--fail-with-body": true, "--output": true, "--write-out": true, "--progress-bar": true, "--no-progress-meter": true,
+	"--no-buffer": true, "--globoff": true, "--max-time": true, "--connect-timeout": true, "--dump-header": true,
+	"--trace": true, "--trace-ascii": true, "--stderr": true, "--remote-name": true, "--remote-header-name": true,
+	"--create-dirs": true, "--output-dir": true, "--styled-output": true,
+	"--retry": true, "--retry-delay": true, "--retry-max-time": true, "--retry-all-errors": true, "--retry-connrefused": true,
+}
+
+// ParseCurl reads a curl command line as a POSIX shell would split it (quotes,
+// $'...', backslash-newline continuations) and takes the request from it.
+// Variables are not looked up: $NAME stays in the value and is listed in
+// Variables. Use ParseCurlEnv to expand them.
+func ParseCurl(cmd string) (*Imported, error) { return ParseCurlEnv(cmd, nil) }
+
+// ParseCurlEnv is ParseCurl with shell variables looked up by lookup (for
+// example os.LookupEnv); nil keeps every variable as $NAME.
+func ParseCurlEnv(cmd string, lookup func(string) (string, bool)) (*Imported, error) {
+	args, vars, err := curlWords(cmd, lookup)
+	if err != nil {
+		return nil, err
+	}
+	im, err := parseCurlArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	im.Variables = vars
+	return im, nil
+}
+
+// curlWords splits cmd into words with a real shell parser, refusing
+// anything that would need running a shell (pipes, command substitution).
+func curlWords(cmd string, lookup func(string) (string, bool)) ([]string, []string, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(cmd), "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("curl import: cannot read the command as shell words: %v", err)
+	}
+	if len(f.Stmts) != 1 {
+		return nil, nil, fmt.Errorf("curl import: expected one curl command, found %d commands; paste a single curl command", len(f.Stmts))
+	}
+	st := f.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || st.Background || st.Coprocess {
+		return nil, nil, errors.New("curl import: expected a plain curl command (no pipes, &&, or subshells); remove what follows curl's arguments")
+	}
+	if len(call.Args) == 0 {
+		return nil, nil, errors.New("curl import: the command is empty; paste a curl command")
+	}
+	// The expander also asks for IFS, PWD and HOME on its own; only the
+	// variables the command names are the user's.
+	named := map[string]bool{}
+	syntax.Walk(call, func(n syntax.Node) bool {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil {
+			named[pe.Param.Value] = true
+		}
+		return true
+	})
+	seen := map[string]bool{}
+	var vars []string
+	cfg := &expand.Config{Env: expand.FuncEnviron(func(name string) string {
+		if !named[name] {
+			return ""
+		}
+		if lookup != nil {
+			if v, ok := lookup(name); ok {
+				return v
+			}
+		}
+		if !seen[name] {
+			seen[name] = true
+			vars = append(vars, name)
+		}
+		return "$" + name
+	})}
+	// Fields, not Literal: it removes the backslash of an unquoted \' and
+	// splits unquoted variables, as the shell would before curl sees them.
+	words, err := expand.Fields(cfg, call.Args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("curl import: cannot expand the command without running a shell: %v", err)
+	}
+	if len(words) == 0 {
+		return nil, nil, errors.New("curl import: the command is empty; paste a curl command")
+	}
+	name := path.Base(strings.ReplaceAll(words[0], `\`, "/"))
+	if name != "curl" && name != "curl.exe" {
+		return nil, nil, fmt.Errorf("curl import: the command starts with %q, not curl; paste a command that starts with curl", words[0])
+	}
+	return words[1:], vars, nil
+}
+
+// parseCurlArgs applies curl's options in order, the way curl does: later
+// values win, -d pieces join with '&', -G moves the data to the query.
+func parseCurlArgs(args []string) (*Imported, error) {
+	im := &Imported{Request: httpclient.Request{Header: http.Header{}}}
+	var (
+		urls     []string
+		data     []string
+		method   string
+		get      bool
+		head     bool
+		jsonBody bool
+		ctSet    bool
+		optsDone bool
+	)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if optsDone || !strings.HasPrefix(a, "-") || a == "-" {
+			urls = append(urls, a)
+			continue
+		}
+		if a == "--" {
+			optsDone = true
+			continue
+		}
+		// Expand "-sSLXPOST" into its options, and "--opt=value" into option
+		// and value, then handle them one by one.
+		type opt struct {
+			name, value string
+			hasValue    bool
+		}
+		var opts []opt
+		if strings.HasPrefix(a, "--") {
+			name, value, eq := strings.Cut(a, "=")
+			if eq && curlArgOptions[name] {
+				opts = append(opts, opt{name, value, true})
+			} else {
+				opts = append(opts, opt{name: a})
+			}
+		} else {
+			for j := 1; j < len(a); j++ {
+				long, ok := curlShort[a[j]]
+				if !ok {
+					long = "-" + string(a[j])
+				}
+				if curlArgOptions["-"+string(a[j])] {
+					if j+1 < len(a) {
+						opts = append(opts, opt{long, a[j+1:], true})
+					} else {
+						opts = append(opts, opt{name: long})
+					}
+					break
+				}
+				opts = append(opts, opt{name: long})
+			}
+		}
+		for _, o := range opts {
+			takes := curlArgOptions[o.name] || shortTakes(o.name)
+			if takes && !o.hasValue {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("curl import: %s needs a value", o.name)
+				}
+				i++
+				o.value, o.hasValue = args[i], true
+			}
+			v := o.value
+			switch o.name {
+			case "--request":
+				method = v
+			case "--header":
+				name, val, ok := strings.Cut(v, ":")
+				if !ok {
+					if n, semi := strings.CutSuffix(v, ";"); semi {
+						// "X-Empty;" is curl's way to send a header with an empty value.
+						im.Request.Header.Add(strings.TrimSpace(n), "")
+						continue
+					}
+					if strings.HasPrefix(v, "@") {
+						im.Unknown = append(im.Unknown, "-H "+v)
+						continue
+					}
+					return nil, fmt.Errorf("curl import: header %q has no ':'; write it as 'Name: value'", v)
+				}
+				name, val = strings.TrimSpace(name), strings.TrimSpace(val)
+				if val == "" {
+					// "-H 'Accept:'" removes a header curl would add: keyhole adds
+					// none, but a removed Content-Type must not get curl's default.
+					im.Request.Header.Del(name)
+					if strings.EqualFold(name, "Content-Type") {
+						ctSet = true
+					}
+					continue
+				}
+				if strings.EqualFold(name, "Content-Type") {
+					ctSet = true
+				}
+				im.Request.Header.Add(name, val)
+			case "--data", "--data-ascii", "--data-binary", "--data-raw", "--data-urlencode", "--json":
+				d, err := curlData(o.name, v)
+				if err != nil {
+					return nil, err
+				}
+				if o.name == "--json" {
+					jsonBody = true
+				}
+				data = append(data, d)
+			case "--user":
+				user, pass, _ := strings.Cut(v, ":")
+				im.User, im.Password = user, pass
+				if im.Auth == "" {
+					im.Auth = "basic"
+				}
+			case "--basic":
+				im.Auth = "basic"
+			case "--digest":
+				im.Auth = "digest"
+			case "--oauth2-bearer":
+				im.Auth, im.Token = "bearer", v
+			case "--aws-sigv4":
+				im.Auth, im.AWSSigV4 = "aws-sigv4", v
+			case "--cookie":
+				if strings.Contains(v, "=") {
+					im.Request.Header.Add("Cookie", v)
+				} else {
+					im.Unknown = append(im.Unknown, "--cookie "+v+" (a cookie file; pass the cookie string instead)")
+				}
+			case "--insecure":
+				im.Insecure = true
+			case "--location":
+				im.Location = true
+			case "--location-trusted":
+				im.Location, im.Trusted = true, true
+			case "--no-location":
+				im.Location = false
+			case "--url":
+				urls = append(urls, v)
+			case "--get":
+				get = true
+			case "--head":
+				head = true
+			case "--compressed":
+				im.Compressed = true
+			case "--cert":
+				// curl's "file:password" form; a Windows drive letter is not a password.
+				im.Cert = v
+			case "--key":
+				im.Key = v
+			case "--cacert":
+				im.CACert = v
+			case "--user-agent":
+				im.Request.Header.Set("User-Agent", v)
+			case "--referer":
+				im.Request.Header.Set("Referer", strings.TrimSuffix(v, ";auto"))
+			default:
+				if curlQuiet[o.name] {
+					continue
+				}
+				if o.hasValue {
+					im.Unknown = append(im.Unknown, o.name+" "+v)
+				} else {
+					im.Unknown = append(im.Unknown, o.name)
+				}
+			}
+		}
+	}
+	if len(urls) == 0 {
+		return nil, errors.New("curl import: the command has no URL; add one")
+	}
+	u := urls[0]
+	for _, extra := range urls[1:] {
+		im.Unknown = append(im.Unknown, "extra URL "+extra)
+	}
+	if !strings.Contains(u, "://") {
+		u = "http://" + u // curl's default
+	}
+	body := strings.Join(data, "&")
+	if jsonBody {
+		// --json pieces are concatenated, not joined with '&'.
+		body = strings.Join(data, "")
+	}
+	switch {
+	case get && len(data) > 0:
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + body
+		body = ""
+	}
+	if _, err := url.Parse(u); err != nil {
+		return nil, fmt.Errorf("curl import: the URL %q is not valid: %v", u, err)
+	}
+	im.Request.URL = u
+	if body != "" || len(data) > 0 && !get {
+		im.Request.Body = []byte(body)
+	}
+	if jsonBody {
+		if !ctSet {
+			im.Request.Header.Set("Content-Type", "application/json")
+		}
+		if im.Request.Header.Get("Accept") == "" {
+			im.Request.Header.Set("Accept", "application/json")
+		}
+	} else if im.Request.Body != nil && !ctSet {
+		im.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	switch {
+	case method != "":
+		im.Request.Method = method
+	case head:
+		im.Request.Method = http.MethodHead
+	case get:
+		im.Request.Method = http.MethodGet
+	case im.Request.Body != nil:
+		im.Request.Method = http.MethodPost
+	default:
+		im.Request.Method = http.MethodGet
+	}
+	return im, nil
+}
+
+// shortTakes reports whether an unknown one-letter option takes a value.
+func shortTakes(name string) bool { return len(name) == 2 && curlArgOptions[name] }
+
+// curlData turns one data option into the bytes curl would send: @FILE read
+// from disk, newlines stripped where curl strips them, --data-urlencode
+// encoded.
+func curlData(opt, v string) (string, error) {
+	readFile := func(name string) (string, error) {
+		if name == "-" {
+			return "", fmt.Errorf("curl import: %s @- reads standard input, which keyhole cannot replay; put the data in the command or a file", opt)
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return "", fmt.Errorf("curl import: %s @%s: %v", opt, name, err)
+		}
+		return string(b), nil
+	}
+	switch opt {
+	case "--data-raw":
+		return v, nil
+	case "--data", "--data-ascii", "--data-binary", "--json":
+		if !strings.HasPrefix(v, "@") {
+			return v, nil
+		}
+		s, err := readFile(v[1:])
+		if err != nil {
+			return "", err
+		}
+		if opt == "--data" || opt == "--data-ascii" {
+			// curl strips carriage returns and newlines from files read with -d.
+			s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
+		}
+		return s, nil
+	}
+	// --data-urlencode: "content", "=content", "name=content", "@file", "name@file".
+	if i := strings.IndexAny(v, "=@"); i >= 0 {
+		name := v[:i]
+		content := v[i+1:]
+		if v[i] == '@' {
+			s, err := readFile(content)
+			if err != nil {
+				return "", err
+			}
+			content = s
+		}
+		if name == "" {
+			return curlEscape(content), nil
+		}
+		return name + "=" + curlEscape(content), nil
+	}
+	return curlEscape(v), nil
+}
+
+// curlEscape percent-encodes all but RFC 3986 unreserved bytes, as curl's
+// --data-urlencode does (a space is %20, not '+').
+func curlEscape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
