@@ -85,7 +85,7 @@ func classify(err error) *TransportError {
 	case strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate"):
 		return &TransportError{KindTLSClientCert, errors.New("TLS: the server requires a client certificate (mutual TLS) and got none it accepts"),
 			"configure a client certificate and key the server trusts; it sends no HTTP answer without one"}
-	case errors.As(err, &recordErr):
+	case errors.As(err, &recordErr) || strings.Contains(msg, "server gave HTTP response to HTTPS client"):
 		return &TransportError{KindTLS, errors.New("TLS: the server did not answer in TLS"),
 			"it probably speaks plain HTTP on this port: try http:// instead of https://"}
 	case errors.As(err, &hostErr):
