@@ -97,7 +97,9 @@ func TestRedirectToAnotherPortDropsCredentials(t *testing.T) {
 func TestRedirectTrustedKeepsCredentials(t *testing.T) {
 	var target seen
 	b := serve(t, func(w http.ResponseWriter, r *http.Request) { target.add(r) })
-	a := serve(t, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, b.URL+"/", http.StatusTemporaryRedirect) })
+	a := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, b.URL+"/", http.StatusTemporaryRedirect)
+	})
 	ex := do(t, New(Options{FollowRedirects: true, TrustRedirects: true}), "GET", a.URL, http.Header{"Authorization": {"Bearer t"}}, nil)
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
@@ -283,7 +285,7 @@ func TestTLSKinds(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, url, kind, hint string
-		tls               *tls.Config
+		tls                   *tls.Config
 	}{
 		{"unknown authority", secure.URL, KindTLSUnknownAuthority, "trust the CA", nil},
 		{"client certificate required", mtls.URL, KindTLSClientCert, "client certificate", trusting(mtls)},
@@ -344,7 +346,9 @@ func TestHugeBodyStaysBounded(t *testing.T) {
 		}
 	})
 	var ex *Exchange
-	n := allocated(func() { ex = do(t, New(Options{BodyLimit: 1 << 20, Timeout: 2 * time.Minute}), "GET", srv.URL, nil, nil) })
+	n := allocated(func() {
+		ex = do(t, New(Options{BodyLimit: 1 << 20, Timeout: 2 * time.Minute}), "GET", srv.URL, nil, nil)
+	})
 	if ex.Err != nil {
 		t.Fatal(ex.Err)
 	}
