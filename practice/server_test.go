@@ -2,6 +2,7 @@ package practice
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -243,4 +244,26 @@ func TestDialableNamesLoopbackForWildcards(t *testing.T) {
 			t.Errorf("dialable(%v) = %q, want %q", c.addr, got, c.want)
 		}
 	}
+}
+
+// FuzzParseBasic feeds Proxy-Authorization values, which come from any
+// client of the proxy, to the parser: it must not panic, and whatever it
+// accepts must be what encoding the same pair gives.
+func FuzzParseBasic(f *testing.F) {
+	for _, seed := range []string{"Basic YWxpY2U6d29uZGVybGFuZA==", "basic   YWxpY2U6", "Basic", "Basic Og==", "Bearer x", "BASIC !!!", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		u, p, ok := parseBasic(v)
+		if !ok {
+			return
+		}
+		if strings.Contains(u, ":") {
+			t.Fatalf("user %q contains a colon", u)
+		}
+		again, p2, ok2 := parseBasic("Basic " + base64.StdEncoding.EncodeToString([]byte(u+":"+p)))
+		if !ok2 || again != u || p2 != p {
+			t.Fatalf("%q parsed as %q:%q, re-encoded as %q:%q", v, u, p, again, p2)
+		}
+	})
 }
