@@ -272,7 +272,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 	case scheme == "" && apiKey == "":
 		if !proxy {
 			d.add(Finding{Code: "missing-credentials", Severity: Error,
-				Message: "The server wants credentials" + offeredWords(offered) + " and this request sent none.",
+				Message: "The server wants credentials" + offeredWords(offered) + ", and this request sent none.",
 				Next:    "Pick a scheme it offers and enter credentials."})
 		}
 	case scheme == "":
@@ -818,7 +818,7 @@ func offeredWords(chs []httpclient.Challenge) string {
 	if len(chs) == 0 {
 		return ""
 	}
-	return ", offering " + schemeList(chs)
+	return " (it offers " + schemeList(chs) + ")"
 }
 
 // bodyHint quotes a short text body, where servers often say why.

@@ -159,8 +159,8 @@ func (s *Session) remember(auth credentials.Authorizer) {
 	s.cached[strings.ToLower(auth.Scheme())] = f
 }
 
-// Send sends the draft with auth (nil for none), answering the matching
-// challenge of the last attempt, and returns the attempts it made in order:
+// Send sends the draft with auth (nil for none), answering the newest
+// challenge of auth's scheme, and returns the attempts it made in order:
 // requests a Preparer made to get its credentials, the request itself, and up
 // to MaxAutoRetries automatic retries when a Refresher says a rejection is
 // worth one (a stale Digest nonce, an expired token, a missing scope). An
@@ -171,10 +171,14 @@ func (s *Session) Send(ctx context.Context, auth credentials.Authorizer) ([]*Att
 		s.remember(auth)
 	}
 	prev := s.Last()
+	from := prev
+	if auth != nil {
+		from = s.lastChallenge(auth.Scheme())
+	}
 	var made []*Attempt
 	auto := ""
 	for retry := 0; ; retry++ {
-		a, err := s.sendOnce(ctx, auth, prev, auto, &made)
+		a, err := s.sendOnce(ctx, auth, prev, from, auto, &made)
 		if err != nil {
 			return made, err
 		}
@@ -185,13 +189,34 @@ func (s *Session) Send(ctx context.Context, auth credentials.Authorizer) ([]*Att
 		if auto == "" {
 			return made, nil
 		}
-		prev = a
+		prev, from = a, a
 	}
 }
 
-// sendOnce makes one attempt of the draft answering prev's challenge. made
-// collects every attempt, including those a Preparer makes on the way.
-func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, prev *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
+// lastChallenge returns the newest request attempt that carried a challenge
+// of scheme, so credentials entered after a success still answer the
+// challenge (a Digest nonce, a Bearer realm) the server last sent; or nil.
+func (s *Session) lastChallenge(scheme string) *Attempt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.attempts) - 1; i >= 0; i-- {
+		a := s.attempts[i]
+		if a.Purpose != PurposeRequest || a.Exchange == nil {
+			continue
+		}
+		for _, c := range a.Exchange.Challenges {
+			if c.Is(scheme) {
+				return a
+			}
+		}
+	}
+	return nil
+}
+
+// sendOnce makes one attempt of the draft answering from's challenge; prev
+// is the attempt it follows. made collects every attempt, including those a
+// Preparer makes on the way.
+func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, prev, from *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
 	client := s.HTTPClient()
 	if client == nil {
 		return nil, fmt.Errorf("session: no HTTP client; build one with httpclient.New and pass it to session.New")
@@ -200,11 +225,11 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 	r := draft.Clone()
 	a := &Attempt{Purpose: PurposeRequest, Auto: auto}
 	if auth != nil {
-		ch, note := answering(prev, auth)
+		ch, note := answering(from, auth)
 		a.Note = note
 		if p, ok := auth.(credentials.Preparer); ok {
 			record := func(purpose string, ex *httpclient.Exchange) {
-				*made = append(*made, s.recordPrepared(purpose, auth.Scheme(), ex, prev))
+				*made = append(*made, s.recordPrepared(purpose, auth.Scheme(), ex))
 			}
 			if err := p.Prepare(ctx, client.Recorder(record), ch); err != nil {
 				return nil, err
@@ -225,7 +250,7 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 }
 
 // recordPrepared files a round trip made by a Preparer as an attempt of its own.
-func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange, prev *Attempt) *Attempt {
+func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange) *Attempt {
 	switch purpose {
 	case PurposeToken, PurposeDiscovery:
 	default:

@@ -1,0 +1,337 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/practice"
+)
+
+// digestServer speaks RFC 7616 Digest: it offers SHA-256 and MD5, verifies
+// answers with credentials.DigestResponse, and calls the first correct answer
+// with a nonce from a first challenge stale, so the client has to recompute
+// once with the nonce sent along with stale=true.
+type digestServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	nonces int
+	fresh  map[string]bool // nonces handed out with stale=true
+}
+
+func newDigestServer(t *testing.T) *digestServer {
+	d := &digestServer{fresh: map[string]bool{}}
+	d.Server = httptest.NewServer(d)
+	t.Cleanup(d.Close)
+	return d
+}
+
+func (d *digestServer) challenge(w http.ResponseWriter, stale bool) {
+	d.mu.Lock()
+	d.nonces++
+	nonce := fmt.Sprintf("nonce-%d", d.nonces)
+	d.fresh[nonce] = stale
+	d.mu.Unlock()
+	extra := ""
+	if stale {
+		extra = ", stale=true"
+	}
+	for _, alg := range []string{"SHA-256", "MD5"} {
+		w.Header().Add("WWW-Authenticate", `Digest realm="lab", qop="auth", algorithm=`+alg+`, nonce="`+nonce+`", opaque="o"`+extra)
+	}
+	w.WriteHeader(http.StatusUnauthorized)
+}
+
+func (d *digestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	chs, _ := httpclient.ParseChallenges(r.Header.Get("Authorization"))
+	if len(chs) != 1 || !chs[0].Is("Digest") {
+		d.challenge(w, false)
+		return
+	}
+	c := chs[0]
+	want, err := credentials.DigestResponse(credentials.DigestInput{
+		Algorithm: c.Param("algorithm"), User: practice.User, Realm: "lab", Password: practice.Password,
+		Method: r.Method, URI: c.Param("uri"), Nonce: c.Param("nonce"), CNonce: c.Param("cnonce"),
+		NC: c.Param("nc"), QOP: c.Param("qop"),
+	})
+	if err != nil || c.Param("response") != want.Response || c.Param("username") != practice.User {
+		d.challenge(w, false) // wrong password: a new nonce, not stale
+		return
+	}
+	d.mu.Lock()
+	fresh := d.fresh[c.Param("nonce")]
+	d.mu.Unlock()
+	if !fresh {
+		d.challenge(w, true)
+		return
+	}
+	fmt.Fprintf(w, "hello %s, answered with %s\n", practice.User, c.Param("algorithm"))
+}
+
+func TestSendDigestStaleRetry(t *testing.T) {
+	srv := newDigestServer(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + "/dir/index.html"})
+	ctx := context.Background()
+	if _, err := s.Send(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.Send(ctx, &credentials.Digest{User: practice.User, Password: practice.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 2 {
+		t.Fatalf("want the answer and one automatic retry, got %d attempts", len(made))
+	}
+	first, retry := made[0], made[1]
+	if first.Status() != 401 || first.Auto != "" || !strings.Contains(first.Note, "SHA-256") {
+		t.Errorf("first answer: status %d, auto %q, note %q", first.Status(), first.Auto, first.Note)
+	}
+	finding(t, first, "digest-stale-nonce")
+	if retry.Status() != 200 || !strings.Contains(retry.Auto, "stale") {
+		t.Fatalf("retry: status %d, auto %q", retry.Status(), retry.Auto)
+	}
+	if f := finding(t, retry, "success"); !strings.Contains(f.Message, "automatic retry") {
+		t.Errorf("success should credit the automatic retry: %q", f.Message)
+	}
+	if got := len(s.Attempts()); got != 3 {
+		t.Errorf("timeline holds %d attempts, want 3", got)
+	}
+	for i, a := range s.Attempts() {
+		if a.N != i+1 || a.Started.IsZero() || a.Finished.Before(a.Started) {
+			t.Errorf("attempt %d: N %d, started %v, finished %v", i, a.N, a.Started, a.Finished)
+		}
+	}
+
+	// A wrong password gets a new nonce without stale=true: no automatic retry.
+	made, err = s.Send(ctx, &credentials.Digest{User: practice.User, Password: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 1 || made[0].Status() != 401 {
+		t.Fatalf("wrong password: %d attempts, last status %d", len(made), made[len(made)-1].Status())
+	}
+	finding(t, made[0], "credentials-rejected")
+}
+
+// rotating is a real Refresher: a token source that moves to its next token
+// when the server rejects the current one.
+type rotating struct {
+	mu     sync.Mutex
+	tokens []string
+	forgot int
+}
+
+func (r *rotating) Scheme() string { return "Bearer" }
+func (r *rotating) Apply(req *httpclient.Request, ch *httpclient.Challenge) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return credentials.Bearer{Token: r.tokens[0]}.Apply(req, ch)
+}
+func (r *rotating) Rejected(ch *httpclient.Challenge) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ch.Param("error") != "invalid_token" || len(r.tokens) < 2 {
+		return ""
+	}
+	r.tokens = r.tokens[1:]
+	return "token rejected (invalid_token): trying the next one"
+}
+func (r *rotating) Forget() { r.mu.Lock(); r.forgot++; r.mu.Unlock() }
+
+func TestSendRefresherRetries(t *testing.T) {
+	p := startPractice(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/bearer"})
+	ctx := context.Background()
+	s.Send(ctx, nil)
+	made, err := s.Send(ctx, &rotating{tokens: []string{"expired-1", practice.Token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 2 || made[0].Status() != 401 || made[1].Status() != 200 {
+		t.Fatalf("want 401 then an automatic 200, got %d attempts", len(made))
+	}
+	if made[1].Auto != "token rejected (invalid_token): trying the next one" {
+		t.Errorf("auto %q", made[1].Auto)
+	}
+	finding(t, made[0], "token-invalid")
+}
+
+func TestSendRetriesAreBounded(t *testing.T) {
+	p := startPractice(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/bearer"})
+	ctx := context.Background()
+	s.Send(ctx, nil)
+	tokens := []string{"a", "b", "c", "d", "e", "f"}
+	made, err := s.Send(ctx, &rotating{tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 1+MaxAutoRetries {
+		t.Fatalf("a Refresher that always has a reason made %d attempts, want %d", len(made), 1+MaxAutoRetries)
+	}
+	for _, a := range made[1:] {
+		if a.Auto == "" || a.Status() != 401 {
+			t.Errorf("attempt %d: auto %q status %d", a.N, a.Auto, a.Status())
+		}
+	}
+}
+
+// tokenFetcher is a real Preparer: it discovers the token endpoint, fetches
+// a token over HTTP through the client it is handed, then sends it.
+type tokenFetcher struct{ tok string }
+
+func (f *tokenFetcher) Scheme() string { return "Bearer" }
+func (f *tokenFetcher) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	return credentials.Bearer{Token: f.tok}.Apply(r, ch)
+}
+func (f *tokenFetcher) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
+	if ch == nil {
+		return fmt.Errorf("no challenge to answer")
+	}
+	var meta struct {
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	if err := getJSON(httpclient.WithPurpose(ctx, PurposeDiscovery), hc, ch.Param("realm")+"/meta", &meta); err != nil {
+		return err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := getJSON(httpclient.WithPurpose(ctx, PurposeToken), hc, meta.TokenEndpoint, &tok); err != nil {
+		return err
+	}
+	f.tok = tok.AccessToken
+	return nil
+}
+
+func getJSON(ctx context.Context, hc *http.Client, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func TestSendRecordsPreparerRequests(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/meta":
+			fmt.Fprintf(w, `{"token_endpoint":%q}`, srv.URL+"/token")
+		case "/token":
+			fmt.Fprint(w, `{"access_token":"fetched-token"}`)
+		default:
+			if r.Header.Get("Authorization") == "Bearer fetched-token" {
+				fmt.Fprintln(w, "ok")
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+srv.URL+`"`)
+			w.WriteHeader(401)
+		}
+	}))
+	defer srv.Close()
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + "/api"})
+	ctx := context.Background()
+	s.Send(ctx, nil)
+	made, err := s.Send(ctx, &tokenFetcher{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{PurposeDiscovery, PurposeToken, PurposeRequest}
+	if len(made) != len(want) {
+		t.Fatalf("made %d attempts, want %v", len(made), want)
+	}
+	for i, a := range made {
+		if a.Purpose != want[i] {
+			t.Errorf("attempt %d purpose %q, want %q", i, a.Purpose, want[i])
+		}
+		if i < 2 && (a.Auto == "" || a.Status() != 200 || a.Exchange.Response.Body == nil) {
+			t.Errorf("prepared attempt %d: auto %q status %d", i, a.Auto, a.Status())
+		}
+	}
+	if made[2].Status() != 200 || s.Last() != made[2] {
+		t.Errorf("the request: status %d; Last is the request: %v", made[2].Status(), s.Last() == made[2])
+	}
+	if len(s.Attempts()) != 4 {
+		t.Errorf("timeline %d attempts, want 4", len(s.Attempts()))
+	}
+}
+
+func TestSendPrepareErrorKeepsAttempts(t *testing.T) {
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: "http://127.0.0.1:1/"})
+	if _, err := s.Send(context.Background(), &tokenFetcher{}); err == nil || !strings.Contains(err.Error(), "no challenge") {
+		t.Fatalf("want the Preparer's error, got %v", err)
+	}
+	if len(s.Attempts()) != 0 {
+		t.Errorf("nothing was sent, yet %d attempts", len(s.Attempts()))
+	}
+	s.SetClient(nil)
+	if _, err := s.Send(context.Background(), nil); err == nil {
+		t.Error("a session without a client must say so")
+	}
+}
+
+func TestForget(t *testing.T) {
+	p := startPractice(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/bearer"})
+	r := &rotating{tokens: []string{practice.Token}}
+	s.Send(context.Background(), r)
+	s.Forget()
+	s.Forget()
+	if r.forgot != 2 {
+		t.Errorf("Forget reached the cached authorizer %d times, want 2", r.forgot)
+	}
+	if len(s.Attempts()) != 1 {
+		t.Errorf("Forget must keep the attempts")
+	}
+}
+
+// TestConcurrentReaders reads snapshots the way the UI does while a command
+// goroutine sends; run with -race.
+func TestConcurrentReaders(t *testing.T) {
+	p := startPractice(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/basic"})
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !done.Load() {
+			for _, a := range s.Attempts() {
+				_ = Explain(a)
+				_ = a.Status()
+			}
+			_ = s.Last()
+			_ = s.Draft()
+			_ = s.HTTPClient()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := 0; i < 5; i++ {
+		s.Send(ctx, nil)
+		s.Send(ctx, credentials.Basic{User: practice.User, Password: practice.Password})
+		s.SetDraft(httpclient.Request{Method: "GET", URL: p.URL + "/basic"})
+		s.SetClient(httpclient.New(httpclient.Options{}))
+		s.Forget()
+	}
+	done.Store(true)
+	wg.Wait()
+	if n := len(s.Attempts()); n != 10 {
+		t.Errorf("%d attempts, want 10", n)
+	}
+}
