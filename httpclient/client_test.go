@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -659,5 +660,50 @@ func TestSameOrigin(t *testing.T) {
 		if got := SameOrigin(a, b); got != tc.want {
 			t.Errorf("SameOrigin(%s, %s) = %v", tc.a, tc.b, got)
 		}
+	}
+}
+
+// TestConnectTimeout fills the accept queue of a loopback listener that never
+// accepts, so the kernel drops further SYNs and a connect hangs: only the
+// connect timeout can end it, well before the total timeout.
+func TestConnectTimeout(t *testing.T) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	for range 4 {
+		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err != nil {
+			break // the queue is full
+		}
+		defer conn.Close()
+	}
+	ex := do(t, New(Options{ConnectTimeout: 300 * time.Millisecond, Timeout: time.Minute}), "GET", "http://"+addr+"/", nil, nil)
+	if ex.Err == nil {
+		t.Skip("this kernel accepted the connection despite a full queue")
+	}
+	if kindOf(ex.Err) != KindTimeout || !strings.Contains(ex.Err.Error(), "connecting to "+addr) || ex.Timing.Total > 30*time.Second {
+		t.Errorf("err %v, kind %s after %v", ex.Err, kindOf(ex.Err), ex.Timing.Total)
+	}
+	t.Logf("%v after %v", ex.Err, ex.Timing.Total)
+}
+
+func TestProxyRefused(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	pu, _ := url.Parse("http://" + addr)
+	ex := do(t, New(Options{Proxy: http.ProxyURL(pu)}), "GET", "https://127.0.0.1:1/", nil, nil)
+	if kindOf(ex.Err) != KindRefused || !strings.Contains(ex.Err.Error(), "the proxy: connection refused by "+addr) || ex.Proxy != "http://"+addr {
+		t.Errorf("err %v, kind %s, proxy %q", ex.Err, kindOf(ex.Err), ex.Proxy)
 	}
 }

@@ -60,10 +60,22 @@ func classify(err error) *TransportError {
 		recordErr  tls.RecordHeaderError
 		netErr     net.Error
 	)
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "proxyconnect" && op.Err != nil {
+		te := classify(op.Err)
+		te.Err = fmt.Errorf("the proxy: %w", te.Err)
+		if te.Kind != KindCancelled {
+			te.Hint = "check the proxy's address and that it runs (HTTP_PROXY, HTTPS_PROXY, NO_PROXY or the proxy setting)"
+		}
+		return te
+	}
 	msg := err.Error()
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &TransportError{KindCancelled, errors.New("cancelled before the exchange finished"), ""}
+	case op != nil && op.Op == "dial" && op.Timeout():
+		return &TransportError{KindTimeout, fmt.Errorf("connecting to %s timed out", op.Addr),
+			"nothing answered: check the host and port, or a firewall; or allow a longer connect timeout"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &TransportError{KindTimeout, errors.New("timed out before the exchange finished"),
 			"the server or network is slow or not answering; check it is reachable, or allow more time"}
