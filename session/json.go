@@ -179,7 +179,7 @@ func (ps *Params) UnmarshalJSON(data []byte) error {
 func Records(attempts []*Attempt, showSecrets bool) Document {
 	d := Document{Attempts: make([]Record, 0, len(attempts))}
 	for _, a := range attempts {
-		d.Attempts = append(d.Attempts, record(a, showSecrets))
+		d.Attempts = append(d.Attempts, recordOf(a, showSecrets))
 		if a.Purpose == PurposeRequest || a.Purpose == "" {
 			d.Final = Final{Attempt: a.N}
 			if s := a.Status(); s != 0 {
@@ -190,7 +190,7 @@ func Records(attempts []*Attempt, showSecrets bool) Document {
 	return d
 }
 
-func record(a *Attempt, show bool) Record {
+func recordOf(a *Attempt, show bool) Record {
 	r := Record{
 		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Started: a.Started, Finished: a.Finished,
 		Redirects: []RedirectRecord{}, Challenges: []ChallengeRecord{}, Findings: []FindingRecord{},
@@ -244,11 +244,11 @@ func record(a *Attempt, show bool) Record {
 		r.Problems = append(r.Problems, ProblemRecord{p.Severity, p.Offset, p.Message})
 	}
 	t := ex.Timing
-	r.TimingMS = TimingRecord{ms(t.DNS), ms(t.Connect), ms(t.TLS), ms(t.FirstByte), ms(t.Total)}
+	r.TimingMS = TimingRecord{millis(t.DNS), millis(t.Connect), millis(t.TLS), millis(t.FirstByte), millis(t.Total)}
 	return r
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // encodeBody keeps text as text and carries anything else as base64, because
 // JSON strings would silently replace invalid UTF-8.
@@ -514,7 +514,7 @@ func (r Record) Attempt() (*Attempt, error) {
 	if err != nil {
 		return nil, errors.New("attempt " + strconv.Itoa(r.N) + ": request body: " + err.Error())
 	}
-	ex.Request = &httpclient.Request{Method: r.Request.Method, URL: r.Request.URL, Header: canonical(r.Request.Headers), Body: body}
+	ex.Request = &httpclient.Request{Method: r.Request.Method, URL: r.Request.URL, Header: canonicalHeader(r.Request.Headers), Body: body}
 	if rr := r.Response; rr != nil {
 		body, err := decodeBody(rr.Body, rr.BodyEncoding)
 		if err != nil {
@@ -522,7 +522,7 @@ func (r Record) Attempt() (*Attempt, error) {
 		}
 		ex.Response = &httpclient.Response{
 			Status: rr.Status, StatusText: rr.StatusText, Proto: rr.Proto, URL: rr.URL,
-			Header: canonical(rr.Headers), Body: body, BodyBytes: rr.BodyBytes, Truncated: rr.Truncated,
+			Header: canonicalHeader(rr.Headers), Body: body, BodyBytes: rr.BodyBytes, Truncated: rr.Truncated,
 		}
 	}
 	if r.Error != nil {
@@ -538,7 +538,7 @@ func (r Record) Attempt() (*Attempt, error) {
 		ex.Problems = append(ex.Problems, httpclient.Problem{Severity: p.Severity, Offset: p.Offset, Message: p.Message})
 	}
 	t := r.TimingMS
-	ex.Timing = httpclient.Timing{DNS: dur(t.DNS), Connect: dur(t.Connect), TLS: dur(t.TLS), FirstByte: dur(t.FirstByte), Total: dur(t.Total)}
+	ex.Timing = httpclient.Timing{DNS: fromMillis(t.DNS), Connect: fromMillis(t.Connect), TLS: fromMillis(t.TLS), FirstByte: fromMillis(t.FirstByte), Total: fromMillis(t.Total)}
 	a.Exchange = ex
 	for _, f := range r.Findings {
 		a.Findings = append(a.Findings, Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next, DocURL: f.DocURL})
@@ -546,10 +546,10 @@ func (r Record) Attempt() (*Attempt, error) {
 	return a, nil
 }
 
-func dur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+func fromMillis(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
-// canonical re-keys a header read from JSON, whose names may be in any case.
-func canonical(h http.Header) http.Header {
+// canonicalHeader re-keys a header read from JSON, whose names may be in any case.
+func canonicalHeader(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for k, vs := range h {
 		ck := http.CanonicalHeaderKey(k)

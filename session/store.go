@@ -184,7 +184,7 @@ func (f *File) Session(path string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session file %s: draft body: %v", path, err)
 	}
-	draft := httpclient.Request{Method: f.Draft.Method, URL: f.Draft.URL, Header: canonical(f.Draft.Headers), Body: body}
+	draft := httpclient.Request{Method: f.Draft.Method, URL: f.Draft.URL, Header: canonicalHeader(f.Draft.Headers), Body: body}
 	for k, vs := range draft.Header {
 		if credentials.IsSecretHeader(k) && len(vs) > 0 && strings.Contains(strings.Join(vs, ","), credentials.Redacted) {
 			draft.Header.Del(k)
