@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -168,29 +169,29 @@ func (d *diagnosis) transport() {
 	d.add(Finding{Code: "transport-error", Severity: Error, Message: "No response: " + msg, Next: next})
 }
 
-// transportWords says what a transport failure means and what to try.
+// transportWords says what a transport failure means and what to try, from
+// the client's classification when it has one.
 func transportWords(err error) (msg, next string) {
-	msg = clean(err.Error())
-	s := strings.ToLower(err.Error())
-	switch {
-	case strings.Contains(s, "cancel"):
-		return msg, "The request was cancelled before an answer came; send it again when ready."
-	case strings.Contains(s, "certificate required"):
-		return msg, "The server wants a client certificate (mTLS): give a certificate and key."
-	case strings.Contains(s, "unknown authority"), strings.Contains(s, "x509"), strings.Contains(s, "certificate"):
-		return msg, "The server's certificate is not trusted: pass its CA certificate, or for a test server only, skip verification."
-	case strings.Contains(s, "tls"), strings.Contains(s, "handshake"):
-		return msg, "The TLS handshake failed: check http vs https and the port."
-	case strings.Contains(s, "no such host"), strings.Contains(s, "lookup"):
-		return msg, "The host name does not resolve: check its spelling and your DNS."
-	case strings.Contains(s, "refused"):
-		return msg, "Nothing listens there: check the host and port, or start the server."
-	case strings.Contains(s, "reset"), strings.Contains(s, "eof"):
-		return msg, "The connection was closed mid-way: check http vs https, and any proxy in between."
-	case strings.Contains(s, "timeout"), strings.Contains(s, "deadline"), strings.Contains(s, "timed out"):
-		return msg, "No answer in time: check the network and proxy, or raise the timeout."
+	var te *httpclient.TransportError
+	if !errors.As(err, &te) {
+		return clean(err.Error()), "Check the URL, the network and the proxy settings, then retry."
 	}
-	return msg, "Check the URL, the network and the proxy settings, then retry."
+	msg = clean(te.Err.Error())
+	if te.Hint != "" {
+		next = strings.ToUpper(te.Hint[:1]) + te.Hint[1:] + "."
+	}
+	switch te.Kind {
+	case httpclient.KindCancelled:
+		next = "The request was cancelled before an answer came; send it again when ready."
+	case httpclient.KindTLSClientCert:
+		next = "The server wants a client certificate (mTLS): give a certificate and key. " + next
+	case httpclient.KindRefused:
+		next = "Nothing listens there. " + next
+	}
+	if next == "" {
+		next = "Check the URL, the network and the proxy settings, then retry."
+	}
+	return msg, clean(next)
 }
 
 func (d *diagnosis) response() {
@@ -885,24 +886,5 @@ func clean(s string) string {
 		r := []rune(s)
 		s = string(r[:maxServerText]) + "…"
 	}
-	return safeLine(s)
-}
-
-func safeLine(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
+	return httpclient.SafeLine(s)
 }

@@ -31,7 +31,7 @@ func Describe(c httpclient.Challenge) string {
 		}
 		parts = append(parts, clean(alg))
 		realm()
-		if q := list(c.Param("qop")); len(q) > 0 {
+		if q := c.List("qop"); len(q) > 0 {
 			parts = append(parts, "qop "+clean(strings.Join(q, " or ")))
 		} else {
 			parts = append(parts, "no qop (RFC 2069 style)")
@@ -102,11 +102,6 @@ func bearerError(c httpclient.Challenge) string {
 	default:
 		return "error " + clean(e) + desc
 	}
-}
-
-// list splits a parameter like qop="auth, auth-int" into trimmed items.
-func list(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
 // Strongest returns the index of the strongest challenge keyhole can answer,

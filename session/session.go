@@ -129,10 +129,8 @@ func (s *Session) Forget() {
 		cached = append(cached, f)
 	}
 	s.mu.Unlock()
-	// ClearCookies is being added to httpclient.Client; asserting on the method
-	// keeps this compiling before it lands and makes it work once it does.
-	if cc, ok := any(c).(interface{ ClearCookies() }); ok && c != nil {
-		cc.ClearCookies()
+	if c != nil {
+		c.ClearCookies()
 	}
 	for _, f := range cached {
 		f.Forget()
