@@ -76,6 +76,28 @@ func TestCurlBasic(t *testing.T) {
 	}
 }
 
+// TestCurlPicksFromSeveralChallenges: curl finds Digest among three
+// challenges, in one field or in three, and with --anyauth picks it over Basic.
+func TestCurlPicksFromSeveralChallenges(t *testing.T) {
+	s := start(t, Options{})
+	for _, path := range []string{"/multi", "/multi/split"} {
+		for _, how := range []string{"--digest", "--anyauth", "--basic"} {
+			code, out := curl(t, how, "-u", "alice:wonderland", s.URL+path)
+			if code != 200 {
+				t.Errorf("curl %s %s: %d\n%s\nwant 200", how, path, code, out)
+				continue
+			}
+			want := `"scheme":"Basic"`
+			if how != "--basic" {
+				want = `"scheme":"Digest"`
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("curl %s %s answered with the wrong scheme:\n%s\nwant %s", how, path, out, want)
+			}
+		}
+	}
+}
+
 // TestCurlDropsCredentialsOnRedirect: curl, like keyhole, does not send
 // credentials to another host after a redirect unless told to trust it.
 func TestCurlDropsCredentialsOnRedirect(t *testing.T) {

@@ -7,10 +7,14 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
 )
 
 // start runs a practice server on a free loopback port for one test.
@@ -330,5 +334,37 @@ func TestSlowAnswersAfterTheDelayAndHonoursCancel(t *testing.T) {
 	defer stop()
 	if err := s.srv.Shutdown(sctx); err != nil {
 		t.Errorf("Shutdown: %v; the /slow handler kept running after the client cancelled", err)
+	}
+}
+
+// TestMultiAcceptsDigest answers /multi's Digest challenge, picked out of the
+// three by keyhole's parser, with keyhole's Digest, in both header layouts.
+func TestMultiAcceptsDigest(t *testing.T) {
+	s := start(t, Options{})
+	for _, path := range []string{"/multi", "/multi/split"} {
+		a := get(t, noRedirects, s.URL+path, nil)
+		chs, problems := httpclient.ParseHeader(a.header, "WWW-Authenticate")
+		if len(chs) != 3 || len(problems) != 0 {
+			t.Fatalf("%s: parsed %d challenges, problems %v; want Newauth, Digest, Basic", path, len(chs), problems)
+		}
+		i := slices.IndexFunc(chs, func(c httpclient.Challenge) bool { return c.Is("Digest") })
+		if i < 0 {
+			t.Fatalf("%s: no Digest challenge", path)
+		}
+		for _, password := range []string{"nope", Password} {
+			req := &httpclient.Request{Method: "GET", URL: s.URL + path, Header: http.Header{}}
+			d := &credentials.Digest{User: User, Password: password}
+			if err := d.Apply(req, &chs[i]); err != nil {
+				t.Fatal(err)
+			}
+			a := get(t, noRedirects, req.URL, func(r *http.Request) { r.Header = req.Header })
+			want := 200
+			if password != Password {
+				want = 401
+			}
+			if a.status != want {
+				t.Errorf("%s Digest with password %q: status %d, want %d (%s)", path, password, a.status, want, a.body)
+			}
+		}
 	}
 }
