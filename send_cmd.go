@@ -199,6 +199,8 @@ type sendPlan struct {
 	client *httpclient.Client
 	draft  httpclient.Request
 	offers []offer
+	// user and password from -u, for a registry token service
+	user, password string
 }
 
 func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
@@ -268,12 +270,23 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		FollowRedirects: o.location,
 		TrustRedirects:  o.trusted,
 		TLS:             tlsConf,
+		NewJar:          true, // a login that sets a cookie holds for the retries
 	})
 	offers, err := buildOffers(o, stdin, stderr)
 	if err != nil {
 		return nil, err
 	}
-	return &sendPlan{o: o, client: client, draft: draft, offers: offers}, nil
+	plan := &sendPlan{o: o, client: client, draft: draft, offers: offers}
+	if o.user != "" {
+		// buildOffers asked for a missing password already; read it back
+		// from the offers rather than asking twice.
+		for _, of := range offers {
+			if b, ok := of.auth.(credentials.Basic); ok {
+				plan.user, plan.password = b.User, b.Password
+			}
+		}
+	}
+	return plan, nil
 }
 
 // applyProfile fills the credential flags the user did not give from a saved
@@ -540,8 +553,8 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	out := newPrinter(stdout, o.showSecrets)
 	if !o.quiet && !o.json {
-		if proxy := proxyFor(p.draft.URL); proxy != "" {
-			out.line("via proxy " + credentials.RedactURL(proxy))
+		if proxy := p.client.ProxyFor(p.draft.URL); proxy != "" {
+			out.line("via proxy " + httpclient.SafeLine(proxy))
 		}
 	}
 
@@ -614,13 +627,29 @@ func (p *sendPlan) answer(chs []httpclient.Challenge, tried map[string]bool) cre
 		}
 	}
 	if len(usable) == 0 {
-		return nil
+		return p.registryToken(chs, tried)
 	}
 	i := credentials.Preferred(usable)
 	if i < 0 {
 		i = 0
 	}
 	return auths[i]
+}
+
+// registryToken answers a container registry's Bearer challenge (realm is a
+// token service URL, with service or scope) in auto mode: the token is
+// fetched from the realm, anonymously or with -u, so no --token is needed.
+func (p *sendPlan) registryToken(chs []httpclient.Challenge, tried map[string]bool) credentials.Authorizer {
+	if p.o.auth != "auto" || p.o.token != "" || tried["bearer"] {
+		return nil
+	}
+	for _, c := range chs {
+		realm := c.Param("realm")
+		if c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) && (c.Param("service") != "" || c.Param("scope") != "") {
+			return &credentials.RegistryToken{User: p.user, Password: p.password}
+		}
+	}
+	return nil
 }
 
 func exitStatus(status int) int {
@@ -635,19 +664,6 @@ func exitStatus(status int) int {
 		return exitForbidden
 	}
 	return exitHTTPError
-}
-
-// proxyFor returns the proxy the environment names for rawURL, or "".
-func proxyFor(rawURL string) string {
-	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
-	if err != nil {
-		return ""
-	}
-	u, err := http.ProxyFromEnvironment(req)
-	if err != nil || u == nil {
-		return ""
-	}
-	return u.String()
 }
 
 // printer writes attempts for a person: coloured on a terminal that wants

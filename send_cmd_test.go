@@ -474,3 +474,112 @@ func TestSendNetrc(t *testing.T) {
 	r = keyhole(t, runOpts{env: env}, "send", "--netrc", main.URL+"/secret-basic")
 	wantCode(t, r, exitUsage)
 }
+
+// digestRecord is the part of the --json record the Digest test reads.
+type digestRecord struct {
+	Final struct {
+		Status  *int `json:"status"`
+		Attempt int  `json:"attempt"`
+	} `json:"final"`
+	Attempts []struct {
+		Scheme   string `json:"scheme"`
+		Response *struct {
+			Status int `json:"status"`
+		} `json:"response"`
+		Challenges []struct {
+			Scheme string `json:"scheme"`
+		} `json:"challenges"`
+		Findings []struct {
+			Code string `json:"code"`
+		} `json:"findings"`
+	} `json:"attempts"`
+}
+
+func TestSendPracticeDigest(t *testing.T) {
+	srv := startPractice(t)
+	url := srv.URL + "/digest"
+	r := keyhole(t, runOpts{}, "send", "-u", "alice:wonderland", url, "--json")
+	wantCode(t, r, exitOK)
+	var doc digestRecord
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if len(doc.Attempts) != 2 {
+		t.Fatalf("%d attempts, want 401 then 200:\n%s", len(doc.Attempts), r.stdout)
+	}
+	first, second := doc.Attempts[0], doc.Attempts[1]
+	if first.Response.Status != 401 || len(first.Challenges) == 0 || first.Challenges[0].Scheme != "Digest" {
+		t.Errorf("first attempt: %+v", first)
+	}
+	if second.Response.Status != 200 || second.Scheme != "Digest" || *doc.Final.Status != 200 {
+		t.Errorf("second attempt: %+v, final %+v", second, doc.Final)
+	}
+	// The practice server's own 401 body names its public password; nothing
+	// keyhole wrote may.
+	if strings.Count(r.stdout, "wonderland") != strings.Count(r.stdout, "alice / wonderland") {
+		t.Errorf("the password is in the JSON:\n%s", r.stdout)
+	}
+
+	r = keyhole(t, runOpts{}, "send", "-u", "alice:wrong", url, "--json")
+	wantCode(t, r, exitAuth)
+	doc = digestRecord{}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	last := doc.Attempts[len(doc.Attempts)-1]
+	codes := ""
+	for _, f := range last.Findings {
+		codes += f.Code + " "
+	}
+	if last.Scheme != "Digest" || !strings.Contains(codes, "credentials-rejected") {
+		t.Errorf("last attempt: scheme %q, findings %s", last.Scheme, codes)
+	}
+
+	// --auth digest waits for the challenge; --auth basic sends Basic at once,
+	// which a Digest-only endpoint refuses and keyhole does not answer with
+	// Digest, because the user asked for Basic.
+	r = keyhole(t, runOpts{}, "send", "--auth", "digest", "-u", "alice:wonderland", url, "--quiet")
+	wantCode(t, r, exitOK)
+	r = keyhole(t, runOpts{}, "send", "--auth", "basic", "-u", "alice:wonderland", url)
+	wantCode(t, r, exitAuth)
+}
+
+func TestSendPracticeTokenServices(t *testing.T) {
+	srv := startPractice(t)
+	// A registry's token realm is followed with no credentials at all.
+	r := keyhole(t, runOpts{}, "send", srv.URL+"/registry/v2/")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "(token request)") {
+		t.Errorf("the token request is not shown as an attempt:\n%s", r.stdout)
+	}
+	// OAuth 2.0 client credentials, the token endpoint given.
+	secret := []string{"KH_SECRET=practice-secret"}
+	r = keyhole(t, runOpts{env: secret}, "send", "--client-id", "practice-client", "--client-secret", "env:KH_SECRET",
+		"--token-url", srv.URL+"/oauth/token", srv.URL+"/jwt")
+	wantCode(t, r, exitOK)
+	// The practice server's 401 body names its public client secret; nothing
+	// keyhole wrote may.
+	leaked := func(out string) bool {
+		return strings.Count(out, "practice-secret") != strings.Count(out, "practice-client / practice-secret")
+	}
+	if leaked(r.all()) {
+		t.Errorf("the client secret was printed:\n%s", r.all())
+	}
+	r = keyhole(t, runOpts{env: secret}, "send", "--json", "--client-id", "practice-client", "--client-secret", "env:KH_SECRET",
+		"--token-url", srv.URL+"/oauth/token", srv.URL+"/jwt")
+	wantCode(t, r, exitOK)
+	if leaked(r.all()) || strings.Contains(r.stdout, "eyJ") {
+		t.Errorf("a secret is in the JSON:\n%s", r.stdout)
+	}
+}
+
+func TestSendPracticeForbidden(t *testing.T) {
+	srv := startPractice(t)
+	r := keyhole(t, runOpts{}, "send", "-u", "alice:wonderland", srv.URL+"/forbidden")
+	wantCode(t, r, exitForbidden)
+	if !strings.Contains(r.stdout, "forbidden") {
+		t.Errorf("no forbidden finding:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{}, "send", "-u", "bob:builder", srv.URL+"/forbidden", "--quiet")
+	wantCode(t, r, exitOK)
+}
