@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -641,34 +640,5 @@ func tokenError(err error) error {
 	return fmt.Errorf("oauth2: %s", safeLine(err.Error()))
 }
 
-// safeLine escapes control characters (C0, DEL, C1) and invalid UTF-8 in
-// server-supplied text, so that an error description cannot drive the
-// terminal. httpclient.SafeLine is meant to replace it once it lands.
-func safeLine(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+// safeLine makes server-supplied text safe for a terminal, on one line.
+func safeLine(s string) string { return httpclient.SafeLine(s) }
