@@ -227,9 +227,7 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	ex := &Exchange{Request: r.Clone()}
-	start := time.Now()
-	defer func() { ex.Timing.Total = time.Since(start) }()
-	tt := &timingTrace{start: start}
+	tt := &timingTrace{start: time.Now()}
 	defer func() { ex.Timing = tt.get() }()
 
 	cur := r.Clone()
