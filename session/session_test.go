@@ -335,3 +335,126 @@ func TestConcurrentReaders(t *testing.T) {
 		t.Errorf("%d attempts, want 10", n)
 	}
 }
+
+// TestSendOAuthPractice runs the OAuth engineer's client against the practice
+// authorization server: discovery and token requests appear as attempts, and
+// the automatic retries fix a missing scope and a DPoP nonce.
+func TestSendOAuthPractice(t *testing.T) {
+	p := startPractice(t)
+	ctx := context.Background()
+	client := func(dpop bool) *credentials.OAuth2 {
+		return &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, DPoP: dpop}
+	}
+	purposes := func(as []*Attempt) string {
+		var out []string
+		for _, a := range as {
+			out = append(out, fmt.Sprintf("%s:%d", a.Purpose, a.Status()))
+		}
+		return strings.Join(out, " ")
+	}
+
+	t.Run("jwt", func(t *testing.T) {
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/jwt"})
+		first, _ := s.Send(ctx, nil)
+		finding(t, first[0], "resource-metadata")
+		made, err := s.Send(ctx, client(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := made[len(made)-1]
+		if last.Purpose != PurposeRequest || last.Status() != 200 {
+			t.Fatalf("attempts %s", purposes(made))
+		}
+		var token, discovery int
+		for _, a := range made[:len(made)-1] {
+			switch a.Purpose {
+			case PurposeToken:
+				token++
+			case PurposeDiscovery:
+				discovery++
+			}
+		}
+		if token == 0 || discovery == 0 {
+			t.Errorf("want discovery and token attempts before the request: %s", purposes(made))
+		}
+		finding(t, last, "success")
+	})
+	t.Run("scoped", func(t *testing.T) {
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/scoped"})
+		s.Send(ctx, nil)
+		made, err := s.Send(ctx, client(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var requests []*Attempt
+		for _, a := range made {
+			if a.Purpose == PurposeRequest {
+				requests = append(requests, a)
+			}
+		}
+		if len(requests) != 2 || requests[0].Status() != 403 || requests[1].Status() != 200 {
+			t.Fatalf("want 403 then an automatic 200: %s", purposes(made))
+		}
+		if f := finding(t, requests[0], "insufficient-scope"); !strings.Contains(f.Message, "missing '"+practice.ScopeSecrets+"'") {
+			t.Errorf("should name the missing scope: %q", f.Message)
+		}
+		noFinding(t, requests[0], "forbidden")
+		if !strings.Contains(requests[1].Auto, practice.ScopeSecrets) {
+			t.Errorf("auto %q", requests[1].Auto)
+		}
+	})
+	t.Run("dpop", func(t *testing.T) {
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/dpop"})
+		s.Send(ctx, nil)
+		made, err := s.Send(ctx, client(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := made[len(made)-1]
+		if last.Status() != 200 || last.Auto == "" {
+			t.Fatalf("want an automatic 200 after use_dpop_nonce: %s", purposes(made))
+		}
+		var nonce *Attempt
+		for _, a := range made {
+			if a.Purpose == PurposeRequest && a.Status() == 401 {
+				nonce = a
+			}
+		}
+		if nonce == nil {
+			t.Fatalf("no 401 asking for a nonce: %s", purposes(made))
+		}
+		finding(t, nonce, "dpop-nonce-required")
+		parts := TakeApart(last.Exchange.Request.Header)
+		if len(parts) != 2 || parts[0].Scheme != "DPoP" || parts[1].Scheme != "DPoP proof" || parts[1].JWT == nil {
+			t.Errorf("sent credentials taken apart: %+v", parts)
+		}
+	})
+	t.Run("skew", func(t *testing.T) {
+		_, a := send(t, httpclient.Options{}, p.URL+"/skew")
+		if f := finding(t, a, "clock-skew"); !strings.Contains(f.Message, "ahead of") {
+			t.Errorf("the practice /skew clock runs behind ours: %q", f.Message)
+		}
+	})
+}
+
+// TestForgetClearsCookies logs in to the practice cookie session, then
+// forgets: the next request is sent to the login page again.
+func TestForgetClearsCookies(t *testing.T) {
+	p := startPractice(t)
+	ctx := context.Background()
+	s := New(httpclient.New(httpclient.Options{NewJar: true, FollowRedirects: true}), httpclient.Request{
+		Method: "POST", URL: p.URL + "/login?next=/session",
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:   []byte("user=" + practice.User + "&password=" + practice.Password),
+	})
+	made, _ := s.Send(ctx, nil)
+	if made[0].Status() != 200 {
+		t.Fatalf("login: status %d", made[0].Status())
+	}
+	s.SetDraft(httpclient.Request{Method: "GET", URL: p.URL + "/session"})
+	made, _ = s.Send(ctx, nil)
+	noFinding(t, made[0], "login-redirect")
+	s.Forget()
+	made, _ = s.Send(ctx, nil)
+	finding(t, made[0], "login-redirect")
+}
