@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 // findingCodes are the codes session.Diagnose gives, as the brief lists them.
@@ -195,4 +200,76 @@ func tokenFor(t *testing.T, s *Server, scope string) func(*http.Request) {
 		t.Fatalf("token endpoint: status %d, %v", resp.StatusCode, err)
 	}
 	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok.AccessToken) }
+}
+
+// TestLessonsThroughKeyholesLoop plays each lesson's steps with keyhole's own
+// loop (session.Send, the diagnosis, the redirect rules) against a running
+// server, and checks that the lesson's goal is reached: the final status,
+// and the finding the lesson is about among those shown on the way.
+func TestLessonsThroughKeyholesLoop(t *testing.T) {
+	s := start(t, Options{})
+	alice := credentials.Basic{User: User, Password: Password}
+	wrong := credentials.Basic{User: User, Password: "nope"}
+	type step struct {
+		draft string // "" keeps the draft; "POST path body" posts a form
+		auth  credentials.Authorizer
+		trust bool // resend credentials across origins from now on
+	}
+	scripts := map[string][]step{
+		"basic":         {{draft: "/basic"}, {auth: wrong}, {auth: alice}},
+		"bearer":        {{draft: "/bearer"}, {auth: credentials.Bearer{Token: "guess"}}, {auth: credentials.Bearer{Token: Token}}},
+		"digest":        {{draft: "/digest"}, {auth: &credentials.Digest{User: User, Password: "nope"}}, {auth: &credentials.Digest{User: User, Password: Password}}},
+		"digest-sha512": {{draft: "/digest/sha512"}, {auth: &credentials.Digest{User: User, Password: Password}}},
+		"apikey":        {{draft: "/apikey"}, {auth: credentials.APIKey{Value: apiKey}}},
+		"multi":         {{draft: "/multi"}, {auth: &credentials.Digest{User: User, Password: Password}}},
+		"no-challenge":  {{draft: "/no-challenge"}, {auth: alice}},
+		"forbidden":     {{draft: "/forbidden"}, {auth: alice}, {auth: credentials.Basic{User: Admin, Password: AdminPassword}}},
+		"proxy":         {{draft: "/proxy"}, {auth: alice}},
+		"redirect":      {{draft: "/redirect", auth: alice}, {auth: alice, trust: true}},
+		"session":       {{draft: "/session"}, {draft: "POST /login user=alice&password=wonderland&next=%2Fsession"}},
+		"hostile":       {{draft: "/hostile"}, {auth: alice}},
+		"slow":          {{draft: "/slow?ms=1"}, {auth: alice}},
+	}
+	for _, l := range Lessons() {
+		script, ok := scripts[l.ID]
+		if !ok {
+			continue
+		}
+		t.Run(l.ID, func(t *testing.T) {
+			c := httpclient.New(httpclient.Options{FollowRedirects: true, NewJar: true})
+			sess := session.New(c, httpclient.Request{Method: "GET", URL: s.URL + l.Path, Header: http.Header{}})
+			var codes []string
+			var last *session.Attempt
+			for _, st := range script {
+				if st.trust {
+					sess.SetClient(httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: true, NewJar: true}))
+				}
+				if st.draft != "" {
+					d := httpclient.Request{Method: "GET", URL: s.URL + st.draft, Header: http.Header{}}
+					if form, ok := strings.CutPrefix(st.draft, "POST "); ok {
+						path, body, _ := strings.Cut(form, " ")
+						d = httpclient.Request{Method: "POST", URL: s.URL + path, Body: []byte(body),
+							Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}
+					}
+					sess.SetDraft(d)
+				}
+				made, err := sess.Send(context.Background(), st.auth)
+				if err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				for _, a := range made {
+					for _, f := range a.Findings {
+						codes = append(codes, f.Code)
+						if strings.ContainsFunc(f.Message+f.Next, func(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 }) {
+							t.Errorf("finding %s carries a control character: %q", f.Code, f.Message)
+						}
+					}
+					last = a
+				}
+			}
+			if !l.Goal.Reached(last.Status(), codes) {
+				t.Errorf("goal %+v not reached: last status %d, findings %q", l.Goal, last.Status(), codes)
+			}
+		})
+	}
 }
