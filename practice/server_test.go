@@ -2,6 +2,7 @@ package practice
 
 import (
 	"bufio"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -12,6 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 func TestStartRefusesNonLoopbackUnlessPublic(t *testing.T) {
@@ -266,4 +271,24 @@ func FuzzParseBasic(f *testing.F) {
 			t.Fatalf("%q parsed as %q:%q, re-encoded as %q:%q", v, u, p, again, p2)
 		}
 	})
+}
+
+// TestKeyholeLoopThroughTheForwardProxy: keyhole's client goes through the
+// real proxy, gets its 407, and the loop answers it with Proxy-Authorization.
+func TestKeyholeLoopThroughTheForwardProxy(t *testing.T) {
+	s := start(t, Options{ProxyAddr: "127.0.0.1:0"})
+	pu, _ := url.Parse(s.Proxy.URL)
+	c := httpclient.New(httpclient.Options{Proxy: http.ProxyURL(pu)})
+	sess := session.New(c, httpclient.Request{Method: "GET", URL: s.URL + "/proxy", Header: http.Header{}})
+	made, err := sess.Send(context.Background(), nil)
+	if err != nil || len(made) != 1 || made[0].Status() != 407 {
+		t.Fatalf("first attempt: %v %v, want one 407", made, err)
+	}
+	made, err = sess.Send(context.Background(), credentials.Basic{User: User, Password: Password})
+	if err != nil || made[len(made)-1].Status() != 200 {
+		t.Fatalf("answering the proxy: %v, last status %d, want 200", err, made[len(made)-1].Status())
+	}
+	if got := made[len(made)-1].Exchange.Request.Header.Get("Proxy-Authorization"); got == "" {
+		t.Error("the answer did not carry Proxy-Authorization")
+	}
 }
