@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,14 +203,13 @@ type sendPlan struct {
 }
 
 func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
+	var base *httpclient.Request
 	if o.curl != "" {
-		return nil, errors.New("--curl is not available in this build yet; give the URL and flags directly")
-	}
-	if o.har != "" {
-		return nil, errors.New("--har is not available in this build yet; use --json")
-	}
-	if o.printCurl {
-		return nil, errors.New("--print-curl is not available in this build yet")
+		r, err := applyCurl(o, fs, stderr)
+		if err != nil {
+			return nil, err
+		}
+		base = r
 	}
 	if o.profile != "" {
 		if err := applyProfile(o, fs); err != nil {
@@ -237,11 +235,22 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		o.user = b.User + ":" + b.Password
 	}
 	draft := httpclient.Request{Method: strings.ToUpper(o.method), URL: o.url, Header: http.Header{}}
+	if base != nil {
+		draft.Header, draft.Body = base.Header.Clone(), base.Body
+		if draft.Header == nil {
+			draft.Header = http.Header{}
+		}
+	}
+	given := map[string]bool{}
 	for _, h := range o.headers {
 		name, value, ok := strings.Cut(h, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			return nil, fmt.Errorf("header %q is not 'Name: value'", h)
+		}
+		if !given[http.CanonicalHeaderKey(name)] {
+			draft.Header.Del(name) // -H replaces what --curl set
+			given[http.CanonicalHeaderKey(name)] = true
 		}
 		draft.Header.Add(name, strings.TrimSpace(value))
 	}
@@ -251,7 +260,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 			return nil, err
 		}
 		draft.Body = body
-		if draft.Header.Get("Content-Type") == "" {
+		if draft.Header.Get("Content-Type") == "" || (base != nil && !given["Content-Type"]) {
 			draft.Header.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d does
 		}
 		if draft.Method == "" {
@@ -287,6 +296,56 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 	}
 	return plan, nil
+}
+
+// applyCurl takes the request and auth of --curl into o where no flag said
+// otherwise, and returns the imported request for its headers and body.
+// Shell variables in the command are read from the environment, as the
+// shell it was copied from would have.
+func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Request, error) {
+	im, err := session.ParseCurlEnv(o.curl, os.LookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("--curl: %v", err)
+	}
+	if len(im.Unknown) > 0 {
+		fmt.Fprintf(stderr, "keyhole send: ignoring curl options keyhole does not act on: %s\n", credentials.RedactURL(strings.Join(im.Unknown, " ")))
+	}
+	if len(im.Variables) > 0 {
+		fmt.Fprintf(stderr, "keyhole send: warning: the curl command uses unset variables: $%s\n", strings.Join(im.Variables, ", $"))
+	}
+	set := func(flag string, dst *string, v string) {
+		if v != "" && !fs.Seen(flag) {
+			*dst = v
+		}
+	}
+	set("url", &o.url, im.Request.URL)
+	set("request", &o.method, im.Request.Method)
+	if im.User != "" && !fs.Seen("user") {
+		o.user = im.User + ":" + im.Password
+	}
+	set("token", &o.token, im.Token)
+	set("aws-sigv4", &o.awsSigV4, im.AWSSigV4)
+	set("cert", &o.cert, im.Cert)
+	set("key", &o.key, im.Key)
+	set("cacert", &o.cacert, im.CACert)
+	if !fs.Seen("auth") {
+		switch {
+		case im.Auth != "":
+			o.auth = im.Auth
+		case im.User != "":
+			o.auth = "basic" // curl sends -u as Basic right away unless told otherwise
+		}
+	}
+	if !fs.Seen("insecure") {
+		o.insecure = im.Insecure
+	}
+	if !fs.Seen("location") && !fs.Seen("no-location") {
+		o.location = im.Location // curl follows redirects only with -L
+	}
+	if !fs.Seen("location-trusted") {
+		o.trusted = im.Trusted
+	}
+	return &im.Request, nil
 }
 
 // applyProfile fills the credential flags the user did not give from a saved
@@ -368,29 +427,10 @@ func clientTLS(o *sendOptions) (*tls.Config, error) {
 	if o.cert == "" && o.key == "" && o.cacert == "" && !o.insecure {
 		return nil, nil
 	}
-	c := &tls.Config{InsecureSkipVerify: o.insecure}
-	if o.cacert != "" {
-		pem, err := os.ReadFile(o.cacert)
-		if err != nil {
-			return nil, fmt.Errorf("--cacert: %v", err)
-		}
-		c.RootCAs = x509.NewCertPool()
-		if !c.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--cacert: %s holds no PEM certificate", o.cacert)
-		}
+	if o.key != "" && o.cert == "" {
+		return nil, errors.New("--key needs --cert, the certificate it belongs to")
 	}
-	if o.cert != "" || o.key != "" {
-		key := o.key
-		if key == "" {
-			key = o.cert // curl's rule: the key may be in the certificate file
-		}
-		pair, err := tls.LoadX509KeyPair(o.cert, key)
-		if err != nil {
-			return nil, fmt.Errorf("--cert/--key: %v", err)
-		}
-		c.Certificates = []tls.Certificate{pair}
-	}
-	return c, nil
+	return credentials.ClientTLS(o.cert, o.key, o.cacert, o.insecure)
 }
 
 // buildOffers turns the credentials given into authorizers, restricted to the
@@ -608,7 +648,33 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	}
+	if o.printCurl {
+		w := stdout
+		if o.json {
+			w = stderr // stdout holds one JSON document
+		}
+		fmt.Fprintln(w, session.Curl(last, o.showSecrets))
+	}
+	if o.har != "" {
+		if err := writeHAR(o.har, s.Attempts(), o.showSecrets); err != nil {
+			fmt.Fprintf(stderr, "keyhole send: %v\n", err)
+			return exitUsage
+		}
+	}
 	return exitStatus(last.Status())
+}
+
+// writeHAR saves the attempts as HAR 1.2, private to the user: even masked,
+// a HAR names hosts, users and paths.
+func writeHAR(path string, attempts []*session.Attempt, showSecrets bool) error {
+	b, err := session.HAR(attempts, showSecrets)
+	if err != nil {
+		return fmt.Errorf("cannot build the HAR: %v", err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("cannot write the HAR: %v", err)
+	}
+	return nil
 }
 
 // answer picks the credentials for the strongest challenge the server offered

@@ -583,3 +583,85 @@ func TestSendPracticeForbidden(t *testing.T) {
 	r = keyhole(t, runOpts{}, "send", "-u", "bob:builder", srv.URL+"/forbidden", "--quiet")
 	wantCode(t, r, exitOK)
 }
+
+func TestSendFromCurlCommand(t *testing.T) {
+	srv := startPractice(t)
+	main, _ := testServers(t)
+	cases := []struct {
+		args []string
+		env  []string
+		code int
+		has  string
+	}{
+		{[]string{"--curl", "curl -u alice:wonderland --digest " + srv.URL + "/digest"}, nil, exitOK, "with Digest"},
+		// Flags on keyhole's command line win over the curl command's.
+		{[]string{"--curl", "curl -u alice:wrong --digest " + srv.URL + "/digest", "-u", "alice:wonderland"}, nil, exitOK, "200 OK"},
+		{[]string{"--curl", `curl -sS -X PUT -H 'X-One: a' --data-raw 'curl body' ` + main.URL + "/echo"}, nil, exitOK, `PUT curl body ["a"]`},
+		{[]string{"--curl", `curl -H 'X-One: a' -d x ` + main.URL + "/echo", "-H", "X-One: b", "-XPATCH"}, nil, exitOK, `PATCH x ["b"]`},
+		{[]string{"--curl", `curl -H "Authorization: Bearer $KH_TOKEN" ` + main.URL + "/bearer"}, []string{"KH_TOKEN=" + testToken}, exitOK, "token ok"},
+		{[]string{"--curl", "curl " + main.URL + "/redirect"}, nil, exitOK, "302 Found"}, // curl without -L does not follow
+		{[]string{"--curl", "wget " + main.URL + "/ok"}, nil, exitUsage, "--curl"},
+	}
+	for _, c := range cases {
+		args := append([]string{"send"}, c.args...)
+		r := keyhole(t, runOpts{env: c.env}, args...)
+		wantCode(t, r, c.code, args...)
+		if !strings.Contains(r.all(), c.has) {
+			t.Errorf("keyhole %q output lacks %q:\n%s", args, c.has, r.all())
+		}
+		if strings.Contains(r.all(), testToken) {
+			t.Errorf("keyhole %q printed the token:\n%s", args, r.all())
+		}
+	}
+}
+
+func TestSendPrintCurlAndHAR(t *testing.T) {
+	main, _ := testServers(t)
+	url := main.URL + "/secret-basic"
+	r := keyhole(t, runOpts{}, "send", "--print-curl", "--quiet", "-u", testUser+":"+testPassword, url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "curl") || !strings.Contains(r.stdout, "$KEYHOLE_PASSWORD") || strings.Contains(r.stdout, testPassword) {
+		t.Errorf("--print-curl printed:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{}, "send", "--print-curl", "--show-secrets", "--quiet", "-u", testUser+":"+testPassword, url)
+	if !strings.Contains(r.stdout, testPassword) {
+		t.Errorf("--print-curl --show-secrets hides the password:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{}, "send", "--print-curl", "--json", "-u", testUser+":"+testPassword, url)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || !strings.Contains(r.stderr, "curl") {
+		t.Errorf("--print-curl --json: stdout is not JSON (%v) or the command is not on stderr:\n%s", err, r.stderr)
+	}
+
+	har := filepath.Join(t.TempDir(), "out.har")
+	r = keyhole(t, runOpts{}, "send", "--har", har, "-u", testUser+":"+testPassword, url)
+	wantCode(t, r, exitOK)
+	b, err := os.ReadFile(har)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(har); st.Mode().Perm() != 0o600 {
+		t.Errorf("HAR mode %v, want 0600", st.Mode().Perm())
+	}
+	var h struct {
+		Log struct {
+			Version string `json:"version"`
+			Entries []struct {
+				Response struct {
+					Status int `json:"status"`
+				} `json:"response"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(b, &h); err != nil {
+		t.Fatalf("HAR is not JSON: %v", err)
+	}
+	if h.Log.Version != "1.2" || len(h.Log.Entries) != 2 || h.Log.Entries[1].Response.Status != 200 {
+		t.Errorf("HAR log = %+v", h.Log)
+	}
+	if strings.Contains(string(b), testPassword) || strings.Contains(string(b), testBasic) {
+		t.Errorf("the HAR holds the password")
+	}
+	r = keyhole(t, runOpts{}, "send", "--har", filepath.Join(t.TempDir(), "no", "such", "dir.har"), main.URL+"/ok")
+	wantCode(t, r, exitUsage)
+}
