@@ -291,6 +291,7 @@ func TestTLSKinds(t *testing.T) {
 		{"unknown authority", secure.URL, KindTLSUnknownAuthority, "trust the CA", nil},
 		{"client certificate required", mtls.URL, KindTLSClientCert, "client certificate", trusting(mtls)},
 		{"https to plain http", strings.Replace(plain.URL, "http:", "https:", 1), KindTLS, "try http://", nil},
+		{"certificate for another name", strings.Replace(secure.URL, "127.0.0.1", "localhost", 1), KindTLS, "another name", trusting(secure)},
 		{"trusted works", secure.URL, "", "", trusting(secure)},
 	} {
 		ex := do(t, New(Options{TLS: tc.tls}), "GET", tc.url, nil, nil)
