@@ -708,3 +708,32 @@ func TestProxyRefused(t *testing.T) {
 		t.Errorf("err %v, kind %s, proxy %q", ex.Err, kindOf(ex.Err), ex.Proxy)
 	}
 }
+
+// TestPlainProxy: for an http:// URL the proxy gets the whole request, so
+// Proxy-Authorization travels with it and a 407 is an ordinary response.
+func TestPlainProxy(t *testing.T) {
+	var got seen
+	proxy := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		got.add(r)
+		if r.Header.Get("Proxy-Authorization") == "" {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="squid"`)
+			w.WriteHeader(http.StatusProxyAuthRequired)
+			return
+		}
+		io.WriteString(w, "via proxy "+r.URL.String())
+	})
+	pu, _ := url.Parse(proxy.URL)
+	c := New(Options{Proxy: http.ProxyURL(pu)})
+	// The name is never resolved: the proxy, on loopback, answers for it.
+	ex := do(t, c, "GET", "http://origin.example.test/x", nil, nil)
+	if ex.Err != nil || ex.Response.Status != 407 || ex.Response.FromProxy || len(ex.Challenges) != 1 || ex.Challenges[0].Header != ProxyAuthenticate {
+		t.Fatalf("err %v, response %+v, challenges %+v", ex.Err, ex.Response, ex.Challenges)
+	}
+	ex = do(t, c, "GET", "http://origin.example.test/x", http.Header{"Proxy-Authorization": {"Basic eDp5"}}, nil)
+	if ex.Err != nil || string(ex.Response.Body) != "via proxy http://origin.example.test/x" || ex.Proxy != proxy.URL {
+		t.Fatalf("err %v, body %q, proxy %q", ex.Err, ex.Response.Body, ex.Proxy)
+	}
+	if got.last(t).Header.Get("Proxy-Authorization") != "Basic eDp5" {
+		t.Error("the proxy did not get Proxy-Authorization")
+	}
+}
