@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"keyhole/credentials"
 	"keyhole/practice"
 )
@@ -156,11 +158,15 @@ func TestUsageErrorsExit2OnOneLine(t *testing.T) {
 }
 
 func TestJWTDispatch(t *testing.T) {
-	r := keyhole(t, runOpts{}, "jwt", "--help")
-	if r.code != exitOK && r.code != exitUsage {
-		t.Fatalf("keyhole jwt --help exited %d: %s", r.code, r.all())
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"sub": "dispatch-test", "exp": time.Now().Add(time.Hour).Unix(),
+	}).SignedString([]byte("test-key"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r.all() == "" {
-		t.Fatal("keyhole jwt printed nothing")
+	r := keyhole(t, runOpts{}, "jwt", tok)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "dispatch-test") {
+		t.Errorf("keyhole jwt did not decode the token:\n%s", r.all())
 	}
 }

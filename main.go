@@ -40,7 +40,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "explain":
 			return cmdExplain(args[1:], stdin, stdout, stderr)
 		case "jwt":
-			return cmdJWTOrMissing(args[1:], stdin, stdout, stderr)
+			return cmdJWT(args[1:], stdin, stdout, stderr)
 		case "profile":
 			return cmdProfile(args[1:], stdin, stdout, stderr)
 		case "practice":
@@ -82,12 +82,6 @@ Usage:
 
 Run 'keyhole COMMAND --help' for a command's flags and examples.
 `
-
-// cmdJWTOrMissing runs 'keyhole jwt'.
-func cmdJWTOrMissing(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "keyhole jwt: not available in this build yet; use 'keyhole explain' for challenges")
-	return exitUsage
-}
 
 // flagSpec is one command-line flag, spelled as curl spells it.
 type flagSpec struct {
