@@ -361,11 +361,14 @@ func (c *Client) prepare(req *http.Request) (*http.Request, *connectState, strin
 		return req, nil, ""
 	}
 	st := &connectState{}
+	// Clone, not WithContext: the header changes, and a RoundTripper must not
+	// modify its caller's request.
+	req = req.Clone(context.WithValue(req.Context(), connectKey{}, st))
 	if req.URL.Scheme == "https" {
 		st.proxyAuth = req.Header.Get("Proxy-Authorization")
 		req.Header.Del("Proxy-Authorization")
 	}
-	return req.WithContext(context.WithValue(req.Context(), connectKey{}, st)), st, p.Redacted()
+	return req, st, p.Redacted()
 }
 
 type connectKey struct{}
