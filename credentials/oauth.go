@@ -69,17 +69,34 @@ type OAuth2 struct {
 
 	prep sync.Mutex // one token request at a time
 
-	mu        sync.Mutex
-	tok       *oauth2.Token
-	expires   time.Time // by Now, from expires_in; zero when the server gave none
-	stale     bool      // the server rejected tok: refresh or fetch again before use
-	rejected  string    // the access token last rejected as invalid_token
-	asked     map[string]bool
-	dpop      *DPoPKey
-	nonceMu   sync.Mutex
-	asNonce   string // DPoP nonces of the authorization server and of the resource are independent (RFC 9449 §8, §9)
-	rsNonce   string
-	nonceUsed string
+	mu         sync.Mutex
+	tok        *oauth2.Token
+	expires    time.Time // by Now, from expires_in; zero when the server gave none
+	stale      bool      // the server rejected tok: refresh or fetch again before use
+	rejected   string    // the access token last rejected as invalid_token
+	asked      map[string]bool
+	dpop       *DPoPKey
+	nonceMu    sync.Mutex
+	asNonce    string // DPoP nonces of the authorization server and of the resource are independent (RFC 9449 §8, §9)
+	rsNonce    string
+	nonceUsed  string
+	requestURL string // what the user is requesting, for RFC 9728 §3.3
+}
+
+// SetRequestURL tells the authorizer which URL it is getting a token for.
+// Discovery then checks that the protected resource metadata is about that
+// URL (RFC 9728 §3.3) even when no Resource indicator was set, and finds the
+// metadata at its well-known location when the challenge does not name it.
+func (o *OAuth2) SetRequestURL(u string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.requestURL = u
+}
+
+func (o *OAuth2) requestURLSnapshot() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.requestURL
 }
 
 func (o *OAuth2) now() time.Time {
@@ -207,9 +224,11 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 			return err
 		}
 	}
+	o.mu.Lock()
 	if len(o.Scopes) == 0 && ch != nil && ch.Param("scope") != "" {
 		o.Scopes = strings.Fields(ch.Param("scope"))
 	}
+	o.mu.Unlock()
 	if o.DPoP {
 		if err := o.dpopClient(&hc); err != nil {
 			return err
@@ -248,10 +267,14 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 }
 
 func (o *OAuth2) discover(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
-	if o.Resource == "" && (ch == nil || ch.Param("resource_metadata") == "") {
+	if o.Resource == "" && o.requestURLSnapshot() == "" && (ch == nil || ch.Param("resource_metadata") == "") {
 		return errors.New("oauth2: no token URL; give one, or answer a challenge that names resource_metadata (RFC 9728)")
 	}
-	d, err := Discover(ctx, hc, o.Resource, ch)
+	against := o.requestURLSnapshot()
+	if o.Resource != "" {
+		against = o.Resource
+	}
+	d, err := Discover(ctx, hc, against, ch)
 	if err != nil {
 		return err
 	}
@@ -271,13 +294,20 @@ func (o *OAuth2) discover(ctx context.Context, hc *http.Client, ch *httpclient.C
 	return nil
 }
 
+// scopes reads Scopes under the lock, since Rejected may add to them.
+func (o *OAuth2) scopes() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.Scopes)
+}
+
 func (o *OAuth2) config(redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     o.ClientID,
 		ClientSecret: o.ClientSecret,
 		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL, AuthStyle: o.authStyle()},
 		RedirectURL:  redirect,
-		Scopes:       o.Scopes,
+		Scopes:       o.scopes(),
 	}
 }
 
@@ -298,7 +328,7 @@ func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
 func (o *OAuth2) obtain(ctx context.Context) (*oauth2.Token, error) {
 	switch o.grant() {
 	case GrantClientCredentials:
-		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.Scopes, AuthStyle: o.authStyle()}
+		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.scopes(), AuthStyle: o.authStyle()}
 		if o.Resource != "" {
 			cc.EndpointParams = url.Values{"resource": {o.Resource}}
 		}

@@ -238,6 +238,18 @@ func TestDiscoveryRefusesAMismatchedResource(t *testing.T) {
 	if err := o.Prepare(t.Context(), http.DefaultClient, &ex.Challenges[0]); err == nil || !strings.Contains(err.Error(), "refusing") {
 		t.Fatalf("Prepare used mismatched metadata: %v", err)
 	}
+	// Without a resource indicator, the URL being requested is the yardstick.
+	o = &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret}
+	o.SetRequestURL(srv.URL + "/wrong-resource")
+	if err := o.Prepare(t.Context(), http.DefaultClient, &ex.Challenges[0]); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Fatalf("Prepare used mismatched metadata: %v", err)
+	}
+	// And without any challenge, the metadata is looked up at its well-known place.
+	o = &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret}
+	o.SetRequestURL(srv.URL + "/jwt")
+	if err := o.Prepare(t.Context(), http.DefaultClient, nil); err != nil || o.TokenURL != srv.URL+"/oauth/token" {
+		t.Fatalf("well-known discovery: %v, token URL %q", err, o.TokenURL)
+	}
 }
 
 func TestAuthorizationCodeWithPKCE(t *testing.T) {
