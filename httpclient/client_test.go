@@ -624,10 +624,20 @@ func TestRecorderSeesProxyRefusal(t *testing.T) {
 	pu, _ := url.Parse(proxy.URL)
 	c := New(Options{Proxy: http.ProxyURL(pu)})
 	var got *Exchange
-	resp, err := c.Recorder(func(_ string, ex *Exchange) { got = ex }).Get("https://127.0.0.1:1/")
+	req, _ := http.NewRequest("GET", "https://127.0.0.1:1/", nil)
+	req.Header.Set("Proxy-Authorization", "Basic d3Jvbmc6d3Jvbmc=")
+	resp, err := c.Recorder(func(_ string, ex *Exchange) { got = ex }).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if req.Header.Get("Proxy-Authorization") == "" {
+		t.Error("the caller's request was modified")
+	}
+	proxy.mu.Lock()
+	if len(proxy.auth) != 1 || proxy.auth[0] != "Basic d3Jvbmc6d3Jvbmc=" {
+		t.Errorf("CONNECT carried %q", proxy.auth)
+	}
+	proxy.mu.Unlock()
 	resp.Body.Close()
 	if resp.StatusCode != 407 || got.Response.Status != 407 || len(got.Challenges) != 1 {
 		t.Errorf("caller %d, recorded %+v", resp.StatusCode, got)
