@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"keyhole/practice"
 )
 
 // Secrets of the test server, distinct from the practice ones so a leak is
@@ -663,5 +665,37 @@ func TestSendPrintCurlAndHAR(t *testing.T) {
 		t.Errorf("the HAR holds the password")
 	}
 	r = keyhole(t, runOpts{}, "send", "--har", filepath.Join(t.TempDir(), "no", "such", "dir.har"), main.URL+"/ok")
+	wantCode(t, r, exitUsage)
+}
+
+func TestSendMutualTLS(t *testing.T) {
+	dir := t.TempDir()
+	caPEM, cert, key, serverTLS, err := practice.MTLSMaterial(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(dir, "ca-for-keyhole.pem")
+	if err := os.WriteFile(ca, []byte(caPEM), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startPractice(t)
+	srv := httptest.NewUnstartedServer(p.Handler())
+	srv.TLS = serverTLS
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	url := srv.URL + "/mtls"
+
+	r := keyhole(t, runOpts{}, "send", "--cacert", ca, "--cert", cert, "--key", key, url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, `"scheme":"mTLS"`) {
+		t.Errorf("mTLS answer:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{}, "send", "--cacert", ca, url)
+	wantCode(t, r, exitForbidden)
+	r = keyhole(t, runOpts{}, "send", "-k", "--cert", cert, "--key", key, url, "--quiet")
+	wantCode(t, r, exitOK)
+	r = keyhole(t, runOpts{}, "send", url) // the throwaway CA is not trusted
+	wantCode(t, r, exitNoAnswer)
+	r = keyhole(t, runOpts{}, "send", "--cert", filepath.Join(dir, "missing.pem"), url)
 	wantCode(t, r, exitUsage)
 }
