@@ -202,6 +202,10 @@ func (d *Digest) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 			return err
 		}
 		in.NC = fmt.Sprintf("%08x", d.count(realm, nonce))
+	} else {
+		d.mu.Lock()
+		d.last = nonce
+		d.mu.Unlock()
 	}
 	res, err := DigestResponse(in)
 	if err != nil {

@@ -434,3 +434,38 @@ func slicesHasMTLS(es []Endpoint) bool {
 	}
 	return false
 }
+
+func TestSharedDigest(t *testing.T) {
+	chs, _ := httpclient.ParseChallenges(sharedDigestChallenge())
+	r := &httpclient.Request{Method: "GET", URL: "http://127.0.0.1/multi", Header: http.Header{}}
+	if err := (&credentials.Digest{User: User, Password: Password}).Apply(r, &chs[0]); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/multi", nil)
+	req.Header.Set("Authorization", r.Header.Get("Authorization"))
+	if !sharedDigestOK(req) {
+		t.Error("valid credentials refused")
+	}
+	if sharedDigestOK(req) {
+		t.Error("the same nc accepted twice")
+	}
+	req.Header.Set("Authorization", "Basic YWxpY2U6d29uZGVybGFuZA==")
+	if sharedDigestOK(req) {
+		t.Error("Basic accepted as Digest")
+	}
+}
+
+// FuzzDigestVerify feeds the verifier arbitrary Authorization values: it must
+// never panic, and never accept one without the password.
+func FuzzDigestVerify(f *testing.F) {
+	d := newDigestVerifier(time.Now, []string{"SHA-256", "MD5"}, "auth, auth-int", false)
+	f.Add(`Digest username="alice", realm="practice", uri="/digest", algorithm=SHA-256, nonce="n", nc=00000001, cnonce="c", qop=auth, response="r", opaque="o"`)
+	f.Add(`Digest username*=UTF-8''al%69ce, realm=practice, uri="/digest", nc=0000000g, qop=auth-int`)
+	f.Fuzz(func(t *testing.T, h string) {
+		r := httptest.NewRequest("GET", "/digest", nil)
+		r.Header["Authorization"] = []string{h}
+		if _, _, why := d.verify(r, nil); why == "" {
+			t.Fatalf("accepted %q", h)
+		}
+	})
+}
