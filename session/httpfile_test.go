@@ -121,3 +121,19 @@ func TestHTTPFileSends(t *testing.T) {
 		t.Errorf("server received %+v", rec)
 	}
 }
+
+func FuzzParseHTTPFile(f *testing.F) {
+	f.Add(sampleHTTPFile)
+	f.Add("@a = {{b}}\n@b = {{a}}\nGET {{a}}\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		reqs, err := ParseHTTPFile(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, r := range reqs {
+			if r.Request.Method == "" || r.Line < 1 {
+				t.Fatalf("request without method or line: %+v", r)
+			}
+		}
+	})
+}

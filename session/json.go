@@ -290,17 +290,26 @@ func redactHeaders(h http.Header, show bool) http.Header {
 	out := credentials.RedactHeader(h)
 	for k, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, credentials.Redacted) {
+			switch {
+			case strings.Contains(v, credentials.Redacted):
 				// Masked already (a loaded session): masking again would
 				// replace the secret's fingerprint with the mask's.
 				out[k][i] = v
-			} else if masked, ok := maskDigest(k, v); ok {
-				out[k][i] = masked
+			case urlHeaders[http.CanonicalHeaderKey(k)]:
+				// An OAuth redirect carries the code (or, implicit flow, the token) in its URL.
+				out[k][i] = credentials.RedactURL(v)
+			default:
+				if masked, ok := maskDigest(k, v); ok {
+					out[k][i] = masked
+				}
 			}
 		}
 	}
 	return out
 }
+
+// urlHeaders hold a URL whose query may carry credentials.
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Referer": true}
 
 // maskDigest hides the response of a Digest Authorization or
 // Proxy-Authorization value.
@@ -444,6 +453,12 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 				inObject = inObject[:len(inObject)-1]
 			}
 		case string:
+			if !wantKey && credentials.LooksLikeJWT(v) && !strings.ContainsAny(v, "\\\"") {
+				// A JWT under a key not known to be secret ("jwt", "assertion_token", ...)
+				// is still a credential. It has no escapes, so its text is v quoted.
+				end := dec.InputOffset()
+				spans = append(spans, span{end - int64(len(v)) - 2, end, "jwt"})
+			}
 			if wantKey {
 				if secretBodyFields[strings.ToLower(v)] {
 					var raw json.RawMessage

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -229,6 +230,7 @@ func TestRedactBody(t *testing.T) {
 		{"application/json", `not json password`, `not json password`},
 		{"application/json", `["access_token","x"]`, `["access_token","x"]`},
 		{"application/x-www-form-urlencoded", `device_code=dc&code_verifier=v&code=c&state=s`, `device_code=•••&code_verifier=•••&code=•••&state=s`},
+		{"application/json", `{"jwt":"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.","l":["eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",1]}`, `{"jwt":"•••","l":["•••",1]}`},
 	}
 	for _, c := range cases {
 		if got := string(RedactBody(c.ct, []byte(c.in))); got != c.want {
@@ -252,4 +254,28 @@ func TestMaskDigest(t *testing.T) {
 	if h := redactHeaders(http.Header{"Authorization": {"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}}, false); strings.Contains(h.Get("Authorization"), "QWxh") {
 		t.Error("Basic not masked")
 	}
+}
+
+func TestRedactLocation(t *testing.T) {
+	h := redactHeaders(http.Header{"Location": {"http://127.0.0.1:9/cb?code=auth-code-1&state=s"}}, false)
+	if strings.Contains(h.Get("Location"), "auth-code-1") || !strings.Contains(h.Get("Location"), "state=s") {
+		t.Errorf("Location = %q", h.Get("Location"))
+	}
+}
+
+func FuzzRedactBody(f *testing.F) {
+	f.Add("application/json", []byte(`{"access_token":"a","x":[{"code":1}],"y":"eyJa.b.c"}`))
+	f.Add("application/x-www-form-urlencoded", []byte(`a=1&password=2&%zz=3`))
+	f.Add("", []byte(`  [{"refresh_token":null}]  `))
+	f.Fuzz(func(t *testing.T, ct string, b []byte) {
+		orig := string(b)
+		out := RedactBody(ct, b)
+		if string(b) != orig {
+			t.Fatal("RedactBody changed its input")
+		}
+		// A form body is redacted as a form even if it happens to be JSON.
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/x-www-form-urlencoded" && json.Valid(b) && !json.Valid(out) {
+			t.Fatalf("valid JSON %q became invalid %q", b, out)
+		}
+	})
 }
