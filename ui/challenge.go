@@ -9,19 +9,27 @@ import (
 	"keyhole/session"
 )
 
+// option is one row of the scheme picker: a challenge and a kind of answer.
+type option struct {
+	ch   int    // index in challenges.chs
+	kind string // "" when keyhole cannot answer the challenge
+}
+
 // challenges is the panel shown on a 401 or 407: every challenge with its
-// parameters and what it means, the findings about the attempt, and the
-// scheme picker.
+// parameters and what it means, why the attempt failed, what to try next,
+// and the scheme picker.
 type challenges struct {
 	status   int
 	chs      []httpclient.Challenge
 	problems []httpclient.Problem
-	findings []session.Finding
+	ex       session.Explanation
+	note     string
+	opts     []option
 	cursor   int
 }
 
 // active reports whether there is a challenge to answer.
-func (c challenges) active() bool { return len(c.chs) > 0 }
+func (c challenges) active() bool { return len(c.opts) > 0 }
 
 // set shows a's challenges, or clears the panel when a was not challenged.
 func (c *challenges) set(a *session.Attempt) {
@@ -33,21 +41,42 @@ func (c *challenges) set(a *session.Attempt) {
 	if st != 401 && st != 407 {
 		return
 	}
-	c.status, c.chs, c.problems, c.findings = st, a.Exchange.Challenges, a.Exchange.Problems, a.Findings
-	c.cursor = max(credentials.Preferred(c.chs), 0)
+	c.status, c.chs, c.problems, c.note = st, a.Exchange.Challenges, a.Exchange.Problems, a.Note
+	c.ex = session.Explain(a)
+	best := credentials.Preferred(c.chs)
+	for i, ch := range c.chs {
+		ks := kindsFor(ch.Scheme)
+		if len(ks) == 0 {
+			c.opts = append(c.opts, option{ch: i})
+		}
+		for _, k := range ks {
+			c.opts = append(c.opts, option{ch: i, kind: k})
+		}
+	}
+	for i, o := range c.opts {
+		if o.ch == best && o.kind != "" {
+			c.cursor = i // the first answer to the strongest challenge
+			break
+		}
+	}
+	if len(c.chs) == 0 {
+		// A 401 without a challenge: servers that want an API key or a token
+		// often answer so; offer a bearer token anyway.
+		c.opts = append(c.opts, option{ch: -1, kind: "bearer"})
+	}
 }
 
-// picked is the challenge under the cursor.
-func (c challenges) picked() *httpclient.Challenge {
-	if c.cursor < 0 || c.cursor >= len(c.chs) {
-		return nil
+// picked is the option under the cursor.
+func (c challenges) picked() (option, bool) {
+	if c.cursor < 0 || c.cursor >= len(c.opts) {
+		return option{}, false
 	}
-	return &c.chs[c.cursor]
+	return c.opts[c.cursor], true
 }
 
 func (c *challenges) move(d int) {
-	if len(c.chs) > 0 {
-		c.cursor = (c.cursor + d + len(c.chs)) % len(c.chs)
+	if len(c.opts) > 0 {
+		c.cursor = (c.cursor + d + len(c.opts)) % len(c.opts)
 	}
 }
 
@@ -67,7 +96,8 @@ func paramText(ch httpclient.Challenge) string {
 	return strings.Join(parts, " ")
 }
 
-func (c challenges) view(st Styles, f focus, w int) []string {
+// explain renders the challenges and what they mean; long lines are wrapped by the caller.
+func (c challenges) explain(st Styles, f focus) []string {
 	if !c.active() {
 		return nil
 	}
@@ -80,29 +110,56 @@ func (c challenges) view(st Styles, f focus, w int) []string {
 		title = st.TitleFocus
 	}
 	out := []string{title.Render(fmt.Sprintf("Challenge %d", c.status)) + " " +
-		st.Muted.Render(fmt.Sprintf("%s offers %d scheme(s); pick one", who, len(c.chs)))}
+		st.Muted.Render(fmt.Sprintf("%s offers %d scheme(s)", who, len(c.chs)))}
 	for i, ch := range c.chs {
-		mark := "  "
-		if i == c.cursor {
-			mark = "› "
+		out = append(out, "  "+st.Method.Render(safeLine(ch.Scheme))+" "+paramText(ch))
+		if i < len(c.ex.Wants) {
+			out = append(out, "    "+st.Muted.Render(safeLine(c.ex.Wants[i])))
 		}
-		row := mark + safeLine(ch.Scheme) + " " + paramText(ch)
-		if !credentials.Supported(ch.Scheme) {
-			row += " (keyhole cannot answer this)"
-		}
-		if i == c.cursor && f == focusPicker {
-			row = st.Selected.Render(row)
-		}
-		out = append(out, row, "    "+st.Muted.Render(safeLine(session.Describe(ch))))
 	}
 	for _, p := range c.problems {
 		out = append(out, st.findingStyle(p.Severity).Render(fmt.Sprintf("  ! byte %d: %s", p.Offset, safeLine(p.Message))))
 	}
-	for _, fd := range c.findings {
+	if c.note != "" {
+		out = append(out, "  "+st.Muted.Render(safeLine(c.note)))
+	}
+	for _, fd := range c.ex.Why {
 		out = append(out, st.findingStyle(fd.Severity).Render("  ✗ "+safeLine(fd.Message)))
 		if fd.Next != "" {
 			out = append(out, "    → "+safeLine(fd.Next))
 		}
+	}
+	return out
+}
+
+// picker renders the answers the user can pick from.
+func (c challenges) picker(st Styles, f focus) []string {
+	if !c.active() {
+		return nil
+	}
+	title := st.Title
+	if f == focusPicker {
+		title = st.TitleFocus
+	}
+	out := []string{title.Render("Answer with") + " " + st.Muted.Render("↑/↓ choose, enter picks")}
+	all := kinds()
+	for i, o := range c.opts {
+		row := "(no challenge) " + all[o.kind].label
+		if o.ch >= 0 {
+			row = safeLine(c.chs[o.ch].Scheme) + ": " + all[o.kind].label
+			if o.kind == "" {
+				row = safeLine(c.chs[o.ch].Scheme) + ": keyhole cannot answer this"
+			}
+		}
+		if i == c.cursor {
+			row = "› " + row
+			if f == focusPicker {
+				row = st.Selected.Render(row)
+			}
+		} else {
+			row = "  " + row
+		}
+		out = append(out, row)
 	}
 	return out
 }

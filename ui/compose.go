@@ -27,6 +27,7 @@ type compose struct {
 
 func newCompose() compose {
 	c := compose{url: textinput.New(), headers: textarea.New(), body: textarea.New()}
+	c.setDark(true)
 	c.url.Prompt = ""
 	c.url.Placeholder = "https://example.com/protected"
 	c.headers.Placeholder = "Name: value, one per line"
@@ -37,6 +38,13 @@ func newCompose() compose {
 		ta.CharLimit = 0
 	}
 	return c
+}
+
+func (c *compose) setDark(isDark bool) {
+	ti, ta := inputStyles(isDark)
+	c.url.SetStyles(ti)
+	c.headers.SetStyles(ta)
+	c.body.SetStyles(ta)
 }
 
 // Method is the selected method.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -11,52 +13,89 @@ import (
 // field is one input of a credentials form.
 type field struct {
 	label  string
+	def    string // the value a new form starts with
 	in     textinput.Model
 	secret bool // masked unless revealed
 }
 
-// form collects the credentials of one scheme.
+// form collects the credentials of one kind of answer.
 type form struct {
-	scheme string
+	kind   string // a key of kinds
 	fields []field
 	idx    int // focused field
-	build  func(v []string) credentials.Authorizer
 }
 
-// formSpec says which fields a scheme needs and how they become an Authorizer.
-type formSpec struct {
-	fields []field
-	build  func(v []string) credentials.Authorizer
+// kind is one way of answering a challenge: which schemes it answers, the
+// fields it asks for, and how they become an Authorizer.
+type kind struct {
+	label   string   // for the picker and the form's title
+	answers []string // lower-cased schemes it answers
+	fields  []field
+	build   func(v []string) (credentials.Authorizer, error)
 }
 
-func plain(label string) field  { return field{label: label} }
-func secret(label string) field { return field{label: label, secret: true} }
+func plain(label, def string) field { return field{label: label, def: def} }
+func secret(label string) field     { return field{label: label, secret: true} }
 
-// forms by lower-cased scheme. A scheme appears here once credentials/ can answer it.
-var forms = map[string]func() formSpec{
-	"basic": func() formSpec {
-		return formSpec{[]field{plain("User"), secret("Password")}, func(v []string) credentials.Authorizer {
-			return credentials.Basic{User: v[0], Password: v[1]}
-		}}
-	},
-	"bearer": func() formSpec {
-		return formSpec{[]field{secret("Token")}, func(v []string) credentials.Authorizer {
-			return credentials.Bearer{Token: strings.TrimSpace(v[0])}
-		}}
-	},
+// kindOrder lists the kinds in the order the picker offers them for one scheme.
+var kindOrder = []string{"basic", "digest", "bearer", "oauth-client"}
+
+// kinds returns every kind keyhole has a form for; a kind is added here once
+// credentials/ can answer it.
+func kinds() map[string]kind {
+	return map[string]kind{
+		"basic": {"Basic", []string{"basic"}, []field{plain("User", ""), secret("Password")},
+			func(v []string) (credentials.Authorizer, error) {
+				return credentials.Basic{User: v[0], Password: v[1]}, nil
+			}},
+		"digest": {"Digest", []string{"digest"}, []field{plain("User", ""), secret("Password")},
+			func(v []string) (credentials.Authorizer, error) {
+				if v[0] == "" {
+					return nil, errors.New("digest: the user name is empty; type the user name")
+				}
+				return &credentials.Digest{User: v[0], Password: v[1]}, nil
+			}},
+		"bearer": {"Bearer token", []string{"bearer"}, []field{secret("Token")},
+			func(v []string) (credentials.Authorizer, error) {
+				return credentials.Bearer{Token: strings.TrimSpace(v[0])}, nil
+			}},
+		"oauth-client": {"OAuth 2.0 client credentials", []string{"bearer", "dpop"},
+			[]field{plain("Token URL", ""), plain("Client ID", ""), secret("Secret"), plain("Scope", "")},
+			func(v []string) (credentials.Authorizer, error) {
+				if strings.TrimSpace(v[1]) == "" {
+					return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
+				}
+				return &credentials.OAuth2{Grant: credentials.GrantClientCredentials, TokenURL: strings.TrimSpace(v[0]),
+					ClientID: strings.TrimSpace(v[1]), ClientSecret: v[2], Scopes: strings.Fields(v[3])}, nil
+			}},
+	}
 }
 
-// newForm returns the form for scheme, or false when keyhole has none.
-func newForm(scheme string) (form, bool) {
-	mk, ok := forms[strings.ToLower(scheme)]
+// kindsFor lists the kinds that answer scheme, in picker order.
+func kindsFor(scheme string) []string {
+	all := kinds()
+	var out []string
+	for _, k := range kindOrder {
+		if slices.Contains(all[k].answers, strings.ToLower(scheme)) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// newForm returns the form of kind k, or false when keyhole has none.
+func newForm(k string, isDark bool) (form, bool) {
+	ti, _ := inputStyles(isDark)
+	spec, ok := kinds()[k]
 	if !ok {
 		return form{}, false
 	}
-	spec := mk()
-	f := form{scheme: scheme, fields: spec.fields, build: spec.build}
+	f := form{kind: k, fields: slices.Clone(spec.fields)}
 	for i := range f.fields {
 		in := textinput.New()
 		in.Prompt = ""
+		in.SetStyles(ti)
+		in.SetValue(f.fields[i].def)
 		if f.fields[i].secret {
 			in.EchoMode = textinput.EchoPassword
 			in.EchoCharacter = '•'
@@ -66,11 +105,20 @@ func newForm(scheme string) (form, bool) {
 	return f, true
 }
 
+func (f *form) setDark(isDark bool) {
+	ti, _ := inputStyles(isDark)
+	for i := range f.fields {
+		f.fields[i].in.SetStyles(ti)
+	}
+}
+
 func (f form) valid() bool { return len(f.fields) > 0 }
 
 func (f form) last() bool { return f.idx == len(f.fields)-1 }
 
-// focus moves the cursor to field i and returns the blink command.
+func (f form) label() string { return kinds()[f.kind].label }
+
+// focus moves the cursor to field i.
 func (f *form) focus(i int) {
 	f.idx = i
 	for j := range f.fields {
@@ -111,19 +159,31 @@ func (f *form) clearSecrets() {
 	}
 }
 
-func (f form) authorizer() credentials.Authorizer {
+// value returns the field called label, or "".
+func (f form) value(label string) string {
+	for _, fl := range f.fields {
+		if fl.label == label {
+			return fl.in.Value()
+		}
+	}
+	return ""
+}
+
+func (f form) authorizer() (credentials.Authorizer, error) {
 	v := make([]string, len(f.fields))
 	for i, fl := range f.fields {
 		v[i] = fl.in.Value()
 	}
-	return f.build(v)
+	return kinds()[f.kind].build(v)
 }
 
 func (f *form) SetWidth(w int) {
 	for i := range f.fields {
-		f.fields[i].in.SetWidth(max(w-12, 4))
+		f.fields[i].in.SetWidth(max(w-formLabel-4, 4))
 	}
 }
+
+const formLabel = 10
 
 func (f form) view(st Styles, on bool) []string {
 	if !f.valid() {
@@ -133,11 +193,11 @@ func (f form) view(st Styles, on bool) []string {
 	if on {
 		title = st.TitleFocus
 	}
-	out := []string{title.Render(safeLine(f.scheme)+" credentials") + " " + st.Muted.Render("enter on the last field sends")}
+	out := []string{title.Render(f.label()) + " " + st.Muted.Render("enter on the last field sends")}
 	for i, fl := range f.fields {
-		label := st.Label.Render(padRight(fl.label, 9))
+		label := st.Label.Render(padRight(fl.label, formLabel))
 		if on && i == f.idx {
-			label = st.TitleFocus.Render(padRight(fl.label, 9))
+			label = st.TitleFocus.Render(padRight(fl.label, formLabel))
 		}
 		out = append(out, "  "+label+" "+fl.in.View())
 	}

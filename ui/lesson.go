@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"keyhole/practice"
@@ -11,13 +12,13 @@ import (
 type lesson struct {
 	l      practice.Lesson
 	base   string // the practice server's URL
-	seen   map[string]bool
+	seen   []string // finding codes shown during the lesson
 	done   bool
 	active bool
 }
 
 func newLesson(l practice.Lesson, base string) lesson {
-	return lesson{l: l, base: base, seen: map[string]bool{}, active: true}
+	return lesson{l: l, base: base, active: true}
 }
 
 // observe marks the lesson done when an attempt on its path reaches the goal.
@@ -33,9 +34,11 @@ func (ls *lesson) observe(as []*session.Attempt) {
 			continue
 		}
 		for _, f := range a.Findings {
-			ls.seen[f.Code] = true
+			if !slices.Contains(ls.seen, f.Code) {
+				ls.seen = append(ls.seen, f.Code)
+			}
 		}
-		if a.Status() == ls.l.Goal.Status && (ls.l.Goal.Finding == "" || ls.seen[ls.l.Goal.Finding]) {
+		if ls.l.Goal.Reached(a.Status(), ls.seen) {
 			ls.done = true
 		}
 	}

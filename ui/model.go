@@ -175,6 +175,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.styles = NewStyles(msg.IsDark())
 		m.help = newHelpBar(msg.IsDark())
+		m.compose.setDark(msg.IsDark())
+		m.form.setDark(msg.IsDark())
 		m.refreshHead()
 	case practiceMsg:
 		cmd = m.practiceReady(msg)
@@ -296,7 +298,11 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				m.form.focus(m.form.idx + 1)
 				return nil, false
 			}
-			auth := m.form.authorizer()
+			auth, err := m.form.authorizer()
+			if err != nil {
+				m.fail(err)
+				return nil, false
+			}
 			m.auth, m.authHost = auth, origin(m.compose.url.Value())
 			return m.send(auth), false
 		}
@@ -512,9 +518,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		if last.Scheme != "" && m.form.valid() {
 			m.form.clearSecrets()
 		}
-		ch := m.chal.picked()
 		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %d %s. %s; enter answers it.", last.N, last.Status(),
-			safeLine(last.Exchange.Response.StatusText), pickHint(ch)), true
+			safeLine(last.Exchange.Response.StatusText), m.chal.hint()), true
 		m.setFocus(focusPicker)
 	default:
 		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
@@ -529,41 +534,38 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	return nil
 }
 
-func pickHint(ch *httpclient.Challenge) string {
-	if ch == nil || !credentials.Supported(ch.Scheme) {
+func (c challenges) hint() string {
+	o, ok := c.picked()
+	if !ok || o.kind == "" {
 		return "keyhole cannot answer any scheme offered"
 	}
-	return safeLine(ch.Scheme) + " is preselected"
+	return kinds()[o.kind].label + " is preselected"
 }
 
-// pick opens the credentials form for the challenge under the cursor.
+// pick opens the credentials form for the option under the cursor, keeping
+// what was typed when it is the same kind as before.
 func (m *Model) pick() {
-	ch := m.chal.picked()
-	if ch == nil {
+	o, ok := m.chal.picked()
+	if !ok {
 		return
 	}
-	if !strings.EqualFold(m.form.scheme, ch.Scheme) || !m.form.valid() {
-		f, ok := newForm(ch.Scheme)
-		if !ok {
-			m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(ch.Scheme)))
-			return
+	if o.kind == "" {
+		m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(m.chal.chs[o.ch].Scheme)))
+		return
+	}
+	if m.form.kind != o.kind || !m.form.valid() {
+		f, _ := newForm(o.kind, m.styles.isDark)
+		if u := m.form.value("User"); u != "" {
+			for i := range f.fields {
+				if f.fields[i].label == "User" {
+					f.fields[i].in.SetValue(u)
+				}
+			}
 		}
-		carryUser(&f, m.form)
 		m.form = f
 	}
 	m.setFocus(focusForm)
-	m.info("Enter the %s credentials; tab moves to the next field, enter on the last one sends.", m.form.scheme)
-}
-
-// carryUser keeps the user name when switching between schemes that both ask for one.
-func carryUser(to *form, from form) {
-	for _, a := range from.fields {
-		for i := range to.fields {
-			if a.label == "User" && to.fields[i].label == "User" {
-				to.fields[i].in.SetValue(a.in.Value())
-			}
-		}
-	}
+	m.info("Enter the %s; tab moves to the next field, enter on the last one sends.", m.form.label())
 }
 
 // show puts attempt a in the response area; the body follows in a bodyMsg.
@@ -671,39 +673,52 @@ func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
 
 func (m Model) minResp(mid int) int { return max(3, mid/3) }
 
-// sideLines stacks the lesson, challenge, form and timeline into at most h lines,
-// giving the challenge and form room first, then the timeline, then the lesson.
+// sideLines stacks the lesson, challenge, picker, form and timeline into at
+// most h lines. The picker and the form are what the user acts on, so they
+// are kept whole; then the timeline's first rows, the challenge, the lesson.
 func (m Model) sideLines(h int) []string {
 	if h <= 0 {
 		return nil
 	}
-	chal := append(m.chal.view(m.styles, m.focus, m.sideW), m.form.view(m.styles, m.focus == focusForm)...)
-	if !m.chal.active() && m.form.valid() && m.focus != focusForm {
-		chal = nil // the form belongs to a challenge no longer shown
+	w := m.sideW
+	act := m.chal.picker(m.styles, m.focus)
+	if m.chal.active() || m.focus == focusForm {
+		act = append(act, m.form.view(m.styles, m.focus == focusForm)...)
 	}
-	tlWant := min(1+len(m.tl.attempts), 12)
+	act = wrapLines(act, w)
+	tlMin := min(3, 1+len(m.tl.attempts))
+	act = act[:min(len(act), max(h-tlMin, 0))]
+	rest := h - len(act)
+	expl := wrapLines(m.chal.explain(m.styles, m.focus), w)
+	expl = expl[:min(len(expl), max(rest-tlMin, 0))]
+	rest -= len(expl)
+	lesMax := 2
 	if m.wide {
-		tlWant = max(tlWant, h) // the timeline takes what is left
+		lesMax = max(rest-tlMin-4, 2) // the lesson may use what the timeline does not need
 	}
-	tlMin := min(2, h)
-	if len(chal) > h-tlMin {
-		// Keep the form whole; cut the challenge descriptions.
-		frm := m.form.view(m.styles, m.focus == focusForm)
-		keep := max(h-tlMin-len(frm), 0)
-		if keep < len(chal)-len(frm) {
-			chal = append(chal[:keep:keep], frm...)
-		}
-		chal = chal[:min(len(chal), h-tlMin)]
-	}
-	rest := h - len(chal)
-	les := m.lesson.view(m.styles, min(4, rest-tlMin))
-	if !m.wide {
-		les = m.lesson.view(m.styles, min(2, rest-tlMin))
-	}
+	les := wrapLines(m.lesson.view(m.styles, 4), w)
+	les = les[:min(len(les), max(min(lesMax, rest-tlMin), 0))]
 	rest -= len(les)
-	tl := m.tl.view(m.styles, m.focus == focusTimeline, min(tlWant, rest))
-	out := append(les, chal...)
-	return append(out, tl...)
+	tlH := rest
+	if !m.wide {
+		tlH = min(rest, 1+len(m.tl.attempts), 6)
+	}
+	out := append(les, expl...)
+	out = append(out, act...)
+	return append(out, m.tl.view(m.styles, m.focus == focusTimeline, tlH)...)
+}
+
+// wrapLines wraps styled lines to w columns, indenting the continuation.
+func wrapLines(lines []string, w int) []string {
+	var out []string
+	for _, l := range lines {
+		if ansi.StringWidth(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
+	}
+	return out
 }
 
 // View draws the whole screen.

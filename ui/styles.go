@@ -3,6 +3,8 @@ package ui
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
 
@@ -81,4 +83,15 @@ func (s Styles) findingStyle(severity string) lipgloss.Style {
 		return s.Finding.Warning
 	}
 	return s.Finding.Info
+}
+
+// inputStyles are the text fields' styles for the background. The cursor
+// does not blink: a blinking cursor redraws the screen twice a second for
+// nothing, and a steady one is easier to find.
+func inputStyles(isDark bool) (textinput.Styles, textarea.Styles) {
+	ti := textinput.DefaultStyles(isDark)
+	ti.Cursor.Blink = false
+	ta := textarea.DefaultStyles(isDark)
+	ta.Cursor.Blink = false
+	return ti, ta
 }

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/practice"
+)
+
+func TestPracticeOpensOnTheBasicLesson(t *testing.T) {
+	m := started(t, 120, 40)
+	if got, want := m.compose.url.Value(), m.srv.URL+"/basic"; got != want {
+		t.Fatalf("URL = %q, want %q", got, want)
+	}
+	if m.Focused() != "url" {
+		t.Fatalf("focus = %s, want url", m.Focused())
+	}
+	l := practice.Lessons()[0]
+	mustContain(t, screen(m), "Lesson: "+l.Title, "alice / wonderland")
+}
+
+func TestBasicLoopByKeyboard(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter)
+	if n := len(m.sess.Attempts()); n != 1 {
+		t.Fatalf("attempts after enter = %d, want 1", n)
+	}
+	if m.Focused() != "picker" {
+		t.Fatalf("after the 401 focus = %s, want picker (status %q)", m.Focused(), m.Status())
+	}
+	if o, _ := m.chal.picked(); o.kind != "basic" {
+		t.Fatalf("preselected %q, want basic", o.kind)
+	}
+	mustContain(t, screen(m), "401 Unauthorized", `realm="practice"`, "Answer with")
+
+	m = press(t, m, enter)
+	if m.Focused() != "form" || m.form.kind != "basic" || m.form.idx != 0 {
+		t.Fatalf("after picking: focus %s, form %q field %d", m.Focused(), m.form.kind, m.form.idx)
+	}
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(practice.Password)...)
+	if l := line(screen(m), "Password"); strings.Contains(l, practice.Password) || !strings.Contains(l, "••••") {
+		t.Fatalf("the password field shows %q; want it masked", l)
+	}
+	m = press(t, m, enter)
+
+	as := m.sess.Attempts()
+	if len(as) != 2 || as[1].Status() != 200 || as[1].Scheme != "Basic" {
+		t.Fatalf("attempts = %d, last %d %q; want 2, 200 Basic (status %q)", len(as), as[len(as)-1].Status(), as[len(as)-1].Scheme, m.Status())
+	}
+	if !m.lesson.done {
+		t.Error("lesson not marked done after the 200")
+	}
+	s := screen(m)
+	mustContain(t, s, "200 OK", `"user": "alice"`, "✓ done", "Basic •••")
+	if strings.Contains(s, "YWxpY2U6d29uZGVybGFuZA") {
+		t.Error("the Authorization value is shown unmasked")
+	}
+}
+
+func TestWrongPasswordKeepsTheLoopGoing(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wrong")...)
+	m = press(t, m, enter)
+	if got := m.sess.Last().Status(); got != 401 {
+		t.Fatalf("wrong password answered %d, want 401", got)
+	}
+	if m.Focused() != "picker" {
+		t.Fatalf("focus = %s, want picker again", m.Focused())
+	}
+	if u, p := m.form.value("User"), m.form.value("Password"); u != "alice" || p != "" {
+		t.Fatalf("form after rejection: user %q password %q; want alice and empty", u, p)
+	}
+	mustContain(t, screen(m), "refused")
+
+	m = press(t, m, enter)
+	if m.Focused() != "form" || m.form.idx != 0 {
+		t.Fatalf("focus %s field %d, want form field 0", m.Focused(), m.form.idx)
+	}
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, enter)
+	as := m.sess.Attempts()
+	if len(as) != 3 || as[2].Status() != 200 {
+		t.Fatalf("attempts = %d, last status %d; want 3 and 200", len(as), as[len(as)-1].Status())
+	}
+}
+
+func TestColonInBasicUserIsRefusedBeforeSending(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("al:ice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("x")...)
+	m = press(t, m, enter)
+	if n := len(m.sess.Attempts()); n != 1 {
+		t.Fatalf("attempts = %d, want 1: nothing may be sent", n)
+	}
+	if !m.statusErr || !strings.Contains(m.Status(), "cannot contain ':'") {
+		t.Fatalf("status = %q, want the credentials package's error", m.Status())
+	}
+}
+
+func TestRevealToggles(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, ctrlR)
+	if !strings.Contains(line(screen(m), "Password"), "wonderland") {
+		t.Fatal("ctrl+r in the password field does not reveal it")
+	}
+	m = press(t, m, ctrlR)
+	if strings.Contains(line(screen(m), "Password"), "wonderland") {
+		t.Fatal("second ctrl+r does not mask it again")
+	}
+	m = press(t, m, enter)
+	for m.Focused() != "timeline" {
+		m = press(t, m, tab)
+	}
+	m = press(t, m, ctrlR)
+	mustContain(t, screen(m), "Basic YWxpY2U6d29uZGVybGFuZA==")
+	m = press(t, m, ctrlR)
+	if strings.Contains(screen(m), "YWxpY2U6d29uZGVybGFuZA") {
+		t.Fatal("credentials still shown after masking")
+	}
+}
+
+func TestTimelineSelectsAnAttempt(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, enter)
+	for m.Focused() != "timeline" {
+		m = press(t, m, tab)
+	}
+	m = press(t, m, up)
+	if m.resp.n != 1 {
+		t.Fatalf("shown attempt = %d, want 1", m.resp.n)
+	}
+	mustContain(t, screen(m), "401 Unauthorized", "send Basic credentials")
+	m = press(t, m, down)
+	mustContain(t, screen(m), "200 OK", `"ok": true`)
+}
+
+func TestEscCancelsTheRequestInFlight(t *testing.T) {
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done() // answer never comes; only the client's cancel ends this
+	}))
+	defer srv.Close()
+	m := New(Options{URL: srv.URL + "/slow"})
+	m = sized(t, m, 120, 40)
+	next, cmd := m.Update(enter)
+	m = next.(Model)
+	if !m.sending || !strings.Contains(screen(m), "esc cancels") {
+		t.Fatalf("not shown as sending: %q", m.Status())
+	}
+	// The request runs in its Cmd while the UI takes esc, as in the program.
+	result := make(chan tea.Msg)
+	go func() { result <- cmd() }()
+	<-arrived
+	next, _ = m.Update(esc)
+	m = settle(t, next.(Model), func() tea.Msg { return <-result })
+	as := m.sess.Attempts()
+	if len(as) != 1 || as[0].Exchange.Err == nil || !strings.Contains(as[0].Exchange.Err.Error(), "cancel") {
+		t.Fatalf("attempt after esc: %+v", as)
+	}
+	mustContain(t, screen(m), "cancelled")
+	if m.sending {
+		t.Fatal("still marked as sending")
+	}
+}
