@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -366,5 +367,31 @@ func TestMultiAcceptsDigest(t *testing.T) {
 				t.Errorf("%s Digest with password %q: status %d, want %d (%s)", path, password, a.status, want, a.body)
 			}
 		}
+	}
+}
+
+// TestHostileIsMadeSafe reads /hostile with keyhole's client and checks that
+// httpclient.Safe and SafeLine leave nothing a terminal would act on.
+func TestHostileIsMadeSafe(t *testing.T) {
+	s := start(t, Options{})
+	ex := httpclient.New(httpclient.Options{}).Do(context.Background(), &httpclient.Request{Method: "GET", URL: s.URL + "/hostile", Header: http.Header{}})
+	if ex.Err != nil || ex.Response == nil || ex.Response.Status != 401 {
+		t.Fatalf("GET /hostile with keyhole's client: %+v", ex.Err)
+	}
+	acts := func(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 || r == utf8.RuneError }
+	for name, values := range ex.Response.Header {
+		for _, v := range values {
+			if got := httpclient.SafeLine(v); strings.ContainsFunc(got, acts) || !utf8.ValidString(got) {
+				t.Errorf("SafeLine(%s) = %q still holds a control character", name, got)
+			}
+		}
+	}
+	body := httpclient.Safe(string(ex.Response.Body))
+	if strings.ContainsFunc(body, func(r rune) bool { return r != '\n' && r != '\t' && acts(r) }) || !utf8.ValidString(body) {
+		t.Errorf("Safe(body) = %q still holds a control character", body)
+	}
+	chs, _ := httpclient.ParseHeader(ex.Response.Header, "WWW-Authenticate")
+	if len(chs) != 1 || !strings.Contains(chs[0].Param("realm"), "\u009b") {
+		t.Errorf("the hostile realm did not survive parsing: %+v", chs)
 	}
 }

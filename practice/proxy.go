@@ -65,7 +65,7 @@ func startProxy(addr string, public bool) (*Proxy, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("practice: proxy cannot listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("practice: proxy cannot listen on %s: %w; choose another address (port 0 picks a free one)", addr, err)
 	}
 	p := &Proxy{URL: "http://" + dialable(ln.Addr().(*net.TCPAddr)), tunnels: map[net.Conn]struct{}{}}
 	p.tr = &http.Transport{

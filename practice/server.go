@@ -60,7 +60,7 @@ func Start(o Options) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("practice: cannot listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("practice: cannot listen on %s: %w; choose another address (port 0 picks a free one)", addr, err)
 	}
 	s := &Server{URL: "http://" + dialable(ln.Addr().(*net.TCPAddr)), ln: ln, now: o.Now, sessionTTL: o.SessionTTL}
 	if o.ProxyAddr != "" {
