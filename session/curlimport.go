@@ -12,6 +12,7 @@ import (
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 
+	"keyhole/credentials"
 	"keyhole/httpclient"
 )
 
@@ -27,8 +28,10 @@ type Imported struct {
 	Location bool   // -L
 	Trusted  bool   // --location-trusted
 	Cert     string
-	Key      string
-	CACert   string
+	// CertPassword is the passphrase of -E FILE:PASSWORD.
+	CertPassword string
+	Key          string
+	CACert       string
 	// Compressed is --compressed; keyhole's client always accepts gzip, so it
 	// changes nothing but is not an unknown flag either.
 	Compressed bool
@@ -316,8 +319,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 			case "--compressed":
 				im.Compressed = true
 			case "--cert":
-				// curl's "file:password" form; a Windows drive letter is not a password.
-				im.Cert = v
+				im.Cert, im.CertPassword = splitCert(v)
 			case "--key":
 				im.Key = v
 			case "--cacert":
@@ -330,7 +332,9 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				if curlQuiet[o.name] {
 					continue
 				}
-				if o.hasValue {
+				if o.hasValue && curlSecretOptions[o.name] {
+					im.Unknown = append(im.Unknown, o.name+" "+credentials.Redacted)
+				} else if o.hasValue {
 					im.Unknown = append(im.Unknown, o.name+" "+v)
 				} else {
 					im.Unknown = append(im.Unknown, o.name)
@@ -392,6 +396,30 @@ func parseCurlArgs(args []string) (*Imported, error) {
 		im.Request.Method = http.MethodGet
 	}
 	return im, nil
+}
+
+// curlSecretOptions carry a password; Unknown lists them with it masked.
+var curlSecretOptions = map[string]bool{
+	"--pass": true, "--proxy-pass": true, "--proxy-user": true, "--tlspassword": true,
+	"--proxy-tlspassword": true,
+}
+
+// splitCert splits curl's --cert "FILE:PASSWORD", where "\:" is a literal
+// colon and a Windows drive letter ("C:\...") is part of the file name.
+func splitCert(v string) (file, password string) {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ':':
+			b.WriteByte(':')
+			i++
+		case v[i] == ':' && !(i == 1 && len(v) > 2 && (v[2] == '\\' || v[2] == '/')):
+			return b.String(), v[i+1:]
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String(), ""
 }
 
 // shortTakes reports whether an unknown one-letter option takes a value.

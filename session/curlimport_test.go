@@ -73,11 +73,25 @@ func TestParseCurl(t *testing.T) {
 				}
 				return ""
 			}},
-		{cmd: `curl --proxy http://p:3128 -F a=b --foo -Z http://h`, method: "GET", url: "http://h",
+		{cmd: `curl --proxy http://p:3128 -F a=b --foo -Z -U bob:pxpw --pass kp http://h`, method: "GET", url: "http://h",
 			check: func(im *Imported) string {
-				want := []string{"--proxy http://p:3128", "--form a=b", "--foo", "--parallel"}
+				want := []string{"--proxy http://p:3128", "--form a=b", "--foo", "--parallel", "--proxy-user •••", "--pass •••"}
 				if !reflect.DeepEqual(im.Unknown, want) {
 					return "Unknown = " + strings.Join(im.Unknown, "|")
+				}
+				return ""
+			}},
+		{cmd: `curl -E 'c\:1.pem:pw:x' http://h`, method: "GET", url: "http://h",
+			check: func(im *Imported) string {
+				if im.Cert != "c:1.pem" || im.CertPassword != "pw:x" {
+					return "want cert c:1.pem with password pw:x"
+				}
+				return ""
+			}},
+		{cmd: `curl --cert 'C:\certs\c.pem' http://h`, method: "GET", url: "http://h",
+			check: func(im *Imported) string {
+				if im.Cert != `C:\certs\c.pem` || im.CertPassword != "" {
+					return "want a Windows path kept whole"
 				}
 				return ""
 			}},
