@@ -4,13 +4,17 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/oauth2"
+
+	"keyhole/credentials"
 )
 
 func startOAuth(t *testing.T, now func() time.Time) *Server {
@@ -237,4 +241,34 @@ func TestOAuthEndpointsListed(t *testing.T) {
 			t.Errorf("%s not listed", p)
 		}
 	}
+}
+
+// FuzzDPoPProof: the DPoP header is attacker-controlled bytes; checking it
+// must never panic, and a proof it accepts is bound to the key in its header.
+func FuzzDPoPProof(f *testing.F) {
+	k, err := credentials.NewDPoPKey()
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, _ := k.Proof("POST", "http://127.0.0.1/oauth/token", "", "")
+	f.Add(good)
+	f.Add("eyJhbGciOiJFUzI1NiIsInR5cCI6ImRwb3Arand0IiwiandrIjp7Imt0eSI6IkVDIn19.e30.x")
+	f.Add("a.b.c")
+	a := (&Server{}).auth()
+	f.Fuzz(func(t *testing.T, proof string) {
+		r := httptest.NewRequest("POST", "http://127.0.0.1/oauth/token", nil)
+		r.Header.Set("DPoP", proof)
+		jkt, _, err := a.checkProof(r, "")
+		if err == nil {
+			tok, _, perr := jwt.NewParser().ParseUnverified(proof, jwt.MapClaims{})
+			if perr != nil {
+				t.Fatalf("accepted an undecodable proof %q", proof)
+			}
+			jwk, _ := tok.Header["jwk"].(map[string]any)
+			if _, want, jerr := publicJWK(jwk); jerr != nil || want != jkt {
+				t.Fatalf("accepted proof bound to %q, its header's key is %q (%v)", jkt, want, jerr)
+			}
+		}
+		a.checkProof(r, "some-access-token")
+	})
 }
