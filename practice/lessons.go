@@ -178,7 +178,7 @@ func Lessons() []Lesson {
 		Steps: []string{
 			"Send GET /scoped: 401, Bearer challenge.",
 			"Answer with a token without read:secrets: 403, error=\"insufficient_scope\", scope=\"read:secrets\" (insufficient-scope).",
-			"Ask for scope read:secrets and retry: 200.",
+			"Ask for scope read:secrets and retry: 200. keyhole does this step by itself once, as an automatic retry marked in the timeline.",
 		},
 	}, {
 		ID: "skew", Title: "Clock skew",
@@ -204,7 +204,7 @@ func Lessons() []Lesson {
 		Steps: []string{
 			"Send GET /dpop: 401, DPoP algs=\"ES256\".",
 			"Answer with a DPoP-bound token and a proof: 401, error=\"use_dpop_nonce\" and a DPoP-Nonce header (dpop-nonce-required).",
-			"Retry with the nonce in the proof: 200.",
+			"Retry with the nonce in the proof: 200 (keyhole retries once by itself, marked automatic in the timeline).",
 			"Send the token as Bearer instead: refused.",
 		},
 	}, {

@@ -215,6 +215,13 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 		auth  credentials.Authorizer
 		trust bool // resend credentials across origins from now on
 	}
+	client := func(scope string) *credentials.OAuth2 {
+		o := &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token"}
+		if scope != "" {
+			o.Scopes = []string{scope}
+		}
+		return o
+	}
 	scripts := map[string][]step{
 		"basic":         {{draft: "/basic"}, {auth: wrong}, {auth: alice}},
 		"bearer":        {{draft: "/bearer"}, {auth: credentials.Bearer{Token: "guess"}}, {auth: credentials.Bearer{Token: Token}}},
@@ -229,6 +236,11 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 		"session":       {{draft: "/session"}, {draft: "POST /login user=alice&password=wonderland&next=%2Fsession"}},
 		"hostile":       {{draft: "/hostile"}, {auth: alice}},
 		"slow":          {{draft: "/slow?ms=1"}, {auth: alice}},
+		"registry":      {{draft: "/registry/v2/"}, {auth: credentials.Bearer{Token: "made-up"}}, {auth: &credentials.RegistryToken{}}},
+		"jwt":           {{draft: "/jwt"}, {auth: client("")}},
+		"scoped":        {{draft: "/scoped"}, {auth: client("")}},
+		"skew":          {{draft: "/skew"}, {auth: client("")}},
+		"dpop":          {{draft: "/dpop"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}}},
 	}
 	for _, l := range Lessons() {
 		script, ok := scripts[l.ID]
