@@ -11,7 +11,7 @@ import (
 // lesson is the practice lesson being worked on.
 type lesson struct {
 	l      practice.Lesson
-	base   string // the practice server's URL
+	base   string   // the practice server's URL
 	seen   []string // finding codes shown during the lesson
 	done   bool
 	active bool
