@@ -170,3 +170,35 @@ func TestJWTDispatch(t *testing.T) {
 		t.Errorf("keyhole jwt did not decode the token:\n%s", r.all())
 	}
 }
+
+// FuzzFlagParse feeds the curl-style flag parser arbitrary argument lists: it
+// must never panic, and every positional argument it returns must be one of
+// the arguments given.
+func FuzzFlagParse(f *testing.F) {
+	for _, seed := range []string{
+		"-XPOST\x00-uuser:pw\x00http://x/",
+		"--header=A: b\x00-H\x00C: d\x00-kL=false",
+		"-d\x00@-\x00--max-attempts=2\x00--\x00-not-a-flag",
+		"-L=\x00-\x00--json=yes\x00-X",
+		"--auth\x00digest\x00-uX\x00--timeout\x001s",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		o := &sendOptions{}
+		pos, err := sendFlags(o).Parse(args)
+		if err != nil {
+			return
+		}
+		given := map[string]bool{}
+		for _, a := range args {
+			given[a] = true
+		}
+		for _, p := range pos {
+			if !given[p] {
+				t.Fatalf("positional %q is not one of the arguments %q", p, args)
+			}
+		}
+	})
+}
