@@ -37,9 +37,9 @@ type Digest struct {
 
 func (*Digest) Scheme() string { return "Digest" }
 
-// maxNonces bounds the nc table; a server that hands out a nonce per request
+// digestMaxNonces bounds the nc table; a server that hands out a nonce per request
 // would otherwise grow it for as long as the session runs.
-const maxNonces = 256
+const digestMaxNonces = 256
 
 // Digest algorithms, strongest first.
 var digestAlgorithms = []struct {
@@ -180,7 +180,7 @@ func (d *Digest) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 	if err != nil {
 		return err
 	}
-	uri, err := requestTarget(r.URL)
+	uri, err := digestURI(r.URL)
 	if err != nil {
 		return err
 	}
@@ -224,8 +224,8 @@ func (d *Digest) header(in DigestInput, res DigestResult, ch *httpclient.Challen
 	switch {
 	case userhash:
 		b.WriteString("username=" + quoteDigest(res.UserHash))
-	case needsExtValue(in.User):
-		b.WriteString("username*=" + extValue(in.User))
+	case needsRFC8187(in.User):
+		b.WriteString("username*=" + rfc8187Value(in.User))
 	default:
 		b.WriteString("username=" + quoteDigest(in.User))
 	}
@@ -248,8 +248,8 @@ func (d *Digest) header(in DigestInput, res DigestResult, ch *httpclient.Challen
 	return b.String()
 }
 
-// requestTarget is the uri= value: the path and query as they go on the wire.
-func requestTarget(raw string) (string, error) {
+// digestURI is the uri= value: the path and query as they go on the wire.
+func digestURI(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("digest: cannot read the URL %q: %w", raw, err)
@@ -272,7 +272,7 @@ func (d *Digest) cnonce() (string, error) {
 func (d *Digest) count(realm, nonce string) uint32 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.nc == nil || len(d.nc) >= maxNonces {
+	if d.nc == nil || len(d.nc) >= digestMaxNonces {
 		d.nc = map[string]uint32{}
 	}
 	key := realm + "\x00" + nonce
@@ -307,10 +307,10 @@ func (d *Digest) Choose(chs []httpclient.Challenge) (index int, why string) {
 	case len(offered) == 1:
 		return best, "chose " + offered[0] + ": the only Digest algorithm offered"
 	}
-	return best, "chose " + algName(chs[best]) + ": strongest of " + strings.Join(offered, ", ") + " offered"
+	return best, "chose " + digestAlgName(chs[best]) + ": strongest of " + strings.Join(offered, ", ") + " offered"
 }
 
-func algName(c httpclient.Challenge) string {
+func digestAlgName(c httpclient.Challenge) string {
 	if a := c.Param("algorithm"); a != "" {
 		return a
 	}
@@ -344,14 +344,14 @@ func quoteDigest(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// needsExtValue reports whether a user name cannot travel as a plain
+// needsRFC8187 reports whether a user name cannot travel as a plain
 // quoted-string and needs username* (RFC 7616 §3.4.4).
-func needsExtValue(s string) bool {
+func needsRFC8187(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r > 0x7e })
 }
 
-// extValue encodes s as an RFC 8187 ext-value in UTF-8.
-func extValue(s string) string {
+// rfc8187Value encodes s as an RFC 8187 ext-value in UTF-8.
+func rfc8187Value(s string) string {
 	const attrChar = "!#$&+-.^_`|~"
 	var b strings.Builder
 	b.WriteString("UTF-8''")

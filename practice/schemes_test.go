@@ -17,6 +17,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 // schemesClock is a movable clock for the nonce and token lifetimes.
@@ -468,4 +469,58 @@ func FuzzDigestVerify(f *testing.F) {
 			t.Fatalf("accepted %q", h)
 		}
 	})
+}
+
+// The session loop drives the schemes against the practice server as the
+// TUI and keyhole send do: a stale nonce is retried on its own, a wrong
+// password is not, and a registry token is fetched as an attempt of its own.
+func TestSchemesThroughTheSession(t *testing.T) {
+	s, c := startSchemes(t, Options{})
+	ctx := context.Background()
+
+	sess := session.New(c, httpclient.Request{Method: "GET", URL: s.URL + "/digest", Header: http.Header{}})
+	if made, err := sess.Send(ctx, nil); err != nil || made[0].Status() != 401 {
+		t.Fatalf("no credentials: %v %v", err, made)
+	}
+	if made, err := sess.Send(ctx, &credentials.Digest{User: User, Password: "wrong"}); err != nil || len(made) != 1 || made[0].Status() != 401 {
+		t.Fatalf("wrong password: %v, %d attempts, want one 401 and no automatic retry", err, len(made))
+	}
+	d := &credentials.Digest{User: User, Password: Password}
+	stale := false
+	for n := 0; n < digestNonceUses+2; n++ {
+		made, err := sess.Send(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := made[len(made)-1]
+		if last.Status() != 200 {
+			t.Fatalf("send %d ended %d", n, last.Status())
+		}
+		if len(made) == 2 {
+			stale = made[0].Status() == 401 && made[1].Auto == "nonce went stale: recomputing with the new nonce"
+		}
+	}
+	if !stale {
+		t.Error("the nonce never went stale, or the stale retry was not automatic")
+	}
+
+	sess = session.New(c, httpclient.Request{Method: "GET", URL: s.URL + "/registry/v2/", Header: http.Header{}})
+	if _, err := sess.Send(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	made, err := sess.Send(ctx, &credentials.RegistryToken{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) != 2 || made[0].Purpose != session.PurposeToken || made[0].Status() != 200 || made[1].Status() != 200 {
+		for _, a := range made {
+			t.Logf("attempt %s %d", a.Purpose, a.Status())
+		}
+		t.Fatal("want a token attempt then the request, both 200")
+	}
+
+	sess = session.New(c, httpclient.Request{Method: "GET", URL: s.URL + "/apikey", Header: http.Header{}})
+	if made, err := sess.Send(ctx, credentials.APIKey{Value: apiKey}); err != nil || made[0].Status() != 200 {
+		t.Fatalf("API key: %v %v", err, made)
+	}
 }
