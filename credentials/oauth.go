@@ -284,6 +284,11 @@ func (o *OAuth2) discover(ctx context.Context, hc *http.Client, ch *httpclient.C
 	if d.TokenURL == "" {
 		return errors.New("oauth2: the authorization server metadata names no token_endpoint; give the token URL yourself")
 	}
+	for _, u := range []string{d.TokenURL, d.AuthURL, d.DeviceURL} {
+		if _, err := httpURL(u); u != "" && err != nil {
+			return fmt.Errorf("oauth2: refusing the discovered metadata: an endpoint is not an http(s) URL (%s)", safeLine(u))
+		}
+	}
 	o.TokenURL = d.TokenURL
 	if o.AuthURL == "" {
 		o.AuthURL = d.AuthURL
@@ -435,6 +440,9 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 // SystemBrowser opens url with xdg-open when a graphical session exists, the
 // way OpenBrowser expects; it fails (and the URL gets printed) otherwise.
 func SystemBrowser(u string) error {
+	if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") {
+		return errors.New("refusing to open a URL that is not http(s)")
+	}
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return errors.New("no graphical session to open a browser in")
 	}

@@ -517,3 +517,11 @@ func TestExplainTokenError(t *testing.T) {
 		t.Fatalf("control characters reached the explanation: %q", s)
 	}
 }
+
+func TestSystemBrowserRefusesNonHTTP(t *testing.T) {
+	for _, u := range []string{"file:///etc/passwd", "javascript:alert(1)", "-x"} {
+		if err := credentials.SystemBrowser(u); err == nil || !strings.Contains(err.Error(), "not http(s)") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
