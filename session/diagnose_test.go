@@ -387,6 +387,18 @@ func TestDiagnoseServers(t *testing.T) {
 			}},
 		{code: "malformed-challenge", status: 401,
 			headers: map[string]string{"WWW-Authenticate": `realm="x"`}},
+		{code: "malformed-challenge", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Basic realm="basic`},
+			check: func(t *testing.T, f Finding) {
+				if f.Severity != Error {
+					t.Errorf("severity %s", f.Severity)
+				}
+			}},
+		// STANDARDS.md #24, as AWS API Gateway sends it: no commas between
+		// parameters; the parser recovers them and the audience is still read.
+		{code: "wrong-audience", status: 401,
+			headers: map[string]string{"WWW-Authenticate": `Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"`},
+			auth:    bearer("opaque")},
 		{code: "resource-metadata", status: 401,
 			headers: map[string]string{"WWW-Authenticate": `Bearer resource_metadata="https://resource.example.com/.well-known/oauth-protected-resource"`}},
 		{code: "credentials-rejected", status: 401, body: "bad \x1b[2Jkey\u009b",

@@ -458,3 +458,24 @@ func TestForgetClearsCookies(t *testing.T) {
 	made, _ = s.Send(ctx, nil)
 	finding(t, made[0], "login-redirect")
 }
+
+// TestSendDigestPractice answers the practice server's two Digest challenges
+// with the real Digest authorizer.
+func TestSendDigestPractice(t *testing.T) {
+	p := startPractice(t)
+	ctx := context.Background()
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/digest"})
+	s.Send(ctx, nil)
+	d := &credentials.Digest{User: practice.User, Password: practice.Password}
+	made, err := s.Send(ctx, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := made[len(made)-1]
+	if last.Status() != 200 || !strings.Contains(made[0].Note, "SHA-256") {
+		t.Fatalf("status %d, note %q", last.Status(), made[0].Note)
+	}
+	finding(t, last, "success")
+	made, _ = s.Send(ctx, &credentials.Digest{User: practice.User, Password: "wrong"})
+	finding(t, made[len(made)-1], "credentials-rejected")
+}
