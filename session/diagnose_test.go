@@ -385,6 +385,14 @@ func TestDiagnoseServers(t *testing.T) {
 					t.Errorf("api key rejection: %q", f.Message)
 				}
 			}},
+		{code: "credentials-rejected", status: 401, body: "user alice: password 'hunter22' is wrong",
+			headers: map[string]string{"WWW-Authenticate": `Basic realm="r"`},
+			auth:    credentials.Basic{User: "alice", Password: "hunter22"},
+			check: func(t *testing.T, f Finding) {
+				if strings.Contains(f.Message, "hunter22") || !strings.Contains(f.Message, "password '"+credentials.Redacted+"'") {
+					t.Errorf("a password the server echoed must be masked: %q", f.Message)
+				}
+			}},
 		{code: "malformed-challenge", status: 401,
 			headers: map[string]string{"WWW-Authenticate": `realm="x"`}},
 		{code: "malformed-challenge", status: 401,

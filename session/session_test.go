@@ -377,6 +377,17 @@ func TestSendOAuthPractice(t *testing.T) {
 		if token == 0 || discovery == 0 {
 			t.Errorf("want discovery and token attempts before the request: %s", purposes(made))
 		}
+		var docs []string
+		for _, a := range made {
+			for _, f := range a.Findings {
+				if f.Code == "resource-metadata" && f.DocURL != "" {
+					docs = append(docs, f.DocURL)
+				}
+			}
+		}
+		if len(docs) != 1 || docs[0] != p.URL+"/" {
+			t.Errorf("the metadata's resource_documentation as DocURL: %q", docs)
+		}
 		finding(t, last, "success")
 	})
 	t.Run("scoped", func(t *testing.T) {
