@@ -317,7 +317,9 @@ func (o *OAuth2) config(redirect string) *oauth2.Config {
 }
 
 func (o *OAuth2) authStyle() oauth2.AuthStyle {
-	if o.AuthInForm {
+	// A public client (no secret) identifies itself with client_id in the
+	// form (RFC 6749 §2.3.1, §4.1.3); Basic with an empty password is not that.
+	if o.AuthInForm || o.ClientSecret == "" {
 		return oauth2.AuthStyleInParams
 	}
 	return oauth2.AuthStyleInHeader

@@ -3,6 +3,7 @@ package credentials_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -523,5 +524,30 @@ func TestSystemBrowserRefusesNonHTTP(t *testing.T) {
 		if err := credentials.SystemBrowser(u); err == nil || !strings.Contains(err.Error(), "not http(s)") {
 			t.Errorf("%s: %v", u, err)
 		}
+	}
+}
+
+// A public client sends client_id in the form and no Authorization header.
+func TestPublicClientSendsClientIDInTheForm(t *testing.T) {
+	got := make(chan *http.Request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		got <- r
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"access_token":"at","token_type":"Bearer","expires_in":60}`))
+	}))
+	defer srv.Close()
+	o := &credentials.OAuth2{ClientID: "public-app", TokenURL: srv.URL}
+	if err := o.Prepare(t.Context(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := <-got
+	if r.Header.Get("Authorization") != "" || r.PostForm.Get("client_id") != "public-app" || r.PostForm.Has("client_secret") {
+		t.Fatalf("Authorization %q, form %v", r.Header.Get("Authorization"), r.PostForm)
+	}
+	o2 := &credentials.OAuth2{ClientID: "app", ClientSecret: "s3cret", TokenURL: srv.URL}
+	o2.Prepare(t.Context(), nil, nil)
+	if r := <-got; !strings.HasPrefix(r.Header.Get("Authorization"), "Basic ") || r.PostForm.Has("client_secret") {
+		t.Fatalf("confidential client: Authorization %q, form %v", r.Header.Get("Authorization"), r.PostForm)
 	}
 }
