@@ -127,7 +127,12 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 	if o.CACert != "" {
 		flag("--cacert", lit(o.CACert))
 	}
-	groups = append(groups, []shellWord{curlURL(r.URL, o.ShowSecrets)})
+	if strings.HasPrefix(r.URL, "-") {
+		// A URL that looks like an option must be given as --url's value.
+		flag("--url", curlURL(r.URL, o.ShowSecrets))
+	} else {
+		groups = append(groups, []shellWord{curlURL(r.URL, o.ShowSecrets)})
+	}
 
 	var b strings.Builder
 	b.WriteString("curl")

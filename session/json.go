@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -485,13 +486,15 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 		if r := replace(s.field); r != nil {
 			out.Write(r)
 		} else {
-			out.WriteString(`"` + credentials.Redacted + `"`)
+			out.WriteString(redactedJSON)
 		}
 		last = s.end
 	}
 	out.Write(b[last:])
 	return out.Bytes(), len(spans), true
 }
+
+var redactedJSON = `"` + credentials.Redacted + `"`
 
 // redactForm replaces secret values of an application/x-www-form-urlencoded
 // body, keeping every other byte and the order of the fields.
@@ -561,7 +564,10 @@ func (r Record) Attempt() (*Attempt, error) {
 	return a, nil
 }
 
-func fromMillis(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+// fromMillis rounds, so that a duration read back prints as it was written.
+func fromMillis(ms float64) time.Duration {
+	return time.Duration(math.Round(ms * float64(time.Millisecond)))
+}
 
 // canonicalHeader re-keys a header read from JSON, whose names may be in any case.
 func canonicalHeader(h http.Header) http.Header {

@@ -279,3 +279,28 @@ func FuzzRedactBody(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRedactBody masks a 1 MiB JSON token-list answer.
+func BenchmarkRedactBody(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"tokens":[`)
+	for sb.Len() < 1<<20 {
+		sb.WriteString(`{"access_token":"abcdefghijklmnopqrstuvwxyz0123456789","scope":"read write","expires_in":3600},`)
+	}
+	sb.WriteString(`{}]}`)
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		RedactBody("application/json", body)
+	}
+}
+
+// BenchmarkRecords builds the JSON record of a six-attempt session.
+func BenchmarkRecords(b *testing.B) {
+	_, attempts := realSession(b)
+	for b.Loop() {
+		if _, err := json.Marshal(Records(attempts, false)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
