@@ -340,9 +340,9 @@ func (d *Digest) Forget() {
 }
 
 // quote makes a quoted-string (RFC 9110 §5.6.4).
-func quoteDigest(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
+func quoteDigest(s string) string { return `"` + digestQuoter.Replace(s) + `"` }
+
+var digestQuoter = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // needsRFC8187 reports whether a user name cannot travel as a plain
 // quoted-string and needs username* (RFC 7616 §3.4.4).

@@ -491,3 +491,17 @@ func FuzzDigestApply(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkDigestApply(b *testing.B) {
+	ch := &httpclient.Challenge{Scheme: "Digest", Params: []httpclient.Param{
+		{Name: "realm", Value: "http-auth@example.org"}, {Name: "qop", Value: "auth, auth-int"},
+		{Name: "algorithm", Value: "SHA-256"}, {Name: "nonce", Value: rfc7616.Nonce}, {Name: "opaque", Value: "FQhe"},
+	}}
+	d := &Digest{User: "Mufasa", Password: "Circle of Life"}
+	for b.Loop() {
+		r := &httpclient.Request{Method: "GET", URL: "http://www.example.org/dir/index.html", Header: http.Header{}}
+		if err := d.Apply(r, ch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
