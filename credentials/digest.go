@@ -216,7 +216,7 @@ func (d *Digest) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 }
 
 // header formats the credentials. algorithm, qop and nc are never quoted
-// (RFC 7616 §3.4); servers such as IIS reject quoted ones.
+// (RFC 7616 §3.4), unlike psf/requests, which quotes them.
 func (d *Digest) header(in DigestInput, res DigestResult, ch *httpclient.Challenge) string {
 	var b strings.Builder
 	b.WriteString("Digest ")
