@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -126,3 +127,6 @@ func line(s, label string) string {
 	}
 	return ""
 }
+
+// sgr matches the colour sequences the styles write.
+var sgr = regexp.MustCompile(`\x1b\[[0-9;:]*m`)

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -166,13 +165,8 @@ func bodyText(resp *httpclient.Response) []string {
 		return nil
 	}
 	b := resp.Body
-	if isBinary(b) {
-		n := min(len(b), hexLimit)
-		lines := hexDump(b[:n])
-		if n < len(b) {
-			lines = append(lines, fmt.Sprintf("… %d more bytes not shown", len(b)-n))
-		}
-		return lines
+	if httpclient.IsBinary(b) {
+		return strings.Split(strings.TrimRight(httpclient.HexDump(b, hexLimit), "\n"), "\n")
 	}
 	if looksJSON(resp, b) {
 		var buf bytes.Buffer
@@ -189,46 +183,6 @@ func looksJSON(resp *httpclient.Response, b []byte) bool {
 	}
 	t := bytes.TrimSpace(b)
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
-}
-
-// isBinary looks at the start of b: NUL bytes or invalid UTF-8 mean binary.
-func isBinary(b []byte) bool {
-	head := b[:min(len(b), 8<<10)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
-	}
-	// A multi-byte rune may be cut at the end of head; ignore the last 3 bytes.
-	if len(head) > 4 && len(head) < len(b) {
-		head = head[:len(head)-3]
-	}
-	return !utf8.Valid(head)
-}
-
-// hexDump writes 16 bytes per line: offset, hex, printable ASCII.
-func hexDump(b []byte) []string {
-	out := make([]string, 0, len(b)/16+1)
-	var sb strings.Builder
-	for off := 0; off < len(b); off += 16 {
-		row := b[off:min(off+16, len(b))]
-		sb.Reset()
-		fmt.Fprintf(&sb, "%08x  ", off)
-		for i := 0; i < 16; i++ {
-			if i < len(row) {
-				fmt.Fprintf(&sb, "%02x ", row[i])
-			} else {
-				sb.WriteString("   ")
-			}
-		}
-		sb.WriteByte(' ')
-		for _, c := range row {
-			if c < 0x20 || c >= 0x7f {
-				c = '.'
-			}
-			sb.WriteByte(c)
-		}
-		out = append(out, sb.String())
-	}
-	return out
 }
 
 // wrap breaks lines wider than width; lines are plain text, without escapes.

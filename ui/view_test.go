@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"keyhole/session"
+)
+
+// checkFrame fails when the frame is not exactly h lines of at most w columns.
+func checkFrame(t *testing.T, m Model, w, h int, state string) {
+	t.Helper()
+	lines := strings.Split(m.View().Content, "\n")
+	if len(lines) != h {
+		t.Errorf("%dx%d %s: %d lines, want %d", w, h, state, len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got > w {
+			t.Errorf("%dx%d %s: line %d is %d wide: %q", w, h, state, i, got, ansi.Strip(l))
+		}
+	}
+}
+
+func TestLayoutFitsEverySize(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 50}, {100, 30}, {120, 40}, {60, 20}, {40, 12}} {
+		w, h := sz[0], sz[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			m := started(t, w, h)
+			checkFrame(t, m, w, h, "start")
+			m = press(t, m, enter)
+			checkFrame(t, m, w, h, "challenge")
+			if w >= 80 {
+				mustContain(t, screen(m), "Answer with", "Basic")
+			}
+			m = press(t, m, enter)
+			checkFrame(t, m, w, h, "form")
+			if w >= 80 {
+				mustContain(t, screen(m), "User", "Password")
+			}
+			m = press(t, m, keys("alice")...)
+			m = press(t, m, tab)
+			m = press(t, m, keys("wonderland")...)
+			m = press(t, m, enter)
+			checkFrame(t, m, w, h, "200")
+			if w >= 80 {
+				mustContain(t, screen(m), "200 OK", "Timeline")
+			}
+			m = press(t, m, tea.KeyPressMsg{Code: tea.KeyF1})
+			checkFrame(t, m, w, h, "help")
+			m = press(t, m, esc)
+			// Shrink and grow again: nothing left over from the bigger frame.
+			m = sized(t, m, w/2+10, h/2+5)
+			checkFrame(t, m, w/2+10, h/2+5, "shrunk")
+			m = sized(t, m, w, h)
+			checkFrame(t, m, w, h, "regrown")
+		})
+	}
+}
+
+func TestHostileServerTextIsEscaped(t *testing.T) {
+	m := started(t, 160, 50)
+	m.compose.url.SetValue(m.srv.URL + "/hostile")
+	m = press(t, m, enter)
+	if m.sess.Last() == nil || m.sess.Last().Status() == 0 {
+		t.Fatalf("no answer from /hostile: %s", m.Status())
+	}
+	for _, focus := range []bool{false, true} {
+		if focus {
+			for m.Focused() != "timeline" {
+				m = press(t, m, tab)
+			}
+			m = press(t, m, ctrlR)
+		}
+		raw := m.View().Content
+		// Only SGR colour sequences (ESC [ ... m) may remain; anything else came from the server.
+		rest := sgr.ReplaceAllString(raw, "")
+		if i := strings.IndexAny(rest, "\x1b\x07\x9b\x9d"); i >= 0 {
+			t.Fatalf("a control character reaches the terminal: %q", rest[max(0, i-20):min(len(rest), i+20)])
+		}
+	}
+	mustContain(t, screen(m), `\x1b`)
+}
+
+func serve(t *testing.T, h http.HandlerFunc) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestBodiesAreFormatted(t *testing.T) {
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/json":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"a":{"b":[1,2]}}`)
+		case "/bin":
+			w.Write([]byte{0x89, 'P', 'N', 'G', 0, 1, 2, 0xff, 0x1b})
+		case "/crlf":
+			fmt.Fprint(w, "one\r\ntwo\tthree\r\n")
+		}
+	})
+	m := New(Options{URL: u + "/json"})
+	m = sized(t, m, 200, 40) // wide enough that a hex line is not wrapped
+	m = press(t, m, enter)
+	mustContain(t, screen(m), `"a": {`, `    "b": [`)
+
+	m.compose.url.SetValue(u + "/bin")
+	m = press(t, m, enter)
+	mustContain(t, screen(m), "00000000  89 50 4e 47 00 01 02 ff  1b", "|.PNG.....|")
+
+	m.compose.url.SetValue(u + "/crlf")
+	m = press(t, m, enter)
+	mustContain(t, screen(m), "one", "two    three")
+	if strings.Contains(screen(m), `\r`) {
+		t.Error("CRLF line ends shown as \\r")
+	}
+}
+
+func TestResponseScrolls(t *testing.T) {
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		for i := range 500 {
+			fmt.Fprintf(w, "line %03d\n", i)
+		}
+	})
+	m := New(Options{URL: u})
+	m = sized(t, m, 120, 30)
+	m = press(t, m, enter)
+	if strings.Contains(screen(m), "line 499") {
+		t.Fatal("the whole body is on one screen")
+	}
+	for m.Focused() != "response" {
+		m = press(t, m, tab)
+	}
+	m = press(t, m, tea.KeyPressMsg{Code: tea.KeyEnd})
+	mustContain(t, screen(m), "line 499")
+	m = press(t, m, tea.KeyPressMsg{Code: tea.KeyHome})
+	m = press(t, m, tea.MouseWheelMsg{Button: tea.MouseWheelDown}, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if m.resp.top != 6 {
+		t.Fatalf("two wheel notches scrolled to %d, want 6", m.resp.top)
+	}
+}
+
+func TestDigestFormAnswersThePracticeServer(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/digest")
+	m = press(t, m, enter)
+	if o, _ := m.chal.picked(); o.kind != "digest" {
+		t.Fatalf("preselected %q, want digest (status %q)", o.kind, m.Status())
+	}
+	m = press(t, m, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, enter)
+	if got := m.sess.Last().Status(); got != 200 {
+		t.Fatalf("digest answered %d, want 200; status %q", got, m.Status())
+	}
+}
+
+// bigBody is a 50 MiB text body of short lines, the client's default limit.
+func bigBody() []byte {
+	var b bytes.Buffer
+	for i := 0; b.Len() < 50<<20; i++ {
+		fmt.Fprintf(&b, "%08d the quick brown fox jumps over the lazy dog, again and again\n", i)
+	}
+	return b.Bytes()
+}
+
+func BenchmarkViewBigBody(b *testing.B) {
+	body := bigBody()
+	u := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer u.Close()
+	m := New(Options{URL: u.URL})
+	t := &testing.T{}
+	m = sized(t, m, 200, 50)
+	m = press(t, m, enter)
+	if m.resp.total() < 100000 {
+		b.Fatalf("body has %d lines", m.resp.total())
+	}
+	m.resp.scroll(m.resp.total() / 2)
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkViewThousandAttempts(b *testing.B) {
+	u := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+		w.WriteHeader(401)
+	}))
+	defer u.Close()
+	m := New(Options{URL: u.URL})
+	t := &testing.T{}
+	m = sized(t, m, 200, 50)
+	m = press(t, m, enter)
+	var as []*session.Attempt
+	for range 1000 {
+		as = append(as, m.sess.Last())
+	}
+	m.tl.set(as)
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
