@@ -138,12 +138,24 @@ func curlWords(cmd string, lookup func(string) (string, bool)) ([]string, []stri
 	// The expander also asks for IFS, PWD and HOME on its own; only the
 	// variables the command names are the user's.
 	named := map[string]bool{}
+	running := ""
 	syntax.Walk(call, func(n syntax.Node) bool {
-		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil {
-			named[pe.Param.Value] = true
+		switch n := n.(type) {
+		case *syntax.ParamExp:
+			if n.Param != nil {
+				named[n.Param.Value] = true
+			}
+		case *syntax.CmdSubst:
+			running = "$(...)"
+		case *syntax.ProcSubst:
+			// The expander panics on these without a handler; refuse them first.
+			running = "<(...)"
 		}
 		return true
 	})
+	if running != "" {
+		return nil, nil, fmt.Errorf("curl import: the command uses %s, which needs a shell to run; replace it with its output", running)
+	}
 	seen := map[string]bool{}
 	var vars []string
 	cfg := &expand.Config{Env: expand.FuncEnviron(func(name string) string {
