@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"keyhole/credentials"
 	"keyhole/practice"
 )
 
@@ -698,4 +701,63 @@ func TestSendMutualTLS(t *testing.T) {
 	wantCode(t, r, exitNoAnswer)
 	r = keyhole(t, runOpts{}, "send", "--cert", filepath.Join(dir, "missing.pem"), url)
 	wantCode(t, r, exitUsage)
+}
+
+// inTerminal runs keyhole under script(1), so its stdin and stdout are a real
+// pseudo-terminal, typing input after a moment.
+func inTerminal(t *testing.T, env []string, input string, args ...string) string {
+	t.Helper()
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) is not installed; it provides the terminal for this test")
+	}
+	line := "'" + bin + "'"
+	for _, a := range args {
+		line += " '" + a + "'"
+	}
+	cmd := exec.Command(script, "-qec", line, "/dev/null")
+	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", credentials.NoKeychainEnv + "=1"}, env...)
+	pr, pw := io.Pipe()
+	cmd.Stdin = pr
+	go func() {
+		time.Sleep(500 * time.Millisecond) // let the prompt switch echo off first
+		io.WriteString(pw, input)
+		time.Sleep(1500 * time.Millisecond) // keep stdin open while keyhole reads it
+		pw.Close()
+	}()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("keyhole %q in a terminal: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func TestSendInATerminal(t *testing.T) {
+	srv := startPractice(t)
+	url := srv.URL + "/basic"
+	out := inTerminal(t, nil, "wonderland\r", "send", "-u", "alice", "--quiet", url)
+	if !strings.Contains(out, "Password for alice:") || !strings.Contains(out, "200 OK") {
+		t.Errorf("password prompt flow:\n%q", out)
+	}
+	if strings.Contains(out, "wonderland") {
+		t.Errorf("the typed password was echoed:\n%q", out)
+	}
+	if !strings.Contains(out, "\x1b[") {
+		t.Errorf("no colour on a terminal:\n%q", out)
+	}
+	out = inTerminal(t, []string{"NO_COLOR=1"}, "", "send", "-u", "alice:wonderland", url)
+	if strings.Contains(out, "\x1b") || !strings.Contains(out, "200 OK") {
+		t.Errorf("NO_COLOR output:\n%q", out)
+	}
+}
+
+func TestSendTimeoutIsNoAnswer(t *testing.T) {
+	srv := startPractice(t)
+	r := keyhole(t, runOpts{}, "send", "--timeout", "300ms", srv.URL+"/slow?ms=5000")
+	wantCode(t, r, exitNoAnswer)
+	if !strings.Contains(r.stdout, "timed out") {
+		t.Errorf("the timeout is not named:\n%s", r.all())
+	}
+	r = keyhole(t, runOpts{}, "send", "--fresh", "-u", "alice:wonderland", srv.URL+"/basic", "--quiet")
+	wantCode(t, r, exitOK)
 }
