@@ -126,6 +126,23 @@ type diagnosis struct {
 	a   *Attempt
 	ex  *httpclient.Exchange
 	out []Finding
+
+	jwtFor string // the token jwtVal was decoded from
+	jwtVal *credentials.JWT
+}
+
+// jwt decodes tok once per diagnosis; nil when it is not a JWT.
+func (d *diagnosis) jwt(tok string) *credentials.JWT {
+	if tok == "" || !credentials.LooksLikeJWT(tok) {
+		return nil
+	}
+	if d.jwtFor != tok {
+		d.jwtFor, d.jwtVal = tok, nil
+		if j, err := credentials.ParseJWT(tok); err == nil {
+			d.jwtVal = j
+		}
+	}
+	return d.jwtVal
 }
 
 func (d *diagnosis) add(f Finding) {
@@ -335,7 +352,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 			Message: fmt.Sprintf("%s credentials were sent, but the server offers only %s.", clean(scheme), schemeList(offered)),
 			Next:    "Pick one of the offered schemes: " + schemeList(offered) + "."})
 	default:
-		if d.bearerErrors(sentToken(h)) {
+		if tok := sentToken(h); tok != "" && d.bearerErrors(tok) {
 			return
 		}
 		d.rejected(offered, scheme)
@@ -472,11 +489,8 @@ func (d *diagnosis) bearerErrors(tok string) bool {
 // gave no error code. It reports whether it found something.
 func (d *diagnosis) jwtRejected(tok string) bool {
 	st := d.ex.Response.Status
-	if (st != 401 && st != 403) || !credentials.LooksLikeJWT(tok) {
-		return false
-	}
-	j, err := credentials.ParseJWT(tok)
-	if err != nil {
+	j := d.jwt(tok)
+	if (st != 401 && st != 403) || j == nil {
 		return false
 	}
 	at := d.serverTime()
@@ -505,10 +519,8 @@ func (d *diagnosis) scope(ch *httpclient.Challenge, tok, doc string) {
 	need := strings.Fields(ch.Param("scope"))
 	var held []string
 	opaque := true
-	if credentials.LooksLikeJWT(tok) {
-		if j, err := credentials.ParseJWT(tok); err == nil {
-			held, opaque = j.Scope, false
-		}
+	if j := d.jwt(tok); j != nil {
+		held, opaque = j.Scope, false
 	}
 	var missing []string
 	for _, s := range need {
@@ -535,11 +547,8 @@ func (d *diagnosis) scope(ch *httpclient.Challenge, tok, doc string) {
 
 // expiryWords adds how long ago a JWT expired, when the token says.
 func (d *diagnosis) expiryWords(tok string) string {
-	if !credentials.LooksLikeJWT(tok) {
-		return ""
-	}
-	j, err := credentials.ParseJWT(tok)
-	if err != nil || j.ExpiresAt == nil {
+	j := d.jwt(tok)
+	if j == nil || j.ExpiresAt == nil {
 		return ""
 	}
 	at := d.serverTime()
@@ -552,11 +561,8 @@ func (d *diagnosis) expiryWords(tok string) string {
 // audienceWords says when a JWT's aud names URLs none of which is the
 // requested origin; audiences that are not URLs cannot be checked.
 func (d *diagnosis) audienceWords(tok string) string {
-	if !credentials.LooksLikeJWT(tok) || d.ex.Request == nil {
-		return ""
-	}
-	j, err := credentials.ParseJWT(tok)
-	if err != nil || len(j.Audience) == 0 {
+	j := d.jwt(tok)
+	if j == nil || d.ex.Request == nil || len(j.Audience) == 0 {
 		return ""
 	}
 	req, err := url.Parse(d.ex.Request.URL)
@@ -724,11 +730,8 @@ func (d *diagnosis) clock(tok string) {
 			return
 		}
 	}
-	if !credentials.LooksLikeJWT(tok) {
-		return
-	}
-	j, err := credentials.ParseJWT(tok)
-	if err != nil {
+	j := d.jwt(tok)
+	if j == nil {
 		return
 	}
 	if j.IssuedAt != nil && j.IssuedAt.Sub(date) > SkewTolerance {

@@ -538,3 +538,23 @@ func TestDiagnoseTokenEndpoint(t *testing.T) {
 		t.Errorf("leaks the secret: %+v", f)
 	}
 }
+
+// BenchmarkDiagnose measures the diagnosis of a rejected JWT with a server
+// Date, the costliest common case (it decodes the token).
+func BenchmarkDiagnose(b *testing.B) {
+	now := time.Now()
+	tok, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"scope": "read", "exp": now.Add(-time.Minute).Unix(), "aud": "https://other.example"}).SignedString([]byte("k"))
+	h := http.Header{"Date": {now.UTC().Format(http.TimeFormat)}, "Www-Authenticate": {`Bearer realm="api", error="invalid_token", error_description="The access token expired"`}}
+	ex := &httpclient.Exchange{
+		Request:  &httpclient.Request{Method: "GET", URL: "https://api.example/x", Header: http.Header{"Authorization": {"Bearer " + tok}}},
+		Response: &httpclient.Response{Status: 401, Header: h, URL: "https://api.example/x", Body: []byte("expired")},
+	}
+	ex.Challenges, ex.Problems = httpclient.ParseHeader(h, httpclient.WWWAuthenticate)
+	in := Input{Attempt: &Attempt{Purpose: PurposeRequest, Scheme: "Bearer", Exchange: ex}, Now: now}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(Diagnose(in)) == 0 {
+			b.Fatal("no finding")
+		}
+	}
+}
