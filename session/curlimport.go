@@ -504,3 +504,31 @@ func curlEscape(s string) string {
 	}
 	return b.String()
 }
+
+// Authorizer returns the credentials the command asked for, ready for
+// Session.Send: Basic, Digest, Bearer or SigV4 (-u holds the access key and
+// secret, --aws-sigv4 "aws:amz:REGION:SERVICE"). It returns nil when the
+// command has no auth option; credentials in -H headers travel as headers.
+func (im *Imported) Authorizer() (credentials.Authorizer, error) {
+	switch im.Auth {
+	case "":
+		return nil, nil
+	case "basic":
+		b := credentials.Basic{User: im.User, Password: im.Password}
+		return b, b.Validate()
+	case "digest":
+		return &credentials.Digest{User: im.User, Password: im.Password}, nil
+	case "bearer":
+		b := credentials.Bearer{Token: im.Token}
+		return b, b.Validate()
+	case "aws-sigv4":
+		// curl's provider string: provider1[:provider2[:region[:service]]].
+		parts := strings.Split(im.AWSSigV4, ":")
+		if len(parts) < 4 {
+			return nil, fmt.Errorf("curl import: --aws-sigv4 %q has no region and service; write it as aws:amz:REGION:SERVICE", im.AWSSigV4)
+		}
+		s := credentials.SigV4{AccessKey: im.User, SecretKey: im.Password, Region: parts[2], Service: parts[3]}
+		return s, s.Validate()
+	}
+	return nil, fmt.Errorf("curl import: unknown auth %q", im.Auth)
+}

@@ -1,12 +1,16 @@
 package session
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"keyhole/httpclient"
+	"keyhole/practice"
 )
 
 func TestParseCurl(t *testing.T) {
@@ -194,4 +198,46 @@ func FuzzParseCurl(f *testing.F) {
 			t.Fatalf("round trip changed the request:\n%+v\n%+v\nvia %s", im.Request, again.Request, out)
 		}
 	})
+}
+
+// TestImportedAuthorizer answers the practice server's challenges with the
+// credentials of imported curl commands, through the session loop.
+func TestImportedAuthorizer(t *testing.T) {
+	srv, err := practice.Start(practice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, cmd := range []string{
+		"curl -u alice:wonderland " + srv.URL + "/basic",
+		"curl --digest -u alice:wonderland " + srv.URL + "/digest",
+		"curl --oauth2-bearer practice-token " + srv.URL + "/bearer",
+	} {
+		im := mustParseCurl(t, cmd)
+		auth, err := im.Authorizer()
+		if err != nil || auth == nil {
+			t.Fatalf("%s: Authorizer = %v, %v", cmd, auth, err)
+		}
+		s := New(httpclient.New(httpclient.Options{}), im.Request)
+		s.Send(context.Background(), nil) // the challenge to answer
+		s.Send(context.Background(), auth)
+		if st := s.Last().Status(); st != 200 {
+			t.Errorf("%s: got %d after answering, want 200", cmd, st)
+		}
+	}
+	im := mustParseCurl(t, "curl --aws-sigv4 aws:amz:us-east-1:s3 -u AKIDEXAMPLE:secret https://s3.test/b")
+	auth, err := im.Authorizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := im.Request.Clone()
+	if err := auth.Apply(r, nil); err != nil || !strings.Contains(r.Header.Get("Authorization"), "Credential=AKIDEXAMPLE/") {
+		t.Errorf("SigV4 Apply: %v, %q", err, r.Header.Get("Authorization"))
+	}
+	if _, err := mustParseCurl(t, "curl --aws-sigv4 aws -u a:b http://h").Authorizer(); err == nil {
+		t.Error("--aws-sigv4 without region accepted")
+	}
+	if a, err := mustParseCurl(t, "curl http://h").Authorizer(); a != nil || err != nil {
+		t.Errorf("no auth: %v, %v", a, err)
+	}
 }
