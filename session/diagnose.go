@@ -324,8 +324,14 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 	_, hasHeader := d.ex.Response.Header[http.CanonicalHeaderKey(header)]
 	h := d.header()
 	scheme := sentScheme(h, credHeader)
-	apiKey := apiKeyHeader(h)
 	proxy := header == httpclient.ProxyAuthenticate
+	apiKey := ""
+	if !proxy { // an API key is for the server; the proxy never looks at it
+		apiKey = apiKeyHeader(h)
+		if scheme == "" && d.urlCredentials() {
+			scheme = "Basic" // net/http sends URL userinfo as Basic
+		}
+	}
 	if proxy {
 		d.add(Finding{Code: "proxy-auth-required", Severity: Error,
 			Message: "A proxy between keyhole and the server wants credentials (407" + offeredWords(offered) + "); the server itself was not reached.",
@@ -355,12 +361,25 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 		if tok := sentToken(h); tok != "" && d.bearerErrors(tok) {
 			return
 		}
-		d.rejected(offered, scheme)
+		d.rejected(offered, scheme, proxy)
 	}
 }
 
+// urlCredentials reports whether the request URL carries user:pass@.
+func (d *diagnosis) urlCredentials() bool {
+	if d.ex.Request == nil {
+		return false
+	}
+	u, err := url.Parse(d.ex.Request.URL)
+	return err == nil && u.User != nil
+}
+
 // rejected explains a 401/407 that answered credentials of an offered scheme.
-func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string) {
+func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string, proxy bool) {
+	who := "server"
+	if proxy {
+		who = "proxy"
+	}
 	var ch *httpclient.Challenge
 	for i := range offered {
 		if offered[i].Is(scheme) {
@@ -380,7 +399,7 @@ func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string) {
 			Next:    "Check the user name and password (both are case-sensitive) and retry."})
 		return
 	}
-	what := "The server refused the " + clean(scheme) + " credentials that were sent"
+	what := "The " + who + " refused the " + clean(scheme) + " credentials that were sent"
 	if d.in.Previous != nil && sameChallenge(d.in.Previous, ch) {
 		what += " and asked again with the same challenge"
 	}

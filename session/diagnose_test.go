@@ -175,10 +175,19 @@ func TestDiagnosePractice(t *testing.T) {
 		u, _ := url.Parse(p.URL + "/basic")
 		u.User = url.UserPassword(practice.User, practice.Password)
 		_, a := send(t, httpclient.Options{}, u.String())
+		if a.Status() != 200 {
+			t.Fatalf("net/http sends URL userinfo as Basic; status %d", a.Status())
+		}
 		f := finding(t, a, "credentials-in-url")
 		if strings.Contains(f.Message, practice.Password) {
 			t.Errorf("finding leaks the password: %q", f.Message)
 		}
+		// Wrong ones are rejected credentials, not missing ones.
+		u.User = url.UserPassword(practice.User, "not-it")
+		_, b := send(t, httpclient.Options{}, u.String())
+		finding(t, b, "credentials-in-url")
+		finding(t, b, "credentials-rejected")
+		noFinding(t, b, "missing-credentials")
 	})
 	t.Run("no-challenge", func(t *testing.T) {
 		_, a := send(t, httpclient.Options{}, p.URL+"/no-challenge")
@@ -247,6 +256,10 @@ func TestDiagnosePractice(t *testing.T) {
 		}
 		if len(e.Wants) != 1 || !strings.HasPrefix(e.Wants[0], "proxy: Basic") {
 			t.Errorf("wants %q", e.Wants)
+		}
+		_, w := send(t, httpclient.Options{}, p.URL+"/proxy", nil, credentials.Basic{User: practice.User, Password: "nope"})
+		if f := finding(t, w, "credentials-rejected"); !strings.Contains(f.Message, "proxy refused") {
+			t.Errorf("a proxy's rejection: %q", f.Message)
 		}
 		// Answering the proxy's challenge puts the credentials in Proxy-Authorization.
 		_, b := send(t, httpclient.Options{}, p.URL+"/proxy", nil, alice)
