@@ -498,7 +498,13 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		out = append(out, offer{auth: k, preemptive: true})
 	}
 	if o.awsSigV4 != "" && wants("aws-sigv4") {
-		return nil, errors.New("--aws-sigv4 is not available in this build yet")
+		provider, region, service := awsScope(o.awsSigV4)
+		sv, err := credentials.SigV4FromEnv(provider, region, service)
+		if err != nil {
+			return nil, fmt.Errorf("--aws-sigv4: %v", err)
+		}
+		// AWS never challenges; every request is signed.
+		out = append(out, offer{auth: sv, preemptive: true})
 	}
 	if explicit && len(out) == 0 {
 		return nil, fmt.Errorf("--auth %s needs its credentials: %s", o.auth, credentialHint(o.auth))
@@ -543,6 +549,16 @@ func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentia
 		return nil, errors.New("--grant password needs -u USER:PASSWORD")
 	}
 	return oa, nil
+}
+
+// awsScope reads --aws-sigv4 as PROVIDER:REGION:SERVICE, or in curl's
+// spelling aws:amz:REGION:SERVICE, which SigV4FromEnv reads itself.
+func awsScope(v string) (provider, region, service string) {
+	parts := strings.Split(v, ":")
+	if len(parts) == 3 && !strings.EqualFold(parts[1], "amz") {
+		return parts[0], parts[1], parts[2]
+	}
+	return v, "", ""
 }
 
 func credentialHint(mode string) string {

@@ -761,3 +761,32 @@ func TestSendTimeoutIsNoAnswer(t *testing.T) {
 	r = keyhole(t, runOpts{}, "send", "--fresh", "-u", "alice:wonderland", srv.URL+"/basic", "--quiet")
 	wantCode(t, r, exitOK)
 }
+
+func TestSendAWSSigV4(t *testing.T) {
+	const access, secret = "AKIDKEYHOLETEST", "wJalrXUtnFEMI-keyhole-test-secret"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential="+access+"/") || !strings.Contains(auth, "/eu-west-1/s3/aws4_request") || r.Header.Get("X-Amz-Date") == "" {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>nope</Message></Error>`)
+			return
+		}
+		fmt.Fprintln(w, "signed ok")
+	}))
+	t.Cleanup(srv.Close)
+	env := []string{"AWS_ACCESS_KEY_ID=" + access, "AWS_SECRET_ACCESS_KEY=" + secret}
+	for _, scope := range []string{"aws:eu-west-1:s3", "aws:amz:eu-west-1:s3"} {
+		r := keyhole(t, runOpts{env: env}, "send", "--aws-sigv4", scope, srv.URL+"/bucket/key")
+		wantCode(t, r, exitOK, scope)
+		if strings.Contains(r.all(), secret) {
+			t.Errorf("the secret key was printed:\n%s", r.all())
+		}
+	}
+	r := keyhole(t, runOpts{env: env}, "send", "--aws-sigv4", "aws:us-east-1:s3", srv.URL+"/bucket/key")
+	wantCode(t, r, exitForbidden)
+	r = keyhole(t, runOpts{}, "send", "--aws-sigv4", "aws:eu-west-1:s3", srv.URL+"/bucket/key")
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "AWS_ACCESS_KEY_ID") {
+		t.Errorf("missing keys error: %q", r.stderr)
+	}
+}
