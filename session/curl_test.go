@@ -15,6 +15,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/practice"
 )
 
 // received is what a loopback server saw of one request.
@@ -262,6 +263,43 @@ func TestCurlExportRunsInRealCurl(t *testing.T) {
 		}
 		if c.Body != want.Body {
 			t.Errorf("curl body %q, keyhole body %q", c.Body, want.Body)
+		}
+	}
+}
+
+// TestCurlExportAgainstPractice exports attempts that worked against the
+// practice server and runs them in the real curl with the secrets in the
+// environment: curl must get the same 200, Digest included (curl redoes the
+// challenge round trip itself).
+func TestCurlExportAgainstPractice(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+	srv, err := practice.Start(practice.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, c := range []struct {
+		path string
+		auth credentials.Authorizer
+	}{
+		{"/basic", credentials.Basic{User: practice.User, Password: practice.Password}},
+		{"/digest", &credentials.Digest{User: practice.User, Password: practice.Password}},
+		{"/bearer", credentials.Bearer{Token: practice.Token}},
+	} {
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + c.path})
+		s.Send(context.Background(), nil)
+		s.Send(context.Background(), c.auth)
+		last := s.Last()
+		if last.Status() != 200 {
+			t.Fatalf("%s: keyhole got %d", c.path, last.Status())
+		}
+		cmd := exec.Command("sh", "-c", Curl(last, false)+" -s -o /dev/null -w '%{http_code}'")
+		cmd.Env = append(os.Environ(), "KEYHOLE_PASSWORD="+practice.Password, "KEYHOLE_TOKEN="+practice.Token)
+		out, err := cmd.Output()
+		if err != nil || string(out) != "200" {
+			t.Errorf("%s: curl said %q, %v for\n%s", c.path, out, err, Curl(last, false))
 		}
 	}
 }
