@@ -460,6 +460,10 @@ func (d *diagnosis) bearerErrors(tok string) bool {
 			d.add(Finding{Code: "token-expired", Severity: Error, DocURL: doc,
 				Message: "The server says the token expired (invalid_token" + said + ")." + d.expiryWords(tok),
 				Next:    "Refresh the token, or get a new one, and retry."})
+		case strings.Contains(lower, "not valid yet") || strings.Contains(lower, "not yet valid") || strings.Contains(lower, "before issued"):
+			d.add(Finding{Code: "token-not-yet-valid", Severity: Error, DocURL: doc,
+				Message: "The server says the token is not valid yet (invalid_token" + said + ").",
+				Next:    "Compare the token's nbf and iat with the server's Date: the issuer's clock and the server's disagree; fix the clock or wait."})
 		case strings.Contains(lower, "audience") || strings.Contains(lower, " aud"):
 			d.add(Finding{Code: "wrong-audience", Severity: Error, DocURL: doc,
 				Message: "The server says the token was issued for another audience (invalid_token" + said + ")." + d.audienceWords(tok),

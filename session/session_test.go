@@ -441,10 +441,25 @@ func TestSendOAuthPractice(t *testing.T) {
 		}
 	})
 	t.Run("skew", func(t *testing.T) {
-		_, a := send(t, httpclient.Options{}, p.URL+"/skew")
-		if f := finding(t, a, "clock-skew"); !strings.Contains(f.Message, "ahead of") {
+		// A token minted by the authorization server's clock is from the
+		// future for /skew, whose clock runs behind.
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/skew"})
+		first, _ := s.Send(ctx, nil)
+		if f := finding(t, first[0], "clock-skew"); !strings.Contains(f.Message, "ahead of") {
 			t.Errorf("the practice /skew clock runs behind ours: %q", f.Message)
 		}
+		o := client(false)
+		o.TokenURL = p.URL + "/oauth/token"
+		made, err := s.Send(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := made[len(made)-1]
+		if last.Status() != 401 {
+			t.Fatalf("attempts %s", purposes(made))
+		}
+		finding(t, last, "token-not-yet-valid")
+		finding(t, last, "clock-skew")
 	})
 }
 
