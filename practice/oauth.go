@@ -41,6 +41,20 @@ var protectedPaths = []string{"/jwt", "/scoped", "/skew", "/dpop", "/wrong-resou
 
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
+// maxGrants bounds each table of codes, device codes and refresh tokens, so
+// a client stuck in a loop cannot grow the server without end.
+const maxGrants = 10000
+
+// trim drops arbitrary entries until m has room for one more.
+func trim[K comparable, V any](m map[K]V) {
+	for k := range m {
+		if len(m) < maxGrants {
+			return
+		}
+		delete(m, k)
+	}
+}
+
 // authServer is the practice authorization server's state. server.go is not
 // this file's, so the state hangs off a package-level map keyed by *Server.
 type authServer struct {
@@ -342,6 +356,7 @@ func (a *authServer) issue(w http.ResponseWriter, r *http.Request, g grant, jkt 
 	if withRefresh {
 		rt := randomID()
 		a.mu.Lock()
+		trim(a.refresh)
 		a.refresh[rt] = g
 		a.mu.Unlock()
 		out["refresh_token"] = rt
@@ -550,6 +565,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	code := randomID()
 	a.mu.Lock()
+	trim(a.codes)
 	a.codes[code] = &authCode{grant: grant{sub: User, scope: scope, aud: aud}, redirect: redirect, challenge: q.Get("code_challenge"), expires: a.now().Add(time.Minute)}
 	a.mu.Unlock()
 	back(url.Values{"code": {code}})
@@ -619,6 +635,15 @@ func (a *authServer) deviceAuthorization(w http.ResponseWriter, r *http.Request)
 	}
 	dc, uc := randomID(), userCode()
 	a.mu.Lock()
+	if len(a.devices) >= maxGrants {
+		for c, d := range a.devices {
+			delete(a.devices, c)
+			delete(a.users, d.userCode)
+			if len(a.devices) < maxGrants {
+				break
+			}
+		}
+	}
 	a.devices[dc] = &deviceGrant{grant: grant{sub: User, scope: scope, aud: aud}, userCode: uc, expires: a.now().Add(5 * time.Minute), state: "pending"}
 	a.users[uc] = dc
 	a.mu.Unlock()

@@ -272,3 +272,14 @@ func FuzzDPoPProof(f *testing.F) {
 		a.checkProof(r, "some-access-token")
 	})
 }
+
+func TestGrantTablesAreBounded(t *testing.T) {
+	m := map[int]grant{}
+	for i := range maxGrants + 5 {
+		trim(m)
+		m[i] = grant{}
+	}
+	if len(m) != maxGrants {
+		t.Fatalf("%d entries kept, want at most %d", len(m), maxGrants)
+	}
+}
