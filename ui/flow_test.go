@@ -25,8 +25,10 @@ func newTerm(t *testing.T, w, h int) *term {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	emu := vt.NewEmulator(w, h)
 	emu.WriteString("\x1b[20h") // LF as CRLF, as a terminal in cooked output would
-	go io.Copy(io.Discard, emu) // answers to the program's queries; nobody reads them
-	t.Cleanup(func() { emu.Close() })
+	// The emulator answers the program's queries into a pipe that must be
+	// drained. The goroutine is left blocked at the end of the test: vt's
+	// Close races with a Read in flight (an unguarded flag in vt v0.1.0).
+	go io.Copy(io.Discard, emu)
 	return &term{emu: emu, tm: tm}
 }
 
@@ -84,7 +86,7 @@ func TestFlowWrongPasswordInATerminal(t *testing.T) {
 	tt.wait(t, "Basic is preselected")
 	tt.answer(t, "alice", "not-it")
 	tt.wait(t, "Attempt 2: 401")
-	tt.wait(t, "refused") // the panel says why the attempt failed
+	tt.wait(t, "refused")          // the panel says why the attempt failed
 	tt.answer(t, "", "wonderland") // the user name was kept
 	tt.wait(t, "Attempt 3: 200 OK")
 	m := tt.finish(t)
