@@ -226,8 +226,12 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 		ch, note := answering(from, auth)
 		a.Note = note
 		if p, ok := auth.(credentials.Preparer); ok {
+			var mu sync.Mutex // a Preparer may make requests from several goroutines
 			record := func(purpose string, ex *httpclient.Exchange) {
-				*made = append(*made, s.recordPrepared(purpose, auth.Scheme(), ex))
+				prepared := s.recordPrepared(purpose, auth.Scheme(), ex)
+				mu.Lock()
+				*made = append(*made, prepared)
+				mu.Unlock()
 			}
 			if err := p.Prepare(ctx, client.Recorder(record), ch); err != nil {
 				return nil, err
@@ -254,14 +258,14 @@ func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange
 	default:
 		purpose = PurposeToken
 	}
-	why := "to get a token"
+	why := "token request, to get " + scheme + " credentials"
 	if purpose == PurposeDiscovery {
-		why = "to find the authorization server"
+		why = "discovery, to find where to get " + scheme + " credentials"
 	}
 	end := s.Now()
 	a := &Attempt{
 		Purpose:  purpose,
-		Auto:     scheme + " made this request " + why + " before sending",
+		Auto:     why,
 		Started:  end.Add(-ex.Timing.Total),
 		Finished: end,
 		Exchange: ex,
