@@ -119,7 +119,7 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.Bool(&o.printCurl, "print-curl", 0, "print a curl command that reproduces the last attempt")
 	fs.Bool(&o.showSecrets, "show-secrets", 0, "print credentials unmasked")
 	fs.Bool(&o.quiet, "quiet", 'q', "print only the final status line")
-	fs.Func("max-attempts", 0, "N", "send at most N requests (default 3)", func(v string) error {
+	fs.Func("max-attempts", 0, "N", "send the request at most N times (default 3; token requests not counted)", func(v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return fmt.Errorf("wants a number of at least 1, not %q", v)
@@ -623,14 +623,12 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	tried := map[string]bool{}
 	printed := 0
-	for n := 0; n < o.maxAttempts; n++ {
+	var sendErr error
+	for requests(s) < o.maxAttempts {
 		if auth != nil {
 			tried[strings.ToLower(auth.Scheme())] = true
 		}
-		if _, err := s.Send(ctx, auth); err != nil {
-			fmt.Fprintf(stderr, "keyhole send: %v\n", err)
-			return exitUsage
-		}
+		_, sendErr = s.Send(ctx, auth)
 		all := s.Attempts()
 		if !o.quiet && !o.json {
 			for _, a := range all[printed:] {
@@ -639,8 +637,10 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 		printed = len(all)
 		last := s.Last()
-		st := last.Status()
-		if st != 401 && st != 407 {
+		if sendErr != nil || last == nil {
+			break
+		}
+		if st := last.Status(); st != 401 && st != 407 {
 			break
 		}
 		next := p.answer(last.Exchange.Challenges, tried)
@@ -656,12 +656,15 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		if err := writeRecords(stdout, s.Attempts(), o.showSecrets); err != nil {
 			fmt.Fprintf(stderr, "keyhole send: cannot write JSON: %v\n", err)
 		}
+	case last == nil:
 	case o.quiet:
 		out.statusLine(last)
-	default:
+	case sendErr == nil:
 		out.body(last)
 	}
-	if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
+	if sendErr != nil {
+		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(sendErr.Error()))
+	} else if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	}
 	if o.printCurl {
@@ -677,7 +680,37 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if sendErr != nil {
+		return failedAuthStatus(s, printed)
+	}
 	return exitStatus(last.Status())
+}
+
+// requests counts the attempts of the user's request so far: --max-attempts
+// bounds them, while token requests made on the way are not counted.
+func requests(s *session.Session) int {
+	n := 0
+	for _, a := range s.Attempts() {
+		if a.Purpose == session.PurposeRequest {
+			n++
+		}
+	}
+	return n
+}
+
+// failedAuthStatus is the exit status when the credentials could not be
+// applied: a usage error when nothing went out for them, no answer when a
+// token request got none, and an authentication failure when a token or
+// metadata request was refused.
+func failedAuthStatus(s *session.Session, before int) int {
+	all := s.Attempts()
+	if len(all) == 0 || all[len(all)-1].Purpose == session.PurposeRequest {
+		return exitUsage
+	}
+	if all[len(all)-1].Status() == 0 {
+		return exitNoAnswer
+	}
+	return exitAuth
 }
 
 // writeHAR saves the attempts as HAR 1.2, private to the user: even masked,

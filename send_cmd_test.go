@@ -790,3 +790,23 @@ func TestSendAWSSigV4(t *testing.T) {
 		t.Errorf("missing keys error: %q", r.stderr)
 	}
 }
+
+func TestSendTokenEndpointRefusal(t *testing.T) {
+	srv := startPractice(t)
+	args := []string{"send", "--auth", "oauth2", "--client-id", "practice-client", "--client-secret", "bad-secret-7781",
+		"--token-url", srv.URL + "/oauth/token", srv.URL + "/jwt"}
+	r := keyhole(t, runOpts{}, args...)
+	wantCode(t, r, exitAuth, args...)
+	if !strings.Contains(r.stdout, "(token request)") || !strings.Contains(r.stderr, "invalid_client") {
+		t.Errorf("the refused token request is not shown:\n%s", r.all())
+	}
+	if strings.Contains(r.all(), "bad-secret-7781") {
+		t.Errorf("the client secret was printed:\n%s", r.all())
+	}
+	r = keyhole(t, runOpts{}, append(args[:len(args):len(args)], "--json")...)
+	wantCode(t, r, exitAuth)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("--json after a token refusal: %v\n%s", err, r.stdout)
+	}
+}
