@@ -681,7 +681,7 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 	}
 	if sendErr != nil {
-		return failedAuthStatus(s, printed)
+		return failedAuthStatus(s)
 	}
 	return exitStatus(last.Status())
 }
@@ -702,7 +702,7 @@ func requests(s *session.Session) int {
 // applied: a usage error when nothing went out for them, no answer when a
 // token request got none, and an authentication failure when a token or
 // metadata request was refused.
-func failedAuthStatus(s *session.Session, before int) int {
+func failedAuthStatus(s *session.Session) int {
 	all := s.Attempts()
 	if len(all) == 0 || all[len(all)-1].Purpose == session.PurposeRequest {
 		return exitUsage
