@@ -45,7 +45,7 @@ func (c *challenges) set(a *session.Attempt) {
 	c.ex = session.Explain(a)
 	best := credentials.Preferred(c.chs)
 	for i, ch := range c.chs {
-		ks := kindsFor(ch.Scheme)
+		ks := kindsFor(ch)
 		if len(ks) == 0 {
 			c.opts = append(c.opts, option{ch: i})
 		}
@@ -60,9 +60,11 @@ func (c *challenges) set(a *session.Attempt) {
 		}
 	}
 	if len(c.chs) == 0 {
-		// A 401 without a challenge: servers that want an API key or a token
-		// often answer so; offer a bearer token anyway.
+		// A 401 without a challenge: servers that want a token often answer so.
 		c.opts = append(c.opts, option{ch: -1, kind: "bearer"})
+	}
+	if st == 401 {
+		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})
 	}
 }
 
@@ -144,11 +146,16 @@ func (c challenges) picker(st Styles, f focus) []string {
 	out := []string{title.Render("Answer with") + " " + st.Muted.Render("↑/↓ choose, enter picks")}
 	all := kinds()
 	for i, o := range c.opts {
-		row := "(no challenge) " + all[o.kind].label
+		row := all[o.kind].label + " (answers no challenge)"
 		if o.ch >= 0 {
-			row = safeLine(c.chs[o.ch].Scheme) + ": " + all[o.kind].label
-			if o.kind == "" {
-				row = safeLine(c.chs[o.ch].Scheme) + ": keyhole cannot answer this"
+			scheme := safeLine(c.chs[o.ch].Scheme)
+			switch {
+			case o.kind == "":
+				row = scheme + ": keyhole cannot answer this"
+			case strings.EqualFold(scheme, all[o.kind].label):
+				row = scheme
+			default:
+				row = scheme + ": " + all[o.kind].label
 			}
 		}
 		if i == c.cursor {

@@ -8,12 +8,14 @@ import (
 	"charm.land/bubbles/v2/textinput"
 
 	"keyhole/credentials"
+	"keyhole/httpclient"
 )
 
 // field is one input of a credentials form.
 type field struct {
 	label  string
 	def    string // the value a new form starts with
+	hint   string // placeholder
 	in     textinput.Model
 	secret bool // masked unless revealed
 }
@@ -36,9 +38,13 @@ type kind struct {
 
 func plain(label, def string) field { return field{label: label, def: def} }
 func secret(label string) field     { return field{label: label, secret: true} }
+func hinted(f field, hint string) field {
+	f.hint = hint
+	return f
+}
 
 // kindOrder lists the kinds in the order the picker offers them for one scheme.
-var kindOrder = []string{"basic", "digest", "bearer", "oauth-client"}
+var kindOrder = []string{"basic", "digest", "bearer", "oauth-client", "registry"}
 
 // kinds returns every kind keyhole has a form for; a kind is added here once
 // credentials/ can answer it.
@@ -60,7 +66,8 @@ func kinds() map[string]kind {
 				return credentials.Bearer{Token: strings.TrimSpace(v[0])}, nil
 			}},
 		"oauth-client": {"OAuth 2.0 client credentials", []string{"bearer", "dpop"},
-			[]field{plain("Token URL", ""), plain("Client ID", ""), secret("Secret"), plain("Scope", "")},
+			[]field{hinted(plain("Token URL", ""), "empty: discover it from the challenge"), plain("Client ID", ""),
+				secret("Secret"), hinted(plain("Scope", ""), "space-separated, optional")},
 			func(v []string) (credentials.Authorizer, error) {
 				if strings.TrimSpace(v[1]) == "" {
 					return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
@@ -68,17 +75,35 @@ func kinds() map[string]kind {
 				return &credentials.OAuth2{Grant: credentials.GrantClientCredentials, TokenURL: strings.TrimSpace(v[0]),
 					ClientID: strings.TrimSpace(v[1]), ClientSecret: v[2], Scopes: strings.Fields(v[3])}, nil
 			}},
+		"registry": {"Registry token", []string{"bearer"},
+			[]field{hinted(plain("User", ""), "empty for anonymous"), hinted(secret("Password"), "optional")},
+			func(v []string) (credentials.Authorizer, error) {
+				return &credentials.RegistryToken{User: strings.TrimSpace(v[0]), Password: v[1]}, nil
+			}},
+		// An API key answers no challenge: it is offered for every 401, since
+		// many APIs challenge with Bearer, or not at all, yet take a key.
+		"apikey": {"API key", nil,
+			[]field{hinted(plain("Name", ""), "X-API-Key (header), api_key (query, cookie)"), secret("Key"),
+				hinted(plain("In", credentials.APIKeyInHeader), "header, query or cookie")},
+			func(v []string) (credentials.Authorizer, error) {
+				return credentials.APIKey{Name: strings.TrimSpace(v[0]), Value: v[1], In: strings.TrimSpace(v[2])}, nil
+			}},
 	}
 }
 
-// kindsFor lists the kinds that answer scheme, in picker order.
-func kindsFor(scheme string) []string {
+// kindsFor lists the kinds that answer ch, in picker order. A Bearer
+// challenge naming a service is a registry's (Docker, OCI): its token comes
+// from the realm, so the registry kind goes first.
+func kindsFor(ch httpclient.Challenge) []string {
 	all := kinds()
 	var out []string
 	for _, k := range kindOrder {
-		if slices.Contains(all[k].answers, strings.ToLower(scheme)) {
+		if slices.Contains(all[k].answers, strings.ToLower(ch.Scheme)) {
 			out = append(out, k)
 		}
+	}
+	if i := slices.Index(out, "registry"); i > 0 && ch.Param("service") != "" {
+		out = append([]string{"registry"}, slices.Delete(out, i, i+1)...)
 	}
 	return out
 }
@@ -96,6 +121,7 @@ func newForm(k string, isDark bool) (form, bool) {
 		in.Prompt = ""
 		in.SetStyles(ti)
 		in.SetValue(f.fields[i].def)
+		in.Placeholder = f.fields[i].hint
 		if f.fields[i].secret {
 			in.EchoMode = textinput.EchoPassword
 			in.EchoCharacter = '•'
@@ -193,7 +219,7 @@ func (f form) view(st Styles, on bool) []string {
 	if on {
 		title = st.TitleFocus
 	}
-	out := []string{title.Render(f.label()) + " " + st.Muted.Render("enter on the last field sends")}
+	out := []string{title.Render(f.label()) + " " + st.Muted.Render("tab next field, enter on the last sends")}
 	for i, fl := range f.fields {
 		label := st.Label.Render(padRight(fl.label, formLabel))
 		if on && i == f.idx {

@@ -27,6 +27,7 @@ type KeyMap struct {
 	Help      key.Binding // outside text fields
 	HelpAny   key.Binding
 	Back      key.Binding // esc when nothing is in flight
+	Forget    key.Binding // drop entered credentials, cached tokens, cookies
 }
 
 // DefaultKeyMap returns keyhole's key bindings.
@@ -54,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		HelpAny:   key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to URL")),
+		Forget:    key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "forget credentials")),
 	}
 }
 
@@ -66,7 +68,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.SendAny, k.Cancel, k.Next, k.Prev, k.Back, k.Quit, k.QuitQ},
-		{k.Method, k.Pick, k.Retry, k.NextField, k.Reveal},
+		{k.Method, k.Pick, k.Retry, k.NextField, k.Reveal, k.Forget},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Select},
 		{k.Help, k.HelpAny},
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"keyhole/practice"
 )
 
@@ -183,5 +185,80 @@ func TestEscCancelsTheRequestInFlight(t *testing.T) {
 	mustContain(t, screen(m), "cancelled")
 	if m.sending {
 		t.Fatal("still marked as sending")
+	}
+}
+
+func TestSendAgainKeepsCredentialsForTheSameOriginOnly(t *testing.T) {
+	m := started(t, 120, 40)
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, enter)
+	m = press(t, m, esc, enter) // back to the URL, send again
+	if a := m.sess.Last(); a.Status() != 200 || a.Scheme != "Basic" {
+		t.Fatalf("resend to the same origin: %d %q, want 200 with Basic", a.Status(), a.Scheme)
+	}
+	// Same server, other spelling of the host: another origin, so no credentials.
+	m.compose.url.SetValue(strings.Replace(m.srv.URL, "127.0.0.1", "localhost", 1) + "/basic")
+	m = press(t, m, enter)
+	if a := m.sess.Last(); a.Scheme != "" || a.Exchange.Request.Header.Get("Authorization") != "" {
+		t.Fatalf("credentials went to another origin: scheme %q", a.Scheme)
+	}
+	m.compose.url.SetValue(m.srv.URL + "/basic")
+	m = press(t, m, esc, tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl}, enter)
+	if a := m.sess.Last(); a.Scheme != "" || a.Status() != 401 {
+		t.Fatalf("after ctrl+x: %d %q, want 401 without credentials", a.Status(), a.Scheme)
+	}
+}
+
+func TestAPIKeyAndRegistryForms(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/apikey")
+	m = press(t, m, enter)
+	for o, _ := m.chal.picked(); o.kind != "apikey"; o, _ = m.chal.picked() {
+		m = press(t, m, down)
+	}
+	m = press(t, m, enter, tab) // name left empty: X-API-Key
+	m = press(t, m, keys("practice-key")...)
+	m = press(t, m, tab, enter) // in: header
+	if a := m.sess.Last(); a.Status() != 200 || a.Exchange.Request.Header.Get("X-API-Key") != "practice-key" {
+		t.Fatalf("api key: %d (%s)", a.Status(), m.Status())
+	}
+
+	m.compose.url.SetValue(m.srv.URL + "/registry/v2/")
+	m = press(t, m, esc, enter)
+	if o, _ := m.chal.picked(); o.kind != "registry" {
+		t.Fatalf("a registry challenge preselects %q, want registry (%s)", o.kind, m.Status())
+	}
+	m = press(t, m, enter, tab, enter) // anonymous: both fields empty
+	if a := m.sess.Last(); a.Status() != 200 {
+		t.Fatalf("registry token: %d (%s)", a.Status(), m.Status())
+	}
+	if n := len(m.tl.attempts); n < 5 {
+		t.Fatalf("timeline has %d rows; the token request should be one of them", n)
+	}
+}
+
+func TestComposeMethodAndHeaders(t *testing.T) {
+	var got *http.Request
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) { got = r })
+	m := New(Options{URL: u + "/x"})
+	m = sized(t, m, 120, 40)
+	m = press(t, m, shiftTab, tea.KeyPressMsg{Code: tea.KeyRight}, tea.KeyPressMsg{Code: tea.KeyRight}) // GET → POST → PUT
+	m = press(t, m, tab, tab)
+	m = press(t, m, keys("X-One: 1")...)
+	m = press(t, m, enter)
+	m = press(t, m, keys("X-Two: a b")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("hello")...)
+	m = press(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if got == nil || got.Method != "PUT" || got.Header.Get("X-One") != "1" || got.Header.Get("X-Two") != "a b" {
+		t.Fatalf("server saw %+v", got)
+	}
+	m.compose.headers.SetValue("no colon here")
+	m = press(t, m, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if n := len(m.sess.Attempts()); n != 1 || !strings.Contains(m.Status(), "not \"Name: value\"") {
+		t.Fatalf("bad header line: %d attempts, status %q", n, m.Status())
 	}
 }

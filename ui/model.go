@@ -236,6 +236,15 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, k.SendAny) {
 		return m.send(m.stickyAuth()), false
 	}
+	if key.Matches(msg, k.Forget) && !m.sending {
+		m.sess.Forget()
+		m.auth, m.authHost, m.form = nil, "", form{}
+		if m.focus == focusForm {
+			m.setFocus(focusURL)
+		}
+		m.info("Forgot the credentials entered, cached tokens and nonces, and cookies; the next send goes without.")
+		return nil, false
+	}
 	if !isText(m.focus) && key.Matches(msg, k.QuitQ) {
 		return nil, true
 	}
@@ -565,7 +574,7 @@ func (m *Model) pick() {
 		m.form = f
 	}
 	m.setFocus(focusForm)
-	m.info("Enter the %s; tab moves to the next field, enter on the last one sends.", m.form.label())
+	m.info("%s: fill in the fields; tab moves to the next one, enter on the last one sends.", m.form.label())
 }
 
 // show puts attempt a in the response area; the body follows in a bodyMsg.
