@@ -28,39 +28,51 @@ import (
 
 // sendOptions are the flags of 'keyhole send'.
 type sendOptions struct {
-	url         string
-	method      string
-	headers     []string
-	data        string
-	hasData     bool
-	user        string
-	auth        string
-	token       string
-	apiKey      string
-	apiKeyIn    string
-	clientID    string
-	secret      string
-	tokenURL    string
-	scope       string
-	grant       string
-	awsSigV4    string
-	location    bool
-	trusted     bool
-	cert        string
-	key         string
-	cacert      string
-	insecure    bool
-	timeout     time.Duration
-	netrc       bool
-	fresh       bool
-	json        bool
-	curl        string
-	har         string
-	printCurl   bool
-	showSecrets bool
-	quiet       bool
-	maxAttempts int
-	profile     string
+	url          string
+	method       string
+	headers      []string
+	data         string
+	hasData      bool
+	user         string
+	auth         string
+	token        string
+	apiKey       string
+	apiKeyIn     string
+	clientID     string
+	clientSecret string
+	tokenURL     string
+	scope        string
+	grant        string
+	awsSigV4     string
+	location     bool
+	trusted      bool
+	cert         string
+	key          string
+	cacert       string
+	insecure     bool
+	timeout      time.Duration
+	netrc        bool
+	fresh        bool
+	json         bool
+	curl         string
+	har          string
+	printCurl    bool
+	showSecrets  bool
+	quiet        bool
+	maxAttempts  int
+	profile      string
+	// resolved marks flags whose values came from a profile with their
+	// secrets already read, so "@..." or "env:..." in a secret is not read again.
+	resolved map[string]bool
+}
+
+// secret returns the secret value of flag: as given when a profile resolved
+// it, otherwise read from TOKEN, env:NAME or @FILE.
+func (o *sendOptions) secret(flag, v string) (string, error) {
+	if o.resolved[flag] {
+		return v, nil
+	}
+	return secretArg(v)
 }
 
 var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4"}
@@ -91,7 +103,7 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.apiKey, "api-key", 0, "NAME=VALUE", "API key, e.g. X-API-Key=KEY or X-API-Key=env:NAME")
 	fs.String(&o.apiKeyIn, "api-key-in", 0, "WHERE", "header|query|cookie (default header)")
 	fs.String(&o.clientID, "client-id", 0, "ID", "OAuth 2.0 client id")
-	fs.String(&o.secret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
+	fs.String(&o.clientSecret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
 	fs.String(&o.tokenURL, "token-url", 0, "URL", "OAuth 2.0 token endpoint")
 	fs.String(&o.scope, "scope", 0, "SCOPES", "OAuth 2.0 scopes, space-separated")
 	fs.String(&o.grant, "grant", 0, "GRANT", "OAuth 2.0 grant (default client_credentials)")
@@ -260,7 +272,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 			return nil, err
 		}
 		draft.Body = body
-		if draft.Header.Get("Content-Type") == "" || (base != nil && !given["Content-Type"]) {
+		if draft.Header.Get("Content-Type") == "" {
 			draft.Header.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d does
 		}
 		if draft.Method == "" {
@@ -308,7 +320,7 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 		return nil, fmt.Errorf("--curl: %v", err)
 	}
 	if len(im.Unknown) > 0 {
-		fmt.Fprintf(stderr, "keyhole send: ignoring curl options keyhole does not act on: %s\n", credentials.RedactURL(strings.Join(im.Unknown, " ")))
+		fmt.Fprintf(stderr, "keyhole send: ignoring curl options keyhole does not act on: %s\n", httpclient.SafeLine(strings.Join(im.Unknown, "; ")))
 	}
 	if len(im.Variables) > 0 {
 		fmt.Fprintf(stderr, "keyhole send: warning: the curl command uses unset variables: $%s\n", strings.Join(im.Variables, ", $"))
@@ -318,7 +330,9 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 			*dst = v
 		}
 	}
-	set("url", &o.url, im.Request.URL)
+	if o.url == "" {
+		o.url = im.Request.URL
+	}
 	set("request", &o.method, im.Request.Method)
 	if im.User != "" && !fs.Seen("user") {
 		o.user = im.User + ":" + im.Password
@@ -363,13 +377,22 @@ func applyProfile(o *sendOptions, fs *flagSet) error {
 	if !ok {
 		return fmt.Errorf("no profile called %q; 'keyhole profile list' shows them", o.profile)
 	}
+	if p.Host != "" {
+		// A profile bound to a host must never hand its secrets to another.
+		u, err := url.Parse(o.url)
+		if err != nil || (!strings.EqualFold(p.Host, u.Host) && !strings.EqualFold(p.Host, u.Hostname())) {
+			return fmt.Errorf("profile %s is for %s, not for %q; use a profile for that host or save one", p.Name, p.Host, o.url)
+		}
+	}
 	v, err := ps.Values(p)
 	if err != nil {
 		return err
 	}
+	o.resolved = map[string]bool{}
 	fill := func(flag string, dst *string, val string) {
 		if val != "" && !fs.Seen(flag) {
 			*dst = val
+			o.resolved[flag] = true
 		}
 	}
 	if v["user"] != "" && !fs.Seen("user") {
@@ -381,7 +404,7 @@ func applyProfile(o *sendOptions, fs *flagSet) error {
 	}
 	fill("api-key-in", &o.apiKeyIn, v["api_key_in"])
 	fill("client-id", &o.clientID, v["client_id"])
-	fill("client-secret", &o.secret, v["client_secret"])
+	fill("client-secret", &o.clientSecret, v["client_secret"])
 	fill("token-url", &o.tokenURL, v["token_url"])
 	fill("scope", &o.scope, v["scope"])
 	fill("grant", &o.grant, v["grant"])
@@ -464,7 +487,7 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		}
 	}
 	if o.token != "" && wants("bearer") {
-		tok, err := secretArg(o.token)
+		tok, err := o.secret("token", o.token)
 		if err != nil {
 			return nil, fmt.Errorf("--token: %v", err)
 		}
@@ -486,7 +509,7 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		if !ok || name == "" {
 			return nil, errors.New("--api-key wants NAME=VALUE, e.g. --api-key X-API-Key=env:API_KEY")
 		}
-		value, err := secretArg(value)
+		value, err := o.secret("api-key", value)
 		if err != nil {
 			return nil, fmt.Errorf("--api-key: %v", err)
 		}
@@ -538,8 +561,8 @@ func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentia
 		},
 		OpenBrowser: credentials.SystemBrowser,
 	}
-	if o.secret != "" {
-		sec, err := secretArg(o.secret)
+	if o.clientSecret != "" {
+		sec, err := o.secret("client-secret", o.clientSecret)
 		if err != nil {
 			return nil, fmt.Errorf("--client-secret: %v", err)
 		}

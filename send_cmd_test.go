@@ -403,7 +403,7 @@ func TestSendHostileServerCannotReachTheTerminal(t *testing.T) {
 }
 
 func TestSendWithProfile(t *testing.T) {
-	main, _ := testServers(t)
+	main, other := testServers(t)
 	cfg := t.TempDir()
 	env := []string{"XDG_CONFIG_HOME=" + cfg, "KH_PROFILE_PW=" + testPassword}
 	r := keyhole(t, runOpts{env: env}, "profile", "save", "test", "--scheme", "basic", "--host", strings.TrimPrefix(main.URL, "http://"),
@@ -425,6 +425,12 @@ func TestSendWithProfile(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(cfg, "keyhole", "profiles.json"))
 	if err != nil || strings.Contains(string(b), testPassword) {
 		t.Fatalf("profiles.json: %v\n%s", err, b)
+	}
+	// The profile is bound to main's host:port; another origin never gets it.
+	r = keyhole(t, runOpts{env: env}, "send", "--profile", "test", other.URL+"/secret-basic")
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "is for") {
+		t.Errorf("host mismatch error: %q", r.stderr)
 	}
 	r = keyhole(t, runOpts{env: env}, "send", "--profile", "nope", main.URL+"/secret-basic")
 	wantCode(t, r, exitUsage)
