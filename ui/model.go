@@ -497,12 +497,12 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.cancel()
 		m.cancel = nil
 	}
+	m.tl.follow = true
+	m.tl.set(m.sess.Attempts()) // a failed Prepare may still have made token requests
 	if msg.err != nil {
 		m.fail(msg.err)
 		return nil
 	}
-	m.tl.follow = true
-	m.tl.set(m.sess.Attempts())
 	m.lesson.observe(msg.attempts)
 	last := lastRequest(msg.attempts)
 	if last == nil {

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -209,5 +210,21 @@ func BenchmarkViewThousandAttempts(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+func TestBackgroundPicksLightOrDarkStyles(t *testing.T) {
+	m := New(Options{URL: "http://127.0.0.1:1/"})
+	if m.Init() == nil {
+		t.Fatal("Init asks for nothing; it should request the background colour")
+	}
+	m = press(t, m, tea.BackgroundColorMsg{Color: color.White})
+	if m.styles.isDark {
+		t.Fatal("a white background gave dark styles")
+	}
+	light := m.View().Content
+	m = press(t, m, tea.BackgroundColorMsg{Color: color.Black})
+	if !m.styles.isDark || m.View().Content == light {
+		t.Fatal("a black background did not switch to dark styles")
 	}
 }
