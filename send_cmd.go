@@ -625,9 +625,9 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	o := p.o
 	s := session.New(p.client, p.draft)
 	if o.fresh {
-		// A new process has no cached tokens, nonces or cookies of its own;
-		// Forget also drops what the session shares with a keyring-backed
-		// authorizer, so --fresh means fresh.
+		// Each send is a new process, so nothing is cached yet; Forget is
+		// the TUI's "clear cached credentials", called so that the two faces
+		// mean the same by it as the session learns to keep more.
 		s.Forget()
 	}
 	out := newPrinter(stdout, o.showSecrets)
@@ -690,7 +690,7 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	} else if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	}
-	if o.printCurl {
+	if o.printCurl && last != nil {
 		w := stdout
 		if o.json {
 			w = stderr // stdout holds one JSON document
