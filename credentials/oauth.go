@@ -523,6 +523,13 @@ func (o *OAuth2) Rejected(ch *httpclient.Challenge) string {
 		want := strings.Fields(ch.Param("scope"))
 		o.mu.Lock()
 		defer o.mu.Unlock()
+		if len(o.Scopes) == 0 && o.tok != nil {
+			// Nothing was asked for, so the server chose; keep what it granted
+			// rather than trade it for the missing scope alone.
+			if granted, _ := o.tok.Extra("scope").(string); granted != "" {
+				o.Scopes = strings.Fields(granted)
+			}
+		}
 		var missing []string
 		for _, s := range want {
 			if !slices.Contains(o.Scopes, s) {

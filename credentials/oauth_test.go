@@ -432,7 +432,8 @@ func TestRefreshWhenTheServerSaysInvalidToken(t *testing.T) {
 
 func TestInsufficientScopeAsksOnce(t *testing.T) {
 	srv := startPractice(t, nil)
-	o := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token", Scopes: []string{"read"}}
+	// No scope asked for: the server grants "read", and the retry keeps it.
+	o := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token"}
 	l := newLoop(t)
 	ex := l.send(t.Context(), o, srv.URL+"/scoped")
 	if status(ex) != 200 {
@@ -440,6 +441,9 @@ func TestInsufficientScopeAsksOnce(t *testing.T) {
 	}
 	if len(l.auto) != 1 || l.auto[0] != "asking for scope "+practice.ScopeSecrets {
 		t.Fatalf("automatic steps %q", l.auto)
+	}
+	if j, _ := credentials.ParseJWT(o.Token().AccessToken); strings.Join(j.Scope, " ") != "read "+practice.ScopeSecrets {
+		t.Fatalf("scope after the retry: %v", j.Scope)
 	}
 	ch := &httpclient.Challenge{Scheme: "Bearer", Params: []httpclient.Param{{Name: "error", Value: "insufficient_scope"}, {Name: "scope", Value: "admin"}}}
 	if o.Rejected(ch) == "" {
