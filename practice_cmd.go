@@ -26,6 +26,8 @@ Flags:
   --public            allow an address that is not loopback (prints a warning)
   --proxy-addr ADDR   also run the forward proxy there (Proxy-Authorization alice / wonderland;
                       forwards to loopback only)
+  --tls               serve https with a fresh CA and enable /mtls; prints where the CA and
+                      the client certificate and key were written
   --token-ttl DUR     how long the practice OAuth server's access tokens live (default 60s;
                       at least 1s); short lives make expiry and refresh easy to watch
 
@@ -33,6 +35,7 @@ Examples:
   keyhole practice
   keyhole practice --addr 127.0.0.1:0 --proxy-addr 127.0.0.1:8402
   keyhole practice --token-ttl 10s
+  keyhole practice --tls --addr 127.0.0.1:8443
   curl -u alice:wonderland http://127.0.0.1:8401/basic
   curl -x http://127.0.0.1:8402 -U alice:wonderland http://127.0.0.1:8401/proxy
   keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
@@ -44,6 +47,7 @@ func cmdPractice(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8401", "")
 	public := fs.Bool("public", false, "")
 	proxyAddr := fs.String("proxy-addr", "", "")
+	useTLS := fs.Bool("tls", false, "")
 	tokenTTL := fs.Duration("token-ttl", practice.DefaultTokenTTL, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -62,7 +66,7 @@ func cmdPractice(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	srv, err := practice.Start(practice.Options{Addr: *addr, Public: *public, ProxyAddr: *proxyAddr})
+	srv, err := practice.Start(practice.Options{Addr: *addr, Public: *public, ProxyAddr: *proxyAddr, TLS: *useTLS})
 	if err != nil {
 		fmt.Fprintln(stderr, "keyhole:", err)
 		return exitUsage
@@ -81,6 +85,11 @@ func cmdPractice(args []string, stdout, stderr io.Writer) int {
 	if srv.Proxy != nil {
 		fmt.Fprintf(stdout, "forward proxy on %s (Proxy-Authorization: Basic %s / %s; loopback destinations only)\n",
 			srv.Proxy.URL, practice.User, practice.Password)
+	}
+	if srv.TLSDir != "" {
+		d := srv.TLSDir
+		fmt.Fprintf(stdout, "TLS material in %s (removed on exit): ca.pem, client.pem, client-key.pem\n", d)
+		fmt.Fprintf(stdout, "  keyhole send --cacert %s/ca.pem --cert %s/client.pem --key %s/client-key.pem %s/mtls\n", d, d, d, srv.URL)
 	}
 	printEndpoints(stdout, srv)
 	fmt.Fprintln(stdout, "ctrl+c stops it.")

@@ -4,10 +4,12 @@ package practice
 
 import (
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 )
@@ -24,8 +26,10 @@ const (
 type Server struct {
 	URL   string // base URL, e.g. http://127.0.0.1:8401
 	Proxy *Proxy // the forward proxy, when Options.ProxyAddr asked for one
-	srv   *http.Server
-	ln    net.Listener
+	// TLSDir holds ca.pem, client.pem and client-key.pem when Options.TLS is set.
+	TLSDir string
+	srv    *http.Server
+	ln     net.Listener
 
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -45,6 +49,10 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the server's clock; nil means time.Now. Tests move it to expire sessions.
 	Now func() time.Time
+	// TLS serves https with a fresh in-memory CA (see MTLSMaterial), so /mtls
+	// can ask for a client certificate. The CA and the client's certificate and
+	// key are written to a new temporary folder, Server.TLSDir.
+	TLS bool
 }
 
 // Start listens on o.Addr and serves in the background.
@@ -63,6 +71,22 @@ func Start(o Options) (*Server, error) {
 		return nil, fmt.Errorf("practice: cannot listen on %s: %w; choose another address (port 0 picks a free one)", addr, err)
 	}
 	s := &Server{URL: "http://" + dialable(ln.Addr().(*net.TCPAddr)), ln: ln, now: o.Now, sessionTTL: o.SessionTTL}
+	if o.TLS {
+		dir, err := os.MkdirTemp("", "keyhole-practice-tls-")
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("practice: cannot make a folder for the TLS certificates: %w", err)
+		}
+		_, _, _, serverTLS, err := MTLSMaterial(dir)
+		if err != nil {
+			ln.Close()
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s.ln = tls.NewListener(ln, serverTLS)
+		s.URL = "https://" + dialable(ln.Addr().(*net.TCPAddr))
+		s.TLSDir = dir
+	}
 	if o.ProxyAddr != "" {
 		p, err := startProxy(o.ProxyAddr, o.Public)
 		if err != nil {
@@ -72,7 +96,7 @@ func Start(o Options) (*Server, error) {
 		s.Proxy = p
 	}
 	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go s.srv.Serve(ln)
+	go s.srv.Serve(s.ln)
 	return s, nil
 }
 
@@ -81,6 +105,9 @@ func (s *Server) Close() error {
 	err := s.srv.Close()
 	if s.Proxy != nil {
 		err = errors.Join(err, s.Proxy.Close())
+	}
+	if s.TLSDir != "" {
+		err = errors.Join(err, os.RemoveAll(s.TLSDir))
 	}
 	return err
 }
