@@ -43,6 +43,9 @@ type Discovery struct {
 	// ResourceMismatch is set when the metadata names another resource than
 	// the one requested: RFC 9728 §3.3 says to discard it, and OAuth2 does.
 	ResourceMismatch bool
+	// IssuerMismatch is set when the authorization server metadata names
+	// another issuer than the one it was looked up for (RFC 8414 §3.3).
+	IssuerMismatch bool
 	// Problems found on the way, one line each, most serious first.
 	Problems []string
 }
@@ -127,7 +130,22 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 		d.Problems = append(d.Problems, "the protected resource metadata lists no authorization_servers; give the token URL yourself")
 		return d, nil
 	}
-	issuer := prm.AuthorizationServers[0]
+	err = d.authorizationServer(ctx, hc, prm.AuthorizationServers[0])
+	return d, err
+}
+
+// DiscoverAuthorizationServer reads the RFC 8414 metadata of issuer alone
+// (falling back to OpenID Connect discovery), for when the token URL is known
+// but the authorization or device endpoint is not.
+func DiscoverAuthorizationServer(ctx context.Context, hc *http.Client, issuer string) (*Discovery, error) {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	d := &Discovery{}
+	return d, d.authorizationServer(httpclient.WithPurpose(ctx, "discovery"), hc, issuer)
+}
+
+func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, issuer string) error {
 	var asm struct {
 		Issuer        string   `json:"issuer"`
 		Token         string   `json:"token_endpoint"`
@@ -138,21 +156,23 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 		Grants        []string `json:"grant_types_supported"`
 		DPoPAlgs      []string `json:"dpop_signing_alg_values_supported"`
 	}
+	var err error
 	d.MetadataURL, err = AuthorizationServerMetadataURL(issuer)
 	if err != nil {
-		return d, err
+		return err
 	}
 	if err := fetchJSON(ctx, hc, d.MetadataURL, &asm); err != nil {
 		// OpenID Connect Discovery 1.0 §4 appends its well-known path instead.
 		oidc := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 		if err2 := fetchJSON(ctx, hc, oidc, &asm); err2 != nil {
-			return d, fmt.Errorf("%w; OpenID configuration also failed: %w", err, err2)
+			return fmt.Errorf("%w; OpenID configuration also failed: %w", err, err2)
 		}
 		d.MetadataURL = oidc
 	}
 	d.Issuer, d.TokenURL, d.AuthURL, d.DeviceURL = asm.Issuer, asm.Token, asm.Authorization, asm.Device
 	d.ScopesSupported, d.PKCEMethods, d.GrantTypes, d.DPoPAlgs = asm.Scopes, asm.PKCE, asm.Grants, asm.DPoPAlgs
 	if asm.Issuer != issuer {
+		d.IssuerMismatch = true
 		d.Problems = append(d.Problems, fmt.Sprintf("the authorization server metadata says issuer %q but was looked up for %q; RFC 8414 §3.3 says not to use it",
 			safeLine(asm.Issuer), safeLine(issuer)))
 	}
@@ -167,7 +187,7 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 			d.Problems = append(d.Problems, e.name+" is not an http(s) URL: "+safeLine(e.u))
 		}
 	}
-	return d, nil
+	return nil
 }
 
 // sameResource compares resource identifiers as RFC 9728 §3.3 asks (they must

@@ -219,8 +219,8 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	if o.TokenURL == "" {
-		if err := o.discover(ctx, hc, ch); err != nil {
+	if o.missingEndpoint() != "" {
+		if err := o.findEndpoints(ctx, hc, ch); err != nil {
 			return err
 		}
 	}
@@ -266,30 +266,69 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	return nil
 }
 
-func (o *OAuth2) discover(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
-	if o.Resource == "" && o.requestURLSnapshot() == "" && (ch == nil || ch.Param("resource_metadata") == "") {
-		return errors.New("oauth2: no token URL; give one, or answer a challenge that names resource_metadata (RFC 9728)")
+// missingEndpoint names the endpoint the grant needs and lacks, or "".
+func (o *OAuth2) missingEndpoint() string {
+	switch {
+	case o.TokenURL == "":
+		return "token endpoint"
+	case o.grant() == GrantAuthorizationCode && o.AuthURL == "":
+		return "authorization endpoint"
+	case o.grant() == GrantDeviceCode && o.DeviceURL == "":
+		return "device authorization endpoint"
 	}
+	return ""
+}
+
+// findEndpoints fills the endpoints the grant lacks: from the protected
+// resource's metadata when there is a challenge or URL to find it from, else
+// from the metadata of the token endpoint's origin taken as the issuer. Metadata
+// about another resource or issuer is refused, never used.
+func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
 	against := o.requestURLSnapshot()
 	if o.Resource != "" {
 		against = o.Resource
 	}
-	d, err := Discover(ctx, hc, against, ch)
-	if err != nil {
-		return err
+	if against != "" || (ch != nil && ch.Param("resource_metadata") != "") {
+		d, err := Discover(ctx, hc, against, ch)
+		if err == nil {
+			if d.ResourceMismatch || d.IssuerMismatch {
+				return fmt.Errorf("oauth2: refusing the discovered metadata: %s", d.Problems[0])
+			}
+			if err := o.fill(d); err != nil {
+				return err
+			}
+		} else if o.TokenURL == "" {
+			return err
+		}
 	}
-	if d.ResourceMismatch {
-		return fmt.Errorf("oauth2: refusing the discovered metadata: %s", d.Problems[0])
+	if o.missingEndpoint() != "" && o.TokenURL != "" {
+		if u, err := url.Parse(o.TokenURL); err == nil {
+			if d, err := DiscoverAuthorizationServer(ctx, hc, u.Scheme+"://"+u.Host); err == nil && !d.IssuerMismatch {
+				if err := o.fill(d); err != nil {
+					return err
+				}
+			}
+		}
 	}
-	if d.TokenURL == "" {
-		return errors.New("oauth2: the authorization server metadata names no token_endpoint; give the token URL yourself")
+	if m := o.missingEndpoint(); m != "" {
+		if o.TokenURL == "" {
+			return errors.New("oauth2: no token URL; give one, or answer a challenge that names resource_metadata (RFC 9728)")
+		}
+		return fmt.Errorf("oauth2: the %s grant needs the %s and discovery did not find it; give its URL", o.grant(), m)
 	}
+	return nil
+}
+
+// fill takes the endpoints o lacks from d, refusing any that is not http(s).
+func (o *OAuth2) fill(d *Discovery) error {
 	for _, u := range []string{d.TokenURL, d.AuthURL, d.DeviceURL} {
 		if _, err := httpURL(u); u != "" && err != nil {
 			return fmt.Errorf("oauth2: refusing the discovered metadata: an endpoint is not an http(s) URL (%s)", safeLine(u))
 		}
 	}
-	o.TokenURL = d.TokenURL
+	if o.TokenURL == "" {
+		o.TokenURL = d.TokenURL
+	}
 	if o.AuthURL == "" {
 		o.AuthURL = d.AuthURL
 	}
@@ -684,7 +723,11 @@ func tokenError(err error) error {
 		}
 		return fmt.Errorf("oauth2: the token endpoint answered %d without an OAuth error; check the token URL", status)
 	}
-	return fmt.Errorf("oauth2: %s", safeLine(err.Error()))
+	msg := safeLine(err.Error())
+	if strings.HasPrefix(msg, "oauth2: ") {
+		return errors.New(msg)
+	}
+	return errors.New("oauth2: " + msg)
 }
 
 // safeLine makes server-supplied text safe for a terminal, on one line.

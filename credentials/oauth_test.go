@@ -555,3 +555,33 @@ func TestPublicClientSendsClientIDInTheForm(t *testing.T) {
 		t.Fatalf("confidential client: Authorization %q, form %v", r.Header.Get("Authorization"), r.PostForm)
 	}
 }
+
+// Given only the token URL, the device endpoint comes from the RFC 8414
+// metadata of the token endpoint's origin.
+func TestDeviceEndpointFoundFromTheTokenURL(t *testing.T) {
+	srv := startPractice(t, nil)
+	o := &credentials.OAuth2{
+		Grant: credentials.GrantDeviceCode, ClientID: practice.ClientID, ClientSecret: practice.ClientSecret,
+		TokenURL: srv.URL + "/oauth/token",
+	}
+	o.OnDeviceCode = func(userCode, _, complete string) {
+		// Approve at once, before the first poll, as a quick user would.
+		resp, err := http.PostForm(srv.URL+"/oauth/device/approve", url.Values{"user_code": {userCode}, "action": {"approve"}})
+		if err == nil {
+			resp.Body.Close()
+		}
+		if !strings.Contains(complete, url.QueryEscape(userCode)) {
+			t.Errorf("verification_uri_complete %q lacks the code", complete)
+		}
+	}
+	rec := &recorded{}
+	if err := o.Prepare(t.Context(), httpclient.New(httpclient.Options{}).Recorder(rec.add), nil); err != nil {
+		t.Fatalf("%v\n%s", err, rec.bodies())
+	}
+	if o.DeviceURL != srv.URL+"/oauth/device" || count(rec.purposes(), "discovery") != 1 {
+		t.Fatalf("device URL %q, purposes %v", o.DeviceURL, rec.purposes())
+	}
+	if strings.Contains(rec.bodies(), "slow_down") {
+		t.Fatal("approved before the first poll, yet told to slow down")
+	}
+}
