@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -292,6 +293,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		TrustRedirects:  o.trusted,
 		TLS:             tlsConf,
 		NewJar:          true, // a login that sets a cookie holds for the retries
+		BodyLimit:       bodyLimit(o),
 	})
 	offers, err := buildOffers(o, stdin, stderr)
 	if err != nil {
@@ -308,6 +310,16 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 	}
 	return plan, nil
+}
+
+// bodyLimit is how much of a body to keep. With --quiet and nothing that
+// records the attempts, no body is ever shown: the first MiB is plenty for
+// the diagnosis (error JSON, a login form), and a big download costs no memory.
+func bodyLimit(o *sendOptions) int64 {
+	if o.quiet && !o.json && o.har == "" {
+		return 1 << 20
+	}
+	return 0 // the client's default
 }
 
 // applyCurl takes the request and auth of --curl into o where no flag said
@@ -930,11 +942,21 @@ func (p *printer) body(a *session.Attempt) {
 		io.WriteString(p.w, httpclient.HexDump(r.Body, 256))
 		return
 	}
-	text := httpclient.Safe(string(r.Body))
-	io.WriteString(p.w, text)
-	if !strings.HasSuffix(text, "\n") {
-		fmt.Fprintln(p.w)
+	// In pieces, cut between runes: a 50 MiB body is not copied whole
+	// into a string and again into its escaped form.
+	w := bufio.NewWriterSize(p.w, 64<<10)
+	for b := r.Body; len(b) > 0; {
+		n := min(len(b), 64<<10)
+		for back := 0; back < utf8.UTFMax-1 && n < len(b) && !utf8.RuneStart(b[n]); back++ {
+			n--
+		}
+		w.WriteString(httpclient.Safe(string(b[:n])))
+		b = b[n:]
 	}
+	if r.Body[len(r.Body)-1] != '\n' {
+		w.WriteByte('\n')
+	}
+	w.Flush()
 	if r.Truncated {
 		p.line(fmt.Sprintf("(body cut at %d of %d bytes)", len(r.Body), r.BodyBytes))
 	}

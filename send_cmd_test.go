@@ -90,6 +90,10 @@ func testServers(t *testing.T) (main, other *httptest.Server) {
 		}
 		fmt.Fprintln(w, "key ok")
 	})
+	mux.HandleFunc("/utf8", func(w http.ResponseWriter, r *http.Request) {
+		// 'é' and '€' straddle the 64 KiB pieces the body is printed in.
+		fmt.Fprint(w, strings.Repeat("a", 64<<10-1)+"é"+strings.Repeat("b", 64<<10-2)+"€end")
+	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "%s %s %q %s\n", r.Method, b, r.Header.Values("X-One"), r.Header.Get("Content-Type"))
@@ -814,5 +818,15 @@ func TestSendTokenEndpointRefusal(t *testing.T) {
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("--json after a token refusal: %v\n%s", err, r.stdout)
+	}
+}
+
+func TestSendPrintsBigBodiesWhole(t *testing.T) {
+	main, _ := testServers(t)
+	r := keyhole(t, runOpts{}, "send", main.URL+"/utf8")
+	wantCode(t, r, exitOK)
+	want := strings.Repeat("a", 64<<10-1) + "é" + strings.Repeat("b", 64<<10-2) + "€end\n"
+	if !strings.HasSuffix(r.stdout, "\n\n"+want) {
+		t.Errorf("the body was not printed intact; its end: %q", r.stdout[max(0, len(r.stdout)-40):])
 	}
 }
