@@ -883,6 +883,9 @@ func (p *printer) attempt(a *session.Attempt) {
 		head += "  [automatic: " + httpclient.SafeLine(a.Auto) + "]"
 	}
 	p.line(p.paint("5", head))
+	if a.Note != "" {
+		p.line("   " + httpclient.SafeLine(a.Note))
+	}
 	for _, name := range sortedKeys(ex.Request.Header) {
 		if !credentials.IsSecretHeader(name) {
 			continue
@@ -923,6 +926,9 @@ func (p *printer) attempt(a *session.Attempt) {
 		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, httpclient.SafeLine(f.Message)))
 		if f.Next != "" {
 			p.line("      next: " + httpclient.SafeLine(f.Next))
+		}
+		if f.DocURL != "" {
+			p.line("      docs: " + httpclient.SafeLine(f.DocURL))
 		}
 	}
 }

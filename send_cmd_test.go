@@ -535,6 +535,12 @@ func TestSendPracticeDigest(t *testing.T) {
 		t.Errorf("the password is in the JSON:\n%s", r.stdout)
 	}
 
+	r = keyhole(t, runOpts{}, "send", "-u", "alice:wonderland", url)
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, "chose SHA-256") {
+		t.Errorf("the choice between the two Digest challenges is not shown:\n%s", r.stdout)
+	}
+
 	r = keyhole(t, runOpts{}, "send", "-u", "alice:wrong", url, "--json")
 	wantCode(t, r, exitAuth)
 	doc = digestRecord{}
