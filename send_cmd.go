@@ -179,7 +179,7 @@ func cmdSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case len(pos) == 1:
 		o.url = pos[0]
 	case len(pos) > 1:
-		return usageError(stderr, "send", fmt.Errorf("one URL expected, got %d: %q", len(pos), pos))
+		return usageError(stderr, "send", fmt.Errorf("one URL expected, got %d: %q; quote a URL that holds spaces or &", len(pos), pos))
 	case o.curl == "":
 		return usageError(stderr, "send", errors.New("no URL given; e.g. keyhole send -u alice:wonderland http://127.0.0.1:8401/basic"))
 	}
@@ -231,7 +231,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	}
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an http:// or https:// URL", o.url)
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL; give one such as http://127.0.0.1:8401/basic", o.url)
 	}
 	if o.netrc && !fs.Seen("user") {
 		path := credentials.NetrcPath()
