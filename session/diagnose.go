@@ -351,7 +351,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 		}
 	case scheme == "":
 		d.add(Finding{Code: "credentials-rejected", Severity: Error,
-			Message: "The server refused the request with the " + apiKey + " header that was sent." + bodyHint(d.ex.Response),
+			Message: "The server refused the request with the " + clean(apiKey) + " header that was sent." + bodyHint(d.ex.Response),
 			Next:    "Check the key's value and the header name the API expects (some want a query parameter or Authorization instead)."})
 	case len(offered) > 0 && !offers(offered, scheme):
 		d.add(Finding{Code: "scheme-mismatch", Severity: Error,
@@ -869,10 +869,10 @@ func apiKeyHeader(h http.Header) string {
 // sentCredentials names the credentials a request carries to the server, or "".
 func sentCredentials(h http.Header) string {
 	if s := sentScheme(h, "Authorization"); s != "" {
-		return s + " credentials"
+		return clean(s) + " credentials"
 	}
 	if k := apiKeyHeader(h); k != "" {
-		return "The " + k + " header"
+		return "The " + clean(k) + " header"
 	}
 	return ""
 }

@@ -571,3 +571,50 @@ func BenchmarkDiagnose(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDiagnose feeds server-controlled bytes (the challenge, the Date, the
+// body) and a user-controlled Authorization through Diagnose, Explain and
+// Describe: no panic, and nothing a terminal would act on in the output.
+func FuzzDiagnose(f *testing.F) {
+	f.Add(401, `Bearer realm="api", error="invalid_token", error_description="The access token expired"`, "Fri, 27 Nov 2026 04:00:00 GMT", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x", `{"error":"invalid_client"}`)
+	f.Add(403, `Bearer error="insufficient_scope", scope="a b", error_uri="https://d.example/"`, "", "Bearer abc", "no")
+	f.Add(401, `Digest realm="r", nonce="n", stale=true, qop="auth, auth-int"`, "bad date", `Digest username="u", response="r"`, "")
+	f.Add(407, "Basic realm=\"\x1b[2J\"", "", "Basic Og==", "\x9b31m")
+	f.Add(401, `DPoP error="use_dpop_nonce", algs="ES256"`, "", "DPoP x", "")
+	f.Add(200, "", "Mon, 01 Jan 2001 00:00:00 GMT", "", `<form><input type="password"></form>`)
+	// Found by fuzzing: the sent scheme was quoted unescaped (credentials-over-plain-http).
+	f.Add(401, "0", "", "\x00", "0")
+	now := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, status int, challenge, date, auth, body string) {
+		h := http.Header{"Content-Type": {"text/html"}}
+		for _, name := range []string{"WWW-Authenticate", "Proxy-Authenticate", "Dpop-Nonce"} {
+			h.Set(name, challenge)
+		}
+		h.Set("Date", date)
+		h.Set("Location", "/"+challenge)
+		ex := &httpclient.Exchange{
+			Request:  &httpclient.Request{Method: "GET", URL: "http://api.example/x", Header: http.Header{"Authorization": {auth}}},
+			Response: &httpclient.Response{Status: status, Header: h, URL: "http://api.example/" + body, Body: []byte(body)},
+		}
+		ex.Challenges, ex.Problems = httpclient.ParseHeader(h, httpclient.WWWAuthenticate)
+		pc, pp := httpclient.ParseHeader(h, httpclient.ProxyAuthenticate)
+		ex.Challenges, ex.Problems = append(ex.Challenges, pc...), append(ex.Problems, pp...)
+		for _, purpose := range []string{PurposeRequest, PurposeToken, PurposeDiscovery} {
+			a := &Attempt{Purpose: purpose, Exchange: ex}
+			a.Findings = Diagnose(Input{Attempt: a, Previous: &Attempt{Exchange: ex}, Now: now})
+			e := Explain(a)
+			texts := slices.Clone(e.Wants)
+			for _, f := range e.Why {
+				texts = append(texts, f.Message, f.Next, f.DocURL)
+			}
+			for _, x := range e.Next {
+				texts = append(texts, x.Label, x.URL)
+			}
+			for _, s := range texts {
+				if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }) {
+					t.Fatalf("control character in %q", s)
+				}
+			}
+		}
+	})
+}
