@@ -41,6 +41,7 @@ type sendOptions struct {
 	apiKeyIn     string
 	clientID     string
 	clientSecret string
+	refreshToken string
 	tokenURL     string
 	scope        string
 	grant        string
@@ -107,7 +108,8 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.clientSecret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
 	fs.String(&o.tokenURL, "token-url", 0, "URL", "OAuth 2.0 token endpoint")
 	fs.String(&o.scope, "scope", 0, "SCOPES", "OAuth 2.0 scopes, space-separated")
-	fs.String(&o.grant, "grant", 0, "GRANT", "OAuth 2.0 grant (default client_credentials)")
+	fs.String(&o.grant, "grant", 0, "GRANT", "OAuth 2.0 grant: client_credentials (default), authorization_code, device_code, password (with -u), refresh_token")
+	fs.String(&o.refreshToken, "refresh-token", 0, "TOKEN|env:NAME|@FILE", "OAuth 2.0 refresh token, for --grant refresh_token")
 	fs.String(&o.awsSigV4, "aws-sigv4", 0, "PROVIDER:REGION:SERVICE", "sign with AWS SigV4; keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
 	fs.Bool(&o.location, "location", 'L', "follow redirects (default true; -L=false to stop)")
 	fs.Func("no-location", 0, "", "do not follow redirects", func(string) error { o.location = false; return nil })
@@ -509,7 +511,7 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		}
 		out = append(out, offer{auth: b, preemptive: explicit})
 	}
-	if (o.clientID != "" || o.grant != "") && wants("oauth2") {
+	if (o.clientID != "" || o.grant != "" || o.refreshToken != "") && wants("oauth2") {
 		oa, err := oauthFlags(o, user, pass, stderr)
 		if err != nil {
 			return nil, err
@@ -579,6 +581,16 @@ func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentia
 			return nil, fmt.Errorf("--client-secret: %v", err)
 		}
 		oa.ClientSecret = sec
+	}
+	if o.refreshToken != "" {
+		rt, err := o.secret("refresh-token", o.refreshToken)
+		if err != nil {
+			return nil, fmt.Errorf("--refresh-token: %v", err)
+		}
+		oa.RefreshToken = rt
+	}
+	if grant == credentials.GrantRefreshToken && oa.RefreshToken == "" {
+		return nil, errors.New("--grant refresh_token needs --refresh-token")
 	}
 	if grant == credentials.GrantPassword && user == "" {
 		return nil, errors.New("--grant password needs -u USER:PASSWORD")

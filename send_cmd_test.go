@@ -836,3 +836,27 @@ func TestSendPrintsBigBodiesWhole(t *testing.T) {
 		t.Errorf("the body was not printed intact; its end: %q", r.stdout[max(0, len(r.stdout)-40):])
 	}
 }
+
+func TestSendOAuthPasswordAndRefreshGrants(t *testing.T) {
+	srv := startPractice(t)
+	common := []string{"--client-id", "practice-client", "--client-secret", "practice-secret", "--token-url", srv.URL + "/oauth/token"}
+	args := append(append([]string{"send", "--json", "--show-secrets", "--grant", "password", "-u", "alice:wonderland"}, common...), srv.URL+"/jwt")
+	r := keyhole(t, runOpts{}, args...)
+	wantCode(t, r, exitOK, args...)
+	// With --show-secrets the token response keeps its refresh token: reuse it.
+	i := strings.Index(r.stdout, `\"refresh_token\":\"`)
+	if i < 0 {
+		t.Fatalf("no refresh token in the token response:\n%s", r.stdout)
+	}
+	rt := r.stdout[i+len(`\"refresh_token\":\"`):]
+	rt = rt[:strings.Index(rt, `\"`)]
+
+	args = append(append([]string{"send", "--grant", "refresh_token", "--refresh-token", "env:KH_RT"}, common...), srv.URL+"/jwt")
+	r = keyhole(t, runOpts{env: []string{"KH_RT=" + rt}}, args...)
+	wantCode(t, r, exitOK, args...)
+	if !strings.Contains(r.stdout, `"sub":"alice"`) || strings.Contains(r.all(), rt) {
+		t.Errorf("refresh grant:\n%s", r.all())
+	}
+	r = keyhole(t, runOpts{}, "send", "--grant", "refresh_token", "--client-id", "x", srv.URL+"/jwt")
+	wantCode(t, r, exitUsage)
+}
