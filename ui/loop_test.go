@@ -262,3 +262,58 @@ func TestComposeMethodAndHeaders(t *testing.T) {
 		t.Fatalf("bad header line: %d attempts, status %q", n, m.Status())
 	}
 }
+
+func TestOAuthClientCredentialsForm(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/jwt")
+	m = press(t, m, enter)
+	for o, _ := m.chal.picked(); o.kind != "oauth-client"; o, _ = m.chal.picked() {
+		m = press(t, m, down)
+	}
+	m = press(t, m, enter)
+	m = press(t, m, keys(m.srv.URL+"/oauth/token")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("practice-client")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("practice-secret")...)
+	if l := line(screen(m), "Secret"); strings.Contains(l, "practice-secret") {
+		t.Fatalf("the secret field shows %q", l)
+	}
+	m = press(t, m, tab, enter)
+	last := m.sess.Last()
+	if last.Status() != 200 {
+		t.Fatalf("oauth: %d (%s)", last.Status(), m.Status())
+	}
+	var token bool
+	for _, a := range m.tl.attempts {
+		token = token || a.Purpose == "token"
+	}
+	if !token {
+		t.Fatal("the token request is not in the timeline")
+	}
+	for m.Focused() != "timeline" {
+		m = press(t, m, tab)
+	}
+	for m.resp.n != 1 {
+		m = press(t, m, up) // the token request's own view: its Authorization is masked
+		if s := screen(m); strings.Contains(s, "cHJhY3RpY2UtY2xpZW50OnByYWN0aWNlLXNlY3JldA") {
+			t.Fatal("client credentials shown unmasked")
+		}
+	}
+}
+
+func TestLessonFollowsThePracticePath(t *testing.T) {
+	m := New(Options{Practice: true, Lesson: "digest"})
+	m = settle(t, m, m.Init())
+	t.Cleanup(func() { m.srv.Close() })
+	m = sized(t, m, 120, 40)
+	if m.lesson.l.ID != "digest" || !strings.HasSuffix(m.compose.url.Value(), "/digest") {
+		t.Fatalf("Options.Lesson: lesson %q, URL %q", m.lesson.l.ID, m.compose.url.Value())
+	}
+	m.compose.url.SetValue(m.srv.URL + "/bearer")
+	m = press(t, m, enter)
+	if m.lesson.l.ID != "bearer" {
+		t.Fatalf("lesson after requesting /bearer: %q", m.lesson.l.ID)
+	}
+	mustContain(t, screen(m), "Lesson: "+m.lesson.l.Title)
+}

@@ -503,8 +503,9 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.fail(msg.err)
 		return nil
 	}
-	m.lesson.observe(msg.attempts)
 	last := lastRequest(msg.attempts)
+	m.followLesson(last)
+	m.lesson.observe(msg.attempts)
 	if last == nil {
 		m.info("Nothing was sent.")
 		return nil
@@ -623,6 +624,21 @@ func (m *Model) refreshHead() {
 	}
 }
 
+// followLesson switches the lesson pane to the lesson of the practice path
+// just requested, so typing /digest by hand brings up the Digest lesson.
+func (m *Model) followLesson(a *session.Attempt) {
+	if m.srv == nil || a == nil || a.Exchange == nil || a.Exchange.Request == nil {
+		return
+	}
+	u, err := url.Parse(a.Exchange.Request.URL)
+	if err != nil || origin(a.Exchange.Request.URL) != origin(m.srv.URL) {
+		return
+	}
+	if l, ok := practice.LessonFor(u.Path); ok && (!m.lesson.active || l.ID != m.lesson.l.ID) {
+		m.lesson = newLesson(l, m.srv.URL)
+	}
+}
+
 func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
 	if msg.err != nil {
 		m.fail(fmt.Errorf("the practice server did not start (%v); run keyhole URL to use your own server", msg.err))
@@ -635,6 +651,11 @@ func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
 		return nil
 	}
 	l := ls[0]
+	for _, x := range ls {
+		if x.ID == m.opts.Lesson {
+			l = x
+		}
+	}
 	m.lesson = newLesson(l, msg.srv.URL)
 	m.compose.setMethod(l.Method)
 	if m.compose.url.Value() == "" {

@@ -7,6 +7,7 @@ import tea "charm.land/bubbletea/v2"
 type Options struct {
 	URL      string // the request URL; "" opens the practice lesson
 	Practice bool   // start the in-process practice server
+	Lesson   string // with Practice: the ID of the lesson to open (practice.Lesson.ID); "" is the first
 }
 
 // Run runs the TUI until the user quits.
