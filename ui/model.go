@@ -49,12 +49,11 @@ type (
 		wrapped  []string
 		width    int
 	}
-	// bodyMsg carries a body formatted (logic) and wrapped to width.
+	// bodyMsg carries a body formatted (logic) and wrapped to the pane's width.
 	bodyMsg struct {
 		gen     int
 		logic   []string
 		wrapped []string
-		width   int
 	}
 	practiceMsg struct {
 		srv *practice.Server
@@ -602,7 +601,7 @@ func (m *Model) showSelected() tea.Cmd {
 	gen, width, resp := m.bodyGen, m.resp.width, a.Exchange.Response
 	return func() tea.Msg {
 		logic := bodyText(resp)
-		return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width), width: width}
+		return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)}
 	}
 }
 
@@ -696,7 +695,7 @@ func (m *Model) layout() tea.Cmd {
 	}
 	m.bodyGen++
 	gen, width, logic := m.bodyGen, m.resp.width, m.resp.logic
-	return func() tea.Msg { return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width), width: width} }
+	return func() tea.Msg { return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)} }
 }
 
 func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
@@ -831,5 +830,3 @@ func hjoin(left []string, lw int, right []string) []string {
 	}
 	return out
 }
-
-func ansiStrip(s string) string { return ansi.Strip(s) }

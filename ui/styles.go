@@ -25,10 +25,9 @@ type Styles struct {
 	Line struct {
 		Info, Error lipgloss.Style // the status line
 	}
-	Secret  lipgloss.Style // a revealed credential
-	Overlay lipgloss.Style
-	Done    lipgloss.Style
-	isDark  bool
+	Secret lipgloss.Style // a revealed credential
+	Done   lipgloss.Style
+	isDark bool
 }
 
 // NewStyles builds the styles for a dark or light background.
@@ -55,7 +54,6 @@ func NewStyles(isDark bool) Styles {
 	s.Line.Info = lipgloss.NewStyle().Foreground(c("#333333", "#DDDDDD"))
 	s.Line.Error = lipgloss.NewStyle().Bold(true).Foreground(c("#CF222E", "#FF7B72"))
 	s.Secret = lipgloss.NewStyle().Foreground(c("#CF222E", "#FF7B72"))
-	s.Overlay = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
 	s.Done = lipgloss.NewStyle().Bold(true).Foreground(c("#1A7F37", "#56D364"))
 	return s
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"keyhole/credentials"
 	"keyhole/session"
 )
@@ -87,7 +89,7 @@ func (t timeline) view(st Styles, on bool, h int) []string {
 	for i := start; i < len(t.attempts) && i < start+rows; i++ {
 		r := t.row(st, t.attempts[i])
 		if i == t.cursor {
-			r = st.Selected.Render(ansiStrip(r))
+			r = st.Selected.Render(ansi.Strip(r))
 		}
 		out = append(out, r)
 	}
