@@ -49,7 +49,7 @@ func TakeApart(h http.Header) []SentCredential {
 	slices.Sort(others)
 	for _, name := range others {
 		for _, v := range h.Values(name) {
-			c := SentCredential{Header: name, Secret: credentials.Mask(v)}
+			c := SentCredential{Header: clean(name), Secret: credentials.Mask(v)}
 			if strings.EqualFold(name, "DPoP") && credentials.LooksLikeJWT(v) {
 				c.Scheme = "DPoP proof"
 				c.JWT = decodeJWT(v, &c)

@@ -168,6 +168,17 @@ func FuzzTakeApart(f *testing.F) {
 		if len(cs) != 2 {
 			t.Fatalf("want two credentials, got %d", len(cs))
 		}
+		for _, c := range cs {
+			texts := []string{c.Header, c.Scheme, c.User, c.Secret, c.Problem}
+			for _, f := range c.Fields {
+				texts = append(texts, f.Name, f.Value)
+			}
+			for _, s := range texts {
+				if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }) {
+					t.Fatalf("control character in %q", s)
+				}
+			}
+		}
 		scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 		if !strings.EqualFold(scheme, "Basic") {
 			return
