@@ -747,3 +747,47 @@ func TestPlainProxy(t *testing.T) {
 		t.Error("the proxy did not get Proxy-Authorization")
 	}
 }
+
+// rawServer answers every connection on a loopback port with the bytes of
+// answer, whatever was asked, so the response can break HTTP's rules.
+func rawServer(t *testing.T, answer string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 4096)
+				conn.Read(buf) // the request line and headers fit
+				io.WriteString(conn, answer)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func TestMalformedHeaderKind(t *testing.T) {
+	for _, tc := range []struct{ name, header, want string }{
+		{"escape and bell", "X-Note: clipboard\x1b]52;c;aGk=\x07", "control characters in a response header; it may be hostile or broken"},
+		{"delete", "X-Note: ok\x7f", "control characters"},
+		{"no colon", "X-Note clipboard", "no colon"},
+	} {
+		u := rawServer(t, "HTTP/1.1 401 Unauthorized\r\n"+tc.header+"\r\nContent-Length: 0\r\n\r\n")
+		ex := do(t, New(Options{}), "GET", u, nil, nil)
+		if kindOf(ex.Err) != KindMalformedHeader || !strings.Contains(ex.Err.Error(), tc.want) {
+			t.Errorf("%s: err %v, kind %s", tc.name, ex.Err, kindOf(ex.Err))
+			continue
+		}
+		if msg := ex.Err.Error(); strings.ContainsAny(msg, "\x1b\x07\x7f\n") {
+			t.Errorf("%s: the error carries the server's control characters: %q", tc.name, msg)
+		}
+	}
+}

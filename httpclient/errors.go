@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -23,6 +24,7 @@ const (
 	KindTimeout             = "timeout"
 	KindCancelled           = "cancelled"
 	KindHeadersTooLarge     = "headers-too-large"
+	KindMalformedHeader     = "malformed-header"
 	KindOther               = "other"
 )
 
@@ -112,12 +114,38 @@ func classify(err error) *TransportError {
 	case strings.Contains(msg, "response headers exceeded"):
 		return &TransportError{KindHeadersTooLarge, fmt.Errorf("the response headers exceed %d bytes (1 MiB), so keyhole stopped reading", MaxHeaderBytes),
 			"the server sends far more header than any real one needs; look at it with a raw TCP client"}
+	case strings.Contains(msg, "malformed MIME header"):
+		return malformedHeader(msg)
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return &TransportError{KindTimeout, fmt.Errorf("timed out: %s", msg),
 			"the server or network is slow or not answering; check it is reachable, or allow more time"}
 	}
 	return &TransportError{KindOther, err, ""}
 }
+
+// malformedHeader explains net/textproto's refusal of a response header
+// line. Its message quotes the line with %q, so the line is read back to tell
+// control characters (a hostile or broken server) from a line without a colon
+// or with an invalid name.
+func malformedHeader(msg string) *TransportError {
+	line := ""
+	if i := strings.Index(msg, ": \""); i >= 0 {
+		if s, err := strconv.Unquote(strings.TrimSpace(msg[i+2:])); err == nil {
+			line = s
+		}
+	}
+	name, value, _ := strings.Cut(line, ":")
+	if strings.ContainsFunc(value, isControl) {
+		return &TransportError{KindMalformedHeader, fmt.Errorf("the response header %s holds control characters, so Go refused the whole response", SafeLine(strings.TrimSpace(name))),
+			"the server sent control characters in a response header; it may be hostile or broken (read it with a raw TCP client, in a terminal you do not mind resetting)"}
+	}
+	return &TransportError{KindMalformedHeader, errors.New("a response header line is malformed (no colon, or an invalid field name), so Go refused the whole response"),
+		"the server is broken or speaks something other than HTTP on this port; look at its raw answer with a raw TCP client"}
+}
+
+// isControl reports a byte HTTP forbids in a field value (RFC 9110 §5.5):
+// C0 controls other than tab, and DEL.
+func isControl(r rune) bool { return (r < 0x20 && r != '\t') || r == 0x7f }
 
 // addrOf returns " by ADDR" for a failure on a known address, else "".
 func addrOf(err error) string {
