@@ -375,7 +375,7 @@ func (m Model) available(f focus) bool {
 	case focusPicker:
 		return m.chal.active()
 	case focusForm:
-		return m.form.valid()
+		return m.form.valid() && m.chal.active() // a form is shown only to answer a challenge
 	}
 	return true
 }
@@ -711,7 +711,7 @@ func (m Model) sideLines(h int) []string {
 	}
 	w := m.sideW
 	act := m.chal.picker(m.styles, m.focus)
-	if m.chal.active() || m.focus == focusForm {
+	if m.chal.active() {
 		act = append(act, m.form.view(m.styles, m.focus == focusForm)...)
 	}
 	act = wrapLines(act, w)
@@ -762,9 +762,10 @@ func (m Model) View() tea.View {
 func (m Model) render() string {
 	w, h := max(m.w, 10), max(m.h, 5)
 	lines := m.compose.view(m.styles, m.focus)
-	rule := "─── "
+	// The rule names the focused area: the response pane has no title of its own to underline.
+	rule := "─── " + m.Focused() + " "
 	if m.sending {
-		rule += m.spin.View() + " sending (esc cancels) "
+		rule += "── " + m.spin.View() + " sending (esc cancels) "
 	}
 	lines = append(lines, m.styles.Muted.Render(rule+strings.Repeat("─", max(w-ansi.StringWidth(rule), 0))))
 	mid := m.middleHeight()
