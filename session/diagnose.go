@@ -342,6 +342,12 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 			Message: "The server answered 401 without WWW-Authenticate, so it does not say which scheme it wants (RFC 9110 §11.6.1 requires one)." + bodyHint(d.ex.Response),
 			Next:    "It most likely expects an API key (a header such as X-API-Key, or a query parameter) or a session cookie; check its documentation."})
 	}
+	if d.droppedOnRedirect(credHeader) {
+		// The answer is from a redirect target that never saw the
+		// credentials: they were neither rejected nor missing, and
+		// auth-dropped-on-redirect already says why and what to do.
+		return
+	}
 	switch {
 	case scheme == "" && apiKey == "":
 		if !proxy {
@@ -363,6 +369,17 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 		}
 		d.rejected(offered, scheme, proxy)
 	}
+}
+
+// droppedOnRedirect reports whether a redirect hop left credHeader behind,
+// so the final answer came from a server that was not sent it.
+func (d *diagnosis) droppedOnRedirect(credHeader string) bool {
+	for _, hop := range d.ex.Redirects {
+		if slices.ContainsFunc(hop.Dropped, func(n string) bool { return strings.EqualFold(n, credHeader) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // urlCredentials reports whether the request URL carries user:pass@.
@@ -615,7 +632,13 @@ func (d *diagnosis) redirects() {
 		}
 		if len(dropped) > 0 {
 			to := origin(hop.To)
-			d.add(Finding{Code: "auth-dropped-on-redirect", Severity: Warning,
+			// When the target then asked for credentials, the drop is the
+			// cause of the failure, not a side note.
+			sev := Warning
+			if st := d.ex.Response.Status; st == 401 || st == 407 {
+				sev = Error
+			}
+			d.add(Finding{Code: "auth-dropped-on-redirect", Severity: sev,
 				Message: fmt.Sprintf("%s was not resent after the %d redirect from %s to %s, another origin.",
 					strings.Join(dropped, " and "), hop.Status, clean(origin(hop.From)), clean(to)),
 				Next: "If you trust " + clean(to) + ", retry with trusted redirects; otherwise send the request to the new URL directly."})

@@ -213,10 +213,21 @@ func TestDiagnosePractice(t *testing.T) {
 			t.Fatalf("status %d, hops %+v", a.Status(), a.Exchange.Redirects)
 		}
 		finding(t, a, "auth-dropped-on-redirect")
-		e := Explain(a)
-		if !slices.ContainsFunc(e.Next, func(x Action) bool { return x.Kind == "trust-redirect" && strings.Contains(x.URL, "/redirect/target") }) {
-			t.Errorf("no trust-redirect action: %+v", e.Next)
+		// The target never saw the credentials: neither rejected nor missing.
+		noFinding(t, a, "credentials-rejected")
+		noFinding(t, a, "missing-credentials")
+		if a.Findings[0].Code != "auth-dropped-on-redirect" || a.Findings[0].Severity != Error {
+			t.Errorf("the dropped credentials are the cause and come first: %+v", a.Findings)
 		}
+		e := Explain(a)
+		if len(e.Next) == 0 || e.Next[0].Kind != "trust-redirect" || !strings.Contains(e.Next[0].URL, "/redirect/target") {
+			t.Errorf("trusting the redirect is not the first action: %+v", e.Next)
+		}
+		// Without credentials nothing is dropped, and the target's 401 is
+		// missing credentials as usual.
+		_, b := send(t, follow, p.URL+"/redirect")
+		finding(t, b, "missing-credentials")
+		noFinding(t, b, "auth-dropped-on-redirect")
 		// Trusting the hop fixes it, and success says so.
 		s, _ := send(t, follow, p.URL+"/redirect", alice)
 		s.SetClient(httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: true}))

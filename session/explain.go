@@ -155,6 +155,15 @@ func Explain(a *Attempt) Explanation {
 	for _, f := range a.Findings {
 		codes[f.Code] = f
 	}
+	// Credentials dropped on a redirect are the cause of the 401 that
+	// follows, so trusting the hop comes before answering the challenge.
+	if _, ok := codes["auth-dropped-on-redirect"]; ok {
+		for _, hop := range a.Exchange.Redirects {
+			if len(hop.Dropped) > 0 {
+				add(Action{Kind: "trust-redirect", Label: "Trust " + clean(origin(hop.To)) + " and resend credentials there", URL: clean(hop.To)})
+			}
+		}
+	}
 	switch st := a.Status(); {
 	case st == 401 || st == 407:
 		if _, stale := codes["digest-stale-nonce"]; stale {
@@ -187,12 +196,6 @@ func Explain(a *Attempt) Explanation {
 			add(Action{Kind: "step-up", Label: "Sign in again at the requested level", Scheme: "Bearer"})
 		case "dpop-nonce-required":
 			add(Action{Kind: "retry-with-nonce", Label: "Retry with the server's DPoP nonce", Scheme: "DPoP"})
-		case "auth-dropped-on-redirect":
-			for _, hop := range a.Exchange.Redirects {
-				if len(hop.Dropped) > 0 {
-					add(Action{Kind: "trust-redirect", Label: "Trust " + clean(origin(hop.To)) + " and resend credentials there", URL: clean(hop.To)})
-				}
-			}
 		case "login-redirect":
 			add(Action{Kind: "clear-cookies", Label: "Clear cookies (a stale session)"})
 			add(Action{Kind: "sign-in", Label: "Sign in through the login form", URL: loginURL(a)})
