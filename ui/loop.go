@@ -1,0 +1,264 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/credentials"
+	"keyhole/practice"
+	"keyhole/session"
+)
+
+// origin is scheme://host:port of a URL, "" when it has none.
+func origin(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// stickyAuth returns the credentials last entered when the URL still points at
+// the origin they were entered for: typing another host must not leak them.
+func (m *Model) stickyAuth() credentials.Authorizer {
+	if m.auth == nil {
+		return nil
+	}
+	if origin(m.compose.url.Value()) != m.authHost {
+		return nil
+	}
+	return m.auth
+}
+
+// send starts Session.Send in a Cmd.
+func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
+	if m.sending {
+		m.info("A request is in flight; esc cancels it.")
+		return nil
+	}
+	req, err := m.compose.request()
+	if err != nil {
+		m.fail(err)
+		return nil
+	}
+	if v, ok := auth.(validator); ok {
+		if err := v.Validate(); err != nil {
+			m.fail(err)
+			return nil
+		}
+	}
+	m.sess.SetDraft(req)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel, m.sending = cancel, true
+	m.sendID++
+	id, sess, width := m.sendID, m.sess, m.resp.width
+	how := "without credentials"
+	if auth != nil {
+		how = "with " + auth.Scheme() + " credentials"
+	}
+	m.info("Sending %s %s %s…", req.Method, credentials.RedactURL(req.URL), how)
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		as, err := sess.Send(ctx, auth)
+		msg := sentMsg{id: id, attempts: as, err: err, width: width}
+		if last := lastRequest(as); last != nil && last.Exchange != nil {
+			msg.body = bodyText(last.Exchange.Response)
+			msg.wrapped = wrap(msg.body, width)
+		}
+		return msg
+	})
+}
+
+func lastRequest(as []*session.Attempt) *session.Attempt {
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].Purpose == session.PurposeRequest {
+			return as[i]
+		}
+	}
+	if len(as) > 0 {
+		return as[len(as)-1]
+	}
+	return nil
+}
+
+// sent takes in the attempts of a Send and moves the loop on.
+func (m *Model) sent(msg sentMsg) tea.Cmd {
+	if msg.id != m.sendID {
+		return nil
+	}
+	m.sending = false
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.tl.follow = true
+	m.tl.set(m.sess.Attempts()) // a failed Prepare may still have made token requests
+	if msg.err != nil {
+		m.fail(msg.err)
+		return nil
+	}
+	last := lastRequest(msg.attempts)
+	m.followLesson(last)
+	m.lesson.observe(msg.attempts)
+	if last == nil {
+		m.info("Nothing was sent.")
+		return nil
+	}
+	m.show(last)
+	m.resp.logic, m.resp.body, m.resp.note = msg.body, msg.wrapped, ""
+	if msg.width != m.resp.width {
+		m.resp.body = wrap(msg.body, m.resp.width)
+	}
+	m.chal.set(last)
+	switch {
+	case last.Status() == 0:
+		why := "no response"
+		if last.Exchange != nil && last.Exchange.Err != nil {
+			why = safeLine(last.Exchange.Err.Error())
+		}
+		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %s", last.N, why), true
+		m.setFocus(focusURL)
+	case m.chal.active():
+		if last.Scheme != "" && m.form.valid() {
+			m.form.clearSecrets()
+		}
+		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %d %s. %s; enter answers it.", last.N, last.Status(),
+			safeLine(last.Exchange.Response.StatusText), m.chal.hint()), true
+		m.setFocus(focusPicker)
+	default:
+		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
+			round(last.Exchange.Timing.Total))
+		if m.lesson.done {
+			m.status += " Lesson done!"
+		}
+		if m.focus == focusForm || m.focus == focusPicker {
+			m.setFocus(focusURL)
+		}
+	}
+	return nil
+}
+
+func (c challenges) hint() string {
+	o, ok := c.picked()
+	if !ok || o.kind == "" {
+		return "keyhole cannot answer any scheme offered"
+	}
+	return kinds()[o.kind].label + " is preselected"
+}
+
+// pick opens the credentials form for the option under the cursor, keeping
+// what was typed when it is the same kind as before.
+func (m *Model) pick() {
+	o, ok := m.chal.picked()
+	if !ok {
+		return
+	}
+	if o.kind == "" {
+		m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(m.chal.chs[o.ch].Scheme)))
+		return
+	}
+	if m.form.kind != o.kind || !m.form.valid() {
+		f, _ := newForm(o.kind, m.styles.isDark)
+		if u := m.form.value("User"); u != "" {
+			for i := range f.fields {
+				if f.fields[i].label == "User" {
+					f.fields[i].in.SetValue(u)
+				}
+			}
+		}
+		m.form = f
+	}
+	m.setFocus(focusForm)
+	m.info("%s: fill in the fields; tab moves to the next one, enter on the last one sends.", m.form.label())
+}
+
+// show puts attempt a in the response area; the body follows in a bodyMsg.
+func (m *Model) show(a *session.Attempt) {
+	m.bodyGen++
+	m.resp.n = a.N
+	m.resp.top = 0
+	m.resp.head = headLines(a, m.styles, m.reveal)
+	m.resp.logic, m.resp.body, m.resp.note = nil, nil, ""
+}
+
+// showSelected shows the timeline's selected attempt, formatting its body in a Cmd.
+func (m *Model) showSelected() tea.Cmd {
+	a := m.tl.selected()
+	if a == nil || a.N == m.resp.n {
+		return nil
+	}
+	m.show(a)
+	m.chal.set(a)
+	if a.Exchange == nil || a.Exchange.Response == nil || len(a.Exchange.Response.Body) == 0 {
+		return nil
+	}
+	m.resp.note = m.styles.Muted.Render("formatting the body…")
+	gen, width, resp := m.bodyGen, m.resp.width, a.Exchange.Response
+	return func() tea.Msg {
+		logic := bodyText(resp)
+		return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)}
+	}
+}
+
+func (m *Model) toggleReveal() {
+	m.reveal = !m.reveal
+	m.refreshHead()
+	if m.reveal {
+		m.info("Credentials of the shown attempt are revealed; ctrl+r masks them.")
+	} else {
+		m.info("Credentials masked.")
+	}
+}
+
+func (m *Model) refreshHead() {
+	for _, a := range m.tl.attempts {
+		if a.N == m.resp.n {
+			m.resp.head = headLines(a, m.styles, m.reveal)
+		}
+	}
+}
+
+// followLesson switches the lesson pane to the lesson of the practice path
+// just requested, so typing /digest by hand brings up the Digest lesson.
+func (m *Model) followLesson(a *session.Attempt) {
+	if m.srv == nil || a == nil || a.Exchange == nil || a.Exchange.Request == nil {
+		return
+	}
+	u, err := url.Parse(a.Exchange.Request.URL)
+	if err != nil || origin(a.Exchange.Request.URL) != origin(m.srv.URL) {
+		return
+	}
+	if l, ok := practice.LessonFor(u.Path); ok && (!m.lesson.active || l.ID != m.lesson.l.ID) {
+		m.lesson = newLesson(l, m.srv.URL)
+	}
+}
+
+func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
+	if msg.err != nil {
+		m.fail(fmt.Errorf("the practice server did not start (%v); run keyhole URL to use your own server", msg.err))
+		return nil
+	}
+	m.srv = msg.srv
+	ls := practice.Lessons()
+	if len(ls) == 0 {
+		m.compose.url.SetValue(msg.srv.URL + "/basic")
+		return nil
+	}
+	l := ls[0]
+	for _, x := range ls {
+		if x.ID == m.opts.Lesson {
+			l = x
+		}
+	}
+	m.lesson = newLesson(l, msg.srv.URL)
+	m.compose.setMethod(l.Method)
+	if m.compose.url.Value() == "" {
+		m.compose.url.SetValue(msg.srv.URL + l.Path)
+		m.compose.url.CursorEnd()
+	}
+	m.info("Practice server on %s. Lesson: %s. Press enter to send.", msg.srv.URL, l.Title)
+	return nil
+}
