@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// relayout sizes the parts for the terminal; a body wider than a new width is
+// layout sizes the parts for the terminal; a body wider than a new width is
 // rewrapped in a Cmd when it is big.
 func (m *Model) layout() tea.Cmd {
 	m.wide = m.w >= 100
