@@ -708,6 +708,14 @@ func (d *diagnosis) tokenEndpoint() {
 	f := Finding{Code: "token-request-failed", Severity: Error, DocURL: docURL(e.URI),
 		Message: "The token endpoint refused to issue a token (" + clean(e.Error) + "): " + credentials.ExplainTokenError(e.Error, clean(e.Description)) + "."}
 	switch e.Error {
+	case "authorization_pending", "slow_down":
+		// RFC 8628 §3.5: normal steps of device-flow polling, not failures.
+		f.Code, f.Severity = "token-pending", Info
+		f.Message = "Still waiting for the user to approve the device code (authorization_pending)."
+		if e.Error == "slow_down" {
+			f.Message = "The server asked to poll more slowly (+5 s) (slow_down)."
+		}
+		f.Next = "Approve the code at the verification page; keyhole keeps polling until then or until the code expires."
 	case "use_dpop_nonce":
 		f.Code, f.Severity = "dpop-nonce-required", Warning
 		f.Message = "The authorization server wants the DPoP proof to carry its nonce (RFC 9449 §8)."

@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -560,6 +562,47 @@ func TestDiagnoseTokenEndpoint(t *testing.T) {
 	}
 	if strings.Contains(f.Message+f.Next, "\"s\"") {
 		t.Errorf("leaks the secret: %+v", f)
+	}
+}
+
+// TestDiagnoseDevicePolling polls the practice token endpoint for a device
+// code nobody approved: its first answer is slow_down, the next
+// authorization_pending, and both are steps of RFC 8628 polling, not errors.
+func TestDiagnoseDevicePolling(t *testing.T) {
+	p := startPractice(t)
+	c := httpclient.New(httpclient.Options{})
+	post := func(path string, form url.Values) *httpclient.Exchange {
+		t.Helper()
+		h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(practice.ClientID+":"+practice.ClientSecret)))
+		ex := c.Do(context.Background(), &httpclient.Request{Method: "POST", URL: p.URL + path, Header: h, Body: []byte(form.Encode())})
+		if ex.Err != nil {
+			t.Fatal(ex.Err)
+		}
+		return ex
+	}
+	var dev struct {
+		DeviceCode string `json:"device_code"`
+	}
+	if ex := post("/oauth/device", url.Values{}); json.Unmarshal(ex.Response.Body, &dev) != nil || dev.DeviceCode == "" {
+		t.Fatalf("device authorization: %d %s", ex.Response.Status, ex.Response.Body)
+	}
+	poll := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {dev.DeviceCode}}
+	for _, want := range []string{"slow_down", "authorization_pending"} {
+		a := &Attempt{Purpose: PurposeToken, Exchange: post("/oauth/token", poll)}
+		a.Findings = Diagnose(Input{Attempt: a, Now: time.Now()})
+		if !strings.Contains(string(a.Exchange.Response.Body), want) {
+			t.Fatalf("the practice server answered %s, want %s", a.Exchange.Response.Body, want)
+		}
+		noFinding(t, a, "token-request-failed")
+		f := finding(t, a, "token-pending")
+		if f.Severity != Info {
+			t.Errorf("%s: severity %s, want info", want, f.Severity)
+		}
+		msg := map[string]string{"slow_down": "poll more slowly (+5 s)", "authorization_pending": "waiting for the user to approve the device code"}[want]
+		if !strings.Contains(f.Message, msg) {
+			t.Errorf("%s: message %q lacks %q", want, f.Message, msg)
+		}
 	}
 }
 
