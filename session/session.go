@@ -223,6 +223,9 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 	r := draft.Clone()
 	a := &Attempt{Purpose: PurposeRequest, Auto: auto}
 	if auth != nil {
+		if u, ok := auth.(requestURLSetter); ok {
+			u.SetRequestURL(draft.URL)
+		}
 		ch, note := answering(from, auth)
 		a.Note = note
 		if p, ok := auth.(credentials.Preparer); ok {
@@ -277,6 +280,12 @@ func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange
 	s.add(a)
 	return a
 }
+
+// requestURLSetter is an Authorizer that wants the URL it gets credentials
+// for before it prepares them: credentials.OAuth2 finds RFC 9728 metadata at
+// the URL's well-known location when no challenge names it, and refuses
+// metadata about another resource (RFC 9728 §3.3).
+type requestURLSetter interface{ SetRequestURL(string) }
 
 // retryReason asks a Refresher whether the rejection in a is worth an
 // automatic retry, and returns its reason, or "".

@@ -390,6 +390,25 @@ func TestSendOAuthPractice(t *testing.T) {
 		}
 		finding(t, last, "success")
 	})
+	// With no challenge yet and no token URL, the request URL is all there
+	// is: the metadata is found at its well-known location.
+	t.Run("jwt-first-send", func(t *testing.T) {
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/jwt"})
+		o := &credentials.OAuth2{Grant: credentials.GrantClientCredentials, ClientID: practice.ClientID, ClientSecret: practice.ClientSecret}
+		made, err := s.Send(ctx, o)
+		if err != nil {
+			t.Fatalf("Send: %v (attempts %s)", err, purposes(made))
+		}
+		if last := made[len(made)-1]; last.Purpose != PurposeRequest || last.Status() != 200 {
+			t.Fatalf("attempts %s", purposes(made))
+		}
+		if !strings.HasPrefix(made[0].Exchange.Request.URL, p.URL+"/.well-known/oauth-protected-resource/jwt") || made[0].Purpose != PurposeDiscovery {
+			t.Errorf("the first attempt should fetch /jwt's metadata: %s %s", made[0].Purpose, made[0].Exchange.Request.URL)
+		}
+		if o.TokenURL != p.URL+"/oauth/token" {
+			t.Errorf("discovered token URL %q", o.TokenURL)
+		}
+	})
 	t.Run("scoped", func(t *testing.T) {
 		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/scoped"})
 		s.Send(ctx, nil)
