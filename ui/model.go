@@ -188,12 +188,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.spin, cmd = m.spin.Update(msg)
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Mouse().Button {
-		case tea.MouseWheelUp:
-			m.resp.scroll(-3)
-		case tea.MouseWheelDown:
-			m.resp.scroll(3)
-		}
+		m.wheel(msg)
+	case tea.MouseClickMsg:
+		cmd = m.click(msg)
 	case tea.KeyPressMsg:
 		var quit bool
 		cmd, quit = m.key(msg)
