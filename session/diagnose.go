@@ -39,6 +39,10 @@ type Input struct {
 	Attempt  *Attempt
 	Previous *Attempt  // the previous attempt of the same request, or nil
 	Now      time.Time // the local clock when the answer arrived
+	// Resource is, for a discovery attempt, the URL (or RFC 8707 resource
+	// indicator) whose metadata was fetched; "" means the one the
+	// well-known metadata URL names (RFC 9728 §3.1).
+	Resource string
 }
 
 // SkewTolerance is how far two clocks may differ before keyhole calls it clock
@@ -758,12 +762,56 @@ func (d *diagnosis) metadata() {
 	if json.Unmarshal(d.ex.Response.Body, &m) != nil || (m.Resource == "" && m.Docs == "") {
 		return
 	}
+	if want := d.resourceWanted(); m.Resource != "" && want != "" && !sameResource(m.Resource, want) {
+		d.add(Finding{Code: "resource-mismatch", Severity: Error,
+			Message: "The protected-resource metadata is about " + clean(m.Resource) + ", not " + clean(want) +
+				": RFC 9728 §3.3 says to discard it (it may be an impostor's), so keyhole did not use its authorization server.",
+			Next: "Give the token URL yourself if you trust the authorization server, or tell the API's owners their metadata names the wrong resource."})
+		return
+	}
 	msg := "Protected-resource metadata for " + clean(m.Resource)
 	if len(m.Servers) > 0 {
 		msg += ": authorization server " + clean(strings.Join(m.Servers, ", "))
 	}
 	d.add(Finding{Code: "resource-metadata", Severity: Info, Message: msg + ".", DocURL: docURL(m.Docs),
 		Next: "Get a token from that authorization server for this resource."})
+}
+
+// resourceWanted is the resource a discovery attempt's metadata must be
+// about: Input.Resource, or else the URL its well-known location was built
+// from (RFC 9728 §3.1 puts the resource's path after the well-known segment).
+func (d *diagnosis) resourceWanted() string {
+	if d.in.Resource != "" {
+		return d.in.Resource
+	}
+	if d.ex.Request == nil {
+		return ""
+	}
+	u, err := url.Parse(d.ex.Request.URL)
+	if err != nil {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(u.Path, "/.well-known/oauth-protected-resource")
+	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + rest
+}
+
+// sameResource compares resource identifiers as RFC 9728 §3.3 asks and
+// credentials.Discover does: identical, forgiving only a query or fragment
+// on the requested URL and, for a bare origin, the slash of its empty path.
+func sameResource(meta, want string) bool {
+	if meta == want {
+		return true
+	}
+	u, err := url.Parse(want)
+	if err != nil {
+		return false
+	}
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	bare := u.String()
+	return meta == bare || (u.Path == "" && meta == bare+"/")
 }
 
 // clock compares the local clock and the token's times with the server's Date.

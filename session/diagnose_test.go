@@ -565,6 +565,32 @@ func TestDiagnoseTokenEndpoint(t *testing.T) {
 	}
 }
 
+// TestDiagnoseResourceMismatch reads metadata fetched from the practice
+// server's well-known locations with no Input.Resource: the resource is the
+// one the metadata URL was built from.
+func TestDiagnoseResourceMismatch(t *testing.T) {
+	p := startPractice(t)
+	c := httpclient.New(httpclient.Options{})
+	for _, tc := range []struct {
+		path, resource string
+		mismatch       bool
+	}{
+		{"/.well-known/oauth-protected-resource/jwt", "", false},
+		{"/.well-known/oauth-protected-resource/wrong-resource", "", true},
+		{"/.well-known/oauth-protected-resource/jwt", p.URL + "/jwt?x=1", false},
+		{"/.well-known/oauth-protected-resource/jwt", p.URL + "/scoped", true},
+	} {
+		a := &Attempt{Purpose: PurposeDiscovery, Exchange: c.Do(context.Background(), &httpclient.Request{Method: "GET", URL: p.URL + tc.path})}
+		a.Findings = Diagnose(Input{Attempt: a, Resource: tc.resource, Now: time.Now()})
+		if got := slices.Contains(codes(a.Findings), "resource-mismatch"); got != tc.mismatch {
+			t.Errorf("%s for %q: findings %v, want mismatch %v", tc.path, tc.resource, codes(a.Findings), tc.mismatch)
+		}
+		if got := slices.Contains(codes(a.Findings), "resource-metadata"); got == tc.mismatch {
+			t.Errorf("%s for %q: findings %v; resource-metadata only for metadata that can be used", tc.path, tc.resource, codes(a.Findings))
+		}
+	}
+}
+
 // TestDiagnoseDevicePolling polls the practice token endpoint for a device
 // code nobody approved: its first answer is slow_down, the next
 // authorization_pending, and both are steps of RFC 8628 polling, not errors.

@@ -230,8 +230,12 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 		a.Note = note
 		if p, ok := auth.(credentials.Preparer); ok {
 			var mu sync.Mutex // a Preparer may make requests from several goroutines
+			resource := draft.URL
+			if o, ok := auth.(*credentials.OAuth2); ok && o.Resource != "" {
+				resource = o.Resource // what its discovery checks metadata against
+			}
 			record := func(purpose string, ex *httpclient.Exchange) {
-				prepared := s.recordPrepared(purpose, auth.Scheme(), ex)
+				prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
 				mu.Lock()
 				*made = append(*made, prepared)
 				mu.Unlock()
@@ -254,8 +258,9 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 	return a, nil
 }
 
-// recordPrepared files a round trip made by a Preparer as an attempt of its own.
-func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange) *Attempt {
+// recordPrepared files a round trip made by a Preparer as an attempt of its
+// own; resource is what a discovery's metadata must be about.
+func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclient.Exchange) *Attempt {
 	switch purpose {
 	case PurposeToken, PurposeDiscovery:
 	default:
@@ -276,7 +281,11 @@ func (s *Session) recordPrepared(purpose, scheme string, ex *httpclient.Exchange
 	if ex.Request != nil {
 		a.Scheme = sentScheme(ex.Request.Header, "Authorization")
 	}
-	a.Findings = Diagnose(Input{Attempt: a, Now: end})
+	in := Input{Attempt: a, Now: end}
+	if purpose == PurposeDiscovery {
+		in.Resource = resource
+	}
+	a.Findings = Diagnose(in)
 	s.add(a)
 	return a
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -405,8 +406,35 @@ func TestSendOAuthPractice(t *testing.T) {
 		if !strings.HasPrefix(made[0].Exchange.Request.URL, p.URL+"/.well-known/oauth-protected-resource/jwt") || made[0].Purpose != PurposeDiscovery {
 			t.Errorf("the first attempt should fetch /jwt's metadata: %s %s", made[0].Purpose, made[0].Exchange.Request.URL)
 		}
+		for _, a := range made {
+			noFinding(t, a, "resource-mismatch")
+		}
 		if o.TokenURL != p.URL+"/oauth/token" {
 			t.Errorf("discovered token URL %q", o.TokenURL)
+		}
+	})
+	// /wrong-resource's metadata names another resource on purpose: the
+	// discovery attempt says so, and no token is asked for with it.
+	t.Run("wrong-resource", func(t *testing.T) {
+		for _, first := range []bool{true, false} {
+			s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/wrong-resource"})
+			if !first {
+				s.Send(ctx, nil) // a challenge naming resource_metadata first
+			}
+			made, err := s.Send(ctx, client(false))
+			if err == nil || !strings.Contains(err.Error(), "somewhere-else") {
+				t.Fatalf("first %v: err %v, want the metadata refused", first, err)
+			}
+			// Discovery reads the authorization server's metadata too; no
+			// token request may follow.
+			if len(made) == 0 || slices.ContainsFunc(made, func(a *Attempt) bool { return a.Purpose != PurposeDiscovery }) {
+				t.Fatalf("first %v: attempts %s, want metadata fetches only", first, purposes(made))
+			}
+			f := finding(t, made[0], "resource-mismatch")
+			if f.Severity != Error || !strings.Contains(f.Message, p.URL+"/somewhere-else") || !strings.Contains(f.Message, p.URL+"/wrong-resource") {
+				t.Errorf("first %v: %+v", first, f)
+			}
+			noFinding(t, made[0], "resource-metadata")
 		}
 	})
 	t.Run("scoped", func(t *testing.T) {
