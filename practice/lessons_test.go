@@ -22,7 +22,7 @@ var findingCodes = []string{
 	"wrong-audience", "invalid-request", "step-up-required", "dpop-nonce-required", "no-challenge",
 	"proxy-auth-required", "forbidden", "auth-dropped-on-redirect", "login-redirect",
 	"credentials-over-plain-http", "credentials-in-url", "empty-basic-credentials",
-	"malformed-challenge", "resource-metadata",
+	"malformed-challenge", "resource-metadata", "resource-mismatch", "token-pending",
 }
 
 func TestLessonsAreComplete(t *testing.T) {
@@ -53,7 +53,7 @@ func TestLessonsAreComplete(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"basic", "bearer", "digest", "digest-sha512", "apikey", "registry", "jwt", "scoped",
-		"skew", "dpop", "multi", "no-challenge", "forbidden", "proxy", "redirect", "session", "hostile", "slow"} {
+		"skew", "wrong-resource", "dpop", "multi", "no-challenge", "forbidden", "proxy", "redirect", "session", "hostile", "slow"} {
 		if !seen[id] {
 			t.Errorf("no lesson %q", id)
 		}
@@ -213,7 +213,8 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 	type step struct {
 		draft string // "" keeps the draft; "POST path body" posts a form
 		auth  credentials.Authorizer
-		trust bool // resend credentials across origins from now on
+		trust bool   // resend credentials across origins from now on
+		fails string // the Send error must contain this; "" means no error
 	}
 	client := func(scope string) *credentials.OAuth2 {
 		o := &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token"}
@@ -239,8 +240,11 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 		"registry":      {{draft: "/registry/v2/"}, {auth: credentials.Bearer{Token: "made-up"}}, {auth: &credentials.RegistryToken{}}},
 		"jwt":           {{draft: "/jwt"}, {auth: client("")}},
 		"scoped":        {{draft: "/scoped"}, {auth: client("")}},
-		"skew":          {{draft: "/skew"}, {auth: client("")}},
-		"dpop":          {{draft: "/dpop"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}}},
+		"skew": {{draft: "/skew"}, {auth: client("")},
+			{auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", Resource: s.URL + "/skew"}}},
+		"wrong-resource": {{draft: "/wrong-resource"},
+			{auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}, fails: "somewhere-else"}},
+		"dpop": {{draft: "/dpop"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}}},
 	}
 	for _, l := range Lessons() {
 		script, ok := scripts[l.ID]
@@ -266,8 +270,11 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 					sess.SetDraft(d)
 				}
 				made, err := sess.Send(context.Background(), st.auth)
-				if err != nil {
+				if st.fails == "" && err != nil {
 					t.Fatalf("Send: %v", err)
+				}
+				if st.fails != "" && (err == nil || !strings.Contains(err.Error(), st.fails)) {
+					t.Fatalf("Send: err %v, want one about %q", err, st.fails)
 				}
 				for _, a := range made {
 					for _, f := range a.Findings {
