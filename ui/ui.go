@@ -12,7 +12,9 @@ type Options struct {
 
 // Run runs the TUI until the user quits.
 func Run(o Options) error {
-	final, err := tea.NewProgram(New(o)).Run()
+	// 120 frames a second (Bubble Tea's most; its default is 60): the first
+	// frame and every keystroke wait for the next tick, so this halves that wait.
+	final, err := tea.NewProgram(New(o), tea.WithFPS(120)).Run()
 	if m, ok := final.(Model); ok {
 		m.Close()
 	}
