@@ -96,7 +96,7 @@ func statusText(a *Attempt) string {
 		return httpclient.SafeLine(strings.TrimSpace(strconv.Itoa(r.Status) + " " + r.StatusText))
 	}
 	if a.Exchange.Err != nil {
-		return "no response: " + httpclient.SafeLine(a.Exchange.Err.Error())
+		return "no response: " + httpclient.SafeLine(redactURLsIn(a.Exchange.Err.Error()))
 	}
 	return "no response"
 }

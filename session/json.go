@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -233,6 +234,9 @@ func recordOf(a *Attempt, show bool) Record {
 	}
 	if ex.Err != nil {
 		msg := ex.Err.Error()
+		if !show {
+			msg = redactURLsIn(msg)
+		}
 		r.Error = &msg
 	}
 	for _, h := range ex.Redirects {
@@ -278,6 +282,17 @@ func redactURL(u string, show bool) string {
 		return u
 	}
 	return credentials.RedactURL(u)
+}
+
+var urlInText = regexp.MustCompile(`https?://[^\s"'<>]+`)
+
+// redactURLsIn masks credentials in the URLs quoted by a message: Go's
+// errors quote the request URL, query string included.
+func redactURLsIn(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlInText.ReplaceAllStringFunc(s, credentials.RedactURL)
 }
 
 // redactHeaders masks credentials like credentials.RedactHeader, except that a

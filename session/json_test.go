@@ -217,6 +217,18 @@ func TestRecordsTransportError(t *testing.T) {
 	if d.Attempts[0].Error == nil {
 		t.Error("error is null for a refused connection")
 	}
+
+	// Go's transport errors quote the URL, query included: mask it there too.
+	s = New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: u + "/?api_key=" + tAPIKey})
+	s.Send(context.Background(), nil)
+	d = Records(s.Attempts(), false)
+	if e := d.Attempts[0].Error; e == nil || strings.Contains(*e, tAPIKey) {
+		t.Errorf("error = %v, want no api_key in it", *e)
+	}
+	msg := `Get "http://127.0.0.1:1/x?api_key=` + tAPIKey + `&q=1": EOF`
+	if got := redactURLsIn(msg); strings.Contains(got, tAPIKey) || !strings.Contains(got, "q=1") || !strings.HasSuffix(got, `": EOF`) {
+		t.Errorf("redactURLsIn(%q) = %q", msg, got)
+	}
 }
 
 func TestRedactBody(t *testing.T) {
