@@ -241,6 +241,7 @@ func TestRedactBody(t *testing.T) {
 		{"text/html", `<p>password=1</p>`, `<p>password=1</p>`},
 		{"application/json", `not json password`, `not json password`},
 		{"application/json", `["access_token","x"]`, `["access_token","x"]`},
+		{"application/json", `{"\u0063ode":"c1","Code":"c2"}`, `{"\u0063ode":"•••","Code":"•••"}`},
 		{"application/x-www-form-urlencoded", `device_code=dc&code_verifier=v&code=c&state=s`, `device_code=•••&code_verifier=•••&code=•••&state=s`},
 		{"application/json", `{"jwt":"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.","l":["eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",1]}`, `{"jwt":"•••","l":["•••",1]}`},
 	}
@@ -298,6 +299,21 @@ func BenchmarkRedactBody(b *testing.B) {
 	sb.WriteString(`{"tokens":[`)
 	for sb.Len() < 1<<20 {
 		sb.WriteString(`{"access_token":"abcdefghijklmnopqrstuvwxyz0123456789","scope":"read write","expires_in":3600},`)
+	}
+	sb.WriteString(`{}]}`)
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		RedactBody("application/json", body)
+	}
+}
+
+// BenchmarkRedactBodyNoSecrets scans a 1 MiB JSON body that holds no secret.
+func BenchmarkRedactBodyNoSecrets(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"items":[`)
+	for sb.Len() < 1<<20 {
+		sb.WriteString(`{"id":12345,"name":"widget","tags":["a","b"],"price":9.99},`)
 	}
 	sb.WriteString(`{}]}`)
 	body := []byte(sb.String())
