@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"os"
 	"os/exec"
@@ -790,4 +791,21 @@ func TestMalformedHeaderKind(t *testing.T) {
 			t.Errorf("%s: the error carries the server's control characters: %q", tc.name, msg)
 		}
 	}
+}
+
+// FuzzMalformedHeader feeds server header lines through the explanation of
+// Go's refusal: no panic, and no control character in the one-line error.
+func FuzzMalformedHeader(f *testing.F) {
+	f.Add("X-Note: clipboard\x1b]52;c;aGk=\x07")
+	f.Add("X-Note clipboard")
+	f.Add("\x9b: \"\\")
+	f.Fuzz(func(t *testing.T, line string) {
+		te := classify(fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w", textproto.ProtocolError(fmt.Sprintf("malformed MIME header line: %q", line))))
+		if te.Kind != KindMalformedHeader {
+			t.Fatalf("kind %s for %q", te.Kind, line)
+		}
+		if msg := te.Error(); strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }) {
+			t.Fatalf("control character in %q", msg)
+		}
+	})
 }
