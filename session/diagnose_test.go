@@ -565,6 +565,17 @@ func TestDiagnoseTokenEndpoint(t *testing.T) {
 	}
 }
 
+// TestDiagnoseHostileHeaders sends to the practice /hostile?headers=7bit,
+// whose headers carry ESC and BEL, which Go refuses: the finding says why.
+func TestDiagnoseHostileHeaders(t *testing.T) {
+	p := startPractice(t)
+	_, a := send(t, httpclient.Options{}, p.URL+"/hostile?headers=7bit")
+	f := finding(t, a, "transport-error")
+	if !strings.Contains(f.Next, "control characters in a response header") || !strings.Contains(f.Next, "hostile or broken") {
+		t.Errorf("finding %+v", f)
+	}
+}
+
 // TestDiagnoseResourceMismatch reads metadata fetched from the practice
 // server's well-known locations with no Input.Resource: the resource is the
 // one the metadata URL was built from.
