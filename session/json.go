@@ -472,9 +472,10 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 				inObject = inObject[:len(inObject)-1]
 			}
 		case string:
-			if !wantKey && credentials.LooksLikeJWT(v) && !strings.ContainsAny(v, "\\\"") {
+			if !wantKey && credentials.LooksLikeJWT(v) && isJWTText(v) {
 				// A JWT under a key not known to be secret ("jwt", "assertion_token", ...)
-				// is still a credential. It has no escapes, so its text is v quoted.
+				// is still a credential. Its characters need no escapes and are
+				// valid UTF-8, so its text in b is exactly v quoted.
 				end := dec.InputOffset()
 				spans = append(spans, span{end - int64(len(v)) - 2, end, "jwt"})
 			}
@@ -513,6 +514,17 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 }
 
 var redactedJSON = `"` + credentials.Redacted + `"`
+
+// isJWTText reports whether s is made only of base64url characters and dots.
+func isJWTText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
 
 // mayHoldSecret is a quick scan that lets a large body with no secret key and
 // no JWT skip the token-by-token walk, which is slow (see BenchmarkRedactBody).
