@@ -11,8 +11,9 @@ import (
 
 // option is one row of the scheme picker: a challenge and a kind of answer.
 type option struct {
-	ch   int    // index in challenges.chs
-	kind string // "" when keyhole cannot answer the challenge
+	ch   int             // index in challenges.chs
+	kind string          // "" when keyhole cannot answer the challenge
+	act  *session.Action // a finding's next step instead of a scheme
 }
 
 // challenges is the panel shown on a 401 or 407: every challenge with its
@@ -65,6 +66,11 @@ func (c *challenges) set(a *session.Attempt) {
 	}
 	if st == 401 {
 		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})
+	}
+	for _, a := range c.ex.Next {
+		if actionKinds[a.Kind] && a.Kind != "use-api-key" {
+			c.opts = append(c.opts, option{ch: -1, act: &a})
+		}
 	}
 }
 
@@ -147,7 +153,12 @@ func (c challenges) picker(st Styles, f focus) []string {
 	all := kinds()
 	for i, o := range c.opts {
 		row := all[o.kind].label + " (answers no challenge)"
-		if o.ch >= 0 {
+		if o.act != nil {
+			row = "→ " + safeLine(o.act.Label)
+			if o.act.URL != "" && o.act.Kind != "trust-redirect" {
+				row += " " + st.Muted.Render(safeLine(o.act.URL))
+			}
+		} else if o.ch >= 0 {
 			scheme := safeLine(c.chs[o.ch].Scheme)
 			switch {
 			case o.kind == "":

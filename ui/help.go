@@ -9,7 +9,8 @@ import (
 // helpBar is the one-line help at the bottom and the full-help overlay.
 type helpBar struct {
 	h     help.Model
-	shown bool // the overlay with every key
+	shown bool     // an overlay is drawn instead of the panes
+	page  []string // the overlay's lines; nil draws the keys
 }
 
 func newHelpBar(isDark bool) helpBar {
@@ -24,6 +25,9 @@ func (b helpBar) short(k focusedHelp) string { return b.h.ShortHelpView(k.ShortH
 
 // overlay lists every key, grouped, in at most h lines.
 func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {
+	if b.page != nil {
+		return b.page
+	}
 	full := b.h
 	full.SetWidth(max(w-4, 10))
 	body := full.FullHelpView(k.FullHelp())
@@ -33,6 +37,8 @@ func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {
 		"The loop: enter in the URL sends; on a 401/407 the scheme picker takes focus,",
 		"enter picks the scheme, type the credentials (tab to the next field),",
 		"enter on the last field retries. esc cancels a request in flight.",
-		"In the timeline, ↑/↓ select an attempt; ctrl+r reveals its credentials.")
+		"In the timeline, ↑/↓ select an attempt; ctrl+r reveals its credentials;",
+		"m marks an attempt and d diffs the selected one against it.",
+		"ctrl+p lists every action with its key.")
 	return lines[:min(len(lines), h)]
 }

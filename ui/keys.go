@@ -28,6 +28,18 @@ type KeyMap struct {
 	HelpAny   key.Binding
 	Back      key.Binding // esc when nothing is in flight
 	Forget    key.Binding // drop entered credentials, cached tokens, cookies
+	Palette   key.Binding // every action, filterable
+	Lessons   key.Binding // the practice lessons
+	Save      key.Binding // save the session
+	Open      key.Binding // reopen a saved session
+	JWT       key.Binding // decode the token entered or received
+	CopyCurl  key.Binding // the selected attempt as a curl command, to the clipboard
+	HAR       key.Binding // the session as a HAR file
+	Mark      key.Binding // in the timeline: the attempt to diff against
+	Diff      key.Binding // in the timeline: diff the selected attempt against the marked one
+	Trust     key.Binding // resend credentials on redirects to other origins
+	Secrets   key.Binding // show secrets everywhere
+	TLS       key.Binding // client certificate settings
 }
 
 // DefaultKeyMap returns keyhole's key bindings.
@@ -56,12 +68,24 @@ func DefaultKeyMap() KeyMap {
 		HelpAny:   key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to URL")),
 		Forget:    key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "forget credentials")),
+		Palette:   key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "actions")),
+		Lessons:   key.NewBinding(key.WithKeys("ctrl+l", "f2"), key.WithHelp("ctrl+l/f2", "lessons")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "save session")),
+		Open:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", "open saved session")),
+		JWT:       key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "inspect token")),
+		CopyCurl:  key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy as curl")),
+		HAR:       key.NewBinding(key.WithKeys("f4"), key.WithHelp("f4", "export HAR")),
+		Mark:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark for diff")),
+		Diff:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "diff with marked")),
+		Trust:     key.NewBinding(key.WithKeys("f7"), key.WithHelp("f7", "trust redirects")),
+		Secrets:   key.NewBinding(key.WithKeys("f8"), key.WithHelp("f8", "show secrets")),
+		TLS:       key.NewBinding(key.WithKeys("f9"), key.WithHelp("f9", "client TLS")),
 	}
 }
 
 // ShortHelp implements help.KeyMap with the keys that work everywhere.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.SendAny, k.Next, k.HelpAny, k.Quit}
+	return []key.Binding{k.SendAny, k.Next, k.Palette, k.HelpAny, k.Quit}
 }
 
 // FullHelp implements help.KeyMap: every key, grouped by area.
@@ -69,8 +93,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.SendAny, k.Cancel, k.Next, k.Prev, k.Back, k.Quit, k.QuitQ},
 		{k.Method, k.Pick, k.Retry, k.NextField, k.Reveal, k.Forget},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Select},
-		{k.Help, k.HelpAny},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Select, k.Mark, k.Diff},
+		{k.Palette, k.Lessons, k.Save, k.Open, k.JWT, k.CopyCurl, k.HAR},
+		{k.Trust, k.Secrets, k.TLS, k.Help, k.HelpAny},
 	}
 }
 
@@ -99,10 +124,11 @@ func (h focusedHelp) ShortHelp() []key.Binding {
 	case focusForm:
 		b = []key.Binding{k.Retry, k.NextField, k.Reveal}
 	case focusTimeline:
-		b = []key.Binding{k.Up, k.Down, k.Reveal, k.Next}
+		b = []key.Binding{k.Up, k.Down, k.Mark, k.Diff, k.Reveal, k.Next}
 	case focusResponse:
 		b = []key.Binding{k.Up, k.Down, k.PageDown, k.Reveal, k.Next}
 	}
+	b = append(b, k.Palette)
 	if isText(h.f) {
 		b = append(b, k.HelpAny)
 	} else {

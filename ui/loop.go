@@ -55,7 +55,7 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.sending = cancel, true
 	m.sendID++
-	id, sess, width := m.sendID, m.sess, m.resp.width
+	id, sess, width, secrets := m.sendID, m.sess, m.resp.width, m.secrets
 	how := "without credentials"
 	if auth != nil {
 		how = "with " + auth.Scheme() + " credentials"
@@ -65,7 +65,7 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		as, err := sess.Send(ctx, auth)
 		msg := sentMsg{id: id, attempts: as, err: err, width: width}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
-			msg.body = bodyText(last.Exchange.Response)
+			msg.body = bodyText(shownResponse(last.Exchange.Response, secrets))
 			msg.wrapped = wrap(msg.body, width)
 		}
 		return msg
@@ -103,6 +103,9 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	last := lastRequest(msg.attempts)
 	m.followLesson(last)
 	m.lesson.observe(msg.attempts)
+	if m.lesson.done {
+		m.lessonsDone[m.lesson.l.ID] = true
+	}
 	if last == nil {
 		m.info("Nothing was sent.")
 		return nil
@@ -196,7 +199,7 @@ func (m *Model) showSelected() tea.Cmd {
 		return nil
 	}
 	m.resp.note = m.styles.Muted.Render("formatting the body…")
-	gen, width, resp := m.bodyGen, m.resp.width, a.Exchange.Response
+	gen, width, resp := m.bodyGen, m.resp.width, shownResponse(a.Exchange.Response, m.secrets)
 	return func() tea.Msg {
 		logic := bodyText(resp)
 		return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)}
@@ -233,6 +236,7 @@ func (m *Model) followLesson(a *session.Attempt) {
 	}
 	if l, ok := practice.LessonFor(u.Path); ok && (!m.lesson.active || l.ID != m.lesson.l.ID) {
 		m.lesson = newLesson(l, m.srv.URL)
+		m.lesson.done = m.lessonsDone[l.ID]
 	}
 }
 

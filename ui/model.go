@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -85,6 +86,15 @@ type Model struct {
 	statusErr bool
 	srv       *practice.Server
 
+	ov          overlay         // drawn over the panes while open
+	mark        int             // N of the attempt marked for a diff; 0 when none
+	trust       bool            // resend credentials on redirects to other origins
+	secrets     bool            // show secrets everywhere instead of masks
+	tlsConf     *tls.Config     // client certificate and CA; nil uses the defaults
+	tlsPaths    [3]string       // cert, key and CA paths of tlsConf, for the form
+	lessonsDone map[string]bool // IDs of the practice lessons completed
+	steps       map[string][]bool
+
 	w, h  int
 	wide  bool
 	mainW int
@@ -105,7 +115,8 @@ func New(o Options) Model {
 		w:       80,
 		h:       24,
 	}
-	m.sess = session.New(httpclient.New(httpclient.Options{FollowRedirects: true}), httpclient.Request{Method: "GET"})
+	m.sess = session.New(m.newClient(), httpclient.Request{Method: "GET"})
+	m.lessonsDone, m.steps = map[string]bool{}, map[string][]bool{}
 	if o.URL != "" {
 		m.compose.url.SetValue(o.URL)
 		m.compose.url.CursorEnd()
@@ -116,7 +127,14 @@ func New(o Options) Model {
 		m.status = "Type a URL and press enter to send it."
 	}
 	m.compose.url.Focus()
+	if o.Curl != "" {
+		m.importCurl(o.Curl)
+	}
+	if len(o.Requests) > 0 {
+		m.openOverlay(m.requestsOverlay())
+	}
 	m.layout()
+	m.syncOverlay()
 	return m
 }
 
@@ -198,11 +216,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	case tea.PasteMsg:
+		if m.focus == focusURL && !m.ov.open() && isCurl(msg.Content) {
+			m.importCurl(msg.Content)
+			break
+		}
 		cmd = m.typeInto(msg)
 	default:
-		cmd = m.typeInto(msg) // cursor blinks and the like
+		cmd = m.featureMsg(msg)
+		if cmd == nil {
+			cmd = m.typeInto(msg) // cursor blinks and the like
+		}
 	}
-	return m, tea.Batch(cmd, m.layout())
+	lc := m.layout()
+	m.syncOverlay()
+	return m, tea.Batch(cmd, lc)
 }
 
 // key handles a key press; quit says the program should end.
@@ -211,15 +238,15 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, k.Quit) {
 		return nil, true
 	}
-	if m.help.shown {
-		if key.Matches(msg, k.Help, k.HelpAny, k.Back) {
-			m.help.shown = false
-		}
-		return nil, false
+	if m.ov.open() {
+		return m.overlayKey(msg), false
 	}
 	if key.Matches(msg, k.HelpAny) || (!isText(m.focus) && key.Matches(msg, k.Help)) {
-		m.help.shown = true
+		m.openOverlay(overlay{kind: ovHelp})
 		return nil, false
+	}
+	if cmd, ok := m.globalKey(msg); ok {
+		return cmd, false
 	}
 	if m.sending && key.Matches(msg, k.Cancel) {
 		m.cancel()
@@ -230,12 +257,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.send(m.stickyAuth()), false
 	}
 	if key.Matches(msg, k.Forget) && !m.sending {
-		m.sess.Forget()
-		m.auth, m.authHost, m.form = nil, "", form{}
-		if m.focus == focusForm {
-			m.setFocus(focusURL)
-		}
-		m.info("Forgot the credentials entered, cached tokens and nonces, and cookies; the next send goes without.")
+		m.forget()
 		return nil, false
 	}
 	if !isText(m.focus) && key.Matches(msg, k.QuitQ) {
@@ -270,6 +292,10 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch m.focus {
 	case focusURL:
 		if key.Matches(msg, k.Send) {
+			if isCurl(m.compose.url.Value()) {
+				m.importCurl(m.compose.url.Value())
+				return nil, false
+			}
 			return m.send(m.stickyAuth()), false
 		}
 	case focusMethod:
@@ -287,6 +313,9 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case key.Matches(msg, k.Down):
 			m.chal.move(1)
 		case key.Matches(msg, k.Pick):
+			if o, ok := m.chal.picked(); ok && o.act != nil {
+				return m.runAction(*o.act), false
+			}
 			m.pick()
 		}
 		return nil, false
@@ -320,6 +349,10 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return m.showSelected(), false
 		case key.Matches(msg, k.Reveal):
 			m.toggleReveal()
+		case key.Matches(msg, k.Mark):
+			m.markSelected()
+		case key.Matches(msg, k.Diff):
+			return m.diffSelected(), false
 		}
 		return nil, false
 	case focusResponse:

@@ -1,13 +1,23 @@
 // Package ui is keyhole's terminal interface: one Bubble Tea model over a session.
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/session"
+)
 
 // Options say what the TUI opens on.
 type Options struct {
 	URL      string // the request URL; "" opens the practice lesson
 	Practice bool   // start the in-process practice server
 	Lesson   string // with Practice: the ID of the lesson to open (practice.Lesson.ID); "" is the first
+	// Curl is a curl command to start from (keyhole --curl '...'): its method,
+	// URL, headers, body and credentials fill the request.
+	Curl string
+	// Requests are the requests of an .http file (keyhole api.http); the TUI
+	// opens on a list of them to pick from.
+	Requests []session.NamedRequest
 }
 
 // Run runs the TUI until the user quits.

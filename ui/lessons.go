@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/practice"
+)
+
+// openLessons lists the practice lessons, done ones ticked, the current one
+// under the cursor.
+func (m *Model) openLessons() {
+	if m.srv == nil {
+		m.fail(errors.New("lessons need the practice server; run keyhole with no arguments to start it"))
+		return
+	}
+	o := overlay{kind: ovLessons, title: "Lessons", hint: "↑/↓ choose, enter loads its request, esc closes"}
+	for i, l := range practice.Lessons() {
+		mark := "  "
+		if m.lessonsDone[l.ID] {
+			mark = "✓ "
+		}
+		if m.lesson.active && l.ID == m.lesson.l.ID {
+			o.cursor = i
+		}
+		o.rows = append(o.rows, row{
+			label: fmt.Sprintf("%s%-36s %s %s", mark, l.Title, l.Method, l.Path),
+			act:   func(m *Model) tea.Cmd { m.loadLesson(l); return nil },
+		})
+	}
+	m.openOverlay(o)
+}
+
+// loadLesson puts lesson l's request in the compose area and shows the lesson in full.
+func (m *Model) loadLesson(l practice.Lesson) {
+	m.lesson = newLesson(l, m.srv.URL)
+	m.lesson.done = m.lessonsDone[l.ID]
+	m.compose.setMethod(l.Method)
+	m.compose.url.SetValue(m.srv.URL + l.Path)
+	m.compose.url.CursorEnd()
+	m.setFocus(focusURL)
+	m.openLesson()
+	m.info("Lesson: %s. esc closes the lesson, enter on the URL sends %s %s.", l.Title, l.Method, l.Path)
+}
+
+// openLesson shows the current lesson in full, its steps as a checklist the
+// user ticks with space or enter.
+func (m *Model) openLesson() {
+	if !m.lesson.active {
+		m.fail(errors.New("no lesson is open; ctrl+l lists the lessons of the practice server"))
+		return
+	}
+	l, st := m.lesson.l, m.styles
+	title := "Lesson: " + l.Title
+	if m.lesson.done {
+		title += " ✓ done"
+	}
+	o := overlay{kind: ovLesson, title: title, hint: "space/enter ticks a step, esc closes", cursor: m.ov.cursor}
+	if m.ov.kind != ovLesson {
+		o.cursor = 0
+	}
+	o.head = []string{
+		st.Label.Render("Request     ") + l.Method + " " + m.lesson.base + l.Path,
+		st.Label.Render("Teaches     ") + l.Teaches,
+		st.Label.Render("Credentials ") + l.Credentials,
+		st.Label.Render("Try         ") + l.Try,
+		st.Label.Render("Checks      ") + l.Checks,
+		"",
+		st.Title.Render("Steps"),
+	}
+	ticks := m.steps[l.ID]
+	for i, s := range l.Steps {
+		box := "[ ] "
+		if i < len(ticks) && ticks[i] {
+			box = "[x] "
+		}
+		o.rows = append(o.rows, row{label: box + s, act: func(m *Model) tea.Cmd {
+			t := m.steps[l.ID]
+			if len(t) < len(l.Steps) {
+				t = append(t, make([]bool, len(l.Steps)-len(t))...)
+			}
+			t[i] = !t[i]
+			m.steps[l.ID] = t
+			m.openLesson()
+			return nil
+		}})
+	}
+	m.openOverlay(o)
+}

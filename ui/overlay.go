@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// ovKind names the overlay drawn over the middle of the screen, if any.
+type ovKind int
+
+const (
+	ovNone     ovKind = iota
+	ovHelp            // every key
+	ovPalette         // every action, filterable
+	ovLessons         // the practice lessons
+	ovLesson          // one lesson in full, its steps as a checklist
+	ovDiff            // what changed between two attempts
+	ovSessions        // saved sessions to reopen
+	ovRequests        // the requests of an .http file
+	ovJWT             // a decoded token
+	ovTLS             // client certificate, key and CA paths
+)
+
+var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls"}
+
+// row is one selectable line of an overlay; act runs on enter.
+type row struct {
+	label string
+	key   string // the key that does the same outside the overlay, for the palette
+	act   func(m *Model) tea.Cmd
+}
+
+// overlay is a list or a page drawn instead of the response and side panes.
+// It is a plain struct: Model routes keys to it while it is open.
+type overlay struct {
+	kind   ovKind
+	title  string
+	hint   string
+	head   []string // text above the rows; scrolled when there are no rows
+	rows   []row
+	cursor int    // index into visible()
+	filter string // the palette's typed filter
+	top    int    // first line of head shown, for pages longer than the screen
+	fields []field
+	idx    int // focused field of ovTLS
+}
+
+func (o overlay) open() bool { return o.kind != ovNone }
+
+// visible lists the indices of the rows matching the filter.
+func (o overlay) visible() []int {
+	var out []int
+	f := strings.ToLower(o.filter)
+	for i, r := range o.rows {
+		if f == "" || strings.Contains(strings.ToLower(r.label+" "+r.key), f) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (o *overlay) move(d int) {
+	n := len(o.visible())
+	if n == 0 {
+		o.top = max(o.top+d, 0)
+		return
+	}
+	o.cursor = min(max(o.cursor+d, 0), n-1)
+}
+
+// selected is the row under the cursor, or nil.
+func (o overlay) selected() *row {
+	v := o.visible()
+	if o.cursor < 0 || o.cursor >= len(v) {
+		return nil
+	}
+	return &o.rows[v[o.cursor]]
+}
+
+// page renders the overlay in exactly h lines of width w.
+func (o overlay) page(st Styles, w, h int) []string {
+	title := st.TitleFocus.Render(o.title)
+	if o.hint != "" {
+		title += " " + st.Muted.Render(o.hint)
+	}
+	out := []string{title}
+	if o.kind == ovPalette {
+		out = append(out, st.Label.Render("Filter ")+o.filter+"▏")
+	}
+	head := wrapLines(o.head, w)
+	if len(o.rows) == 0 && len(o.fields) == 0 {
+		// A page of text: scroll it.
+		top := min(o.top, max(len(head)-(h-len(out)), 0))
+		head = head[top:]
+	}
+	out = append(out, head...)
+	for i, f := range o.fields {
+		label := st.Label.Render(padRight(f.label, formLabel))
+		if i == o.idx {
+			label = st.TitleFocus.Render(padRight(f.label, formLabel))
+		}
+		out = append(out, "  "+label+" "+f.in.View())
+	}
+	v := o.visible()
+	if len(o.rows) > 0 && len(v) == 0 {
+		out = append(out, st.Muted.Render("  nothing matches"))
+	}
+	room := max(h-len(out), 1)
+	start := max(0, o.cursor-room+1)
+	for j := start; j < len(v) && j < start+room; j++ {
+		r := o.rows[v[j]]
+		label := r.label
+		if r.key != "" {
+			label = padRight(label, 34) + " " + st.Muted.Render(r.key)
+		}
+		if j == o.cursor {
+			out = append(out, st.Selected.Render("› "+ansi.Strip(label)))
+		} else {
+			out = append(out, "  "+label)
+		}
+	}
+	return fit(out, w, h)
+}
+
+// openOverlay shows o and remembers it as the open overlay.
+func (m *Model) openOverlay(o overlay) {
+	m.ov = o
+	if o.kind == ovTLS && len(m.ov.fields) > 0 {
+		m.ov.fields[0].in.Focus()
+	}
+}
+
+func (m *Model) closeOverlay() { m.ov = overlay{} }
+
+// overlayKey handles a key while an overlay is open: esc closes it, ↑/↓
+// move, enter runs the row; the palette takes typed text as its filter.
+func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	o := &m.ov
+	switch {
+	case o.kind == ovHelp && key.Matches(msg, k.Help, k.HelpAny, k.Back):
+		m.closeOverlay()
+		return nil
+	case key.Matches(msg, k.Back):
+		if o.kind == ovPalette && o.filter != "" {
+			o.filter, o.cursor = "", 0
+			return nil
+		}
+		m.closeOverlay()
+		return nil
+	case o.kind == ovTLS:
+		return m.tlsKey(msg)
+	case msg.Code == tea.KeyUp || (o.kind != ovPalette && msg.String() == "k"):
+		o.move(-1)
+	case msg.Code == tea.KeyDown || (o.kind != ovPalette && msg.String() == "j"):
+		o.move(1)
+	case msg.Code == tea.KeyPgUp:
+		o.move(-10)
+	case msg.Code == tea.KeyPgDown:
+		o.move(10)
+	case msg.Code == tea.KeyEnter:
+		r := o.selected()
+		if r == nil {
+			if len(o.rows) == 0 {
+				m.closeOverlay() // a page of text: enter is done reading
+			}
+			return nil
+		}
+		return r.act(m)
+	case o.kind == ovLesson && msg.String() == "space":
+		if r := o.selected(); r != nil {
+			return r.act(m)
+		}
+	case o.kind == ovPalette && msg.Code == tea.KeyBackspace:
+		if o.filter != "" {
+			_, size := utf8.DecodeLastRuneInString(o.filter)
+			o.filter, o.cursor = o.filter[:len(o.filter)-size], 0
+		}
+	case o.kind == ovPalette && msg.Text != "":
+		o.filter, o.cursor = o.filter+msg.Text, 0
+	}
+	return nil
+}
+
+// Overlay names the open overlay ("palette", "lessons", "diff", ...), "" when none.
+func (m Model) Overlay() string { return ovNames[m.ov.kind] }
+
+// syncOverlay hands the open overlay's page to the help bar, which layout
+// draws in the middle of the screen while shown.
+func (m *Model) syncOverlay() {
+	m.help.shown = m.ov.open()
+	m.help.page = nil
+	if m.ov.open() && m.ov.kind != ovHelp {
+		m.help.page = m.ov.page(m.styles, max(m.w, 10), m.middleHeight())
+	}
+}
+
+// count says "1 attempt" or "3 attempts".
+func count(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
