@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -23,6 +21,8 @@ type response struct {
 	head   []string // request, status, timings and headers
 	logic  []string // body lines, safe for the terminal, not wrapped
 	body   []string // logic wrapped to width
+	doc    *bodyDoc // the body, drawn row by row; takes over logic and body
+	docN   int      // the attempt doc belongs to: a doc left from another is not shown
 	note   string   // shown while the body is being formatted
 	top    int
 	width  int
@@ -31,11 +31,35 @@ type response struct {
 
 func (r *response) SetSize(w, h int) { r.width, r.height = max(w, 1), max(h, 1); r.clamp() }
 
-func (r *response) total() int { return len(r.head) + len(r.body) }
+// setDoc shows d as the body; nil clears it.
+func (r *response) setDoc(d *bodyDoc) {
+	r.doc, r.docN, r.logic, r.body = d, r.n, nil, nil
+	r.clamp()
+}
+
+// shownDoc is the doc of the attempt shown, if it has one.
+func (r *response) shownDoc() *bodyDoc {
+	if r.doc != nil && r.docN == r.n && r.body == nil {
+		return r.doc
+	}
+	return nil
+}
+
+func (r *response) bodyRows() int {
+	if d := r.shownDoc(); d != nil {
+		return d.rowsAt(r.width).total
+	}
+	return len(r.body)
+}
+
+func (r *response) total() int { return len(r.head) + r.bodyRows() }
 
 func (r *response) line(i int) string {
-	if i < len(r.head) {
+	switch {
+	case i < len(r.head):
 		return r.head[i]
+	case r.shownDoc() != nil:
+		return r.doc.row(i-len(r.head), r.width)
 	}
 	return r.body[i-len(r.head)]
 }
@@ -154,36 +178,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// hexLimit bounds the hex dump of a binary body: past it the dump would be
-// hundreds of megabytes of text nobody reads in a terminal.
-const hexLimit = 64 << 10
-
-// bodyText turns a body into lines safe for the terminal: JSON indented,
-// binary as a hex dump, text as is. It is slow for big bodies; call it in a Cmd.
-func bodyText(resp *httpclient.Response) []string {
-	if resp == nil || len(resp.Body) == 0 {
-		return nil
-	}
-	b := resp.Body
-	if httpclient.IsBinary(b) {
-		return strings.Split(strings.TrimRight(httpclient.HexDump(b, hexLimit), "\n"), "\n")
-	}
-	if looksJSON(resp, b) {
-		var buf bytes.Buffer
-		if json.Indent(&buf, b, "", "  ") == nil {
-			b = buf.Bytes()
-		}
-	}
-	return strings.Split(strings.TrimRight(safeText(string(b)), "\n"), "\n")
-}
-
-func looksJSON(resp *httpclient.Response, b []byte) bool {
-	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
-		return true
-	}
-	t := bytes.TrimSpace(b)
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
-}
+// bodyText draws every line of a body, unwrapped (see formatBody). It holds
+// the whole formatted text in memory; a big body shown through setDoc does not.
+func bodyText(resp *httpclient.Response) []string { return formatBody(resp).all() }
 
 // wrap breaks lines wider than width; lines are plain text, without escapes.
 func wrap(lines []string, width int) []string {

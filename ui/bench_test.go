@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/session"
+)
+
+// jsonBody builds a compact JSON array of user records of about size bytes,
+// the shape of a real API listing: nested objects, arrays, escapes, numbers.
+func jsonBody(size int) []byte {
+	var b bytes.Buffer
+	b.Grow(size + 512)
+	b.WriteByte('[')
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"login":"user%d","email":"user%d@example.test","active":%t,`+
+			`"roles":["reader","writer"],"profile":{"name":"User \"%d\"","city":"Zürich","score":%d.%02d},`+
+			`"token":null}`, i, i, i, i%3 != 0, i, i%1000, i%100)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// serveBody answers every request with body as JSON on a loopback server.
+func serveBody(tb testing.TB, body []byte) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
+	}))
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// drive feeds msgs to m and runs the commands they return the way the
+// program does, feeding back the model's own messages, for benchmarks that
+// cannot use press (it takes a *testing.T).
+func drive(tb testing.TB, m Model, msgs ...tea.Msg) Model {
+	tb.Helper()
+	var run func(tea.Cmd)
+	queue := []tea.Msg{}
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				run(c)
+			}
+		default:
+			if ours(msg) {
+				queue = append(queue, msg)
+			}
+		}
+	}
+	queue = append(queue, msgs...)
+	for len(queue) > 0 {
+		msg := queue[0]
+		queue = queue[1:]
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		run(cmd)
+	}
+	return m
+}
+
+// peakHeap samples the heap while f runs and returns the highest HeapAlloc
+// above what was in use before.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var s runtime.MemStats
+		for {
+			runtime.ReadMemStats(&s)
+			if s.HeapAlloc > peak.Load() {
+				peak.Store(s.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(stop)
+	wg.Wait()
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > peak.Load() {
+		peak.Store(ms.HeapAlloc)
+	}
+	return peak.Load() - min(base, peak.Load())
+}
+
+// bigBodyModel sends a JSON body of size bytes through the real path (loopback
+// server, Session.Send, sentMsg) and scrolls to its middle. It reports the
+// peak heap while the body arrived and was formatted, per byte of body.
+func bigBodyModel(b *testing.B, size int) Model {
+	body := jsonBody(size)
+	u := serveBody(b, body)
+	m := New(Options{URL: u})
+	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
+	peak := peakHeap(func() { m = drive(b, m, enter) })
+	if m.resp.total() < size/200 {
+		b.Fatalf("a %d-byte body gave %d lines; status %q", size, m.resp.total(), m.Status())
+	}
+	b.ReportMetric(float64(peak)/float64(len(body)), "peak-heap/body")
+	m = drive(b, m, tab, tab, tab, tab, tab) // url → … → response
+	for m.Focused() != "response" {
+		m = drive(b, m, tab)
+	}
+	m.resp.scroll(m.resp.total() / 2)
+	return m
+}
+
+func benchView(b *testing.B, m Model) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkViewBigBody1MB(b *testing.B)  { benchView(b, bigBodyModel(b, 1<<20)) }
+func BenchmarkViewBigBody60MB(b *testing.B) { benchView(b, bigBodyModel(b, 60<<20)) }
+
+// BenchmarkScrollKeystroke60MB is one keystroke in the response pane of a
+// 60 MB body: Update with down or pgdown, then the frame it draws.
+func BenchmarkScrollKeystroke60MB(b *testing.B) {
+	m := bigBodyModel(b, 60<<20)
+	pgdn := tea.KeyPressMsg{Code: tea.KeyPgDown}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2 == 1 {
+			k = pgdn
+		}
+		i++
+		next, _ := m.Update(k)
+		m = next.(Model)
+		_ = m.View()
+	}
+}
+
+// BenchmarkView1000Attempts draws a frame with 1,000 attempts in the timeline.
+func BenchmarkView1000Attempts(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+		w.WriteHeader(401)
+	}))
+	b.Cleanup(srv.Close)
+	m := New(Options{URL: srv.URL + "/a/rather/long/path/that/needs/an/ellipsis/in/the/timeline?page=1"})
+	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
+	m = drive(b, m, enter)
+	var as []*session.Attempt
+	for range 1000 {
+		as = append(as, m.sess.Last())
+	}
+	m.tl.set(as)
+	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
+	benchView(b, m)
+}

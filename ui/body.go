@@ -1,0 +1,333 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"keyhole/httpclient"
+)
+
+// bodyDoc is a response body ready to draw. It indexes the lines of the kept
+// bytes instead of copying them: a 50 MiB JSON body pretty-printed into
+// strings takes three to four times its size (the indented text, then a
+// string header per line), where the index takes about one. A line is
+// indented, escaped for the terminal and wrapped only when it comes on screen.
+type bodyDoc struct {
+	src   []byte
+	json  bool
+	lines []docLine
+	rows  *rowIndex        // for the last width asked
+	cache map[int][]string // wrapped rows of lines drawn lately, for rows.width
+}
+
+// docLine is one line of the body: 12 bytes, whatever its length.
+type docLine struct {
+	off   uint32 // where it starts in src; it ends where the next one starts
+	cols  uint32 // at most this many columns once escaped, indentation aside
+	depth uint16 // JSON nesting, drawn as two spaces each
+	cont  bool   // a long JSON string cut: the line starts inside the string
+}
+
+// rowIndex maps screen rows to lines for one width.
+type rowIndex struct {
+	width int
+	start []uint32 // first row of each line; nil when every line is one row
+	total int
+}
+
+// maxLineBytes cuts longer lines so that drawing one stays cheap: a minified
+// document without a newline would otherwise be one line rewrapped per frame.
+const maxLineBytes = 16 << 10
+
+// maxSrc is the most a doc indexes: offsets are 32-bit to keep lines small,
+// and the client keeps 50 MiB by default.
+const maxSrc = 1<<32 - 1
+
+// hexLimit bounds the hex dump of a binary body: past it the dump would be
+// hundreds of megabytes of text nobody reads in a terminal.
+const hexLimit = 64 << 10
+
+// formatBody indexes resp's body: JSON pretty-printed (also a JSON body cut
+// by the client's limit, up to the cut), binary as a hex dump, text as is.
+// It reads the whole body; call it in a Cmd.
+func formatBody(resp *httpclient.Response) *bodyDoc {
+	d := &bodyDoc{}
+	if resp == nil || len(resp.Body) == 0 {
+		return d
+	}
+	b := resp.Body[:min(len(resp.Body), maxSrc)]
+	switch {
+	case httpclient.IsBinary(b):
+		d.src = []byte(httpclient.HexDump(b, hexLimit))
+		d.indexText()
+	case looksJSON(resp, b) && jsonPrefix(b, resp.Truncated):
+		d.src, d.json = b, true
+		d.indexJSON()
+	default:
+		d.src = b
+		d.indexText()
+	}
+	d.lines = slices.Clip(d.lines)
+	return d
+}
+
+func looksJSON(resp *httpclient.Response, b []byte) bool {
+	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
+		return true
+	}
+	t := bytes.TrimSpace(b)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// jsonPrefix reports whether b is JSON, or when cut is set, the start of
+// JSON; only then may whitespace between tokens be dropped and redrawn.
+func jsonPrefix(b []byte, cut bool) bool {
+	if json.Valid(b) {
+		return true
+	}
+	if !cut {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := dec.Token()
+		if err != nil {
+			return errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF
+		}
+	}
+}
+
+// runeCols bounds the columns a byte sequence starting at b[0] takes once
+// escaped by httpclient.Safe and safeText, and says how many bytes it spans.
+func runeCols(b []byte) (cols, size int) {
+	c := b[0]
+	if c < utf8.RuneSelf {
+		if c < 0x20 || c == 0x7f {
+			return 4, 1 // \x1b, and a tab becomes four spaces
+		}
+		return 1, 1
+	}
+	r, size := utf8.DecodeRune(b)
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return 4, 1 // \xff
+	case r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+		return 6, size // \u009b
+	}
+	return 2, size // a wide rune at most
+}
+
+func (d *bodyDoc) add(off, cols, depth int, cont bool) {
+	d.lines = append(d.lines, docLine{off: uint32(off), cols: uint32(cols), depth: uint16(min(depth, 1<<16-1)), cont: cont})
+}
+
+// indexText makes a line of every newline-ended run of bytes.
+func (d *bodyDoc) indexText() {
+	src := d.src
+	start, cols := 0, 0
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c == '\n' {
+			d.add(start, cols, 0, false)
+			i++
+			start, cols = i, 0
+			continue
+		}
+		if i-start >= maxLineBytes && utf8.RuneStart(c) {
+			d.add(start, cols, 0, false)
+			start, cols = i, 0
+		}
+		n, size := runeCols(src[i:])
+		cols += n
+		i += size
+	}
+	if start < len(src) {
+		d.add(start, cols, 0, false)
+	}
+}
+
+// indexJSON lays out JSON the way json.Indent does with two spaces, keeping
+// only where each line starts. encoding/json can only write the indented copy,
+// which is what this avoids; it also stops at the first error, where a body
+// cut by the client's limit should still be shown indented up to the cut.
+func (d *bodyDoc) indexJSON() {
+	src := d.src
+	depth, start, cols, cont := 0, -1, 0, false
+	begin := func(i int) {
+		if start < 0 {
+			start, cols = i, 0
+		}
+	}
+	end := func() {
+		if start >= 0 {
+			d.add(start, cols, depth, cont)
+			start, cont = -1, false
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case ' ', '\t', '\n', '\r':
+		case '{', '[':
+			begin(i)
+			cols++
+			j := i + 1
+			for j < len(src) && strings.IndexByte(" \t\n\r", src[j]) >= 0 {
+				j++
+			}
+			if j < len(src) && (src[j] == '}' || src[j] == ']') {
+				cols++ // {} and [] stay on their line
+				i = j
+				continue
+			}
+			end()
+			depth++
+		case '}', ']':
+			end()
+			depth = max(depth-1, 0)
+			begin(i)
+			cols++
+		case ',':
+			begin(i)
+			cols++
+			end()
+		case ':':
+			cols += 2
+		case '"':
+			begin(i)
+			cols++
+			esc := false
+			j := i + 1
+			for ; j < len(src); j++ {
+				b := src[j]
+				if !esc && j-start >= maxLineBytes && utf8.RuneStart(b) {
+					d.add(start, cols, depth, cont)
+					start, cols, cont = j, 0, true
+				}
+				n, size := runeCols(src[j:])
+				cols += n
+				j += size - 1
+				if esc {
+					esc = false
+				} else if b == '\\' {
+					esc = true
+				} else if b == '"' {
+					break
+				}
+			}
+			i = j
+		default:
+			begin(i)
+			cols++
+		}
+	}
+	end()
+}
+
+// end is where line i stops in src.
+func (d *bodyDoc) end(i int) int {
+	if i+1 < len(d.lines) {
+		return int(d.lines[i+1].off)
+	}
+	return len(d.src)
+}
+
+// text draws line i: indented, escaped, not wrapped.
+func (d *bodyDoc) text(i int) string {
+	l := d.lines[i]
+	span := d.src[l.off:d.end(i)]
+	if !d.json {
+		span = bytes.TrimSuffix(span, []byte("\n"))
+		span = bytes.TrimSuffix(span, []byte("\r"))
+		return safeText(string(span))
+	}
+	out := make([]byte, 0, 2*int(l.depth)+int(l.cols))
+	for range l.depth {
+		out = append(out, ' ', ' ')
+	}
+	in, esc := l.cont, false
+	for _, c := range span {
+		switch {
+		case in:
+			out = append(out, c)
+			if esc {
+				esc = false
+			} else if c == '\\' {
+				esc = true
+			} else if c == '"' {
+				in = false
+			}
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == ':':
+			out = append(out, ':', ' ')
+		default:
+			in = c == '"'
+			out = append(out, c)
+		}
+	}
+	return safeText(string(out))
+}
+
+// rowsAt counts the rows of every line at width. A line whose column bound
+// fits is one row without being drawn, which is nearly every line of a real
+// body; the others are drawn and wrapped once to count.
+func (d *bodyDoc) rowsAt(width int) *rowIndex {
+	if d.rows != nil && d.rows.width == width {
+		return d.rows
+	}
+	ri := &rowIndex{width: width}
+	for i, l := range d.lines {
+		n := 1
+		if 2*int(l.depth)+int(l.cols) > width {
+			n = len(wrap([]string{d.text(i)}, width))
+		}
+		if n != 1 && ri.start == nil {
+			ri.start = make([]uint32, i, len(d.lines))
+			for k := range i {
+				ri.start[k] = uint32(k)
+			}
+		}
+		if ri.start != nil {
+			ri.start = append(ri.start, uint32(ri.total))
+		}
+		ri.total += n
+	}
+	d.rows, d.cache = ri, nil
+	return ri
+}
+
+// row draws screen row r of the body at width.
+func (d *bodyDoc) row(r, width int) string {
+	ri := d.rowsAt(width)
+	if ri.start == nil {
+		return d.text(r) // every line is one row at this width
+	}
+	i := sort.Search(len(ri.start), func(i int) bool { return int(ri.start[i]) > r }) - 1
+	k := r - int(ri.start[i])
+	rows, ok := d.cache[i]
+	if !ok {
+		rows = wrap([]string{d.text(i)}, width)
+		if d.cache == nil || len(d.cache) > 256 {
+			d.cache = map[int][]string{} // a screen is far fewer lines; the rest scrolled away
+		}
+		d.cache[i] = rows
+	}
+	return rows[min(k, len(rows)-1)]
+}
+
+// all draws every line, unwrapped: for small bodies and tests.
+func (d *bodyDoc) all() []string {
+	if len(d.lines) == 0 {
+		return nil
+	}
+	out := make([]string, len(d.lines))
+	for i := range d.lines {
+		out[i] = d.text(i)
+	}
+	return out
+}
