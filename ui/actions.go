@@ -62,6 +62,14 @@ func (m Model) actions() []action {
 		{"trust redirects (now " + onOff(m.trust) + ")", k.Trust, true, func(m *Model) tea.Cmd { m.toggleTrust(); return nil }},
 		{"show secrets (now " + onOff(m.secrets) + ")", k.Secrets, true, func(m *Model) tea.Cmd { return m.toggleSecrets() }},
 		{"client TLS certificate", k.TLS, true, func(m *Model) tea.Cmd { m.openTLS(); return nil }},
+		{"requests of the .http file", key.NewBinding(), false, func(m *Model) tea.Cmd {
+			if len(m.opts.Requests) == 0 {
+				m.fail(fmt.Errorf("no .http file was opened; start keyhole with one: keyhole api.http"))
+				return nil
+			}
+			m.openOverlay(m.requestsOverlay())
+			return nil
+		}},
 		{"help: every key", k.HelpAny, false, func(m *Model) tea.Cmd { m.openOverlay(overlay{kind: ovHelp}); return nil }},
 		{"quit", k.Quit, false, func(m *Model) tea.Cmd { return tea.Quit }},
 	}
@@ -212,6 +220,8 @@ func (m *Model) featureMsg(msg tea.Msg) tea.Cmd {
 		m.sessionsListed(msg)
 	case loadedMsg:
 		m.sessionLoaded(msg)
+	case tlsMsg:
+		m.tlsLoaded(msg)
 	case harMsg:
 		if msg.err != nil {
 			m.fail(msg.err)

@@ -414,3 +414,58 @@ func TestForgetSaysWhatItCleared(t *testing.T) {
 	m = press(t, m, tea.KeyPressMsg{Code: 'x', Mod: tea.ModCtrl})
 	mustContain(t, m.Status(), "Forgot the Basic credentials entered for "+m.srv.URL, "cookies")
 }
+
+func TestProxyCredentialsOnA407(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/proxy")
+	m = press(t, m, enter)
+	if m.Focused() != "picker" || m.chal.status != 407 {
+		t.Fatalf("after /proxy: focus %s status %d (%s)", m.Focused(), m.chal.status, m.Status())
+	}
+	mustContain(t, screen(m), "The proxy offers")
+	m = press(t, m, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(practice.Password)...)
+	m = press(t, m, enter)
+	a := m.sess.Last()
+	if a.Status() != 200 || a.Exchange.Request.Header.Get("Proxy-Authorization") == "" || a.Exchange.Request.Header.Get("Authorization") != "" {
+		t.Fatalf("proxy answer: %d, Proxy-Authorization %q, Authorization %q (%s)", a.Status(),
+			a.Exchange.Request.Header.Get("Proxy-Authorization"), a.Exchange.Request.Header.Get("Authorization"), m.Status())
+	}
+}
+
+func TestClientTLSFormOnThePracticeMTLSLesson(t *testing.T) {
+	m := New(Options{Practice: true, PracticeTLS: true})
+	m = settle(t, m, m.Init())
+	if m.srv == nil || m.srv.TLSDir == "" {
+		t.Fatalf("practice server over TLS did not start: %s", m.Status())
+	}
+	t.Cleanup(func() { m.srv.Close() })
+	m = sized(t, m, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/mtls")
+	m = press(t, m, enter)
+	if a := m.sess.Last(); a.Status() == 200 {
+		t.Fatalf("/mtls answered 200 without a client certificate")
+	}
+
+	m = press(t, m, tea.KeyPressMsg{Code: tea.KeyF9})
+	if m.Overlay() != "tls" {
+		t.Fatalf("f9 opened %q", m.Overlay())
+	}
+	m = press(t, m, keys("/nonexistent/client.pem")...)
+	m = press(t, m, enter, enter, enter)
+	if !m.statusErr || m.Overlay() != "tls" {
+		t.Fatalf("a missing certificate: overlay %q status %q", m.Overlay(), m.Status())
+	}
+	m.ov.fields[0].in.SetValue(filepath.Join(m.srv.TLSDir, "client.pem"))
+	m.ov.fields[1].in.SetValue(filepath.Join(m.srv.TLSDir, "client-key.pem"))
+	m = press(t, m, enter)
+	if m.Overlay() != "" || !strings.Contains(m.Status(), "client certificate") {
+		t.Fatalf("after applying: overlay %q status %q", m.Overlay(), m.Status())
+	}
+	m = press(t, m, enter)
+	if a := m.sess.Last(); a.Status() != 200 {
+		t.Fatalf("/mtls with the client certificate: %d (%s)", a.Status(), m.Status())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -59,6 +60,9 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	how := "without credentials"
 	if auth != nil {
 		how = "with " + auth.Scheme() + " credentials"
+	}
+	if m.trust {
+		how += ", redirects trusted"
 	}
 	m.info("Sending %s %s %s…", req.Method, credentials.RedactURL(req.URL), how)
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
@@ -263,6 +267,16 @@ func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
 		m.compose.url.SetValue(msg.srv.URL + l.Path)
 		m.compose.url.CursorEnd()
 	}
-	m.info("Practice server on %s. Lesson: %s. Press enter to send.", msg.srv.URL, l.Title)
+	m.info("Practice server on %s. Lesson: %s. Press enter to send; ctrl+l lists the lessons.", msg.srv.URL, l.Title)
+	if msg.srv.TLSDir != "" {
+		// The practice CA is trusted from the start; the client certificate
+		// is for the user to set (f9) when the /mtls lesson asks for it.
+		ca := filepath.Join(msg.srv.TLSDir, "ca.pem")
+		m.status += " TLS: the practice CA is trusted; f9 sets the client certificate for /mtls."
+		return func() tea.Msg {
+			conf, err := credentials.ClientTLS("", "", ca, false)
+			return tlsMsg{conf: conf, paths: [3]string{2: ca}, err: err, quiet: true}
+		}
+	}
 	return nil
 }

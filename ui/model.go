@@ -142,15 +142,13 @@ func New(o Options) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	if m.opts.Practice {
-		cmds = append(cmds, startPractice)
+		tls := m.opts.PracticeTLS
+		cmds = append(cmds, func() tea.Msg {
+			srv, err := practice.Start(practice.Options{TLS: tls})
+			return practiceMsg{srv, err}
+		})
 	}
 	return tea.Batch(cmds...)
-}
-
-// startPractice runs in a Cmd so the first frame does not wait for the listener.
-func startPractice() tea.Msg {
-	srv, err := practice.Start(practice.Options{})
-	return practiceMsg{srv, err}
 }
 
 // Close stops what the model started: the request in flight and the practice server.
@@ -216,7 +214,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	case tea.PasteMsg:
-		if m.focus == focusURL && !m.ov.open() && isCurl(msg.Content) {
+		if m.ov.kind == ovPalette {
+			m.ov.filter, m.ov.cursor = m.ov.filter+msg.Content, 0
+			break
+		}
+		if m.ov.kind == ovTLS {
+			f := &m.ov.fields[m.ov.idx]
+			f.in, cmd = f.in.Update(msg)
+			break
+		}
+		if m.ov.open() {
+			break
+		}
+		if m.focus == focusURL && isCurl(msg.Content) {
 			m.importCurl(msg.Content)
 			break
 		}

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"crypto/tls"
+	"slices"
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -45,7 +49,8 @@ func (m *Model) tlsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case msg.Code == tea.KeyEnter && o.idx < len(o.fields)-1:
 		next(1)
 	case msg.Code == tea.KeyEnter:
-		m.applyTLS(o.fields[0].in.Value(), o.fields[1].in.Value(), o.fields[2].in.Value())
+		return m.applyTLS(strings.TrimSpace(o.fields[0].in.Value()), strings.TrimSpace(o.fields[1].in.Value()),
+			strings.TrimSpace(o.fields[2].in.Value()))
 	default:
 		var cmd tea.Cmd
 		o.fields[o.idx].in, cmd = o.fields[o.idx].in.Update(msg)
@@ -54,30 +59,51 @@ func (m *Model) tlsKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// applyTLS loads the files and rebuilds the client; on error the form stays
-// open with the paths as typed.
-func (m *Model) applyTLS(cert, key, ca string) {
-	if cert == "" && key == "" && ca == "" {
-		m.tlsConf, m.tlsPaths = nil, [3]string{}
-		m.sess.SetClient(m.newClient())
-		m.closeOverlay()
-		m.info("No client certificate; the system CAs verify servers.")
+// tlsMsg is a client TLS configuration built from files in a Cmd.
+type tlsMsg struct {
+	conf  *tls.Config
+	paths [3]string
+	err   error
+	quiet bool // set up by keyhole, not asked for: the status line stays
+}
+
+// applyTLS loads the files in a Cmd; the form stays open until they load.
+func (m *Model) applyTLS(cert, key, ca string) tea.Cmd {
+	paths := [3]string{cert, key, ca}
+	if paths == ([3]string{}) {
+		return func() tea.Msg { return tlsMsg{} }
+	}
+	m.info("Loading %s…", strings.Join(slices.DeleteFunc(paths[:], func(s string) bool { return s == "" }), ", "))
+	return func() tea.Msg {
+		conf, err := credentials.ClientTLS(cert, key, ca, false)
+		return tlsMsg{conf: conf, paths: paths, err: err}
+	}
+}
+
+// tlsLoaded rebuilds the client with the configuration; on error the form
+// stays open with the paths as typed.
+func (m *Model) tlsLoaded(msg tlsMsg) {
+	if msg.err != nil {
+		m.fail(msg.err)
 		return
 	}
-	conf, err := credentials.ClientTLS(cert, key, ca, false)
-	if err != nil {
-		m.fail(err)
-		return
-	}
-	m.tlsConf, m.tlsPaths = conf, [3]string{cert, key, ca}
+	m.tlsConf, m.tlsPaths = msg.conf, msg.paths
 	m.sess.SetClient(m.newClient())
-	m.closeOverlay()
+	if m.ov.kind == ovTLS {
+		m.closeOverlay()
+	}
+	if msg.quiet {
+		return
+	}
+	cert, ca := msg.paths[0], msg.paths[2]
 	what := "client certificate " + cert
 	if cert == "" {
 		what = "no client certificate"
 	}
 	if ca != "" {
 		what += ", servers verified with " + ca
+	} else {
+		what += ", servers verified with the system CAs"
 	}
 	m.info("TLS: %s; the next send uses it.", what)
 }

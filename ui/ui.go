@@ -12,6 +12,9 @@ type Options struct {
 	URL      string // the request URL; "" opens the practice lesson
 	Practice bool   // start the in-process practice server
 	Lesson   string // with Practice: the ID of the lesson to open (practice.Lesson.ID); "" is the first
+	// PracticeTLS serves the practice server over https with its own CA,
+	// which the client then trusts, so the /mtls lesson can be done (f9).
+	PracticeTLS bool
 	// Curl is a curl command to start from (keyhole --curl '...'): its method,
 	// URL, headers, body and credentials fill the request.
 	Curl string
