@@ -483,19 +483,14 @@ func (c *Client) read(resp *http.Response) (*Response, error) {
 		Header:     resp.Header,
 	}
 	limit := c.opts.BodyLimit
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(min(resp.ContentLength, limit)))
-	}
-	n, err := io.Copy(&buf, io.LimitReader(resp.Body, limit))
-	out.BodyBytes = n
-	if err == nil && n == limit {
+	body, full, err := readBody(resp.Body, resp.ContentLength, limit)
+	out.Body, out.BodyBytes = body, int64(len(body))
+	if err == nil && full {
 		var rest int64
 		rest, err = io.Copy(io.Discard, resp.Body)
 		out.BodyBytes += rest
 		out.Truncated = rest > 0
 	}
-	out.Body = buf.Bytes()
 	if err != nil {
 		return out, classify(fmt.Errorf("reading the body: %w", err))
 	}
@@ -515,14 +510,59 @@ func gunzip(b []byte, limit int64) (dec []byte, more, ok bool) {
 	if err != nil {
 		return nil, false, false
 	}
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(zr, limit+1))
-	if n > limit {
-		return buf.Bytes()[:limit], true, true
+	// Compressed bodies are commonly a quarter of their size or less.
+	dec, full, err := readBody(zr, int64(len(b))*4, limit)
+	if full {
+		var one [1]byte
+		n, _ := io.ReadFull(zr, one[:])
+		return dec, n > 0, true
 	}
 	// A body cut at the limit ends mid-stream; what came out is still useful.
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, false, false
 	}
-	return buf.Bytes(), false, true
+	return dec, false, true
+}
+
+// readBody reads r until EOF or until limit bytes are in, into a buffer sized
+// from hint (a Content-Length; <= 0 when unknown). full reports that the limit
+// was reached, with r perhaps not at its end. bytes.Buffer.ReadFrom is not
+// used because it grows before every read: a buffer sized exactly to the body
+// doubled on the read that finds EOF, and a 50 MiB body took 151 MiB. Here,
+// a full buffer is first probed with a small read, and it grows only when
+// that read brings data, never past limit.
+func readBody(r io.Reader, hint, limit int64) (body []byte, full bool, err error) {
+	size := int64(bytes.MinRead)
+	if hint > 0 {
+		size = max(min(hint, limit), 1)
+	}
+	buf := make([]byte, 0, min(size, limit))
+	var probe [bytes.MinRead]byte
+	for int64(len(buf)) < limit {
+		if len(buf) < cap(buf) {
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				return buf, false, nil
+			}
+			if err != nil {
+				return buf, false, err
+			}
+			continue
+		}
+		n, err := r.Read(probe[:min(int64(len(probe)), limit-int64(len(buf)))])
+		if n > 0 {
+			// The hint was short or absent: double, within the limit.
+			grown := make([]byte, len(buf), min(max(2*int64(cap(buf)), int64(len(buf)+n)), limit))
+			copy(grown, buf)
+			buf = append(grown, probe[:n]...)
+		}
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+	return buf, true, nil
 }
