@@ -150,7 +150,7 @@ func (m *Model) forget() {
 		what = "the " + m.auth.Scheme() + " credentials entered for " + m.authHost
 	}
 	m.sess.Forget()
-	m.auth, m.authHost, m.form = nil, "", form{}
+	m.auth, m.authHost, m.form, m.pending = nil, "", form{}, nil
 	if m.focus == focusForm {
 		m.setFocus(focusURL)
 	}

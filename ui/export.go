@@ -79,11 +79,11 @@ func isCurl(s string) bool {
 // importCurl fills the request from a curl command: method, URL, headers,
 // body, and its credentials preselected in the form (sent with the next
 // enter). Options keyhole does not act on are named in the status line.
-func (m *Model) importCurl(cmd string) {
-	im, err := session.ParseCurl(strings.TrimSpace(cmd))
+func (m *Model) importCurl(line string) tea.Cmd {
+	im, err := session.ParseCurl(strings.TrimSpace(line))
 	if err != nil {
 		m.fail(err)
-		return
+		return nil
 	}
 	m.loadRequest(im.Request)
 	m.setFocus(focusURL)
@@ -97,13 +97,9 @@ func (m *Model) importCurl(cmd string) {
 		m.trust = true
 	}
 	var notes []string
-	if im.Cert != "" || im.Key != "" || im.CACert != "" || im.Insecure {
-		conf, err := credentials.ClientTLS(im.Cert, im.Key, im.CACert, im.Insecure)
-		if err != nil {
-			notes = append(notes, err.Error())
-		} else {
-			m.tlsConf, m.tlsPaths = conf, [3]string{im.Cert, im.Key, im.CACert}
-		}
+	cmd := curlTLS(im)
+	if cmd != nil {
+		notes = append(notes, "loading its TLS files")
 	}
 	m.sess.SetClient(m.newClient())
 
@@ -125,6 +121,20 @@ func (m *Model) importCurl(cmd string) {
 		m.status += " " + safeLine(strings.Join(notes, "; "))
 	}
 	m.statusErr = aerr != nil
+	return cmd
+}
+
+// curlTLS loads the command's -E/--key/--cacert/-k settings in a Cmd; nil
+// when it has none.
+func curlTLS(im *session.Imported) tea.Cmd {
+	if im.Cert == "" && im.Key == "" && im.CACert == "" && !im.Insecure {
+		return nil
+	}
+	paths := [3]string{im.Cert, im.Key, im.CACert}
+	return func() tea.Msg {
+		conf, err := credentials.ClientTLS(paths[0], paths[1], paths[2], im.Insecure)
+		return tlsMsg{conf: conf, paths: paths, err: err}
+	}
 }
 
 // filledForm is the credentials form of the command's auth, filled in, so a

@@ -236,6 +236,13 @@ func TestPasteACurlCommand(t *testing.T) {
 		t.Fatalf("the imported request got %d (%s)", a.Status(), m.Status())
 	}
 
+	// --digest: the first send gets the challenge, the credentials answer it.
+	m = press(t, m, tea.PasteMsg{Content: "curl --digest -u alice:" + practice.Password + " " + m.srv.URL + "/digest"})
+	m = press(t, m, enter)
+	if a := m.sess.Last(); a.Status() != 200 || a.Scheme != "Digest" {
+		t.Fatalf("imported --digest: %d %q (%s)", a.Status(), a.Scheme, m.Status())
+	}
+
 	// Typed into the URL field, then enter: imported, not sent.
 	n := len(m.sess.Attempts())
 	m.compose.url.SetValue("")

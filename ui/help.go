@@ -4,13 +4,15 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 )
 
 // helpBar is the one-line help at the bottom and the full-help overlay.
 type helpBar struct {
 	h     help.Model
-	shown bool     // an overlay is drawn instead of the panes
-	page  []string // the overlay's lines; nil draws the keys
+	shown bool          // an overlay is drawn instead of the panes
+	page  []string      // the overlay's lines; nil draws the keys
+	keys  []key.Binding // what the open overlay answers to, for the bar
 }
 
 func newHelpBar(isDark bool) helpBar {
@@ -21,7 +23,12 @@ func newHelpBar(isDark bool) helpBar {
 
 func (b *helpBar) SetWidth(w int) { b.h.SetWidth(w) }
 
-func (b helpBar) short(k focusedHelp) string { return b.h.ShortHelpView(k.ShortHelp()) }
+func (b helpBar) short(k focusedHelp) string {
+	if b.shown && b.keys != nil {
+		return b.h.ShortHelpView(b.keys)
+	}
+	return b.h.ShortHelpView(k.ShortHelp())
+}
 
 // overlay lists every key, grouped, in at most h lines.
 func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {

@@ -17,7 +17,12 @@ func (m *Model) openLessons() {
 		return
 	}
 	o := overlay{kind: ovLessons, title: "Lessons", hint: "↑/↓ choose, enter loads its request, esc closes"}
-	for i, l := range practice.Lessons() {
+	ls := practice.Lessons()
+	w := 0
+	for _, l := range ls {
+		w = max(w, len([]rune(l.Title)))
+	}
+	for i, l := range ls {
 		mark := "  "
 		if m.lessonsDone[l.ID] {
 			mark = "✓ "
@@ -26,7 +31,7 @@ func (m *Model) openLessons() {
 			o.cursor = i
 		}
 		o.rows = append(o.rows, row{
-			label: fmt.Sprintf("%s%-36s %s %s", mark, l.Title, l.Method, l.Path),
+			label: fmt.Sprintf("%s%-*s  %s %s", mark, w, l.Title, l.Method, l.Path),
 			act:   func(m *Model) tea.Cmd { m.loadLesson(l); return nil },
 		})
 	}

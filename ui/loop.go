@@ -52,6 +52,12 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 			return nil
 		}
 	}
+	m.pending = nil
+	if d, ok := auth.(*credentials.Digest); ok && !offered(m.sess.Last(), req.URL, "Digest") {
+		// Digest answers a challenge, so the first send goes without and
+		// sent() answers the 401 with these credentials, as curl --digest does.
+		m.pending, auth = d, nil
+	}
 	m.sess.SetDraft(req)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.sending = cancel, true
@@ -74,6 +80,19 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		}
 		return msg
 	})
+}
+
+// offered reports whether attempt a, a request to rawURL, was challenged with scheme.
+func offered(a *session.Attempt, rawURL, scheme string) bool {
+	if a == nil || a.Exchange == nil || a.Exchange.Request == nil || a.Exchange.Request.URL != rawURL {
+		return false
+	}
+	for _, ch := range a.Exchange.Challenges {
+		if ch.Is(scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 func lastRequest(as []*session.Attempt) *session.Attempt {
@@ -128,6 +147,10 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		}
 		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %s", last.N, why), true
 		m.setFocus(focusURL)
+	case m.pending != nil && offered(last, last.Exchange.Request.URL, m.pending.Scheme()):
+		p := m.pending
+		m.pending = nil
+		return m.send(p)
 	case m.chal.active():
 		if last.Scheme != "" && m.form.valid() {
 			m.form.clearSecrets()

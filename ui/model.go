@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -79,6 +80,7 @@ type Model struct {
 	sendID    int
 	cancel    context.CancelFunc
 	auth      credentials.Authorizer // last credentials the user entered
+	pending   credentials.Authorizer // answers the challenge the next send gets (an imported --digest)
 	authHost  string                 // the origin they were entered for
 	reveal    bool                   // show credentials of the shown attempt
 	bodyGen   int
@@ -141,6 +143,11 @@ func New(o Options) Model {
 // Init asks for the background colour and starts the practice server.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.opts.Curl != "" {
+		if im, err := session.ParseCurl(strings.TrimSpace(m.opts.Curl)); err == nil {
+			cmds = append(cmds, curlTLS(im)) // New took the rest of the command
+		}
+	}
 	if m.opts.Practice {
 		tls := m.opts.PracticeTLS
 		cmds = append(cmds, func() tea.Msg {
@@ -227,7 +234,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			break
 		}
 		if m.focus == focusURL && isCurl(msg.Content) {
-			m.importCurl(msg.Content)
+			cmd = m.importCurl(msg.Content)
 			break
 		}
 		cmd = m.typeInto(msg)
@@ -303,8 +310,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case focusURL:
 		if key.Matches(msg, k.Send) {
 			if isCurl(m.compose.url.Value()) {
-				m.importCurl(m.compose.url.Value())
-				return nil, false
+				return m.importCurl(m.compose.url.Value()), false
 			}
 			return m.send(m.stickyAuth()), false
 		}

@@ -194,10 +194,30 @@ func (m Model) Overlay() string { return ovNames[m.ov.kind] }
 // draws in the middle of the screen while shown.
 func (m *Model) syncOverlay() {
 	m.help.shown = m.ov.open()
-	m.help.page = nil
+	m.help.page, m.help.keys = nil, nil
 	if m.ov.open() && m.ov.kind != ovHelp {
 		m.help.page = m.ov.page(m.styles, max(m.w, 10), m.middleHeight())
+		m.help.keys = m.ov.keys()
 	}
+}
+
+// keys are the bindings the help bar shows while the overlay is open.
+func (o overlay) keys() []key.Binding {
+	b := func(keys, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, help))
+	}
+	closeKey := b("esc", "close")
+	switch {
+	case o.kind == ovTLS:
+		return []key.Binding{b("tab", "next field"), b("enter", "next / apply"), closeKey}
+	case o.kind == ovLesson:
+		return []key.Binding{b("↑/↓", "step"), b("space", "tick"), closeKey}
+	case o.kind == ovPalette:
+		return []key.Binding{b("type", "filter"), b("↑/↓", "choose"), b("enter", "run"), b("esc", "clear/close")}
+	case len(o.rows) == 0:
+		return []key.Binding{b("↑/↓", "scroll"), closeKey}
+	}
+	return []key.Binding{b("↑/↓", "choose"), b("enter", "open"), closeKey}
 }
 
 // count says "1 attempt" or "3 attempts".

@@ -129,6 +129,7 @@ func (m *Model) sessionLoaded(msg loadedMsg) {
 	m.chal.set(nil)
 	m.resp.n = 0
 	if last := lastRequest(as); last != nil {
+		m.followLesson(last)
 		m.show(last)
 		m.chal.set(last)
 		m.resp.logic = bodyText(shownResponse(responseOf(last), m.secrets))
