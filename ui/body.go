@@ -3,8 +3,6 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -66,9 +64,12 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 	case httpclient.IsBinary(b):
 		d.src = []byte(httpclient.HexDump(b, hexLimit))
 		d.indexText()
-	case looksJSON(resp, b) && jsonPrefix(b, resp.Truncated):
+	case looksJSON(resp, b) && (json.Valid(b) || resp.Truncated):
 		d.src, d.json = b, true
-		d.indexJSON()
+		if !d.indexJSON() {
+			d.json, d.lines = false, nil
+			d.indexText()
+		}
 	default:
 		d.src = b
 		d.indexText()
@@ -83,24 +84,6 @@ func looksJSON(resp *httpclient.Response, b []byte) bool {
 	}
 	t := bytes.TrimSpace(b)
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
-}
-
-// jsonPrefix reports whether b is JSON, or when cut is set, the start of
-// JSON; only then may whitespace between tokens be dropped and redrawn.
-func jsonPrefix(b []byte, cut bool) bool {
-	if json.Valid(b) {
-		return true
-	}
-	if !cut {
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	for {
-		_, err := dec.Token()
-		if err != nil {
-			return errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF
-		}
-	}
 }
 
 // runeCols bounds the columns a byte sequence starting at b[0] takes once
@@ -130,6 +113,8 @@ func (d *bodyDoc) add(off, cols, depth int, cont bool) {
 // indexText makes a line of every newline-ended run of bytes.
 func (d *bodyDoc) indexText() {
 	src := d.src
+	// Sized once: growing by appending would copy the index several times over.
+	d.lines = make([]docLine, 0, bytes.Count(src, []byte("\n"))+len(src)/maxLineBytes+1)
 	start, cols := 0, 0
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -156,8 +141,15 @@ func (d *bodyDoc) indexText() {
 // only where each line starts. encoding/json can only write the indented copy,
 // which is what this avoids; it also stops at the first error, where a body
 // cut by the client's limit should still be shown indented up to the cut.
-func (d *bodyDoc) indexJSON() {
+// A cut body cannot be validated, so it reports false on a byte that no JSON
+// has outside strings: the body is then shown as text, every byte as sent.
+func (d *bodyDoc) indexJSON() bool {
 	src := d.src
+	n := 1 + len(src)/maxLineBytes
+	for _, c := range []byte("{}[],") {
+		n += bytes.Count(src, []byte{c}) // a line ends at each, at most
+	}
+	d.lines = make([]docLine, 0, n)
 	depth, start, cols, cont := 0, -1, 0, false
 	begin := func(i int) {
 		if start < 0 {
@@ -222,12 +214,24 @@ func (d *bodyDoc) indexJSON() {
 			}
 			i = j
 		default:
+			if !jsonScalar[c] {
+				return false
+			}
 			begin(i)
 			cols++
 		}
 	}
 	end()
+	return true
 }
+
+// jsonScalar holds the bytes of numbers, true, false and null.
+var jsonScalar = func() (t [256]bool) {
+	for _, c := range []byte("0123456789+-.eEtruefalsn") {
+		t[c] = true
+	}
+	return t
+}()
 
 // end is where line i stops in src.
 func (d *bodyDoc) end(i int) int {

@@ -49,6 +49,11 @@ func TestFormatBodyIndentsJSONCutByTheLimit(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
+	// Cut, but a byte no JSON has outside a string: shown as text.
+	odd := []byte(`{"a": 1, look at me, "b`)
+	if got := formatBody(jsonResp(odd, true)).all(); len(got) != 1 || got[0] != string(odd) {
+		t.Errorf("cut non-JSON shown as %q", got)
+	}
 	// Not cut, the same bytes are not JSON: shown as they came, nothing dropped.
 	if got := formatBody(jsonResp(b, false)).all(); len(got) != 1 || got[0] != string(b) {
 		t.Errorf("invalid JSON shown as %q", got)
@@ -111,4 +116,12 @@ func FuzzFormatBody(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestByteSize(t *testing.T) {
+	for n, want := range map[int64]string{512: "512 bytes", 3500: "3.4 KiB", 50 << 20: "50 MiB", 61<<20 + 300<<10: "61.3 MiB", 200 << 20: "200 MiB"} {
+		if got := byteSize(n); got != want {
+			t.Errorf("byteSize(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

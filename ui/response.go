@@ -139,11 +139,25 @@ func headLines(a *session.Attempt, st Styles, reveal bool) []string {
 	if ex.Err != nil {
 		out = append(out, st.Status.None.Render("✗ "+safeLine(ex.Err.Error())))
 	}
-	size := fmt.Sprintf("%d bytes", resp.BodyBytes)
 	if resp.Truncated {
-		size += fmt.Sprintf(", first %d kept", len(resp.Body))
+		// Said in the warning colour: a cut JSON body otherwise reads as a server bug.
+		return append(out, st.Title.Render("Body")+" "+st.Finding.Warning.Render(fmt.Sprintf(
+			"showing the first %s of %s (the client's body limit)", byteSize(int64(len(resp.Body))), byteSize(resp.BodyBytes))))
 	}
-	return append(out, st.Title.Render("Body")+" "+st.Muted.Render(size))
+	return append(out, st.Title.Render("Body")+" "+st.Muted.Render(byteSize(resp.BodyBytes)))
+}
+
+// byteSize says n in the unit a person reads best: 512 bytes, 3.4 KiB, 61 MiB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	case n < 100<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
 }
 
 func timingLine(t httpclient.Timing) string {

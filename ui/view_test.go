@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"net/http"
@@ -11,8 +10,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"keyhole/session"
 )
 
 // checkFrame fails when the frame is not exactly h lines of at most w columns.
@@ -165,54 +162,6 @@ func TestDigestFormAnswersThePracticeServer(t *testing.T) {
 	}
 }
 
-// bigBody is a 50 MiB text body of short lines, the client's default limit.
-func bigBody() []byte {
-	var b bytes.Buffer
-	for i := 0; b.Len() < 50<<20; i++ {
-		fmt.Fprintf(&b, "%08d the quick brown fox jumps over the lazy dog, again and again\n", i)
-	}
-	return b.Bytes()
-}
-
-func BenchmarkViewBigBody(b *testing.B) {
-	body := bigBody()
-	u := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-	defer u.Close()
-	m := New(Options{URL: u.URL})
-	t := &testing.T{}
-	m = sized(t, m, 200, 50)
-	m = press(t, m, enter)
-	if m.resp.total() < 100000 {
-		b.Fatalf("body has %d lines", m.resp.total())
-	}
-	m.resp.scroll(m.resp.total() / 2)
-	b.ResetTimer()
-	for b.Loop() {
-		_ = m.View()
-	}
-}
-
-func BenchmarkViewThousandAttempts(b *testing.B) {
-	u := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
-		w.WriteHeader(401)
-	}))
-	defer u.Close()
-	m := New(Options{URL: u.URL})
-	t := &testing.T{}
-	m = sized(t, m, 200, 50)
-	m = press(t, m, enter)
-	var as []*session.Attempt
-	for range 1000 {
-		as = append(as, m.sess.Last())
-	}
-	m.tl.set(as)
-	b.ResetTimer()
-	for b.Loop() {
-		_ = m.View()
-	}
-}
-
 func TestBackgroundPicksLightOrDarkStyles(t *testing.T) {
 	m := New(Options{URL: "http://127.0.0.1:1/"})
 	if m.Init() == nil {
@@ -227,4 +176,16 @@ func TestBackgroundPicksLightOrDarkStyles(t *testing.T) {
 	if !m.styles.isDark || m.View().Content == light {
 		t.Fatal("a black background did not switch to dark styles")
 	}
+}
+
+func TestBodyCutByTheLimitIsSaidAndStillIndented(t *testing.T) {
+	body := jsonBody(50<<20 + 64<<10)
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	})
+	m := New(Options{URL: u})
+	m = sized(t, m, 120, 40)
+	m = press(t, m, enter)
+	mustContain(t, screen(m), "showing the first 50 MiB of 50.1 MiB", `    "id": 0,`, `"city": "Zürich",`)
 }
