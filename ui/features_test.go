@@ -476,3 +476,25 @@ func TestClientTLSFormOnThePracticeMTLSLesson(t *testing.T) {
 		t.Fatalf("/mtls with the client certificate: %d (%s)", a.Status(), m.Status())
 	}
 }
+
+func TestHelpListsEveryKeyOnASmallTerminal(t *testing.T) {
+	m := started(t, 80, 24)
+	m = press(t, m, tea.KeyPressMsg{Code: tea.KeyF1})
+	if m.Overlay() != "help" {
+		t.Fatalf("f1 opened %q", m.Overlay())
+	}
+	seen := screen(m)
+	for range 20 {
+		m = press(t, m, down)
+		seen += screen(m)
+	}
+	for _, k := range []string{"ctrl+s", "ctrl+x", "ctrl+p", "ctrl+o", "f3", "ctrl+t", "ctrl+y", "f7", "f8", "f9", "mark for diff"} {
+		if !strings.Contains(seen, k) {
+			t.Errorf("the help never shows %q", k)
+		}
+	}
+	m = press(t, m, keys("?")...)
+	if m.Overlay() != "" {
+		t.Fatal("? did not close the help")
+	}
+}

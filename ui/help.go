@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 )
 
 // helpBar is the one-line help at the bottom and the full-help overlay.
@@ -30,16 +32,38 @@ func (b helpBar) short(k focusedHelp) string {
 	return b.h.ShortHelpView(k.ShortHelp())
 }
 
-// overlay lists every key, grouped, in at most h lines.
+// overlay is the open overlay's page; without one, every key in at most h lines.
 func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {
 	if b.page != nil {
 		return b.page
 	}
+	lines := append([]string{st.TitleFocus.Render("Keys") + " " + st.Muted.Render("(? or f1 or esc closes)"), ""}, b.keysPage(k, w)...)
+	return lines[:min(len(lines), h)]
+}
+
+// keysPage lists every key, grouped, and how the loop goes.
+func (b helpBar) keysPage(k KeyMap, w int) []string {
 	full := b.h
-	full.SetWidth(max(w-4, 10))
-	body := full.FullHelpView(k.FullHelp())
-	lines := []string{st.TitleFocus.Render("Keys") + " " + st.Muted.Render("(? or f1 or esc closes)"), ""}
-	lines = append(lines, strings.Split(body, "\n")...)
+	full.SetWidth(0) // each group whole; they are laid out below
+	// help cuts the columns that do not fit; lay the groups out in rows
+	// instead, so a narrow terminal still lists every key.
+	var rows, cur []string
+	for _, g := range k.FullHelp() {
+		col := full.FullHelpView([][]key.Binding{g})
+		next := append(slices.Clone(cur), col)
+		if len(cur) > 0 && lipgloss.Width(lipgloss.JoinHorizontal(lipgloss.Top, spaced(next)...)) > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, spaced(cur)...))
+			next = []string{col}
+		}
+		cur = next
+	}
+	if len(cur) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, spaced(cur)...))
+	}
+	var lines []string
+	for _, r := range rows {
+		lines = append(lines, strings.Split(r, "\n")...)
+	}
 	lines = append(lines, "",
 		"The loop: enter in the URL sends; on a 401/407 the scheme picker takes focus,",
 		"enter picks the scheme, type the credentials (tab to the next field),",
@@ -47,5 +71,17 @@ func (b helpBar) overlay(st Styles, k KeyMap, w, h int) []string {
 		"In the timeline, ↑/↓ select an attempt; ctrl+r reveals its credentials;",
 		"m marks an attempt and d diffs the selected one against it.",
 		"ctrl+p lists every action with its key.")
-	return lines[:min(len(lines), h)]
+	return lines
+}
+
+// spaced puts three columns of space after every column but the last.
+func spaced(cols []string) []string {
+	out := make([]string, 0, 2*len(cols))
+	for i, c := range cols {
+		if i > 0 {
+			out = append(out, "   ")
+		}
+		out = append(out, c)
+	}
+	return out
 }

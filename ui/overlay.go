@@ -116,7 +116,7 @@ func (o overlay) page(st Styles, w, h int) []string {
 		r := o.rows[v[j]]
 		label := r.label
 		if r.key != "" {
-			label = padRight(label, 34) + " " + st.Muted.Render(r.key)
+			label = padRight(label, 38) + " " + st.Muted.Render(r.key)
 		}
 		if j == o.cursor {
 			out = append(out, st.Selected.Render("› "+ansi.Strip(label)))
@@ -195,10 +195,21 @@ func (m Model) Overlay() string { return ovNames[m.ov.kind] }
 func (m *Model) syncOverlay() {
 	m.help.shown = m.ov.open()
 	m.help.page, m.help.keys = nil, nil
-	if m.ov.open() && m.ov.kind != ovHelp {
-		m.help.page = m.ov.page(m.styles, max(m.w, 10), m.middleHeight())
-		m.help.keys = m.ov.keys()
+	if !m.ov.open() {
+		return
 	}
+	o := m.ov
+	if o.kind == ovHelp {
+		o.title, o.hint = "Keys", "↑/↓ scroll; ? or f1 or esc closes"
+		o.head = append([]string{""}, m.help.keysPage(m.keys, max(m.w, 10))...)
+	}
+	if len(o.rows) == 0 {
+		// Keep the scroll where the last line is in sight, so ↑ answers at once.
+		m.ov.top = min(m.ov.top, max(len(wrapLines(o.head, max(m.w, 10)))-m.middleHeight()+1, 0))
+		o.top = m.ov.top
+	}
+	m.help.page = o.page(m.styles, max(m.w, 10), m.middleHeight())
+	m.help.keys = o.keys()
 }
 
 // keys are the bindings the help bar shows while the overlay is open.
