@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -76,7 +77,7 @@ func (m Model) sideLines(h int) []string {
 	}
 	out := append(les, expl...)
 	out = append(out, act...)
-	return append(out, m.tl.view(m.styles, m.focus == focusTimeline, tlH)...)
+	return append(out, m.tl.view(m.styles, m.focus == focusTimeline, w, tlH)...)
 }
 
 // wrapLines wraps styled lines to w columns, indenting the continuation.
@@ -145,20 +146,71 @@ func (m Model) responseLines() []string {
 func fit(lines []string, w, h int) []string {
 	out := make([]string, h)
 	for i := range out {
-		if i < len(lines) {
-			out[i] = pad(ansi.Truncate(lines[i], w, "…"), w)
-		} else {
+		if i >= len(lines) {
 			out[i] = strings.Repeat(" ", w)
+			continue
 		}
+		l := lines[i]
+		lw := width(l)
+		if lw > w {
+			l = ansi.Truncate(l, w, "…")
+			lw = ansi.StringWidth(l)
+		}
+		out[i] = l + strings.Repeat(" ", max(w-lw, 0))
 	}
 	return out
 }
 
 func pad(s string, w int) string {
-	if d := w - ansi.StringWidth(s); d > 0 {
+	if d := w - width(s); d > 0 {
 		return s + strings.Repeat(" ", d)
 	}
 	return s
+}
+
+// width is ansi.StringWidth, answered without grapheme segmentation for the
+// lines a frame is made of: printable ASCII, colour sequences and the few
+// one-column symbols keyhole draws. Segmenting every line of every frame was
+// half of a frame's time; anything else is measured the thorough way.
+func width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			n++
+			i++
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			j := i + 2
+			for j < len(s) && s[j] >= 0x20 && s[j] < 0x40 {
+				j++ // parameters and intermediates
+			}
+			if j == len(s) || s[j] < 0x40 || s[j] > 0x7e {
+				return ansi.StringWidth(s) // not a whole CSI sequence
+			}
+			i = j + 1
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !narrow(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
+		default:
+			return ansi.StringWidth(s)
+		}
+	}
+	return n
+}
+
+// narrow reports whether r is a symbol or letter keyhole draws that takes one
+// column and never combines with what follows (combining marks are not here).
+func narrow(r rune) bool {
+	return r >= 0xa0 && r <= 0x24f && r != 0xad || // Latin-1 and Latin Extended letters, · (not the soft hyphen)
+		r >= 0x2010 && r <= 0x2027 || // dashes, quotes, …
+		r >= 0x2190 && r <= 0x21ff || // arrows: → ↻ ↑ ↓
+		r >= 0x2500 && r <= 0x257f || // box drawing: ─ │
+		r == 0x203a || r == 0x2713 || r == 0x2717 || r == 0x2022 // › ✓ ✗ •
 }
 
 // hjoin puts two columns of fitted lines side by side.

@@ -14,10 +14,22 @@ import (
 type timeline struct {
 	attempts []*session.Attempt
 	cursor   int
-	follow   bool // keep the newest attempt selected
+	follow   bool      // keep the newest attempt selected
+	cache    *rowCache // shared by the model's copies, so a frame reuses the last one's rows
 }
 
-func newTimeline() timeline { return timeline{follow: true} }
+// rowCache keeps each attempt's row as drawn for one width and palette: an
+// attempt does not change once listed, and styling a thousand rows per frame
+// was most of a frame's time.
+type rowCache struct {
+	width int
+	dark  bool
+	rows  map[*session.Attempt]cachedRow
+}
+
+type cachedRow struct{ styled, plain string }
+
+func newTimeline() timeline { return timeline{follow: true, cache: &rowCache{}} }
 
 func (t *timeline) set(as []*session.Attempt) {
 	t.attempts = as
@@ -47,51 +59,83 @@ func outcome(a *session.Attempt) string {
 		return fmt.Sprint(s)
 	}
 	if a.Exchange != nil && a.Exchange.Err != nil {
-		return safeLine(a.Exchange.Err.Error())
+		return "✗ " + safeLine(a.Exchange.Err.Error())
 	}
 	return "—"
 }
 
-func (t timeline) row(st Styles, a *session.Attempt) string {
+// row draws a's row in w columns: number, time, status coloured by class,
+// method, scheme, what it was for, the URL cut to fit, and why keyhole sent
+// it on its own. Parts are cut before styling so the ellipsis lands inside.
+func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
+	c := t.cache
+	if c == nil {
+		c = &rowCache{}
+	}
+	if c.width != w || c.dark != st.isDark || c.rows == nil {
+		*c = rowCache{width: w, dark: st.isDark, rows: map[*session.Attempt]cachedRow{}}
+	}
+	if r, ok := c.rows[a]; ok {
+		return r
+	}
 	scheme := a.Scheme
 	if scheme == "" {
 		scheme = "none"
+	}
+	method, url := "?", ""
+	if a.Exchange != nil && a.Exchange.Request != nil {
+		method, url = safeLine(a.Exchange.Request.Method), safeLine(credentials.RedactURL(a.Exchange.Request.URL))
 	}
 	mark := " "
 	if a.Auto != "" {
 		mark = "↻" // sent by keyhole on its own
 	}
-	method, url := "?", ""
-	if a.Exchange != nil && a.Exchange.Request != nil {
-		method, url = a.Exchange.Request.Method, credentials.RedactURL(a.Exchange.Request.URL)
-	}
-	purpose := ""
+	status := ansi.Truncate(outcome(a), 16, "…")
+	lead := fmt.Sprintf("%s%3d %s ", mark, a.N, a.Started.Format("15:04:05"))
+	mid := fmt.Sprintf(" %-7s %-6s ", ansi.Truncate(method, 7, "…"), ansi.Truncate(safeLine(scheme), 12, "…"))
 	if a.Purpose != "" && a.Purpose != session.PurposeRequest {
-		purpose = "[" + a.Purpose + "] "
+		mid += "[" + a.Purpose + "] "
 	}
-	status := st.statusStyle(a.Status()).Render(outcome(a))
-	return fmt.Sprintf("%s%-3d %s %s %-7s %s %s%s %s", mark, a.N, a.Started.Format("15:04:05"), status,
-		method, padRight(scheme, 6), purpose, safeLine(url), st.Muted.Render(safeLine(a.Auto)))
+	statusW := max(3, ansi.StringWidth(status))
+	room := w - ansi.StringWidth(lead) - statusW - ansi.StringWidth(mid)
+	auto := ""
+	if a.Auto != "" {
+		auto = "  ↻ auto: " + safeLine(a.Auto)
+	}
+	// The URL keeps at least half of what is left; the auto note gets the rest.
+	urlW := min(ansi.StringWidth(url), max(room-ansi.StringWidth(auto), room/2))
+	url = ansi.Truncate(url, max(urlW, 0), "…")
+	auto = ansi.Truncate(auto, max(room-ansi.StringWidth(url), 0), "…")
+	status = padRight(status, statusW)
+	plain := lead + status + mid + url + auto
+	styled := lead + st.statusStyle(a.Status()).Render(status) + mid + url + st.Muted.Render(auto)
+	r := cachedRow{styled: ansi.Truncate(styled, w, "…"), plain: ansi.Truncate(plain, w, "…")}
+	c.rows[a] = r
+	return r
 }
 
-// view renders up to h rows, keeping the cursor in sight.
-func (t timeline) view(st Styles, on bool, h int) []string {
+// view renders up to h rows of w columns, keeping the cursor in sight; only
+// the rows on screen are drawn.
+func (t timeline) view(st Styles, on bool, w, h int) []string {
 	title := st.Title
 	if on {
 		title = st.TitleFocus
 	}
-	out := []string{title.Render("Timeline") + " " + st.Muted.Render(fmt.Sprintf("%d attempt(s)", len(t.attempts)))}
+	out := []string{title.Render("Timeline") + " " + st.Muted.Render(count(len(t.attempts), "attempt"))}
 	rows := h - 1
 	if rows <= 0 {
 		return out[:min(len(out), max(h, 0))]
 	}
-	start := max(0, t.cursor-rows+1)
-	for i := start; i < len(t.attempts) && i < start+rows; i++ {
-		r := t.row(st, t.attempts[i])
+	for i := t.first(rows); i < len(t.attempts) && len(out) <= rows; i++ {
+		r := t.row(st, t.attempts[i], w)
 		if i == t.cursor {
-			r = st.Selected.Render(ansi.Strip(r))
+			out = append(out, st.Selected.Render(pad(r.plain, w)))
+			continue
 		}
-		out = append(out, r)
+		out = append(out, r.styled)
 	}
 	return out
 }
+
+// first is the first attempt shown when rows fit: the cursor stays in sight.
+func (t timeline) first(rows int) int { return max(0, t.cursor-rows+1) }

@@ -189,3 +189,24 @@ func TestBodyCutByTheLimitIsSaidAndStillIndented(t *testing.T) {
 	m = press(t, m, enter)
 	mustContain(t, screen(m), "showing the first 50 MiB of 50.1 MiB", `    "id": 0,`, `"city": "Zürich",`)
 }
+
+func TestWidthAgreesWithAnsi(t *testing.T) {
+	st := NewStyles(true)
+	for _, s := range []string{
+		"", "plain", st.Status.OK.Render("200") + " → ok", "─── url ──│ ›…↻✓✗·•", "Zürich ñ",
+		"漢字", "e\u0301", "\x1b]8;;http://x\x07link\x1b]8;;\x07", "a\tb", "👍🏽", "✓\ufe0f", "\u00ad",
+	} {
+		if got, want := width(s), ansi.StringWidth(s); got != want {
+			t.Errorf("width(%q) = %d, ansi says %d", s, got, want)
+		}
+	}
+}
+
+func FuzzWidth(f *testing.F) {
+	f.Add("─ › ✓ \x1b[1;38;2;1;2;3mX\x1b[m é")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := width(s), ansi.StringWidth(s); got != want {
+			t.Fatalf("width(%q) = %d, ansi says %d", s, got, want)
+		}
+	})
+}
