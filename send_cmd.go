@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -63,6 +65,9 @@ type sendOptions struct {
 	quiet        bool
 	maxAttempts  int
 	profile      string
+	proxy        string
+	proxyUser    string
+	noProxy      string
 	// resolved marks flags whose values came from a profile with their
 	// secrets already read, so "@..." or "env:..." in a secret is not read again.
 	resolved map[string]bool
@@ -143,6 +148,9 @@ func sendFlags(o *sendOptions) *flagSet {
 		return nil
 	})
 	fs.String(&o.profile, "profile", 0, "NAME", "use the credentials of a saved profile")
+	fs.String(&o.proxy, "proxy", 'x', "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
+	fs.String(&o.proxyUser, "proxy-user", 'U', "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
+	fs.String(&o.noProxy, "noproxy", 0, "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
 	return fs
 }
 
@@ -158,6 +166,7 @@ Examples:
   keyhole send -XPOST -d @body.json -H 'Content-Type: application/json' -u alice URL
   keyhole send --curl 'curl -u alice:wonderland --digest http://127.0.0.1:8401/digest'
   keyhole send --profile work https://intranet.example.com/
+  keyhole send -x http://127.0.0.1:8402 -U alice http://127.0.0.1:8401/proxy
 
 Exit status: 0 final status below 400, 4 for 401/407, 3 for 403, 5 other >= 400,
 1 no response (DNS, connection, TLS, timeout), 2 usage error.
@@ -205,6 +214,123 @@ type offer struct {
 	// preemptive offers are sent with the first request: the scheme has no
 	// challenge of its own (API keys, SigV4) or the user named it with --auth.
 	preemptive bool
+	// proxy offers answer Proxy-Authenticate only; the others answer
+	// WWW-Authenticate only, so -u never goes to a proxy nor -U to the server.
+	proxy bool
+}
+
+// proxyBasic is -U: Basic credentials for the proxy. Basic alone would answer
+// whichever Basic challenge came first; these always go in
+// Proxy-Authorization and choose the proxy's challenge.
+type proxyBasic struct{ credentials.Basic }
+
+func (b proxyBasic) Apply(r *httpclient.Request, _ *httpclient.Challenge) error {
+	return b.Basic.Apply(r, &httpclient.Challenge{Scheme: "Basic", Header: httpclient.ProxyAuthenticate})
+}
+
+func (b proxyBasic) Choose(chs []httpclient.Challenge) (int, string) {
+	for i, c := range chs {
+		if c.Header == httpclient.ProxyAuthenticate {
+			return i, "the proxy asked for Basic credentials; -U answers it"
+		}
+	}
+	return -1, ""
+}
+
+// proxyChoice is the client's proxy from -x and --noproxy; nil leaves it to
+// the environment. -x is a fixed proxy, which, unlike HTTP_PROXY, also
+// carries requests to loopback addresses, as curl's -x does.
+func proxyChoice(o *sendOptions) (func(*http.Request) (*url.URL, error), error) {
+	if o.proxy == "" && o.noProxy == "" {
+		return nil, nil
+	}
+	var fixed *url.URL
+	if o.proxy != "" {
+		raw := o.proxy
+		if !strings.Contains(raw, "://") {
+			raw = "http://" + raw // curl's default proxy scheme
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || u.Path != "" && u.Path != "/" {
+			return nil, fmt.Errorf("-x %q is not a proxy URL; give one such as http://127.0.0.1:8402", o.proxy)
+		}
+		switch u.Scheme {
+		case "http", "https", "socks5", "socks5h":
+		default:
+			return nil, fmt.Errorf("-x: keyhole cannot use a %s:// proxy; use http, https, socks5 or socks5h", u.Scheme)
+		}
+		if u.User != nil {
+			// Credentials in the proxy URL would be sent on every request
+			// by net/http, unseen by the attempts; answer the 407 with them
+			// instead, as with -U.
+			if o.proxyUser == "" {
+				if pw, ok := u.User.Password(); ok {
+					o.proxyUser = u.User.Username() + ":" + pw
+				} else {
+					o.proxyUser = u.User.Username()
+				}
+			}
+			u.User = nil
+		}
+		fixed = u
+	}
+	return func(r *http.Request) (*url.URL, error) {
+		if bypassProxy(o.noProxy, r.URL.Hostname()) {
+			return nil, nil
+		}
+		if fixed != nil {
+			return fixed, nil
+		}
+		return http.ProxyFromEnvironment(r)
+	}, nil
+}
+
+// bypassProxy reports whether host is in the --noproxy list: "*", a host
+// name or any name under a domain ("example.com" and ".example.com" both
+// match api.example.com), an IP address, or a CIDR block, as curl reads it.
+func bypassProxy(list, host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	ip, ipErr := netip.ParseAddr(host)
+	for _, e := range strings.Split(list, ",") {
+		e = strings.ToLower(strings.Trim(strings.TrimSpace(e), "[]"))
+		if e == "" {
+			continue
+		}
+		if e == "*" {
+			return true
+		}
+		if p, err := netip.ParsePrefix(e); err == nil {
+			if ipErr == nil && p.Contains(ip.Unmap()) {
+				return true
+			}
+			continue
+		}
+		e = strings.TrimSuffix(strings.TrimPrefix(e, "."), ".")
+		if host == e || strings.HasSuffix(host, "."+e) {
+			return true
+		}
+	}
+	return false
+}
+
+// certName names the client certificate of c for the attempt lines, by its
+// subject's common name, or "" when there is none.
+func certName(c *tls.Config) string {
+	if c == nil || len(c.Certificates) == 0 {
+		return ""
+	}
+	cert := c.Certificates[0]
+	leaf := cert.Leaf
+	if leaf == nil && len(cert.Certificate) > 0 {
+		leaf, _ = x509.ParseCertificate(cert.Certificate[0])
+	}
+	if leaf == nil {
+		return "client certificate"
+	}
+	if cn := leaf.Subject.CommonName; cn != "" {
+		return "client certificate CN=" + httpclient.SafeLine(cn)
+	}
+	return "client certificate " + httpclient.SafeLine(leaf.Subject.String())
 }
 
 // sendPlan is a validated 'keyhole send': what to send and with what.
@@ -215,6 +341,8 @@ type sendPlan struct {
 	offers []offer
 	// user and password from -u, for a registry token service
 	user, password string
+	// cert names the client certificate (--cert) offered on https, or ""
+	cert string
 }
 
 func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
@@ -289,11 +417,16 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	if err != nil {
 		return nil, err
 	}
+	proxy, err := proxyChoice(o)
+	if err != nil {
+		return nil, err
+	}
 	client := httpclient.New(httpclient.Options{
 		Timeout:         o.timeout,
 		FollowRedirects: o.location,
 		TrustRedirects:  o.trusted,
 		TLS:             tlsConf,
+		Proxy:           proxy,
 		NewJar:          true, // a login that sets a cookie holds for the retries
 		BodyLimit:       bodyLimit(o),
 	})
@@ -301,7 +434,18 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	if err != nil {
 		return nil, err
 	}
-	plan := &sendPlan{o: o, client: client, draft: draft, offers: offers}
+	if o.proxyUser != "" {
+		user, pass, err := promptPassword("-U", "proxy user", o.proxyUser, stdin, stderr)
+		if err != nil {
+			return nil, err
+		}
+		b := credentials.Basic{User: user, Password: pass}
+		if err := b.Validate(); err != nil {
+			return nil, fmt.Errorf("-U: %v", err)
+		}
+		offers = append(offers, offer{auth: proxyBasic{b}, proxy: true})
+	}
+	plan := &sendPlan{o: o, client: client, draft: draft, offers: offers, cert: certName(tlsConf)}
 	if o.user != "" {
 		// buildOffers asked for a missing password already; read it back
 		// from the offers rather than asking twice.
@@ -627,15 +771,25 @@ func credentialHint(mode string) string {
 // userPassword splits -u USER[:PASSWORD], asking for the password without
 // echo when it is missing and stdin is a terminal.
 func userPassword(v string, stdin io.Reader, stderr io.Writer) (string, string, error) {
+	return promptPassword("-u", "", v, stdin, stderr)
+}
+
+// promptPassword splits USER[:PASSWORD] given to flag, asking for the
+// password without echo when it is missing and stdin is a terminal; who
+// says whose password it is ("proxy user") when that is not the server's.
+func promptPassword(flag, who, v string, stdin io.Reader, stderr io.Writer) (string, string, error) {
 	user, pass, ok := strings.Cut(v, ":")
 	if ok {
 		return user, pass, nil
 	}
 	f, isFile := stdin.(*os.File)
 	if !isFile || !term.IsTerminal(int(f.Fd())) {
-		return "", "", fmt.Errorf("-u %s gives no password and stdin is not a terminal to ask on; write -u %s:PASSWORD or use --profile", user, user)
+		return "", "", fmt.Errorf("%s %s gives no password and stdin is not a terminal to ask on; write %s %s:PASSWORD or use --profile", flag, user, flag, user)
 	}
-	fmt.Fprintf(stderr, "Password for %s: ", user)
+	if who != "" {
+		who += " "
+	}
+	fmt.Fprintf(stderr, "Password for %s%s: ", who, user)
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(stderr)
 	if err != nil {
@@ -655,6 +809,7 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		s.Forget()
 	}
 	out := newPrinter(stdout, o.showSecrets)
+	out.cert = p.cert
 	if !o.quiet && !o.json {
 		if proxy := p.client.ProxyFor(p.draft.URL); proxy != "" {
 			out.line("via proxy " + httpclient.SafeLine(proxy))
@@ -673,10 +828,23 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 	var sendErr error
 	for requests(s) < o.maxAttempts {
 		if auth != nil {
-			tried[strings.ToLower(auth.Scheme())] = true
+			tried[offerKey(auth)] = true
 		}
 		_, sendErr = s.Send(ctx, auth)
 		all := s.Attempts()
+		if pb, ok := auth.(proxyBasic); ok {
+			for _, a := range all[printed:] {
+				out.proxyOnly[a] = true
+			}
+			if last := s.Last(); last != nil && last.Status() != 407 {
+				// The proxy took them: from now on they go with every
+				// request, whatever answers the server's own challenge.
+				d := s.Draft()
+				d.Header = d.Header.Clone()
+				pb.Apply(&d, nil)
+				s.SetDraft(d)
+			}
+		}
 		if !o.quiet && !o.json {
 			for _, a := range all[printed:] {
 				out.attempt(a)
@@ -708,6 +876,9 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		out.statusLine(last)
 	case sendErr == nil:
 		out.body(last)
+	}
+	if last != nil && last.Status() == 407 && !p.hasProxyOffer() {
+		fmt.Fprintln(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with -U USER[:PASSWORD] (-u is for the server)")
 	}
 	if sendErr != nil {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(sendErr.Error()))
@@ -781,7 +952,10 @@ func (p *sendPlan) answer(chs []httpclient.Challenge, tried map[string]bool) cre
 	var auths []credentials.Authorizer
 	for _, c := range chs {
 		for _, of := range p.offers {
-			if c.Is(of.auth.Scheme()) && !tried[strings.ToLower(c.Scheme)] {
+			if of.proxy != (c.Header == httpclient.ProxyAuthenticate) {
+				continue
+			}
+			if c.Is(of.auth.Scheme()) && !tried[offerKey(of.auth)] {
 				usable = append(usable, c)
 				auths = append(auths, of.auth)
 				break
@@ -796,6 +970,25 @@ func (p *sendPlan) answer(chs []httpclient.Challenge, tried map[string]bool) cre
 		i = 0
 	}
 	return auths[i]
+}
+
+func (p *sendPlan) hasProxyOffer() bool {
+	for _, of := range p.offers {
+		if of.proxy {
+			return true
+		}
+	}
+	return false
+}
+
+// offerKey names an authorizer in the set of those already tried: proxy
+// credentials apart from the server's, since a proxy's refusal of -U says
+// nothing of -u.
+func offerKey(a credentials.Authorizer) string {
+	if _, ok := a.(proxyBasic); ok {
+		return "proxy " + strings.ToLower(a.Scheme())
+	}
+	return strings.ToLower(a.Scheme())
 }
 
 // registryToken answers a container registry's Bearer challenge (realm is a
@@ -834,10 +1027,13 @@ type printer struct {
 	w           io.Writer
 	color       bool
 	showSecrets bool
+	cert        string                    // the client certificate offered on https, named
+	proxyOnly   map[*session.Attempt]bool // attempts that answered a proxy with -U
 }
 
 func newPrinter(w io.Writer, showSecrets bool) *printer {
-	return &printer{w: w, color: colorprofile.Detect(w, os.Environ()) >= colorprofile.ANSI, showSecrets: showSecrets}
+	return &printer{w: w, color: colorprofile.Detect(w, os.Environ()) >= colorprofile.ANSI, showSecrets: showSecrets,
+		proxyOnly: map[*session.Attempt]bool{}}
 }
 
 func (p *printer) line(s string) { fmt.Fprintln(p.w, s) }
@@ -883,13 +1079,10 @@ func (p *printer) url(u string) string {
 func (p *printer) attempt(a *session.Attempt) {
 	ex := a.Exchange
 	head := fmt.Sprintf("#%d %s %s", a.N, ex.Request.Method, p.url(ex.Request.URL))
-	switch {
-	case a.Purpose != session.PurposeRequest:
+	if a.Purpose != session.PurposeRequest {
 		head += "  (" + a.Purpose + " request)"
-	case a.Scheme != "":
-		head += "  with " + a.Scheme
-	default:
-		head += "  without credentials"
+	} else {
+		head += "  " + p.credentialWords(a)
 	}
 	if a.Auto != "" {
 		head += "  [automatic: " + httpclient.SafeLine(a.Auto) + "]"
@@ -943,6 +1136,28 @@ func (p *printer) attempt(a *session.Attempt) {
 			p.line("      docs: " + httpclient.SafeLine(f.DocURL))
 		}
 	}
+}
+
+// credentialWords says what an attempt of the user's request authenticated
+// with: "with Digest", "with proxy Basic", "with Basic, proxy Basic, client
+// certificate CN=alice", or "without credentials".
+func (p *printer) credentialWords(a *session.Attempt) string {
+	var with []string
+	h := a.Exchange.Request.Header
+	proxyScheme, _, _ := strings.Cut(h.Get("Proxy-Authorization"), " ")
+	if a.Scheme != "" && !p.proxyOnly[a] {
+		with = append(with, a.Scheme)
+	}
+	if proxyScheme != "" {
+		with = append(with, "proxy "+httpclient.SafeLine(proxyScheme))
+	}
+	if p.cert != "" && strings.HasPrefix(strings.ToLower(a.Exchange.Request.URL), "https:") {
+		with = append(with, p.cert)
+	}
+	if len(with) == 0 {
+		return "without credentials"
+	}
+	return "with " + strings.Join(with, ", ")
 }
 
 // body prints the final answer's body, made safe for the terminal.

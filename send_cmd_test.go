@@ -188,7 +188,9 @@ func TestSendExitStatuses(t *testing.T) {
 		{[]string{main.URL + "/forbidden"}, exitForbidden, "403"},
 		{[]string{main.URL + "/teapot"}, exitHTTPError, "418"},
 		{[]string{main.URL + "/secret-basic"}, exitAuth, "missing-credentials"},
-		{[]string{"-u", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitOK, "through the proxy"},
+		{[]string{"-U", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitOK, "through the proxy"},
+		// -u is the server's, as in curl: a proxy asking gets no answer from it.
+		{[]string{"-u", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitAuth, "give the proxy's credentials with -U USER[:PASSWORD]"},
 		{[]string{main.URL + "/proxy-auth"}, exitAuth, "407"},
 		{[]string{main.URL + "/redirect"}, exitOK, "redirect 302"},
 		{[]string{"-L=false", main.URL + "/redirect"}, exitOK, "302 Found"},
@@ -709,8 +711,14 @@ func TestSendMutualTLS(t *testing.T) {
 	if !strings.Contains(r.stdout, `"scheme":"mTLS"`) {
 		t.Errorf("mTLS answer:\n%s", r.stdout)
 	}
+	if !strings.Contains(r.stdout, "/mtls  with client certificate CN=alice\n") || strings.Contains(r.stdout, "without credentials") {
+		t.Errorf("the attempt does not name the client certificate:\n%s", r.stdout)
+	}
 	r = keyhole(t, runOpts{}, "send", "--cacert", ca, url)
 	wantCode(t, r, exitForbidden)
+	if !strings.Contains(r.stdout, "/mtls  without credentials\n") {
+		t.Errorf("an attempt without a certificate:\n%s", r.stdout)
+	}
 	r = keyhole(t, runOpts{}, "send", "-k", "--cert", cert, "--key", key, url, "--quiet")
 	wantCode(t, r, exitOK)
 	r = keyhole(t, runOpts{}, "send", url) // the throwaway CA is not trusted
@@ -859,4 +867,123 @@ func TestSendOAuthPasswordAndRefreshGrants(t *testing.T) {
 	}
 	r = keyhole(t, runOpts{}, "send", "--grant", "refresh_token", "--client-id", "x", srv.URL+"/jwt")
 	wantCode(t, r, exitUsage)
+}
+
+// startProxy runs the practice forward proxy, which demands alice /
+// wonderland and forwards to loopback only.
+func startProxy(t *testing.T) *practice.Proxy {
+	t.Helper()
+	p, err := practice.StartProxy("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func TestSendThroughProxy(t *testing.T) {
+	srv := startPractice(t)
+	proxy := startProxy(t)
+	url := srv.URL + "/proxy" // 200 only for a request the proxy let through
+
+	r := keyhole(t, runOpts{}, "send", "-x", proxy.URL, url)
+	wantCode(t, r, exitAuth)
+	for _, want := range []string{"via proxy " + proxy.URL, "407 Proxy Authentication Required", "challenge (Proxy-Authenticate): Basic", "proxy-auth-required"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("without -U, output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	for _, args := range [][]string{
+		{"-x", proxy.URL, "-U", "alice:wonderland"},
+		{"--proxy", strings.TrimPrefix(proxy.URL, "http://"), "--proxy-user=alice:wonderland"}, // curl's default scheme
+		{"-x", strings.Replace(proxy.URL, "http://", "http://alice:wonderland@", 1)},           // credentials in the proxy URL
+	} {
+		r = keyhole(t, runOpts{}, append(append([]string{"send"}, args...), url)...)
+		wantCode(t, r, exitOK, args...)
+		for _, want := range []string{"#1 GET " + url + "  without credentials", "407", "#2 GET " + url + "  with proxy Basic", "Proxy-Authorization: Basic •••", "200 OK", `"via":"proxy"`} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: output lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.all(), "wonderland") {
+			t.Errorf("%q: the proxy password was printed:\n%s", args, r.all())
+		}
+	}
+
+	// -u answers the server and -U the proxy, each its own challenge, and
+	// the proxy's credentials stay on the request that answers the server.
+	r = keyhole(t, runOpts{}, "send", "-x", proxy.URL, "-U", "alice:wonderland", "-u", "alice:wonderland", srv.URL+"/basic")
+	wantCode(t, r, exitOK)
+	for _, want := range []string{"#2 GET " + srv.URL + "/basic  with proxy Basic", "401 Unauthorized", "#3 GET " + srv.URL + "/basic  with Basic, proxy Basic", "200 OK"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("-u with -U: output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	// A wrong proxy password is tried once, then reported.
+	r = keyhole(t, runOpts{}, "send", "-x", proxy.URL, "-U", "alice:nope", url)
+	wantCode(t, r, exitAuth)
+	if !strings.Contains(r.stdout, "credentials-rejected") || strings.Contains(r.stdout, "#3") {
+		t.Errorf("wrong proxy password:\n%s", r.stdout)
+	}
+
+	// --noproxy sends straight to the server: its own 401, no proxy's 407.
+	r = keyhole(t, runOpts{}, "send", "-x", proxy.URL, "--noproxy", "example.com,127.0.0.1", srv.URL+"/basic")
+	wantCode(t, r, exitAuth)
+	if strings.Contains(r.stdout, "via proxy") || strings.Contains(r.stdout, "407") || !strings.Contains(r.stdout, "401 Unauthorized") {
+		t.Errorf("--noproxy still went through the proxy:\n%s", r.stdout)
+	}
+
+	r = keyhole(t, runOpts{}, "send", "-x", "ftp://127.0.0.1:1", url)
+	wantCode(t, r, exitUsage)
+	if lines := strings.Count(strings.TrimSpace(r.stderr), "\n"); lines != 0 || !strings.Contains(r.stderr, "use http, https, socks5 or socks5h") {
+		t.Errorf("a bad proxy scheme: %q", r.stderr)
+	}
+	r = keyhole(t, runOpts{}, "send", "-x", proxy.URL, "-U", "alice", url)
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "-U alice gives no password and stdin is not a terminal") {
+		t.Errorf("-U without a password off a terminal: %q", r.stderr)
+	}
+}
+
+func TestSendProxyPasswordPrompt(t *testing.T) {
+	srv := startPractice(t)
+	proxy := startProxy(t)
+	out := inTerminal(t, nil, "wonderland\r", "send", "-x", proxy.URL, "-U", "alice", "--quiet", srv.URL+"/proxy")
+	if !strings.Contains(out, "Password for proxy user alice:") || !strings.Contains(out, "200 OK") {
+		t.Errorf("proxy password prompt flow:\n%q", out)
+	}
+	if strings.Contains(out, "wonderland") {
+		t.Errorf("the typed password was echoed:\n%q", out)
+	}
+}
+
+func TestBypassProxy(t *testing.T) {
+	for _, c := range []struct {
+		list, host string
+		want       bool
+	}{
+		{"*", "anything.example", true},
+		{"example.com", "example.com", true},
+		{"example.com", "api.example.com", true},
+		{".example.com", "api.example.com", true},
+		{"example.com", "notexample.com", false},
+		{"example.com", "example.com.evil", false},
+		{"EXAMPLE.com.", "Example.COM", true},
+		{"a.test, b.test", "b.test", true},
+		{"10.0.0.0/8", "10.1.2.3", true},
+		{"10.0.0.0/8", "11.1.2.3", false},
+		{"10.0.0.0/8", "ten.example", false},
+		{"127.0.0.1", "127.0.0.1", true},
+		{"::1", "::1", true},
+		{"[::1]", "::1", true},
+		{"fd00::/8", "fd12::1", true},
+		{"", "example.com", false},
+		{",,", "example.com", false},
+	} {
+		if got := bypassProxy(c.list, c.host); got != c.want {
+			t.Errorf("bypassProxy(%q, %q) = %v, want %v", c.list, c.host, got, c.want)
+		}
+	}
 }
