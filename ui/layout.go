@@ -45,52 +45,136 @@ func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
 
 func (m Model) minResp(mid int) int { return max(3, mid/3) }
 
-// sideLines stacks the lesson, challenge, picker, form and timeline into at
+// spot is what a line of the screen belongs to, for the mouse: an area, and
+// in lists the row (picker option, form field or attempt index), else -1.
+type spot struct {
+	f    focus
+	item int
+}
+
+// nowhere is a spot no click acts on.
+var nowhere = spot{focusCount, -1}
+
+// tagged is lines with the spot of each.
+type tagged struct {
+	lines []string
+	spots []spot
+}
+
+func (t *tagged) add(s spot, lines ...string) {
+	t.lines = append(t.lines, lines...)
+	for range lines {
+		t.spots = append(t.spots, s)
+	}
+}
+
+// cut keeps the first n lines.
+func (t *tagged) cut(n int) {
+	n = max(min(n, len(t.lines)), 0)
+	t.lines, t.spots = t.lines[:n], t.spots[:n]
+}
+
+// wrapped adds lines wrapped to w, each wrapped part with the line's spot.
+func (t *tagged) wrapped(w int, s spot, lines ...string) {
+	for _, l := range lines {
+		t.add(s, wrapLines([]string{l}, w)...)
+	}
+}
+
+func (m Model) sideLines(h int) []string { return m.side(h).lines }
+
+// side stacks the lesson, challenge, picker, form and timeline into at
 // most h lines. The picker and the form are what the user acts on, so they
 // are kept whole; then the timeline's first rows, the challenge, the lesson.
-func (m Model) sideLines(h int) []string {
+func (m Model) side(h int) tagged {
 	if h <= 0 {
-		return nil
+		return tagged{}
 	}
 	w := m.sideW
-	act := m.chal.picker(m.styles, m.focus)
-	if m.chal.active() {
-		act = append(act, m.form.view(m.styles, m.focus == focusForm)...)
+	var act tagged
+	for i, l := range m.chal.picker(m.styles, m.focus) {
+		act.wrapped(w, spot{focusPicker, i - 1}, l) // line 0 is the title
 	}
-	act = wrapLines(act, w)
+	if m.chal.active() {
+		for i, l := range m.form.view(m.styles, m.focus == focusForm) {
+			act.wrapped(w, spot{focusForm, i - 1}, l)
+		}
+	}
 	tlMin := min(3, 1+len(m.tl.attempts))
-	act = act[:min(len(act), max(h-tlMin, 0))]
-	rest := h - len(act)
-	expl := wrapLines(m.chal.explain(m.styles, m.focus), w)
-	expl = expl[:min(len(expl), max(rest-tlMin, 0))]
-	rest -= len(expl)
+	act.cut(h - tlMin)
+	rest := h - len(act.lines)
+	var expl tagged
+	expl.wrapped(w, spot{focusPicker, -1}, m.chal.explain(m.styles, m.focus)...)
+	expl.cut(rest - tlMin)
+	rest -= len(expl.lines)
 	lesMax := 2
 	if m.wide {
 		lesMax = max(rest-tlMin-4, 2) // the lesson may use what the timeline does not need
 	}
-	les := wrapLines(m.lesson.view(m.styles, 4), w)
-	les = les[:min(len(les), max(min(lesMax, rest-tlMin), 0))]
-	rest -= len(les)
+	var out tagged
+	out.wrapped(w, nowhere, m.lesson.view(m.styles, 4)...)
+	out.cut(min(lesMax, rest-tlMin))
+	rest -= len(out.lines)
 	tlH := rest
 	if !m.wide {
 		tlH = min(rest, 1+len(m.tl.attempts), 6)
 	}
-	out := append(les, expl...)
-	out = append(out, act...)
-	return append(out, m.tl.view(m.styles, m.focus == focusTimeline, w, tlH)...)
+	out.lines, out.spots = append(out.lines, expl.lines...), append(out.spots, expl.spots...)
+	out.lines, out.spots = append(out.lines, act.lines...), append(out.spots, act.spots...)
+	for i, l := range m.tl.view(m.styles, m.focus == focusTimeline, w, tlH) {
+		item := -1
+		if i > 0 {
+			item = m.tl.first(tlH-1) + i - 1
+		}
+		out.add(spot{focusTimeline, item}, l)
+	}
+	return out
 }
 
-// wrapLines wraps styled lines to w columns, indenting the continuation.
+// wrapLines wraps styled lines to w columns. Continuation lines hang under
+// the text, not under a label or bullet, so "Teaches" stays apart from what
+// it introduces.
 func wrapLines(lines []string, w int) []string {
 	var out []string
 	for _, l := range lines {
-		if ansi.StringWidth(l) <= w {
+		if width(l) <= w {
 			out = append(out, l)
 			continue
 		}
-		out = append(out, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
+		hang := hangIndent(l, w)
+		for i, part := range strings.Split(ansi.Wrap(l, w-hang, ""), "\n") {
+			if strings.Contains(part, "\x1b") {
+				part += "\x1b[m" // a style cut by the wrap must not run into the padding
+			}
+			if i > 0 {
+				part = strings.Repeat(" ", hang) + strings.TrimLeft(part, " ")
+			}
+			out = append(out, part)
+		}
 	}
 	return out
+}
+
+// hangIndent is the column wrapped text continues at: after a label styled
+// apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or
+// under the line's own indentation; never more than half the width.
+func hangIndent(l string, w int) int {
+	plain := ansi.Strip(l)
+	lead := len(plain) - len(strings.TrimLeft(plain, " "))
+	hang := lead
+	if i := strings.Index(l, "\x1b[m "); i >= 0 && !strings.Contains(ansi.Strip(l[:i]), ". ") {
+		hang = width(l[:i]) + 1
+	} else {
+		for _, b := range []string{"✗ ", "→ ", "! ", "› ", "- ", "• "} {
+			if strings.HasPrefix(plain[lead:], b) {
+				hang = lead + width(b)
+			}
+		}
+	}
+	if hang > w/2 {
+		return min(lead, w/2)
+	}
+	return hang
 }
 
 // View draws the whole screen.

@@ -15,6 +15,8 @@ type timeline struct {
 	attempts []*session.Attempt
 	cursor   int
 	follow   bool      // keep the newest attempt selected
+	top      int       // first row shown after the wheel scrolled the list
+	scrolled bool      // the wheel moved the list away from the cursor
 	cache    *rowCache // shared by the model's copies, so a frame reuses the last one's rows
 }
 
@@ -35,6 +37,7 @@ func (t *timeline) set(as []*session.Attempt) {
 	t.attempts = as
 	if t.follow || t.cursor >= len(as) {
 		t.cursor = len(as) - 1
+		t.scrolled = false
 	}
 }
 
@@ -42,8 +45,24 @@ func (t *timeline) move(d int) {
 	if len(t.attempts) == 0 {
 		return
 	}
-	t.cursor = min(max(t.cursor+d, 0), len(t.attempts)-1)
+	t.pick(t.cursor + d)
+}
+
+// pick selects attempt index i and brings the list back to the cursor.
+func (t *timeline) pick(i int) {
+	t.cursor = min(max(i, 0), len(t.attempts)-1)
 	t.follow = t.cursor == len(t.attempts)-1
+	t.scrolled = false
+}
+
+// scroll moves the list by d rows without moving the selection, rows being
+// how many are shown.
+func (t *timeline) scroll(d, rows int) {
+	if rows <= 0 || len(t.attempts) <= rows {
+		return
+	}
+	t.top = min(max(t.first(rows)+d, 0), len(t.attempts)-rows)
+	t.scrolled = true
 }
 
 func (t timeline) selected() *session.Attempt {
@@ -137,5 +156,11 @@ func (t timeline) view(st Styles, on bool, w, h int) []string {
 	return out
 }
 
-// first is the first attempt shown when rows fit: the cursor stays in sight.
-func (t timeline) first(rows int) int { return max(0, t.cursor-rows+1) }
+// first is the first attempt shown in rows: where the wheel left the list,
+// else so that the cursor stays in sight.
+func (t timeline) first(rows int) int {
+	if t.scrolled {
+		return min(max(t.top, 0), max(len(t.attempts)-rows, 0))
+	}
+	return max(0, t.cursor-rows+1)
+}

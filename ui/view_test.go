@@ -210,3 +210,99 @@ func FuzzWidth(f *testing.F) {
 		}
 	})
 }
+
+// at is the cell where text first shows on screen.
+func at(t *testing.T, m Model, text string) (x, y int) {
+	t.Helper()
+	for y, l := range strings.Split(screen(m), "\n") {
+		if i := strings.Index(l, text); i >= 0 {
+			return ansi.StringWidth(l[:i]), y
+		}
+	}
+	t.Fatalf("%q is not on screen:\n%s", text, screen(m))
+	return 0, 0
+}
+
+func click(t *testing.T, m Model, x, y int) Model {
+	return press(t, m, tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+}
+
+func TestClicksFocusWhatIsUnderThePointer(t *testing.T) {
+	for _, sz := range [][2]int{{120, 40}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := started(t, sz[0], sz[1])
+			m = press(t, m, enter) // 401 with a challenge: the picker has focus
+			x, y := at(t, m, "Headers")
+			if m = click(t, m, x+12, y); m.Focused() != "headers" {
+				t.Fatalf("click on the headers focused %s", m.Focused())
+			}
+			if m = click(t, m, 11, 0); m.Focused() != "method" {
+				t.Fatalf("click on the method focused %s", m.Focused())
+			}
+			if m = click(t, m, 40, 0); m.Focused() != "url" {
+				t.Fatalf("click on the URL focused %s", m.Focused())
+			}
+			x, y = at(t, m, "API key")
+			if m = click(t, m, x, y); m.Focused() != "picker" {
+				t.Fatalf("click on a picker row focused %s", m.Focused())
+			}
+			if o, _ := m.chal.picked(); o.kind != "apikey" {
+				t.Fatalf("click on the API key row picked %q", o.kind)
+			}
+			m = press(t, m, up)
+			for o, _ := m.chal.picked(); o.kind != "basic"; o, _ = m.chal.picked() {
+				m = press(t, m, up)
+			}
+			m = press(t, m, enter) // the Basic form
+			x, y = at(t, m, "Password")
+			if m = click(t, m, x, y); m.Focused() != "form" || m.form.idx != 1 {
+				t.Fatalf("click on Password focused %s field %d", m.Focused(), m.form.idx)
+			}
+			m = press(t, m, keys("wonderland")...)
+			x, y = at(t, m, "User")
+			m = click(t, m, x+10, y)
+			m = press(t, m, keys("alice")...)
+			m = press(t, m, tab, enter) // 200
+			if m.sess.Last().Status() != 200 {
+				t.Fatalf("the form filled by clicks got %d: %s", m.sess.Last().Status(), m.Status())
+			}
+			// The first attempt's row: clicking it shows attempt 1.
+			x, y = at(t, m, "  1 ")
+			if m = click(t, m, x+2, y); m.Focused() != "timeline" || m.resp.n != 1 {
+				t.Fatalf("click on row 1 focused %s showing attempt %d", m.Focused(), m.resp.n)
+			}
+			x, y = at(t, m, "Response 401")
+			if m = click(t, m, x, y); m.Focused() != "response" {
+				t.Fatalf("click on the response focused %s", m.Focused())
+			}
+		})
+	}
+}
+
+func TestWheelScrollsThePaneUnderThePointer(t *testing.T) {
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		for i := range 300 {
+			fmt.Fprintf(w, "line %03d\n", i)
+		}
+	})
+	m := New(Options{URL: u})
+	m = sized(t, m, 120, 30)
+	for range 40 {
+		m = press(t, m, enter)
+	}
+	x, y := at(t, m, "Timeline")
+	rows := m.timelineRows()
+	before := m.tl.first(rows)
+	m = press(t, m, tea.MouseWheelMsg{X: x, Y: y + 1, Button: tea.MouseWheelUp})
+	if m.tl.first(rows) != before-1 || m.resp.top != 0 {
+		t.Fatalf("wheel over the timeline: first row %d (was %d), response top %d", m.tl.first(rows), before, m.resp.top)
+	}
+	mustContain(t, screen(m), fmt.Sprintf("%3d ", before)) // the row above came into view
+	if m.tl.cursor != 39 {
+		t.Fatalf("the wheel moved the selection to %d", m.tl.cursor)
+	}
+	m = press(t, m, tea.MouseWheelMsg{X: 5, Y: 10, Button: tea.MouseWheelDown})
+	if m.resp.top != 3 {
+		t.Fatalf("wheel over the response scrolled it to %d, want 3", m.resp.top)
+	}
+}
