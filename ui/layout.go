@@ -162,8 +162,15 @@ func hangIndent(l string, w int) int {
 	plain := ansi.Strip(l)
 	lead := len(plain) - len(strings.TrimLeft(plain, " "))
 	hang := lead
-	if i := strings.Index(l, "\x1b[m "); i >= 0 && !strings.Contains(ansi.Strip(l[:i]), ". ") {
-		hang = width(l[:i]) + 1
+	label := ""
+	if i := strings.Index(l, "\x1b[m"); i >= 0 && strings.TrimSpace(ansi.Strip(l[i:])) != "" {
+		label = ansi.Strip(l[:i])
+		if !strings.HasSuffix(label, " ") && strings.HasPrefix(l[i+3:], " ") {
+			label += " "
+		}
+	}
+	if strings.HasSuffix(label, " ") && !strings.Contains(label, ". ") {
+		hang = width(label)
 	} else {
 		for _, b := range []string{"✗ ", "→ ", "! ", "› ", "- ", "• "} {
 			if strings.HasPrefix(plain[lead:], b) {

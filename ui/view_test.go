@@ -306,3 +306,27 @@ func TestWheelScrollsThePaneUnderThePointer(t *testing.T) {
 		t.Fatalf("wheel over the response scrolled it to %d, want 3", m.resp.top)
 	}
 }
+
+func TestWrappedLinesHangUnderTheirText(t *testing.T) {
+	st := NewStyles(true)
+	for _, c := range []struct {
+		line string
+		hang int
+	}{
+		{st.Label.Render("Teaches ") + strings.Repeat("word ", 20), 8},
+		{st.Label.Render("Try") + " " + strings.Repeat("word ", 20), 4},
+		{st.Finding.Error.Render("  ✗ " + strings.Repeat("word ", 20)), 4},
+		{"    → " + strings.Repeat("word ", 20), 6},
+	} {
+		got := wrapLines([]string{c.line}, 40)
+		if len(got) < 2 {
+			t.Fatalf("%q not wrapped", c.line)
+		}
+		for _, l := range got[1:] {
+			p := ansi.Strip(l)
+			if ansi.StringWidth(l) > 40 || len(p)-len(strings.TrimLeft(p, " ")) != c.hang {
+				t.Errorf("%q continues as %q; want it under column %d", ansi.Strip(c.line), p, c.hang)
+			}
+		}
+	}
+}
