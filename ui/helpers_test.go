@@ -53,7 +53,7 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
 		go func() { msgs <- c() }()
 	}
 	run(cmd)
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(90 * time.Second) // -race on a shared machine formats a 50 MiB body slowly
 	for pending > 0 {
 		select {
 		case msg := <-msgs:
@@ -72,7 +72,7 @@ func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
 				}
 			}
 		case <-deadline:
-			t.Fatal("settle: commands still running after 20s")
+			t.Fatal("settle: commands still running after 90s")
 		}
 	}
 	return m
