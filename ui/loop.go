@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -53,9 +54,12 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		}
 	}
 	m.pending = nil
-	if d, ok := auth.(*credentials.Digest); ok && !offered(m.sess.Last(), req.URL, "Digest") {
-		// Digest answers a challenge, so the first send goes without and
-		// sent() answers the 401 with these credentials, as curl --digest does.
+	if d, ok := auth.(*credentials.Digest); ok && !slices.ContainsFunc(m.sess.Attempts(), func(a *session.Attempt) bool {
+		return a.Purpose == session.PurposeRequest && offered(a, "Digest")
+	}) {
+		// Digest answers a challenge (Session.Send answers the newest one), so
+		// with none yet the first send goes without and sent() answers the
+		// 401 with these credentials, as curl --digest does.
 		m.pending, auth = d, nil
 	}
 	m.sess.SetDraft(req)
@@ -82,9 +86,9 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	})
 }
 
-// offered reports whether attempt a, a request to rawURL, was challenged with scheme.
-func offered(a *session.Attempt, rawURL, scheme string) bool {
-	if a == nil || a.Exchange == nil || a.Exchange.Request == nil || a.Exchange.Request.URL != rawURL {
+// offered reports whether attempt a was challenged with scheme.
+func offered(a *session.Attempt, scheme string) bool {
+	if a == nil || a.Exchange == nil {
 		return false
 	}
 	for _, ch := range a.Exchange.Challenges {
@@ -147,7 +151,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		}
 		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %s", last.N, why), true
 		m.setFocus(focusURL)
-	case m.pending != nil && offered(last, last.Exchange.Request.URL, m.pending.Scheme()):
+	case m.pending != nil && offered(last, m.pending.Scheme()):
 		p := m.pending
 		m.pending = nil
 		return m.send(p)
