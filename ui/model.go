@@ -149,9 +149,9 @@ func (m Model) Init() tea.Cmd {
 		}
 	}
 	if m.opts.Practice {
-		tls := m.opts.PracticeTLS
+		withTLS := m.opts.PracticeTLS
 		cmds = append(cmds, func() tea.Msg {
-			srv, err := practice.Start(practice.Options{TLS: tls})
+			srv, err := practice.Start(practice.Options{TLS: withTLS})
 			return practiceMsg{srv, err}
 		})
 	}
