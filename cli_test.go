@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/golang-jwt/jwt/v5"
 
 	"keyhole/credentials"
@@ -201,4 +204,143 @@ func FuzzFlagParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTopLevelHelpListsEveryCommand(t *testing.T) {
+	r := keyhole(t, runOpts{}, "--help")
+	wantCode(t, r, exitOK)
+	for _, want := range []string{
+		"  send  ", "  explain  ", "  jwt  ", "  practice  ", "  profile  ",
+		"keyhole --curl 'curl", "keyhole FILE.http", ".rest", "keyhole api.http", "Examples:", "Exit status",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("keyhole --help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Every command it lists answers --help.
+	for _, cmd := range []string{"send", "explain", "jwt", "practice", "profile"} {
+		r := keyhole(t, runOpts{}, cmd, "--help")
+		wantCode(t, r, exitOK, cmd, "--help")
+		if !strings.Contains(r.stdout, "keyhole "+cmd) {
+			t.Errorf("keyhole %s --help does not name the command:\n%s", cmd, r.stdout)
+		}
+	}
+}
+
+// The TUI's arguments are checked before it opens: a mistake is one line on
+// stderr and exit 2, not a screen with an error on it.
+func TestTUIArgumentErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	bad := write("bad.http", "GET http://127.0.0.1:8401/basic\nnot a header\n")
+	empty := write("empty.rest", "# nothing here\n")
+	cases := []struct {
+		args []string
+		says string
+	}{
+		{[]string{bad}, bad + ": line 2: \"not a header\" is not a header"},
+		{[]string{empty}, "holds no request; write one as METHOD URL"},
+		{[]string{filepath.Join(dir, "missing.http")}, "cannot open the request file"},
+		{[]string{"--curl"}, "--curl needs a curl command"},
+		{[]string{"--curl", "curl 'unclosed"}, "--curl: curl import"},
+		{[]string{"--curl=wget http://127.0.0.1:1/"}, "not curl"},
+		{[]string{"--curl", "curl $(id) http://127.0.0.1:1/"}, "$(...)"},
+		{[]string{"--curl", "curl http://127.0.0.1:1/", "extra"}, "quote the whole curl command"},
+		{[]string{"http://127.0.0.1:1/", "extra"}, "see keyhole --help"},
+		{[]string{"--bogus"}, "see keyhole --help"},
+	}
+	for _, c := range cases {
+		r := keyhole(t, runOpts{}, c.args...)
+		wantCode(t, r, exitUsage, c.args...)
+		if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 || !strings.Contains(r.stderr, c.says) || r.stdout != "" {
+			t.Errorf("keyhole %q: want one line on stderr saying %q, got stderr %q, stdout %q", c.args, c.says, r.stderr, r.stdout)
+		}
+	}
+}
+
+// tuiShows runs keyhole in a pseudo-terminal (script(1)) until its screen
+// shows every string of want, then quits it with ctrl+c.
+func tuiShows(t *testing.T, want []string, args ...string) {
+	t.Helper()
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) is not installed; it provides the terminal for this test")
+	}
+	line := "'" + bin + "'"
+	for _, a := range args {
+		line += " '" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	cmd := exec.Command(script, "-qec", line, "/dev/null")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "COLUMNS=120", "LINES=40", credentials.NoKeychainEnv + "=1"}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := out.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				close(done)
+				return
+			}
+		}
+	}()
+	shown := func() (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		text := ansi.Strip(screen.String())
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				return text, false
+			}
+		}
+		return text, true
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	text, ok := shown()
+	for ; !ok && time.Now().Before(deadline); text, ok = shown() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	io.WriteString(in, "\x03")
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
+	in.Close()
+	cmd.Wait()
+	if !ok {
+		t.Errorf("keyhole %q never showed all of %q; the screen had:\n%s", args, want, text)
+	}
+}
+
+func TestTUIOpensOnHTTPFileAndCurl(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api.http")
+	text := "### fetch-basic-first\nGET http://127.0.0.1:1/basic\n\n### post-digest-second\nPOST http://127.0.0.1:1/digest\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tuiShows(t, []string{"fetch-basic-first", "post-digest-second"}, path)
+	tuiShows(t, []string{"127.0.0.1:1/from-curl"}, "--curl", "curl -u alice:wonderland http://127.0.0.1:1/from-curl")
 }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"keyhole/credentials"
+	"keyhole/session"
 	"keyhole/ui"
 )
 
@@ -53,12 +55,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 	}
-	o := ui.Options{Practice: true}
-	if len(args) == 1 && !strings.HasPrefix(args[0], "-") {
-		o.URL = args[0]
-		o.Practice = false
-	} else if len(args) > 0 {
-		fmt.Fprintf(stderr, "keyhole: unknown command or arguments %q; see keyhole --help\n", args)
+	o, err := tuiOptions(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "keyhole:", err)
 		return exitUsage
 	}
 	if err := ui.Run(o); err != nil {
@@ -68,19 +67,100 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-const usage = `keyhole debugs HTTP authentication by hand.
+// tuiOptions reads what the TUI opens on: nothing (the practice server), a
+// URL, --curl 'curl ...', or an .http / .rest file. Everything is checked
+// here, so a mistake is one line on stderr, not a TUI opening on an error.
+func tuiOptions(args []string) (ui.Options, error) {
+	if len(args) == 0 {
+		return ui.Options{Practice: true}, nil
+	}
+	if cmd, ok := strings.CutPrefix(args[0], "--curl="); ok || args[0] == "--curl" {
+		if !ok {
+			if len(args) < 2 {
+				return ui.Options{}, errors.New("--curl needs a curl command, e.g. keyhole --curl 'curl -u alice http://127.0.0.1:8401/basic'")
+			}
+			cmd, args = args[1], args[1:]
+		}
+		if len(args) > 1 {
+			return ui.Options{}, fmt.Errorf("--curl takes one argument, got more: %q; quote the whole curl command", args[1:])
+		}
+		if _, err := session.ParseCurl(strings.TrimSpace(cmd)); err != nil {
+			return ui.Options{}, fmt.Errorf("--curl: %v", err)
+		}
+		return ui.Options{Curl: cmd}, nil
+	}
+	if len(args) > 1 || strings.HasPrefix(args[0], "-") {
+		return ui.Options{}, fmt.Errorf("unknown command or arguments %q; see keyhole --help", args)
+	}
+	if isHTTPFile(args[0]) {
+		reqs, err := readHTTPFile(args[0])
+		if err != nil {
+			return ui.Options{}, err
+		}
+		return ui.Options{Requests: reqs}, nil
+	}
+	return ui.Options{URL: args[0]}, nil
+}
+
+// isHTTPFile reports whether arg names an .http or .rest file (JetBrains'
+// and VS Code's request files) rather than a URL.
+func isHTTPFile(arg string) bool {
+	if strings.Contains(arg, "://") {
+		return false
+	}
+	ext := strings.ToLower(filepath.Ext(arg))
+	return ext == ".http" || ext == ".rest"
+}
+
+func readHTTPFile(path string) ([]session.NamedRequest, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the request file: %v", err)
+	}
+	defer f.Close()
+	reqs, err := session.ParseHTTPFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), ".http file: "))
+	}
+	if len(reqs) == 0 {
+		return nil, fmt.Errorf("%s holds no request; write one as METHOD URL, e.g. GET http://127.0.0.1:8401/basic", path)
+	}
+	return reqs, nil
+}
+
+const usage = `keyhole debugs HTTP authentication by hand: send a request, read the
+server's challenge in words, answer it, retry, and see why each attempt failed.
 
 Usage:
   keyhole                      open the TUI on the built-in practice server
   keyhole URL                  open the TUI with URL ready to send
-  keyhole send [flags] URL     send a request, answer its challenges, print each attempt
-  keyhole explain [VALUE...]   explain WWW-Authenticate / Proxy-Authenticate values
-  keyhole jwt [TOKEN]          decode and explain a JWT
-  keyhole profile list|save|delete   manage saved credential profiles
-  keyhole practice             run the practice server in the foreground
-  keyhole --version            print the version
+  keyhole --curl 'curl ...'    open the TUI with a curl command's request and credentials
+  keyhole FILE.http            open the TUI on the requests of an .http or .rest file
+  keyhole COMMAND [flags]      run a command without the TUI, for scripts and CI
+
+Commands:
+  send      send a request, answer its challenges, print every attempt and why it failed
+  explain   explain WWW-Authenticate / Proxy-Authenticate values, from arguments or stdin
+  jwt       decode and explain a JWT (header, claims, expiry), without verifying it
+  practice  run the practice server (and forward proxy) in the foreground
+  profile   list, save or delete saved credential profiles (secrets in the OS keychain)
+  version   print the version (also --version)
+
+Examples:
+  keyhole
+  keyhole http://127.0.0.1:8401/digest
+  keyhole --curl 'curl -u alice --digest http://127.0.0.1:8401/digest'
+  keyhole api.http
+  keyhole send -u alice:wonderland http://127.0.0.1:8401/basic
+  keyhole send -x http://127.0.0.1:8402 -U alice http://127.0.0.1:8401/proxy
+  keyhole explain 'Digest realm="api", qop="auth", algorithm=SHA-256, nonce="abc"'
+  keyhole jwt "$TOKEN"
+  keyhole practice --proxy-addr 127.0.0.1:8402
+  keyhole profile save work --scheme basic --user alice --password env:WORK_PW
 
 Run 'keyhole COMMAND --help' for a command's flags and examples.
+Exit status of the commands: 0 ok, 1 no response, 2 usage error, 3 forbidden,
+4 authentication failed (401/407), 5 other HTTP error.
 `
 
 // flagSpec is one command-line flag, spelled as curl spells it.
