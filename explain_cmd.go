@@ -141,7 +141,7 @@ func readValues(stdin io.Reader) ([]string, error) {
 		out = append(out, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("cannot read values from stdin: %v", err)
+		return nil, fmt.Errorf("cannot read values from stdin: %v; pass the values as arguments instead", err)
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no values given; pass them as arguments or pipe them one per line")

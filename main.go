@@ -61,7 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if err := ui.Run(o); err != nil {
-		fmt.Fprintln(stderr, "keyhole:", err)
+		fmt.Fprintf(stderr, "keyhole: the TUI stopped: %v; run keyhole in a terminal, or use keyhole send in scripts\n", err)
 		return exitNoAnswer
 	}
 	return exitOK
@@ -115,7 +115,7 @@ func isHTTPFile(arg string) bool {
 func readHTTPFile(path string) ([]session.NamedRequest, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the request file: %v", err)
+		return nil, fmt.Errorf("cannot open the request file: %v; check the path", err)
 	}
 	defer f.Close()
 	reqs, err := session.ParseHTTPFile(f)
@@ -417,7 +417,7 @@ func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case "delete":
 		if len(pos) != 1 {
-			return usageError(stderr, "profile", errors.New("delete takes one profile name"))
+			return usageError(stderr, "profile", errors.New("delete takes one profile name, e.g. keyhole profile delete work; keyhole profile list shows them"))
 		}
 		if err := ps.Delete(pos[0]); err != nil {
 			return usageError(stderr, "profile", err)

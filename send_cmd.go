@@ -389,7 +389,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		name, value, ok := strings.Cut(h, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("header %q is not 'Name: value'", h)
+			return nil, fmt.Errorf("header %q is not 'Name: value'; write it as -H 'Name: value'", h)
 		}
 		if !given[http.CanonicalHeaderKey(name)] {
 			draft.Header.Del(name) // -H replaces what --curl set
@@ -581,13 +581,13 @@ func readData(d string, stdin io.Reader) ([]byte, error) {
 	case name == "-":
 		b, err := io.ReadAll(stdin)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the body from stdin: %v", err)
+			return nil, fmt.Errorf("cannot read the body from stdin: %v; give it with -d DATA or -d @FILE instead", err)
 		}
 		return b, nil
 	default:
 		b, err := os.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the body: %v", err)
+			return nil, fmt.Errorf("cannot read the body: %v; check the file named by -d @FILE", err)
 		}
 		return b, nil
 	}
@@ -793,7 +793,7 @@ func promptPassword(flag, who, v string, stdin io.Reader, stderr io.Writer) (str
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(stderr)
 	if err != nil {
-		return "", "", fmt.Errorf("cannot read the password: %v", err)
+		return "", "", fmt.Errorf("cannot read the password: %v; give it as %s %s:PASSWORD instead", err, flag, user)
 	}
 	return user, string(b), nil
 }
@@ -939,7 +939,7 @@ func writeHAR(path string, attempts []*session.Attempt, showSecrets bool) error 
 		return fmt.Errorf("cannot build the HAR: %v", err)
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("cannot write the HAR: %v", err)
+		return fmt.Errorf("cannot write the HAR: %v; give --har a path in a writable folder", err)
 	}
 	return nil
 }
