@@ -40,7 +40,8 @@ func NewStyles(isDark bool) Styles {
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(c("#555555", "#AAAAAA"))
 	s.TitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent).Underline(true)
 	s.Label = lipgloss.NewStyle().Foreground(c("#555555", "#AAAAAA"))
-	s.Muted = lipgloss.NewStyle().Foreground(c("#888888", "#777777"))
+	// Muted text still reads at 4.5:1 on white and black, 3:1 on grey themes.
+	s.Muted = lipgloss.NewStyle().Foreground(c("#6E6E6E", "#949494"))
 	s.Method = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Selected = lipgloss.NewStyle().Reverse(true)
 	s.Status.OK = lipgloss.NewStyle().Bold(true).Foreground(c("#1A7F37", "#56D364"))

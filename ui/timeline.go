@@ -121,9 +121,10 @@ func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	if a.Auto != "" {
 		auto = "  ↻ auto: " + safeLine(a.Auto)
 	}
-	// The URL keeps at least half of what is left; the auto note gets the rest.
-	urlW := min(ansi.StringWidth(url), max(room-ansi.StringWidth(auto), room/2))
-	url = ansi.Truncate(url, max(urlW, 0), "…")
+	// The reason for an automatic attempt matters more than the URL's middle:
+	// it gets its room as long as the URL keeps 16 columns.
+	urlW := min(ansi.StringWidth(url), max(room-ansi.StringWidth(auto), min(room, 16)))
+	url = cutMiddle(url, max(urlW, 0))
 	auto = ansi.Truncate(auto, max(room-ansi.StringWidth(url), 0), "…")
 	status = padRight(status, statusW)
 	plain := lead + status + mid + url + auto
@@ -163,4 +164,18 @@ func (t timeline) first(rows int) int {
 		return min(max(t.top, 0), max(len(t.attempts)-rows, 0))
 	}
 	return max(0, t.cursor-rows+1)
+}
+
+// cutMiddle fits s in w columns by cutting its middle: a URL keeps its origin
+// and the end of its path, the parts that tell attempts apart.
+func cutMiddle(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= w {
+		return s
+	}
+	if w < 8 {
+		return ansi.Truncate(s, w, "…")
+	}
+	head := (w - 1) / 2
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-(w-1-head), "")
 }

@@ -3,12 +3,14 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -327,6 +329,106 @@ func TestWrappedLinesHangUnderTheirText(t *testing.T) {
 			if ansi.StringWidth(l) > 40 || len(p)-len(strings.TrimLeft(p, " ")) != c.hang {
 				t.Errorf("%q continues as %q; want it under column %d", ansi.Strip(c.line), p, c.hang)
 			}
+		}
+	}
+}
+
+// contrast is the WCAG contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
+	}
+	la, lb := lum(a), lum(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+func TestColoursReadOnLightAndDarkBackgrounds(t *testing.T) {
+	for _, dark := range []bool{false, true} {
+		st := NewStyles(dark)
+		bgs := []color.Color{color.White, color.RGBA{0xf0, 0xf0, 0xf0, 0xff}} // white, a grey light theme
+		if dark {
+			bgs = []color.Color{color.Black, color.RGBA{0x2b, 0x2b, 0x2b, 0xff}}
+		}
+		for name, s := range map[string]lipgloss.Style{
+			"title": st.Title, "focus": st.TitleFocus, "label": st.Label, "muted": st.Muted, "method": st.Method,
+			"2xx": st.Status.OK, "3xx": st.Status.Redirect, "4xx": st.Status.ClientErr, "5xx": st.Status.ServerErr,
+			"info": st.Finding.Info, "warning": st.Finding.Warning, "error": st.Finding.Error,
+			"status": st.Line.Info, "secret": st.Secret, "done": st.Done,
+		} {
+			for i, bg := range bgs {
+				want := []float64{4.5, 3}[i]
+				if got := contrast(s.GetForeground(), bg); got < want {
+					t.Errorf("dark=%v %s: contrast %.1f on background %d, want %.1f", dark, name, got, i, want)
+				}
+			}
+		}
+	}
+}
+
+func TestLayoutInBothPalettes(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
+		for _, bg := range []color.Color{color.White, color.Black} {
+			w, h := sz[0], sz[1]
+			t.Run(fmt.Sprintf("%dx%d/%v", w, h, bg), func(t *testing.T) {
+				m := started(t, w, h)
+				m = press(t, m, tea.BackgroundColorMsg{Color: bg})
+				checkFrame(t, m, w, h, "start")
+				m = press(t, m, enter)
+				checkFrame(t, m, w, h, "challenge")
+				mustContain(t, screen(m), "Answer with", "› Basic", "Timeline 1 attempt")
+				m = press(t, m, enter)
+				m = press(t, m, keys("alice")...)
+				m = press(t, m, tab)
+				m = press(t, m, keys("wonderland")...)
+				m = press(t, m, enter)
+				checkFrame(t, m, w, h, "200")
+
+				// An automatic attempt to a long URL: marked, and the URL cut with an ellipsis.
+				a := *m.sess.Last()
+				ex := *a.Exchange
+				rq := *ex.Request
+				rq.URL = m.srv.URL + "/digest/" + strings.Repeat("segment/", 30)
+				ex.Request, a.Exchange, a.Auto, a.N = &rq, &ex, "nonce went stale", 3
+				m.tl.set(append(m.sess.Attempts(), &a))
+				m = sized(t, m, w, h)
+				checkFrame(t, m, w, h, "auto")
+				row := line(screen(m), "  3 ")
+				if !strings.HasPrefix(strings.TrimLeft(row, " "), "↻  3 ") && !strings.Contains(row, "↻  3 ") {
+					t.Errorf("automatic attempt not marked with ↻: %q", row)
+				}
+				if !strings.Contains(row, "http://") || !strings.Contains(row, "…") || !strings.Contains(row, "egment/") {
+					t.Errorf("long URL not cut in the middle with an ellipsis: %q", row)
+				}
+				if w >= 200 && !strings.Contains(row, "↻ auto: nonce went stale") {
+					t.Errorf("the row does not say why keyhole sent it: %q", row)
+				}
+			})
+		}
+	}
+}
+
+func TestCutMiddle(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"http://h/a", 20, "http://h/a"},
+		{"http://host:8080/a/b/c/d/e", 15, "http://…b/c/d/e"},
+		{"漢字漢字漢字漢字", 9, "漢字…漢字"},
+		{"abcdef", 4, "abc…"},
+	} {
+		got := cutMiddle(c.s, c.w)
+		if got != c.want || ansi.StringWidth(got) > c.w {
+			t.Errorf("cutMiddle(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
 		}
 	}
 }
