@@ -189,6 +189,7 @@ func (d *bodyDoc) indexJSON() bool {
 			cols++
 			end()
 		case ':':
+			begin(i) // only a broken body starts a line with one
 			cols += 2
 		case '"':
 			begin(i)
