@@ -195,3 +195,18 @@ func BenchmarkView1000Attempts(b *testing.B) {
 	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
 	benchView(b, m, 0)
 }
+
+// BenchmarkResizeBigBody60MB is a terminal resize with a 60 MB body shown:
+// the rows of every line are counted again for the new width.
+func BenchmarkResizeBigBody60MB(b *testing.B) {
+	m, _ := bigBodyModel(b, 60<<20)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		next, _ := m.Update(tea.WindowSizeMsg{Width: 200 - i%2*40, Height: 50})
+		m = next.(Model)
+		_ = m.View()
+	}
+}

@@ -78,6 +78,14 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 	return d
 }
 
+// formatFor is formatBody with its rows counted for width, so that the first
+// frame after it arrives does not count them on the UI goroutine.
+func formatFor(resp *httpclient.Response, width int) *bodyDoc {
+	d := formatBody(resp)
+	d.rowsAt(width)
+	return d
+}
+
 func looksJSON(resp *httpclient.Response, b []byte) bool {
 	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "json") {
 		return true

@@ -8,8 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// layout sizes the parts for the terminal; a body wider than a new width is
-// rewrapped in a Cmd when it is big.
+// layout sizes the parts for the terminal and rewraps the body for a new width.
 func (m *Model) layout() tea.Cmd {
 	m.wide = m.w >= 100
 	m.compose.SetSize(m.w, m.h >= 32)
@@ -31,14 +30,11 @@ func (m *Model) layout() tea.Cmd {
 	if oldW == m.resp.width || m.resp.logic == nil {
 		return nil
 	}
-	if len(m.resp.logic) < 20000 {
-		m.resp.body = wrap(m.resp.logic, m.resp.width)
-		m.resp.clamp()
-		return nil
-	}
-	m.bodyGen++
-	gen, width, logic := m.bodyGen, m.resp.width, m.resp.logic
-	return func() tea.Msg { return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)} }
+	// Bodies that came as lines (not as a bodyDoc, which wraps lazily) are
+	// rewrapped here; wrap skips lines that fit by their byte length alone.
+	m.resp.body = wrap(m.resp.logic, m.resp.width)
+	m.resp.clamp()
+	return nil
 }
 
 func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
