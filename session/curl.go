@@ -229,14 +229,6 @@ func isJSONBody(ct string, b []byte) bool {
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[') && !strings.Contains(ct, "form")
 }
 
-// secretQueryNames are query parameters that carry credentials, as in
-// credentials.RedactURL.
-var secretQueryNames = map[string]bool{
-	"api_key": true, "apikey": true, "key": true, "access_token": true, "token": true, "client_secret": true,
-	"password": true, "sig": true, "signature": true, "x-amz-signature": true, "x-amz-credential": true,
-	"x-amz-security-token": true, "code": true,
-}
-
 // curlURL returns the URL with a userinfo password and secret query values as
 // variables. Body and query variables carry a BODY_ or QUERY_ prefix so that a
 // "password" field never shares a variable with the Basic password.
@@ -267,7 +259,7 @@ func curlURL(raw string, show bool) shellWord {
 		}
 		k, _, ok := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(k)
-		if ok && err == nil && secretQueryNames[strings.ToLower(name)] {
+		if ok && err == nil && credentials.IsSecretQueryParam(name) {
 			w = append(w, wordPart{lit: cur + k + "="}, wordPart{v: "KEYHOLE_QUERY_" + envName(name)})
 			cur = ""
 			continue

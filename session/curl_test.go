@@ -145,7 +145,7 @@ func secretEnv(a *Attempt) map[string]string {
 	if i := strings.Index(r.URL, "?"); i >= 0 {
 		for _, pair := range strings.Split(r.URL[i+1:], "&") {
 			k, v, _ := strings.Cut(pair, "=")
-			if secretQueryNames[strings.ToLower(k)] {
+			if credentials.IsSecretQueryParam(k) {
 				env["KEYHOLE_QUERY_"+envName(k)] = v
 			}
 		}

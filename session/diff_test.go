@@ -144,7 +144,7 @@ func TestDiffRequest(t *testing.T) {
 	got := strings.Join(lines, "\n")
 	for _, want := range []string{
 		"request-line method: GET → POST",
-		"request-line url: http://h/a?api_key=%E2%80%A2%E2%80%A2%E2%80%A2 → http://h/a?api_key=%E2%80%A2%E2%80%A2%E2%80%A2 (a secret query parameter or URL password changed)",
+		"request-line url: http://h/a?api_key=••• → http://h/a?api_key=••• (a secret query parameter or URL password changed)",
 		"header Accept: text/html → application/json",
 		"header Content-Type: (none) → application/json",
 		`body body: (none) → {"password":"•••","x":"\u001b[2J"} (0 → 33 bytes)`,
