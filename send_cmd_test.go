@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -986,4 +987,86 @@ func TestBypassProxy(t *testing.T) {
 			t.Errorf("bypassProxy(%q, %q) = %v, want %v", c.list, c.host, got, c.want)
 		}
 	}
+}
+
+// indentEscaped is what writeJSON's output should be: json.Indent, then DEL
+// and C1 controls escaped (they occur only in strings).
+func indentEscaped(t testing.TB, compact []byte) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, compact, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, r := range b.String() {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
+}
+
+// writeJSONPieces runs compact through a jsonWriter cut into pieces of size n.
+func writeJSONPieces(compact []byte, n int) string {
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	j := &jsonWriter{w: bw}
+	for b := compact; len(b) > 0; {
+		k := min(n, len(b))
+		j.Write(b[:k])
+		b = b[k:]
+	}
+	bw.Flush()
+	return out.String()
+}
+
+func TestWriteJSONIndentsAsJSONIndent(t *testing.T) {
+	docs := []any{
+		map[string]any{},
+		[]any{},
+		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "x", nil, true, map[string]any{"d": []any{[]any{}}}}},
+		[]string{"quote \" backslash \\ slash / colon: comma, brace { bracket ]", "\u009b31m csi \x7f del \u0085 nel é € \U0001F600"},
+		map[string]string{"<html>&": "\u00c2\u0080 is not C1 but \u0080 is"},
+		"just a string",
+		42.5,
+	}
+	for _, d := range docs {
+		compact, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := indentEscaped(t, compact)
+		for _, n := range []int{1, 2, 3, 7, len(compact)} {
+			if got := writeJSONPieces(compact, n); got != want {
+				t.Errorf("pieces of %d of %s:\ngot  %q\nwant %q", n, compact, got, want)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := writeJSON(&out, docs[3]); err != nil || strings.ContainsAny(out.String(), "\u009b\x7f\u0085") {
+		t.Errorf("writeJSON left a control character raw (err %v): %q", err, out.String())
+	}
+}
+
+// FuzzWriteJSON compares jsonWriter with json.Indent on documents built from
+// arbitrary strings, which encoding/json makes valid UTF-8.
+func FuzzWriteJSON(f *testing.F) {
+	f.Add("a\u009bb", "\x7f", 3)
+	f.Add("{\"[]:,}", "\\\"", 1)
+	f.Add("\xc2", "\x80", 2)
+	f.Fuzz(func(t *testing.T, a, b string, n int) {
+		doc := map[string]any{a: []any{b, map[string]any{}, []any{a + b}}, "n": len(a)}
+		compact, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		if n <= 0 || n > len(compact) {
+			n = len(compact)
+		}
+		want := indentEscaped(t, compact)
+		if got := writeJSONPieces(compact, n); got != want {
+			t.Fatalf("pieces of %d of %s:\ngot  %q\nwant %q", n, compact, got, want)
+		}
+	})
 }
