@@ -128,7 +128,10 @@ func TestDiffBetweenA401AndA200(t *testing.T) {
 		t.Fatalf("d opened %q (%s)", m.Overlay(), m.Status())
 	}
 	s := screen(m)
-	mustContain(t, s, "Diff: attempt 1 → attempt 2", "attempt 2 worked", "Status", "Request headers", "Authorization", "sha256:")
+	mustContain(t, s, "Diff: attempt 1 → attempt 2", "attempt 2 worked", "Status", "Request headers")
+	if l := line(s, "Authorization:"); !strings.Contains(l, "Basic") || !strings.Contains(l, "•••") {
+		t.Errorf("the Authorization change is not shown masked: %q", l)
+	}
 	if strings.Contains(s, basicB64) || strings.Contains(s, practice.Password) {
 		t.Fatal("the diff shows the credentials")
 	}

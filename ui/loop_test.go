@@ -57,7 +57,10 @@ func TestBasicLoopByKeyboard(t *testing.T) {
 		t.Error("lesson not marked done after the 200")
 	}
 	s := screen(m)
-	mustContain(t, s, "200 OK", `"user": "alice"`, "✓ done", "Basic •••")
+	mustContain(t, s, "200 OK", `"user": "alice"`, "✓ done")
+	if l := line(s, "Authorization:"); !strings.Contains(l, "Basic") || !strings.Contains(l, "•••") {
+		t.Errorf("the Authorization header is not shown masked: %q", l)
+	}
 	if strings.Contains(s, "YWxpY2U6d29uZGVybGFuZA") {
 		t.Error("the Authorization value is shown unmasked")
 	}
