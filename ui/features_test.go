@@ -203,8 +203,26 @@ func TestSaveAndReopenSession(t *testing.T) {
 		t.Fatal("the corrupt file was changed")
 	}
 
+	// So is one from a newer keyhole.
+	newer := filepath.Join(dir, "newer.json")
+	newerData := `{"version": 99, "attempts": []}`
+	if err := os.WriteFile(newer, []byte(newerData), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	fresh = press(t, fresh, esc, f3)
-	for o := fresh.ov.selected(); strings.Contains(o.label, "broken"); o = fresh.ov.selected() {
+	for o := fresh.ov.selected(); !strings.Contains(o.label, "newer"); o = fresh.ov.selected() {
+		fresh = press(t, fresh, down)
+	}
+	fresh = press(t, fresh, enter)
+	if !fresh.statusErr || !strings.Contains(fresh.Status(), "newer keyhole") {
+		t.Fatalf("opening the newer file: %q", fresh.Status())
+	}
+	if b, _ := os.ReadFile(newer); string(b) != newerData {
+		t.Fatal("the newer file was changed")
+	}
+
+	fresh = press(t, fresh, esc, f3)
+	for o := fresh.ov.selected(); strings.Contains(o.label, "broken") || strings.Contains(o.label, "newer"); o = fresh.ov.selected() {
 		fresh = press(t, fresh, down)
 	}
 	fresh = press(t, fresh, enter)
