@@ -1,8 +1,10 @@
 package session
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
@@ -280,12 +282,12 @@ func (d *diagnosis) response() {
 	case 407:
 		d.unauthorized(httpclient.ProxyAuthenticate, "Proxy-Authorization")
 	case 403:
-		if !d.bearerErrors(tok) {
+		if !d.bearerErrors(tok) && !d.aws() {
 			d.forbidden()
 		}
 	default:
-		if resp.Status >= 400 {
-			d.bearerErrors(tok)
+		if resp.Status >= 400 && !d.bearerErrors(tok) {
+			d.aws()
 		}
 	}
 	d.tokenEndpoint()
@@ -624,6 +626,166 @@ func (d *diagnosis) audienceWords(tok string) string {
 	}
 	return fmt.Sprintf(" The token's aud is '%s', which does not include %s://%s.",
 		clean(strings.Join(j.Audience, " ")), req.Scheme, clean(req.Host))
+}
+
+// maxAWSBody bounds the error bodies read as AWS errors; AWS's are a few
+// hundred bytes, and a big body is something else.
+const maxAWSBody = 64 << 10
+
+// awsFields are the parts of S3's <Error> answer that say more than the code.
+type awsFields struct {
+	RequestTime    string // the X-Amz-Date the request was signed with
+	ServerTime     string
+	StringToSign   string // AWS's own, whose scope line can be compared
+	AWSAccessKeyId string // S3 names the key it did not know
+	Region         string // the bucket's, in AuthorizationHeaderMalformed
+}
+
+// aws explains an AWS error answer (credentials.ExplainAWSError reads its
+// code): a SigV4 failure has no challenge, so the body is all there is. It
+// reports whether it found one.
+func (d *diagnosis) aws() bool {
+	resp := d.ex.Response
+	b := bytes.TrimSpace(resp.Body)
+	if len(b) == 0 || len(b) > maxAWSBody || (b[0] != '<' && b[0] != '{') {
+		return false
+	}
+	code, help := credentials.ExplainAWSError(resp.Status, b)
+	if code == "" {
+		return false
+	}
+	var x awsFields
+	if b[0] == '<' {
+		xml.Unmarshal(b, &x) // S3 puts these beside Code; other services leave them empty
+	}
+	key, scope := d.sentSigV4()
+	signed := key != ""
+	said := "AWS answered " + code + ": " + help + "."
+	f := Finding{Severity: Error, Message: said}
+	switch code {
+	case "SignatureDoesNotMatch", "IncompleteSignature", "AuthorizationHeaderMalformed":
+		f.Code = "aws-signature-mismatch"
+		f.Next = "Check the secret key, region and service; the string to sign differs from the one AWS computed."
+		if r := clean(x.Region); r != "" {
+			f.Next = "Sign for region '" + r + "' (where the bucket is), then retry."
+		}
+		if w := scopeWords(scope, x.StringToSign); w != "" {
+			// The scope says which of help's causes it is; help would repeat it.
+			f.Message = "AWS computed another signature than the one sent (" + code + ")." + w
+		}
+	case "RequestTimeTooSkewed":
+		f.Code = "clock-skew"
+		f.Message, f.Next = d.awsSkew(code, x)
+	case "RequestExpired":
+		f.Code = "aws-request-expired"
+		f.Next = "Sign the request again now (a presigned URL needs a new one); if it keeps failing, set the clock right."
+	case "InvalidAccessKeyId", "InvalidClientTokenId", "UnrecognizedClientException", "InvalidToken":
+		f.Code = "aws-invalid-key"
+		if key == "" {
+			key = x.AWSAccessKeyId
+		}
+		if key != "" {
+			f.Message = "AWS does not know the access key ID " + clean(key) + " (" + code + "): " + help + "."
+		}
+		f.Next = "Check the access key ID (and session token) against the account's keys, and the endpoint's partition."
+	case "ExpiredToken", "ExpiredTokenException":
+		f.Code = "aws-token-expired"
+		f.Next = "Get new temporary credentials (aws sts get-session-token, or sign in again with SSO) and retry with all three values."
+	case "AccessDenied", "AccessDeniedException":
+		f.Code = "aws-access-denied"
+		if !signed {
+			f.Message = "AWS refuses anonymous access (" + code + "): the request was not signed."
+			f.Next = "Sign the request with SigV4 (access key, secret key, region and service)."
+		} else {
+			f.Next = "The signature is fine: use a key whose IAM policy allows this action on this resource, or read the policy that denies it."
+		}
+	default:
+		if !signed {
+			return false
+		}
+		f.Code = "aws-error"
+		f.Next = "Read AWS's message and the service's error documentation, then retry."
+	}
+	d.add(f)
+	return true
+}
+
+// sentSigV4 returns the access key ID and credential scope of a SigV4
+// signature in the Authorization header or, for a presigned URL, the query.
+func (d *diagnosis) sentSigV4() (key, scope string) {
+	var cred string
+	if v := d.header().Get("Authorization"); strings.HasPrefix(v, "AWS4-") {
+		_, rest, _ := strings.Cut(v, "Credential=")
+		cred, _, _ = strings.Cut(rest, ",")
+	} else if d.ex.Request != nil {
+		if u, err := url.Parse(d.ex.Request.URL); err == nil {
+			cred = u.Query().Get("X-Amz-Credential")
+		}
+	}
+	key, scope, _ = strings.Cut(strings.TrimSpace(cred), "/")
+	return key, scope
+}
+
+// scopeWords compares the credential scope that was signed with the one in
+// AWS's string to sign: a different date, region or service names the
+// mistake; the same scope leaves the secret key or a changed request.
+func scopeWords(sent, toSign string) string {
+	lines := strings.Split(strings.ReplaceAll(toSign, "\r", ""), "\n")
+	if sent == "" || len(lines) < 3 {
+		return ""
+	}
+	theirs := strings.TrimSpace(lines[2])
+	if theirs == sent {
+		return " The credential scope (" + clean(sent) + ") is the one AWS used, so the secret key is wrong or the request changed after signing (a header, the path's encoding, the body)."
+	}
+	return " AWS signed for the scope " + clean(theirs) + ", the request for " + clean(sent) + "."
+}
+
+// awsSkew words RequestTimeTooSkewed with the three clocks involved: when
+// this computer's agrees with AWS's, the signature itself is old (an
+// imported or replayed request keeps its X-Amz-Date).
+func (d *diagnosis) awsSkew(code string, x awsFields) (msg, next string) {
+	signedAt, ok := awsTime(x.RequestTime)
+	if !ok {
+		signedAt, ok = awsTime(d.header().Get("X-Amz-Date"))
+	}
+	server, sok := awsTime(x.ServerTime)
+	if !sok {
+		server, sok = d.date()
+	}
+	msg = "AWS refused the signature's time (" + code + ")"
+	if ok && sok {
+		msg += ": it was signed at " + stamp(signedAt) + ", AWS's clock said " + stamp(server) + ", " + ago(server.Sub(signedAt)) + " apart; AWS allows 15m."
+	} else {
+		msg += ": the request's X-Amz-Date is more than 15 minutes from AWS's clock."
+	}
+	next = "Set this computer's clock right (NTP) and sign again; AWS accepts signatures within 15 minutes of its time."
+	if local := d.in.Now; !local.IsZero() && sok {
+		off := local.Sub(server)
+		if off <= SkewTolerance && off >= -SkewTolerance {
+			msg += " This computer's clock (" + stamp(local) + ") agrees with AWS's, so the signature was made at the wrong time."
+			next = "Sign the request again now: a replayed or imported signed request keeps its old X-Amz-Date."
+		} else {
+			side := "ahead of"
+			if off < 0 {
+				side = "behind"
+			}
+			msg += " This computer's clock (" + stamp(local) + ") is " + ago(off) + " " + side + " AWS's."
+		}
+	}
+	return msg, next
+}
+
+// awsTime reads the times AWS writes: X-Amz-Date's basic ISO 8601, the
+// extended form of ServerTime, or an HTTP date.
+func awsTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"20060102T150405Z", time.RFC3339, http.TimeFormat} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 func (d *diagnosis) redirects() {
