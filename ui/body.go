@@ -43,6 +43,11 @@ type rowIndex struct {
 // document without a newline would otherwise be one line rewrapped per frame.
 const maxLineBytes = 16 << 10
 
+// maxIndent caps the nesting drawn as indentation. A hostile body of nested
+// brackets would otherwise make every line thousands of columns of spaces,
+// each wrapped into screens of blank rows.
+const maxIndent = 32
+
 // maxSrc is the most a doc indexes: offsets are 32-bit to keep lines small,
 // and the client keeps 50 MiB by default.
 const maxSrc = 1<<32 - 1
@@ -115,7 +120,7 @@ func runeCols(b []byte) (cols, size int) {
 }
 
 func (d *bodyDoc) add(off, cols, depth int, cont bool) {
-	d.lines = append(d.lines, docLine{off: uint32(off), cols: uint32(cols), depth: uint16(min(depth, 1<<16-1)), cont: cont})
+	d.lines = append(d.lines, docLine{off: uint32(off), cols: uint32(cols), depth: uint16(min(depth, maxIndent)), cont: cont})
 }
 
 // indexText makes a line of every newline-ended run of bytes.
@@ -283,7 +288,8 @@ func (d *bodyDoc) text(i int) string {
 			out = append(out, c)
 		}
 	}
-	return safeText(string(out))
+	// One line each: only a body cut inside a string has a raw newline here.
+	return safeLine(string(out))
 }
 
 // rowsAt counts the rows of every line at width. A line whose column bound

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,6 +61,14 @@ func TestFormatBodyIndentsJSONCutByTheLimit(t *testing.T) {
 	}
 }
 
+func TestDeepNestingIsNotDrawnAsScreensOfSpaces(t *testing.T) {
+	b := []byte(strings.Repeat("[", 5000) + strings.Repeat("]", 5000))
+	d := formatBody(jsonResp(b, false))
+	if rows := d.rowsAt(80).total; rows != len(d.lines) {
+		t.Fatalf("%d lines take %d rows at 80 columns; indentation should stop at %d levels", len(d.lines), rows, maxIndent)
+	}
+}
+
 func TestLongLinesAreCutAndWrapped(t *testing.T) {
 	long := strings.Repeat("abcdefghij", 5000) // 50,000 bytes, one line
 	for _, body := range []string{long + "\nend\n", `["` + long + `","end"]`} {
@@ -110,7 +119,8 @@ func FuzzFormatBody(f *testing.F) {
 				t.Fatalf("line %d is wider than its bound %d: %q", i, bound, d.text(i))
 			}
 		}
-		if d.json && json.Valid(body) && len(body) > 0 && !httpclient.IsBinary(body) {
+		deep := slices.ContainsFunc(d.lines, func(l docLine) bool { return l.depth >= maxIndent })
+		if d.json && !deep && json.Valid(body) && len(body) > 0 && !httpclient.IsBinary(body) {
 			if got, want := strings.Join(d.all(), "\n"), strings.Join(indented(t, body), "\n"); got != want {
 				t.Fatalf("got %q\nwant %q", got, want)
 			}
