@@ -118,7 +118,7 @@ func TestSendPracticeBasic(t *testing.T) {
 	if strings.Contains(r.all(), "wonderland") || strings.Contains(r.all(), basic) {
 		t.Errorf("the password was printed without --show-secrets:\n%s", r.all())
 	}
-	if !strings.Contains(r.stdout, "Authorization: Basic •••") {
+	if !strings.Contains(r.stdout, "Authorization: Basic alice:•••") {
 		t.Errorf("the masked Authorization header is not shown:\n%s", r.stdout)
 	}
 
@@ -902,7 +902,7 @@ func TestSendThroughProxy(t *testing.T) {
 	} {
 		r = keyhole(t, runOpts{}, append(append([]string{"send"}, args...), url)...)
 		wantCode(t, r, exitOK, args...)
-		for _, want := range []string{"#1 GET " + url + "  without credentials", "407", "#2 GET " + url + "  with proxy Basic", "Proxy-Authorization: Basic •••", "200 OK", `"via":"proxy"`} {
+		for _, want := range []string{"#1 GET " + url + "  without credentials", "407", "#2 GET " + url + "  with proxy Basic", "Proxy-Authorization: Basic alice:•••", "200 OK", `"via":"proxy"`} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("%q: output lacks %q:\n%s", args, want, r.stdout)
 			}
