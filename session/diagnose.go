@@ -925,7 +925,13 @@ func (d *diagnosis) metadata() {
 		return
 	}
 	if want := d.resourceWanted(); m.Resource != "" && want != "" && !sameResource(m.Resource, want) {
-		d.add(Finding{Code: "resource-mismatch", Severity: Error,
+		// The metadata may be an impostor's, so its documentation link is
+		// offered only when it is on the requested resource's own origin.
+		doc := docURL(m.Docs)
+		if u, err := url.Parse(doc); err != nil || doc == "" || origin(doc) != origin(want) || u.User != nil {
+			doc = ""
+		}
+		d.add(Finding{Code: "resource-mismatch", Severity: Error, DocURL: doc,
 			Message: "The protected-resource metadata is about " + clean(m.Resource) + ", not " + clean(want) +
 				": RFC 9728 §3.3 says to discard it (it may be an impostor's), so keyhole did not use its authorization server.",
 			Next: "Give the token URL yourself if you trust the authorization server, or tell the API's owners their metadata names the wrong resource."})

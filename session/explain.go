@@ -203,6 +203,11 @@ func Explain(a *Attempt) Explanation {
 			add(Action{Kind: "use-api-key", Label: "Send an API key (header, query or cookie)"})
 		case "credentials-over-plain-http":
 			add(Action{Kind: "use-https", Label: "Switch the URL to https://"})
+		case "resource-mismatch":
+			// In place of the generic documentation action: the label says
+			// what to check even when there is no link to open.
+			add(Action{Kind: "open-docs", Label: "The metadata names another resource: check the URL, or the API's docs", URL: f.DocURL})
+			continue
 		case "resource-metadata":
 			for _, c := range chs {
 				if m := c.Param("resource_metadata"); m != "" {

@@ -2,9 +2,13 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -138,5 +142,54 @@ func TestExplainActions(t *testing.T) {
 	}
 	if e := Explain(nil); e.Wants != nil || e.Why != nil || e.Next != nil {
 		t.Errorf("Explain(nil) = %+v", e)
+	}
+}
+
+// resource-mismatch says what to check; it links the metadata's documentation
+// only when that is on the requested resource's origin, as the metadata
+// itself may be an impostor's.
+func TestExplainResourceMismatch(t *testing.T) {
+	p := startPractice(t)
+	c := httpclient.New(httpclient.Options{})
+	discover := func(u string) *Attempt {
+		a := &Attempt{Purpose: PurposeDiscovery, Exchange: c.Do(context.Background(), &httpclient.Request{Method: "GET", URL: u})}
+		a.Findings = Diagnose(Input{Attempt: a, Now: time.Now()})
+		return a
+	}
+	docsAction := func(a *Attempt) (Action, bool) {
+		for _, x := range Explain(a).Next {
+			if x.Kind == "open-docs" {
+				return x, true
+			}
+		}
+		return Action{}, false
+	}
+
+	a := discover(p.URL + "/.well-known/oauth-protected-resource/wrong-resource")
+	x, ok := docsAction(a)
+	if !ok || !strings.Contains(x.Label, "another resource") || !strings.HasPrefix(x.URL, p.URL) {
+		t.Errorf("practice wrong-resource: %+v (findings %v)", Explain(a).Next, codes(a.Findings))
+	}
+
+	var base string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc := base + "/docs"
+		if r.URL.Query().Has("foreign") {
+			doc = "https://impostor.example/docs"
+		}
+		fmt.Fprintf(w, `{"resource":"%s/elsewhere","authorization_servers":["https://as.example"],"resource_documentation":%q}`, base, doc)
+	}))
+	defer srv.Close()
+	base = srv.URL
+	a = discover(srv.URL + "/.well-known/oauth-protected-resource/api")
+	if x, ok := docsAction(a); !ok || x.URL != srv.URL+"/docs" || !strings.Contains(x.Label, "check the URL") {
+		t.Errorf("same-origin docs: %+v (findings %v)", Explain(a).Next, codes(a.Findings))
+	}
+	if n := len(Explain(a).Next); n != 1 {
+		t.Errorf("want one action, got %+v", Explain(a).Next)
+	}
+	a = discover(srv.URL + "/.well-known/oauth-protected-resource/api?foreign=1")
+	if x, ok := docsAction(a); !ok || x.URL != "" {
+		t.Errorf("an impostor's docs link was offered: %+v", Explain(a).Next)
 	}
 }
