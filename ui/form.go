@@ -20,11 +20,59 @@ type field struct {
 	secret bool // masked unless revealed
 }
 
+// grantField names the fields each OAuth 2.0 grant asks for, in order; Scope
+// stays last, so tab, tab, … enter on Scope sends whatever the grant.
+var grantFields = map[string][]string{
+	credentials.GrantClientCredentials: {"Token URL", "Client ID", "Secret", "Scope"},
+	credentials.GrantAuthorizationCode: {"Token URL", "Client ID", "Secret", "Scope"},
+	credentials.GrantDeviceCode:        {"Token URL", "Client ID", "Secret", "Scope"},
+	credentials.GrantPassword:          {"Token URL", "Client ID", "Secret", "User", "Password", "Scope"},
+	credentials.GrantRefreshToken:      {"Token URL", "Client ID", "Secret", "Refresh", "Scope"},
+}
+
+// grants lists the grants in the order ctrl+g cycles through them.
+var grants = []string{credentials.GrantClientCredentials, credentials.GrantAuthorizationCode,
+	credentials.GrantDeviceCode, credentials.GrantPassword, credentials.GrantRefreshToken}
+
+var grantLabels = map[string]string{
+	credentials.GrantClientCredentials: "client credentials",
+	credentials.GrantAuthorizationCode: "authorization code + PKCE",
+	credentials.GrantDeviceCode:        "device code",
+	credentials.GrantPassword:          "password — deprecated (RFC 9700)",
+	credentials.GrantRefreshToken:      "refresh token",
+}
+
+// oauthField is the field called label of an OAuth 2.0 form for grant g.
+func oauthField(label, g string) field {
+	public := g == credentials.GrantAuthorizationCode || g == credentials.GrantDeviceCode
+	switch label {
+	case "Token URL":
+		return hinted(plain(label, ""), "empty: discover it from the challenge")
+	case "Client ID":
+		return plain(label, "")
+	case "Secret":
+		if public {
+			return hinted(secret(label), "optional: empty for a public client")
+		}
+		return secret(label)
+	case "User":
+		return plain(label, "")
+	case "Password":
+		return secret(label)
+	case "Refresh":
+		return hinted(secret(label), "the refresh token to start from")
+	}
+	return hinted(plain("Scope", ""), "space-separated, optional")
+}
+
 // form collects the credentials of one kind of answer.
 type form struct {
 	kind   string // a key of kinds
 	fields []field
-	idx    int // focused field
+	idx    int    // focused field
+	grant  string // the OAuth 2.0 grant, for kind "oauth-client"
+	note   string // a line under the fields: where endpoints come from
+	hints  map[string]string
 }
 
 // kind is one way of answering a challenge: which schemes it answers, the
@@ -65,16 +113,9 @@ func kinds() map[string]kind {
 			func(v []string) (credentials.Authorizer, error) {
 				return credentials.Bearer{Token: strings.TrimSpace(v[0])}, nil
 			}},
-		"oauth-client": {"OAuth 2.0 client credentials", []string{"bearer", "dpop"},
-			[]field{hinted(plain("Token URL", ""), "empty: discover it from the challenge"), plain("Client ID", ""),
-				secret("Secret"), hinted(plain("Scope", ""), "space-separated, optional")},
-			func(v []string) (credentials.Authorizer, error) {
-				if strings.TrimSpace(v[1]) == "" {
-					return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
-				}
-				return &credentials.OAuth2{Grant: credentials.GrantClientCredentials, TokenURL: strings.TrimSpace(v[0]),
-					ClientID: strings.TrimSpace(v[1]), ClientSecret: v[2], Scopes: strings.Fields(v[3])}, nil
-			}},
+		// The OAuth 2.0 form changes its fields with the grant (ctrl+g), so
+		// it is built from labels by form.oauth, not from v.
+		"oauth-client": {"OAuth 2.0", []string{"bearer", "dpop"}, oauthFields(credentials.GrantClientCredentials), nil},
 		"registry": {"Registry token", []string{"bearer"},
 			[]field{hinted(plain("User", ""), "empty for anonymous"), hinted(secret("Password"), "optional")},
 			func(v []string) (credentials.Authorizer, error) {
@@ -110,12 +151,18 @@ func kindsFor(ch httpclient.Challenge) []string {
 
 // newForm returns the form of kind k, or false when keyhole has none.
 func newForm(k string, isDark bool) (form, bool) {
-	ti, _ := inputStyles(isDark)
 	spec, ok := kinds()[k]
 	if !ok {
 		return form{}, false
 	}
 	f := form{kind: k, fields: slices.Clone(spec.fields)}
+	f.init(isDark)
+	return f, true
+}
+
+// init gives every field its text input.
+func (f *form) init(isDark bool) {
+	ti, _ := inputStyles(isDark)
 	for i := range f.fields {
 		in := textinput.New()
 		in.Prompt = ""
@@ -128,7 +175,6 @@ func newForm(k string, isDark bool) (form, bool) {
 		}
 		f.fields[i].in = in
 	}
-	return f, true
 }
 
 func (f *form) setDark(isDark bool) {
@@ -142,7 +188,12 @@ func (f form) valid() bool { return len(f.fields) > 0 }
 
 func (f form) last() bool { return f.idx == len(f.fields)-1 }
 
-func (f form) label() string { return kinds()[f.kind].label }
+func (f form) label() string {
+	if f.kind == "oauth-client" {
+		return "OAuth 2.0 · " + grantLabels[f.grantName()]
+	}
+	return kinds()[f.kind].label
+}
 
 // focus moves the cursor to field i.
 func (f *form) focus(i int) {
@@ -195,7 +246,88 @@ func (f form) value(label string) string {
 	return ""
 }
 
+func oauthFields(g string) []field {
+	var out []field
+	for _, l := range grantFields[g] {
+		out = append(out, oauthField(l, g))
+	}
+	return out
+}
+
+// setGrant switches an OAuth 2.0 form to grant g, keeping what was typed in
+// the fields both grants ask for.
+func (f *form) setGrant(g string, isDark bool) {
+	if f.kind != "oauth-client" {
+		return
+	}
+	old := f.fields
+	nf := form{kind: f.kind, fields: oauthFields(g)}
+	nf.init(isDark)
+	for i := range nf.fields {
+		for _, o := range old {
+			if o.label == nf.fields[i].label {
+				nf.fields[i].in.SetValue(o.in.Value())
+			}
+		}
+	}
+	nf.grant, nf.note, nf.hints = g, f.note, f.hints
+	nf.applyHints()
+	*f = nf
+	f.idx = min(f.idx, len(f.fields)-1)
+}
+
+// nextGrant moves an OAuth 2.0 form to the next grant and focuses its first field.
+func (f *form) nextGrant(isDark bool) {
+	g := grants[(slices.Index(grants, f.grantName())+1)%len(grants)]
+	f.setGrant(g, isDark)
+	f.focus(0)
+}
+
+func (f form) grantName() string {
+	if f.grant == "" {
+		return credentials.GrantClientCredentials
+	}
+	return f.grant
+}
+
+// applyHints shows the practice lesson's public client values as
+// placeholders of the empty fields they belong to.
+func (f *form) applyHints() {
+	for i := range f.fields {
+		if h, ok := f.hints[f.fields[i].label]; ok {
+			f.fields[i].in.Placeholder = h
+		}
+	}
+}
+
+// oauth builds the OAuth2 authorizer of the form's grant.
+func (f form) oauth() (credentials.Authorizer, error) {
+	v := func(l string) string { return strings.TrimSpace(f.value(l)) }
+	g := f.grantName()
+	if v("Client ID") == "" {
+		return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
+	}
+	o := &credentials.OAuth2{Grant: g, TokenURL: v("Token URL"), ClientID: v("Client ID"),
+		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope"))}
+	switch g {
+	case credentials.GrantPassword:
+		if v("User") == "" {
+			return nil, errors.New("oauth: the password grant needs the user name; type it, or pick another grant with ctrl+g")
+		}
+		o.User, o.Password = v("User"), f.value("Password")
+	case credentials.GrantRefreshToken:
+		if v("Refresh") == "" {
+			return nil, errors.New("oauth: the refresh token grant needs a refresh token; paste one, or pick another grant with ctrl+g")
+		}
+		o.RefreshToken = v("Refresh")
+	}
+	return o, nil
+}
+
 func (f form) authorizer() (credentials.Authorizer, error) {
+	if f.kind == "oauth-client" {
+		return f.oauth()
+	}
 	v := make([]string, len(f.fields))
 	for i, fl := range f.fields {
 		v[i] = fl.in.Value()
@@ -219,13 +351,30 @@ func (f form) view(st Styles, on bool) []string {
 	if on {
 		title = st.TitleFocus
 	}
-	out := []string{title.Render(f.label()) + " " + st.Muted.Render("tab next field, enter on the last sends")}
+	hint := "tab next field, enter on the last sends"
+	if f.kind == "oauth-client" {
+		hint = "ctrl+g grant; " + hint
+	}
+	out := []string{title.Render(f.label()) + " " + st.Muted.Render(hint)}
 	for i, fl := range f.fields {
 		label := st.Label.Render(padRight(fl.label, formLabel))
 		if on && i == f.idx {
 			label = st.TitleFocus.Render(padRight(fl.label, formLabel))
 		}
 		out = append(out, "  "+label+" "+fl.in.View())
+	}
+	// Lines after the fields are not fields: mouse.go maps line i+1 to field i.
+	if f.kind == "oauth-client" {
+		var others []string
+		for _, g := range grants {
+			if g != f.grantName() {
+				others = append(others, grantLabels[g])
+			}
+		}
+		out = append(out, "  "+st.Muted.Render("ctrl+g: "+strings.Join(others, ", ")))
+	}
+	if f.note != "" {
+		out = append(out, "  "+st.Muted.Render(f.note))
 	}
 	return out
 }

@@ -40,6 +40,7 @@ type KeyMap struct {
 	Trust     key.Binding // resend credentials on redirects to other origins
 	Secrets   key.Binding // show secrets everywhere
 	TLS       key.Binding // client certificate settings
+	Grant     key.Binding // in the OAuth 2.0 form: the next grant
 }
 
 // DefaultKeyMap returns keyhole's key bindings.
@@ -80,6 +81,7 @@ func DefaultKeyMap() KeyMap {
 		Trust:     key.NewBinding(key.WithKeys("f7"), key.WithHelp("f7", "trust redirects")),
 		Secrets:   key.NewBinding(key.WithKeys("f8"), key.WithHelp("f8", "show secrets")),
 		TLS:       key.NewBinding(key.WithKeys("f9"), key.WithHelp("f9", "client TLS")),
+		Grant:     key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "OAuth grant")),
 	}
 }
 
@@ -92,7 +94,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.SendAny, k.Cancel, k.Next, k.Prev, k.Back, k.Quit, k.QuitQ},
-		{k.Method, k.Pick, k.Retry, k.NextField, k.Reveal, k.Forget},
+		{k.Method, k.Pick, k.Retry, k.NextField, k.Reveal, k.Grant, k.Forget},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Select, k.Mark, k.Diff},
 		{k.Palette, k.Lessons, k.Save, k.Open, k.JWT, k.CopyCurl, k.HAR},
 		{k.Trust, k.Secrets, k.TLS, k.Help, k.HelpAny},

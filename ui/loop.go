@@ -75,9 +75,20 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		how += ", redirects trusted"
 	}
 	m.info("Sending %s %s %s…", req.Method, credentials.RedactURL(req.URL), how)
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	m.prompt = nil
+	var listen tea.Cmd
+	done := make(chan struct{})
+	if o, ok := auth.(*credentials.OAuth2); ok {
+		listen = m.hookOAuth(o, id, done)
+	}
+	had := hadToken(auth)
+	return tea.Batch(m.spin.Tick, listen, func() tea.Msg {
 		as, err := sess.Send(ctx, auth)
+		close(done)
 		msg := sentMsg{id: id, attempts: as, err: err, width: width}
+		if had {
+			msg.refreshed = markRefresh(as)
+		}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
 			msg.body = bodyText(shownResponse(last.Exchange.Response, secrets))
 			msg.wrapped = wrap(msg.body, width)
@@ -116,7 +127,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	if msg.id != m.sendID {
 		return nil
 	}
-	m.sending = false
+	m.sending, m.prompt = false, nil
 	if m.cancel != nil {
 		m.cancel()
 		m.cancel = nil
@@ -165,6 +176,9 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	default:
 		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
 			round(last.Exchange.Timing.Total))
+		if msg.refreshed != "" {
+			m.status += " " + msg.refreshed + "."
+		}
 		if m.lesson.done {
 			m.status += " Lesson done!"
 		}
@@ -204,6 +218,10 @@ func (m *Model) pick() {
 			}
 		}
 		m.form = f
+	}
+	if m.form.kind == "oauth-client" {
+		m.form.hints, m.form.note = m.oauthHints(o), m.oauthNote(o)
+		m.form.applyHints()
 	}
 	m.setFocus(focusForm)
 	m.info("%s: fill in the fields; tab moves to the next one, enter on the last one sends.", m.form.label())

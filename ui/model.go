@@ -47,6 +47,9 @@ type (
 		body     []string
 		wrapped  []string
 		width    int
+		// refreshed is the status line's note when an expired token was
+		// replaced before the request ("token expired: refreshed").
+		refreshed string
 	}
 	// bodyMsg carries a body formatted (logic) and wrapped to the pane's width.
 	bodyMsg struct {
@@ -87,6 +90,8 @@ type Model struct {
 	status    string
 	statusErr bool
 	srv       *practice.Server
+	prompt    *oauthPrompt       // a device code or authorization URL being waited on
+	browser   func(string) error // opens the authorization URL; credentials.SystemBrowser
 
 	ov          overlay         // drawn over the panes while open
 	mark        int             // N of the attempt marked for a diff; 0 when none
@@ -114,6 +119,7 @@ func New(o Options) Model {
 		help:    newHelpBar(true),
 		spin:    spinner.New(spinner.WithSpinner(spinner.Dot)),
 		focus:   focusURL,
+		browser: credentials.SystemBrowser,
 		w:       80,
 		h:       24,
 	}
@@ -201,6 +207,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.practiceReady(msg)
 	case sentMsg:
 		cmd = m.sent(msg)
+	case oauthPromptMsg:
+		cmd = m.prompted(msg)
 	case bodyMsg:
 		if msg.gen == m.bodyGen {
 			m.resp.logic, m.resp.body, m.resp.note = msg.logic, msg.wrapped, ""
@@ -246,6 +254,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	lc := m.layout()
 	m.syncOverlay()
+	if m.prompt != nil && !m.ov.open() {
+		// The prompt is drawn where overlays are, over the panes.
+		m.help.shown, m.help.page, m.help.keys = true, m.promptPage(), promptKeys()
+	}
 	return m, tea.Batch(cmd, lc)
 }
 
@@ -257,6 +269,14 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	if m.ov.open() {
 		return m.overlayKey(msg), false
+	}
+	if m.prompt != nil {
+		if key.Matches(msg, k.Cancel) && m.cancel != nil {
+			m.cancel()
+			m.prompt = nil
+			m.info("Cancelling the OAuth 2.0 grant…")
+		}
+		return nil, false // the prompt takes every key but quit and esc
 	}
 	if key.Matches(msg, k.HelpAny) || (!isText(m.focus) && key.Matches(msg, k.Help)) {
 		m.openOverlay(overlay{kind: ovHelp})
@@ -339,6 +359,10 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		switch {
 		case key.Matches(msg, k.Reveal):
 			m.form.toggleReveal()
+			return nil, false
+		case key.Matches(msg, k.Grant) && m.form.kind == "oauth-client":
+			m.form.nextGrant(m.styles.isDark)
+			m.info("OAuth 2.0 grant: %s. ctrl+g picks the next one.", grantLabels[m.form.grantName()])
 			return nil, false
 		case key.Matches(msg, k.Retry):
 			if !m.form.last() {
