@@ -1,6 +1,8 @@
 package session
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -330,5 +333,147 @@ func BenchmarkRecords(b *testing.B) {
 		if _, err := json.Marshal(Records(attempts, false)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// rawControl finds DEL or a C1 control left raw in UTF-8 text.
+func rawControl(b []byte) int {
+	for i, c := range b {
+		if c == 0x7f || (c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f) {
+			return i
+		}
+	}
+	return -1
+}
+
+// A body from a hostile server, as keyhole send --json prints it: no raw
+// DEL or C1 control reaches the terminal, and the JSON decodes to the same
+// document.
+func TestWriteJSONEscapesC1(t *testing.T) {
+	body := "a\x7fb\u009b31mc\u0085\u0080\u009f é ✓ \u00a0"
+	doc := Document{Attempts: []Record{{N: 1, Purpose: PurposeRequest, Request: RequestRecord{Method: "GET", URL: "http://h/\u009b"},
+		Response: &ResponseRecord{Status: 401, Body: body, Headers: http.Header{"X-\u0090": {"v\x7f"}}}}}}
+	for _, indent := range []bool{false, true} {
+		var out strings.Builder
+		if err := WriteJSON(&out, doc, indent); err != nil {
+			t.Fatal(err)
+		}
+		s := out.String()
+		if i := rawControl([]byte(s)); i >= 0 {
+			t.Fatalf("indent %v: raw control at byte %d: %q", indent, i, s)
+		}
+		for _, want := range []string{`a\u007fb\u009b31mc\u0085\u0080\u009f é ✓ ` + "\u00a0", `"http://h/\u009b"`, `"X-\u0090"`} {
+			if !strings.Contains(s, want) {
+				t.Errorf("indent %v: %q lacks %q", indent, s, want)
+			}
+		}
+		if indent != strings.Contains(s, "\n  ") || !strings.HasSuffix(s, "}\n") {
+			t.Errorf("indent %v: layout %q", indent, s)
+		}
+		var back Document
+		if err := json.Unmarshal([]byte(s), &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.Attempts[0].Response.Body != body || back.Attempts[0].Request.URL != doc.Attempts[0].Request.URL {
+			t.Errorf("decoded %q, want %q", back.Attempts[0].Response.Body, body)
+		}
+	}
+}
+
+// The escaper holds back a C2 cut off at the end of one Write.
+func TestC1EscaperSplitWrites(t *testing.T) {
+	in := []byte(`"x` + "\u009b\u00a0\x7f\u0085" + `"`)
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	e := &c1Escaper{w: bw}
+	for i := range in {
+		e.Write(in[i : i+1])
+	}
+	bw.Flush()
+	if want := `"x\u009b` + "\u00a0" + `\u007f\u0085"`; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
+func FuzzWriteJSON(f *testing.F) {
+	f.Add("plain")
+	f.Add("\x7f\u009b[2J\u0085")
+	f.Add("\xc2\xff\xc2")
+	f.Fuzz(func(t *testing.T, s string) {
+		var out bytes.Buffer
+		if err := WriteJSON(&out, map[string]string{s: s}, true); err != nil {
+			t.Fatal(err)
+		}
+		if i := rawControl(out.Bytes()); i >= 0 {
+			t.Fatalf("raw control at %d in %q", i, out.Bytes())
+		}
+		var want, got map[string]string
+		plain, _ := json.Marshal(map[string]string{s: s})
+		if err := json.Unmarshal(plain, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("invalid JSON %q: %v", out.Bytes(), err)
+		}
+		if len(got) != 1 || len(want) != 1 {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("decoded %q, want %q", got[k], v)
+			}
+		}
+	})
+}
+
+func BenchmarkWriteJSON(b *testing.B) {
+	body := strings.Repeat("text with a \u009b now and then, ", 1<<15) // ~1 MiB, a C1 every 30 bytes
+	doc := Document{Attempts: []Record{{N: 1, Response: &ResponseRecord{Status: 200, Body: body}}}}
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, doc, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWriteJSONPlain(b *testing.B) {
+	body := strings.Repeat("ordinary text, é and ✓ but no control, ", 1<<15) // ~1.3 MiB
+	doc := Document{Attempts: []Record{{N: 1, Response: &ResponseRecord{Status: 200, Body: body}}}}
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if err := WriteJSON(io.Discard, doc, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A saved session holding a hostile server's body can be printed with cat:
+// Save writes through WriteJSON, and Load reads the body back unchanged.
+func TestSaveEscapesC1(t *testing.T) {
+	body := "\u009b2J\x7f\u0085bye"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+	defer srv.Close()
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL})
+	if _, err := s.Send(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Save(t.TempDir(), s, "hostile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := rawControl(data); i >= 0 || !strings.Contains(string(data), `\u009b2J\u007f\u0085bye`) {
+		t.Fatalf("saved file has a raw control at %d or lacks the escaped body:\n%s", i, data)
+	}
+	loaded, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(loaded.Last().Exchange.Response.Body); got != body {
+		t.Errorf("loaded body %q, want %q", got, body)
 	}
 }

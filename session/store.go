@@ -101,12 +101,12 @@ func Save(dir string, s *Session, name string) (string, error) {
 		f.Draft.Headers = map[string][]string{}
 	}
 	f.Draft.Body, f.Draft.BodyEncoding = encodeBody(RedactBody(draft.Header.Get("Content-Type"), draft.Body))
-	data, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
+	// Escaped like keyhole send --json: a saved session is often read with cat.
+	var data bytes.Buffer
+	if err := WriteJSON(&data, f, true); err != nil {
 		return "", fmt.Errorf("cannot encode the session: %w", err)
 	}
-	data = append(data, '\n')
-	if err := writeAtomic(dir, path, data); err != nil {
+	if err := writeAtomic(dir, path, data.Bytes()); err != nil {
 		return "", err
 	}
 	return path, nil
