@@ -365,10 +365,12 @@ func (f form) view(st Styles, on bool) []string {
 	}
 	// Lines after the fields are not fields: mouse.go maps line i+1 to field i.
 	if f.kind == "oauth-client" {
+		short := map[string]string{credentials.GrantClientCredentials: "client", credentials.GrantAuthorizationCode: "code+PKCE",
+			credentials.GrantDeviceCode: "device", credentials.GrantPassword: "password", credentials.GrantRefreshToken: "refresh"}
 		var others []string
 		for _, g := range grants {
 			if g != f.grantName() {
-				others = append(others, grantLabels[g])
+				others = append(others, short[g])
 			}
 		}
 		out = append(out, "  "+st.Muted.Render("ctrl+g: "+strings.Join(others, ", ")))

@@ -143,20 +143,20 @@ func (m *Model) oauthHints(o option) map[string]string {
 		return nil
 	}
 	return map[string]string{
-		"Client ID": practice.ClientID + " (the practice client)",
-		"Secret":    practice.ClientSecret + " (public practice value)",
+		"Client ID": "e.g. " + practice.ClientID,
+		"Secret":    "e.g. " + practice.ClientSecret,
 	}
 }
 
 // oauthNote says where the endpoints come from when the token URL is left empty.
 func (m *Model) oauthNote(o option) string {
 	if o.ch >= 0 && o.ch < len(m.chal.chs) && m.chal.chs[o.ch].Param("resource_metadata") != "" {
-		return "Token URL empty: endpoints will be discovered from the challenge's resource_metadata (RFC 9728, RFC 8414)."
+		return "Token URL empty: endpoints will be discovered from resource_metadata (RFC 9728)."
 	}
 	if m.srv != nil && origin(m.compose.url.Value()) == origin(m.srv.URL) {
-		return "Token URL empty: endpoints will be discovered from the practice server's metadata (RFC 9728, RFC 8414)."
+		return "Token URL empty: endpoints will be discovered from the practice server's metadata."
 	}
-	return "Token URL empty: keyhole tries the URL's /.well-known/oauth-protected-resource (RFC 9728)."
+	return "Token URL empty: keyhole looks for the URL's /.well-known/oauth-protected-resource (RFC 9728)."
 }
 
 // hadToken reports whether auth is OAuth 2.0 holding a token already.
