@@ -70,6 +70,8 @@ func (b helpBar) keysPage(k KeyMap, w int) []string {
 		"enter on the last field retries. esc cancels a request in flight.",
 		"In the timeline, ↑/↓ select an attempt; ctrl+r reveals its credentials;",
 		"m marks an attempt and d diffs the selected one against it.",
+		"In the OAuth 2.0 form ctrl+g picks the grant; a device code or an authorization",
+		"URL is shown over the panes (and copied) while keyhole waits; esc cancels.",
 		"ctrl+p lists every action with its key.")
 	return lines
 }

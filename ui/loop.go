@@ -85,10 +85,7 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	return tea.Batch(m.spin.Tick, listen, func() tea.Msg {
 		as, err := sess.Send(ctx, auth)
 		close(done)
-		msg := sentMsg{id: id, attempts: as, err: err, width: width}
-		if had {
-			msg.refreshed = markRefresh(as)
-		}
+		msg := sentMsg{id: id, attempts: as, err: err, width: width, hadToken: had}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
 			msg.body = bodyText(shownResponse(last.Exchange.Response, secrets))
 			msg.wrapped = wrap(msg.body, width)
@@ -131,6 +128,10 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 		m.cancel = nil
+	}
+	refreshed := ""
+	if msg.hadToken {
+		refreshed = markRefresh(msg.attempts) // before the timeline draws the rows
 	}
 	m.tl.follow = true
 	m.tl.set(m.sess.Attempts()) // a failed Prepare may still have made token requests
@@ -176,8 +177,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	default:
 		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
 			round(last.Exchange.Timing.Total))
-		if msg.refreshed != "" {
-			m.status += " " + msg.refreshed + "."
+		if refreshed != "" {
+			m.status += " " + refreshed + "."
 		}
 		if m.lesson.done {
 			m.status += " Lesson done!"

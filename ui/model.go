@@ -47,9 +47,9 @@ type (
 		body     []string
 		wrapped  []string
 		width    int
-		// refreshed is the status line's note when an expired token was
-		// replaced before the request ("token expired: refreshed").
-		refreshed string
+		// hadToken says the authorizer held an OAuth 2.0 token before the
+		// send, so token requests before the request replaced an expired one.
+		hadToken bool
 	}
 	// bodyMsg carries a body formatted (logic) and wrapped to the pane's width.
 	bodyMsg struct {
