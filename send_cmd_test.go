@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -729,7 +730,9 @@ func TestSendMutualTLS(t *testing.T) {
 }
 
 // inTerminal runs keyhole under script(1), so its stdin and stdout are a real
-// pseudo-terminal, typing input after a moment.
+// pseudo-terminal, and types input once a password prompt is on the screen:
+// typed any earlier, under load, it would be echoed before the prompt turns
+// echo off.
 func inTerminal(t *testing.T, env []string, input string, args ...string) string {
 	t.Helper()
 	script, err := exec.LookPath("script")
@@ -742,19 +745,54 @@ func inTerminal(t *testing.T, env []string, input string, args ...string) string
 	}
 	cmd := exec.Command(script, "-qec", line, "/dev/null")
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", credentials.NoKeychainEnv + "=1"}, env...)
-	pr, pw := io.Pipe()
-	cmd.Stdin = pr
-	go func() {
-		time.Sleep(500 * time.Millisecond) // let the prompt switch echo off first
-		io.WriteString(pw, input)
-		time.Sleep(1500 * time.Millisecond) // keep stdin open while keyhole reads it
-		pw.Close()
-	}()
-	out, err := cmd.Output()
+	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		t.Fatalf("keyhole %q in a terminal: %v\n%s", args, err, out)
+		t.Fatal(err)
 	}
-	return string(out)
+	var out lockedBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if input != "" {
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "Password for") && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		// The prompt is written just before ReadPassword turns echo off.
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(stdin, input)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		err = <-done
+	}
+	stdin.Close()
+	if err != nil {
+		t.Fatalf("keyhole %q in a terminal: %v\n%s", args, err, out.String())
+	}
+	return out.String()
+}
+
+// lockedBuffer is a bytes.Buffer that a process writes while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func TestSendInATerminal(t *testing.T) {
