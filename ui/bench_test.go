@@ -177,8 +177,13 @@ func BenchmarkScrollKeystroke60MB(b *testing.B) {
 	b.ReportMetric(ratio, "peak-heap/body")
 }
 
-// BenchmarkView1000Attempts draws a frame with 1,000 attempts in the timeline.
-func BenchmarkView1000Attempts(b *testing.B) {
+// BenchmarkView1000Attempts draws a frame with 1,000 attempts in the
+// timeline; BenchmarkView1Attempt is the same frame with one, to show what
+// the count costs.
+func BenchmarkView1000Attempts(b *testing.B) { benchAttempts(b, 1000) }
+func BenchmarkView1Attempt(b *testing.B)     { benchAttempts(b, 1) }
+
+func benchAttempts(b *testing.B, n int) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
 		w.WriteHeader(401)
@@ -188,7 +193,7 @@ func BenchmarkView1000Attempts(b *testing.B) {
 	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
 	m = drive(b, m, enter)
 	var as []*session.Attempt
-	for range 1000 {
+	for range n {
 		as = append(as, m.sess.Last())
 	}
 	m.tl.set(as)
