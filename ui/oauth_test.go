@@ -388,7 +388,7 @@ func TestOAuthExpiredTokenRefreshed(t *testing.T) {
 			t.Cleanup(func() { srv.Close() })
 			srv.SetTokenTTL(2 * time.Second)
 			m := New(Options{URL: srv.URL + "/jwt"})
-			m = sized(t, settle(t, m, m.Init()), 120, 40)
+			m = sized(t, settle(t, m, m.Init()), 200, 50) // room for the timeline's reasons
 			m = toOAuthForm(t, m)
 			for range tc.grants {
 				m = press(t, m, ctrlG)
@@ -418,7 +418,9 @@ func TestOAuthExpiredTokenRefreshed(t *testing.T) {
 			if !strings.Contains(m.Status(), tc.note) {
 				t.Fatalf("status %q lacks %q", m.Status(), tc.note)
 			}
-			mustContain(t, screen(m), "token expired")
+			if l := line(screen(m), "auto: token expire"); !strings.Contains(l, "[token]") {
+				t.Fatalf("the timeline does not show the token request's reason:\n%s", screen(m))
+			}
 		})
 	}
 }
