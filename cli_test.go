@@ -184,6 +184,7 @@ func FuzzFlagParse(f *testing.F) {
 		"-d\x00@-\x00--max-attempts=2\x00--\x00-not-a-flag",
 		"-L=\x00-\x00--json=yes\x00-X",
 		"--auth\x00digest\x00-uX\x00--timeout\x001s",
+		"-x\x00127.0.0.1:8402\x00-Ualice\x00--noproxy=*\x00-kx=http://p",
 	} {
 		f.Add(seed)
 	}
