@@ -19,6 +19,7 @@ type oauthPrompt struct {
 	userCode string
 	uri      string // verification URI, or the authorization URL
 	complete string // verification URI with the code in it
+	opened   bool   // a browser was started on uri
 }
 
 // oauthPromptMsg carries a prompt from the send Cmd to Update; ch and done
@@ -46,7 +47,18 @@ func (m *Model) hookOAuth(o *credentials.OAuth2, id int, done <-chan struct{}) t
 		put(oauthPrompt{device: true, userCode: userCode, uri: uri, complete: complete})
 	}
 	o.OnAuthURL = func(u string) { put(oauthPrompt{uri: u}) }
-	o.OpenBrowser = m.browser
+	o.OpenBrowser = nil
+	if open := m.browser; open != nil {
+		// The URL is shown even when a browser opened it: the browser may be
+		// on another screen, or the user may want another one.
+		o.OpenBrowser = func(u string) error {
+			err := open(u)
+			if err == nil {
+				put(oauthPrompt{uri: u, opened: true})
+			}
+			return err
+		}
+	}
 	return listenOAuth(id, ch, done)
 }
 
@@ -105,10 +117,14 @@ func (m Model) promptPage() []string {
 		}
 		return append(out, "", "  "+m.spin.View()+" waiting for approval… (slow_down honoured: each one adds 5 s between polls)")
 	}
+	how := "  No browser was opened here. Open this URL, sign in and approve:"
+	if p.opened {
+		how = "  Your browser was opened on this URL; sign in and approve there:"
+	}
 	return []string{
 		st.TitleFocus.Render("Authorization code + PKCE") + " " + st.Muted.Render("(RFC 6749 §4.1, RFC 7636; esc cancels)"),
 		"",
-		"  No browser was opened here. Open this URL, sign in and approve:",
+		how,
 		"",
 		"    " + st.Method.Render(safeLine(p.uri)),
 		"",

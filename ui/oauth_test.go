@@ -312,7 +312,7 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 		}
 		resp.Body.Close()
 	})
-	mustContain(t, shown, "Authorization code + PKCE", "/oauth/authorize", "copied to the clipboard", "esc cancels")
+	mustContain(t, shown, "Authorization code + PKCE", "No browser was opened", "/oauth/authorize", "copied to the clipboard", "esc cancels")
 	if len(clip) == 0 || !strings.Contains(clip[0], "code_challenge_method=S256") {
 		t.Errorf("clipboard got %q", clip)
 	}
@@ -422,5 +422,43 @@ func TestOAuthExpiredTokenRefreshed(t *testing.T) {
 				t.Fatalf("the timeline does not show the token request's reason:\n%s", screen(m))
 			}
 		})
+	}
+}
+
+// A browser that opens: keyhole hands it the authorization URL and still
+// shows it; the test approves on the consent page as the browser's user.
+func TestOAuthAuthorizationCodeOpensBrowser(t *testing.T) {
+	m := started(t, 120, 40)
+	opened := make(chan string, 1)
+	m.browser = func(u string) error {
+		opened <- u
+		return nil
+	}
+	m.compose.url.SetValue(m.srv.URL + "/jwt")
+	m = toOAuthForm(t, m)
+	m = press(t, m, ctrlG, tab)
+	m = press(t, m, keys(practice.ClientID)...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(practice.ClientSecret)...)
+	m = press(t, m, tab)
+	var shown string
+	m, _ = key1(t, m, enter, func(m Model) {
+		// The "browser" is approved only once keyhole shows the URL too.
+		shown = screen(m)
+		if resp, err := http.PostForm(m.OAuthPrompt(), url.Values{"action": {"approve"}}); err == nil {
+			resp.Body.Close()
+		}
+	})
+	select {
+	case u := <-opened:
+		if !strings.HasPrefix(u, m.srv.URL+"/oauth/authorize?") {
+			t.Fatalf("browser opened %q", u)
+		}
+	default:
+		t.Fatal("the browser was not opened")
+	}
+	mustContain(t, shown, "Your browser was opened", "/oauth/authorize")
+	if last := m.sess.Last(); last.Status() != 200 {
+		t.Fatalf("authorization code: %d (status %q)", last.Status(), m.Status())
 	}
 }
