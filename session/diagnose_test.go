@@ -673,6 +673,11 @@ func FuzzDiagnose(f *testing.F) {
 	f.Add(407, "Basic realm=\"\x1b[2J\"", "", "Basic Og==", "\x9b31m")
 	f.Add(401, `DPoP error="use_dpop_nonce", algs="ES256"`, "", "DPoP x", "")
 	f.Add(200, "", "Mon, 01 Jan 2001 00:00:00 GMT", "", `<form><input type="password"></form>`)
+	f.Add(403, "", "Fri, 27 Nov 2026 05:00:00 GMT", "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+		"<Error><Code>RequestTimeTooSkewed</Code><RequestTime>20261127T040000Z</RequestTime><ServerTime>2026-11-27T05:00:00Z</ServerTime></Error>")
+	f.Add(403, "", "", "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/s3/aws4_request",
+		"<Error><Code>SignatureDoesNotMatch</Code><StringToSign>AWS4-HMAC-SHA256\n20261127T040000Z\n20261127/eu-west-1/s3/aws4_request\nab</StringToSign></Error>")
+	f.Add(400, "", "", "", `{"__type":"com.amazon#ExpiredTokenException","message":"\u009b2J"}`)
 	// Found by fuzzing: the sent scheme was quoted unescaped (credentials-over-plain-http).
 	f.Add(401, "0", "", "\x00", "0")
 	now := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
