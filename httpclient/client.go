@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -217,8 +218,37 @@ func (h *jarHolder) clear() {
 	h.mu.Unlock()
 }
 
-// credentialHeaders are resent only to the same origin unless redirects are trusted.
-var credentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
+// IsCredentialHeader reports whether a request header carries credentials and
+// so is resent only to the same origin unless redirects are trusted. Beyond
+// curl's Authorization, Cookie and Proxy-Authorization it counts the headers
+// APIs put keys and tokens in (X-API-Key, Private-Token, X-Auth-Token,
+// X-Amz-Security-Token, DPoP, ...), since an API key sent to another origin
+// leaks as surely as a password does.
+func IsCredentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "proxy-authorization", "cookie", "dpop":
+		return true
+	}
+	for _, part := range []string{"api-key", "apikey", "api_key", "token", "secret", "auth", "password", "session"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialNames lists the headers of h that carry credentials, sorted.
+func credentialNames(h http.Header) []string {
+	var out []string
+	for name := range h {
+		if IsCredentialHeader(name) && h.Get(name) != "" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Do sends r, follows redirects if asked, and reads the final answer. It never
 // panics on a transport failure: the failure is in Exchange.Err, a
@@ -269,14 +299,12 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 			nr.Header.Del("Content-Type")
 		}
 		if !SameOrigin(resp.Request.URL, next) && !c.opts.TrustRedirects {
-			for _, name := range credentialHeaders {
-				if nr.Header.Get(name) != "" {
-					h.Dropped = append(h.Dropped, name)
-					nr.Header.Del(name)
-				}
+			for _, name := range credentialNames(nr.Header) {
+				h.Dropped = append(h.Dropped, name)
+				nr.Header.Del(name)
 			}
 		}
-		h.CredentialsResent = hasAny(nr.Header, credentialHeaders)
+		h.CredentialsResent = len(credentialNames(nr.Header)) > 0
 		ex.Redirects = append(ex.Redirects, h)
 		cur = nr
 	}
@@ -287,15 +315,6 @@ func parseBoth(h http.Header) ([]Challenge, []Problem) {
 	cs, ps := ParseHeader(h, WWWAuthenticate)
 	pc, pp := ParseHeader(h, ProxyAuthenticate)
 	return append(cs, pc...), append(ps, pp...)
-}
-
-func hasAny(h http.Header, names []string) bool {
-	for _, n := range names {
-		if h.Get(n) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // SameOrigin reports whether a and b share scheme, host and port (curl's rule).
