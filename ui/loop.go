@@ -85,10 +85,10 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	return tea.Batch(m.spin.Tick, listen, func() tea.Msg {
 		as, err := sess.Send(ctx, auth)
 		close(done)
-		msg := sentMsg{id: id, attempts: as, err: err, width: width, hadToken: had}
+		msg := sentMsg{id: id, attempts: as, err: err, hadToken: had}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
-			msg.body = bodyText(shownResponse(last.Exchange.Response, secrets))
-			msg.wrapped = wrap(msg.body, width)
+			msg.doc = formatBody(shownResponse(last.Exchange.Response, secrets))
+			msg.doc.rowsAt(width)
 		}
 		return msg
 	})
@@ -150,10 +150,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		return nil
 	}
 	m.show(last)
-	m.resp.logic, m.resp.body, m.resp.note = msg.body, msg.wrapped, ""
-	if msg.width != m.resp.width {
-		m.resp.body = wrap(msg.body, m.resp.width)
-	}
+	m.resp.note = ""
+	m.resp.setDoc(msg.doc)
 	m.chal.set(last)
 	switch {
 	case last.Status() == 0:
@@ -234,7 +232,8 @@ func (m *Model) show(a *session.Attempt) {
 	m.resp.n = a.N
 	m.resp.top = 0
 	m.resp.head = headLines(a, m.styles, m.reveal)
-	m.resp.logic, m.resp.body, m.resp.note = nil, nil, ""
+	m.resp.note = ""
+	m.resp.setDoc(nil)
 }
 
 // showSelected shows the timeline's selected attempt, formatting its body in a Cmd.
@@ -251,8 +250,9 @@ func (m *Model) showSelected() tea.Cmd {
 	m.resp.note = m.styles.Muted.Render("formatting the body…")
 	gen, width, resp := m.bodyGen, m.resp.width, shownResponse(a.Exchange.Response, m.secrets)
 	return func() tea.Msg {
-		logic := bodyText(resp)
-		return bodyMsg{gen: gen, logic: logic, wrapped: wrap(logic, width)}
+		doc := formatBody(resp)
+		doc.rowsAt(width)
+		return bodyMsg{gen: gen, doc: doc}
 	}
 }
 

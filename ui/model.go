@@ -44,18 +44,15 @@ type (
 		id       int
 		attempts []*session.Attempt
 		err      error
-		body     []string
-		wrapped  []string
-		width    int
+		doc      *bodyDoc
 		// hadToken says the authorizer held an OAuth 2.0 token before the
 		// send, so token requests before the request replaced an expired one.
 		hadToken bool
 	}
 	// bodyMsg carries a body formatted (logic) and wrapped to the pane's width.
 	bodyMsg struct {
-		gen     int
-		logic   []string
-		wrapped []string
+		gen int
+		doc *bodyDoc
 	}
 	practiceMsg struct {
 		srv *practice.Server
@@ -211,8 +208,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.prompted(msg)
 	case bodyMsg:
 		if msg.gen == m.bodyGen {
-			m.resp.logic, m.resp.body, m.resp.note = msg.logic, msg.wrapped, ""
-			m.resp.clamp()
+			m.resp.note = ""
+			m.resp.setDoc(msg.doc)
 		}
 	case spinner.TickMsg:
 		if m.sending {
