@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -115,7 +117,11 @@ func (m Model) promptPage() []string {
 		} else {
 			out = append(out, st.Muted.Render("  (the URL is copied to the clipboard)"))
 		}
-		return append(out, "", "  "+m.spin.View()+" waiting for approval… (slow_down honoured: each one adds 5 s between polls)")
+		out = append(out, "", "  "+m.spin.View()+" waiting for approval… (slow_down honoured: each one adds 5 s between polls)")
+		if n, last := m.devicePolls(); n > 0 {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  %s so far; the last answer: %s", count(n, "poll"), safeLine(last))))
+		}
+		return out
 	}
 	how := "  No browser was opened here. Open this URL, sign in and approve:"
 	if p.opened {
@@ -211,4 +217,33 @@ func markRefresh(as []*session.Attempt) string {
 		}
 	}
 	return note
+}
+
+// devicePolls counts the device grant's token polls of the send in flight
+// and the error of the last (authorization_pending, slow_down), read from
+// the session, which records them as they happen.
+func (m Model) devicePolls() (int, string) {
+	n, last := 0, ""
+	as := m.sess.Attempts()
+	for i := len(as) - 1; i >= 0 && as[i].Purpose != session.PurposeRequest; i-- {
+		a := as[i]
+		if a.Exchange == nil || a.Exchange.Request == nil || a.Exchange.Response == nil {
+			continue
+		}
+		f, _ := url.ParseQuery(string(a.Exchange.Request.Body))
+		if !strings.HasSuffix(f.Get("grant_type"), ":device_code") {
+			continue
+		}
+		if n++; n == 1 {
+			var e struct {
+				Error string `json:"error"`
+			}
+			json.Unmarshal(a.Exchange.Response.Body, &e)
+			last = e.Error
+			if last == "" {
+				last = fmt.Sprint(a.Status())
+			}
+		}
+	}
+	return n, last
 }

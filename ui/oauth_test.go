@@ -231,6 +231,9 @@ func TestOAuthDeviceFlow(t *testing.T) {
 					break
 				}
 			}
+			if n, last := m.devicePolls(); n != 1 || last != "slow_down" {
+				t.Errorf("the prompt counts %d polls, last %q; want 1, slow_down", n, last)
+			}
 			resp, err := http.PostForm(m.srv.URL+"/oauth/device/approve", url.Values{"user_code": {code}, "action": {"approve"}})
 			if err != nil {
 				approvedc <- false
