@@ -1147,8 +1147,13 @@ func offeredWords(chs []httpclient.Challenge) string {
 
 // bodyHint quotes a short text body, where servers often say why.
 func bodyHint(resp *httpclient.Response) string {
-	b := strings.TrimSpace(string(resp.Body))
-	if b == "" || len(b) > 200 || !utf8.ValidString(b) || strings.HasPrefix(b, "<") {
+	// Trim before converting: a large error body is not copied just to be refused.
+	raw := bytes.TrimSpace(resp.Body)
+	if len(raw) == 0 || len(raw) > 200 {
+		return ""
+	}
+	b := string(raw)
+	if !utf8.ValidString(b) || strings.HasPrefix(b, "<") {
 		return ""
 	}
 	return " The server says: '" + clean(b) + "'."
