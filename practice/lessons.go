@@ -267,7 +267,7 @@ func Lessons() []Lesson {
 		Teaches: "A 407 with Proxy-Authenticate comes from a proxy between you and the server; the answer goes in Proxy-Authorization, which the proxy consumes, not in Authorization.",
 		Method:  "GET", Path: "/proxy",
 		Credentials: "Proxy Basic: alice / wonderland",
-		Try:         "Answer the 407 with ordinary Authorization by mistake; then with proxy credentials. With keyhole practice --proxy-addr, go through the real forward proxy too.",
+		Try:         "Answer the 407 with ordinary Authorization by mistake; then with proxy credentials. With keyhole practice --proxy-addr, go through the real forward proxy too, over plain http: through an https tunnel (CONNECT) the proxy cannot show /proxy that it let you in.",
 		Checks:      "Proxy-Authorization: Basic alice:wonderland, or a request forwarded by the practice proxy.",
 		Goal:        Goal{Status: 200, Finding: "proxy-auth-required"},
 		Steps: []string{
