@@ -135,7 +135,13 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	}
 	m.tl.follow = true
 	m.tl.set(m.sess.Attempts()) // a failed Prepare may still have made token requests
+	cancelled := m.cancelled
+	m.cancelled = false
 	if msg.err != nil {
+		if cancelled && m.focus == focusForm {
+			m.fail(fmt.Errorf("cancelled (%s); enter on the last field starts again", safeLine(msg.err.Error())))
+			return nil
+		}
 		m.fail(msg.err)
 		return nil
 	}

@@ -88,6 +88,7 @@ type Model struct {
 	statusErr bool
 	srv       *practice.Server
 	prompt    *oauthPrompt       // a device code or authorization URL being waited on
+	cancelled bool               // the user pressed esc on the send in flight
 	browser   func(string) error // opens the authorization URL; credentials.SystemBrowser
 
 	ov          overlay         // drawn over the panes while open
@@ -270,7 +271,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.prompt != nil {
 		if key.Matches(msg, k.Cancel) && m.cancel != nil {
 			m.cancel()
-			m.prompt = nil
+			m.prompt, m.cancelled = nil, true
 			m.info("Cancelling the OAuth 2.0 grant…")
 		}
 		return nil, false // the prompt takes every key but quit and esc
@@ -284,6 +285,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	if m.sending && key.Matches(msg, k.Cancel) {
 		m.cancel()
+		m.cancelled = true
 		m.info("Cancelling the request…")
 		return nil, false
 	}

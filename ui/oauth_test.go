@@ -22,8 +22,9 @@ const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
 // driveOAuth is settle that also feeds back the OAuth prompts, calling onPrompt
 // with the model that shows each one (to approve it the way a person
-// would), and collects what was put on the clipboard.
-func driveOAuth(t *testing.T, m Model, cmd tea.Cmd, onPrompt func(Model)) (Model, []string) {
+// would; a message it returns, a key, is sent to the model), and collects
+// what was put on the clipboard.
+func driveOAuth(t *testing.T, m Model, cmd tea.Cmd, onPrompt func(Model) tea.Msg) (Model, []string) {
 	t.Helper()
 	msgs := make(chan tea.Msg, 64)
 	pending := 0
@@ -50,8 +51,13 @@ func driveOAuth(t *testing.T, m Model, cmd tea.Cmd, onPrompt func(Model)) (Model
 				next, c := m.Update(msg)
 				m = next.(Model)
 				run(c)
-				if onPrompt != nil {
-					onPrompt(m)
+				if onPrompt == nil {
+					break
+				}
+				if reply := onPrompt(m); reply != nil {
+					next, c := m.Update(reply)
+					m = next.(Model)
+					run(c)
 				}
 			default:
 				if strings.Contains(fmt.Sprintf("%T", msg), "Clipboard") {
@@ -71,7 +77,7 @@ func driveOAuth(t *testing.T, m Model, cmd tea.Cmd, onPrompt func(Model)) (Model
 }
 
 // key1 sends one key press and drives what it starts.
-func key1(t *testing.T, m Model, k tea.Msg, onPrompt func(Model)) (Model, []string) {
+func key1(t *testing.T, m Model, k tea.Msg, onPrompt func(Model) tea.Msg) (Model, []string) {
 	t.Helper()
 	next, cmd := m.Update(k)
 	return driveOAuth(t, next.(Model), cmd, onPrompt)
@@ -217,11 +223,11 @@ func TestOAuthDeviceFlow(t *testing.T) {
 	var shown string
 	var approved bool
 	approvedc := make(chan bool, 1)
-	m, clip := key1(t, m, enter, func(m Model) {
+	m, clip := key1(t, m, enter, func(m Model) tea.Msg {
 		shown = screen(m)
 		code := m.OAuthPrompt()
 		if code == "" {
-			return
+			return nil
 		}
 		// Approve after the first poll, as a person would take a moment,
 		// so the practice server's one slow_down shows in the timeline.
@@ -242,6 +248,7 @@ func TestOAuthDeviceFlow(t *testing.T) {
 			resp.Body.Close()
 			approvedc <- resp.StatusCode == 200
 		}()
+		return nil
 	})
 	approved = <-approvedc
 	if !approved {
@@ -279,13 +286,14 @@ func TestOAuthDeviceFlowEscCancels(t *testing.T) {
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
 	m = press(t, m, tab)
-	m, _ = key1(t, m, enter, func(p Model) {
-		if p.OAuthPrompt() != "" {
-			// esc, as the user would; the copy's cancel is the send's.
-			p.Update(esc)
+	m, _ = key1(t, m, enter, func(p Model) tea.Msg {
+		if p.OAuthPrompt() == "" {
+			t.Error("no device code shown")
 		}
+		return esc
 	})
-	if m.sending || m.prompt != nil || !m.statusErr || !strings.Contains(m.Status(), "canceled") {
+	if m.sending || m.prompt != nil || !m.statusErr || !strings.Contains(m.Status(), "canceled") ||
+		!strings.Contains(m.Status(), "enter on the last field starts again") || m.Focused() != "form" {
 		t.Fatalf("after esc: sending %v, prompt %v, status %q", m.sending, m.prompt, m.Status())
 	}
 }
@@ -303,7 +311,7 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 	m = press(t, m, keys(practice.ClientSecret)...)
 	m = press(t, m, tab)
 	var shown string
-	m, clip := key1(t, m, enter, func(m Model) {
+	m, clip := key1(t, m, enter, func(m Model) tea.Msg {
 		shown = screen(m)
 		u := m.OAuthPrompt()
 		// The consent page's form posts back to the same URL; the client
@@ -311,9 +319,10 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 		resp, err := http.PostForm(u, url.Values{"action": {"approve"}})
 		if err != nil {
 			t.Errorf("consent: %v", err)
-			return
+			return nil
 		}
 		resp.Body.Close()
+		return nil
 	})
 	mustContain(t, shown, "Authorization code + PKCE", "No browser was opened", "/oauth/authorize", "copied to the clipboard", "esc cancels")
 	if len(clip) == 0 || !strings.Contains(clip[0], "code_challenge_method=S256") {
@@ -445,12 +454,13 @@ func TestOAuthAuthorizationCodeOpensBrowser(t *testing.T) {
 	m = press(t, m, keys(practice.ClientSecret)...)
 	m = press(t, m, tab)
 	var shown string
-	m, _ = key1(t, m, enter, func(m Model) {
+	m, _ = key1(t, m, enter, func(m Model) tea.Msg {
 		// The "browser" is approved only once keyhole shows the URL too.
 		shown = screen(m)
 		if resp, err := http.PostForm(m.OAuthPrompt(), url.Values{"action": {"approve"}}); err == nil {
 			resp.Body.Close()
 		}
+		return nil
 	})
 	select {
 	case u := <-opened:
