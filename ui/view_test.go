@@ -432,3 +432,44 @@ func TestCutMiddle(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeCacheDrawsWhatAFreshDrawDoes checks the cached compose block
+// against drawing it anew after each kind of change: typing, moving the
+// cursor, focus, a resize, a palette switch and a URL longer than its field.
+func TestComposeCacheDrawsWhatAFreshDrawDoes(t *testing.T) {
+	m := New(Options{URL: "http://127.0.0.1:1/"})
+	m = sized(t, m, 120, 40)
+	step := func(what string, msgs ...tea.Msg) {
+		t.Helper()
+		m = press(t, m, msgs...)
+		_ = m.View() // fills the cache for the next step to compare against
+		got, want := m.compose.view(m.styles, m.focus), m.compose.draw(m.styles, m.focus)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("after %s the cached compose block differs from a fresh draw:\n%s\nwant:\n%s",
+				what, ansi.Strip(strings.Join(got, "\n")), ansi.Strip(strings.Join(want, "\n")))
+		}
+	}
+	step("start")
+	step("typing in the URL", keys("abc")...)
+	step("moving the URL cursor", tea.KeyPressMsg{Code: tea.KeyLeft}, tea.KeyPressMsg{Code: tea.KeyLeft})
+	step("focus on the headers", tab)
+	if m.Focused() != "headers" {
+		t.Fatalf("focus is %s, want headers", m.Focused())
+	}
+	step("typing headers", keys("X-A: 1")...)
+	step("a second header line", append([]tea.Msg{enter}, keys("X-B: 2")...)...)
+	for _, h := range []string{"X-C: 3", "X-D: 4", "X-E: 5"} {
+		step("more lines than the field shows", append([]tea.Msg{enter}, keys(h)...)...)
+	}
+	step("scrolling the headers back up", up, up, up, up)
+	step("focus on the body", tab)
+	step("a narrower terminal", tea.WindowSizeMsg{Width: 70, Height: 20})
+	step("a light background", tea.BackgroundColorMsg{Color: color.White})
+	step("a URL longer than its field", append([]tea.Msg{shiftTab, shiftTab}, keys(strings.Repeat("/segment", 20))...)...)
+	if m.Focused() != "url" {
+		t.Fatalf("focus is %s, want url", m.Focused())
+	}
+	step("moving through the long URL", tea.KeyPressMsg{Code: tea.KeyHome}, tea.KeyPressMsg{Code: tea.KeyRight})
+	step("a wider terminal again", tea.WindowSizeMsg{Width: 200, Height: 50})
+	mustContain(t, screen(m), "X-A: 1", "segment")
+}
