@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +52,45 @@ type Response struct {
 	Truncated  bool   // Body holds only the first BodyLimit bytes
 	Encoding   string // content coding keyhole removed from Body ("gzip"), or ""
 	FromProxy  bool   // the proxy's answer to CONNECT: the origin was never reached
+	// Spill names a file (mode 0600, in Options.SpillDir) holding the bytes
+	// the server sent past Body, as sent; "" when nothing was spilled.
+	// Remove it with Close, or every spill file with RemoveSpills.
+	Spill string
+}
+
+// Close removes the response's spill file, if it has one.
+func (r *Response) Close() error {
+	if r == nil || r.Spill == "" {
+		return nil
+	}
+	name := r.Spill
+	r.Spill = ""
+	spills.Delete(name)
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the spilled body %s: %w; delete it by hand", name, err)
+	}
+	return nil
+}
+
+// spills holds the names of the spill files written by this process and
+// not yet removed, so that one call at exit removes them all.
+var spills sync.Map
+
+// RemoveSpills removes every spill file this process wrote and has not
+// removed yet. Call it when the program ends.
+func RemoveSpills() error {
+	var errs []error
+	spills.Range(func(k, _ any) bool {
+		spills.Delete(k)
+		if err := os.Remove(k.(string)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		return true
+	})
+	if len(errs) > 0 {
+		return fmt.Errorf("removing spilled bodies: %w; delete them by hand", errors.Join(errs...))
+	}
+	return nil
 }
 
 // Hop is one redirect that was followed.
@@ -87,7 +128,11 @@ type Options struct {
 	MaxRedirects    int   // 0 means 10
 	TrustRedirects  bool  // resend credentials to other origins
 	BodyLimit       int64 // bytes of body kept; 0 means 50 MiB
-	TLS             *tls.Config
+	// SpillDir, when set, is where the body past BodyLimit is written (one
+	// temporary file per response, mode 0600; see Response.Spill) instead of
+	// only counted. It is never held in memory.
+	SpillDir string
+	TLS      *tls.Config
 	// Proxy picks the proxy for a request; nil means the environment
 	// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read once per process by net/http,
 	// and never for loopback addresses).
@@ -506,7 +551,7 @@ func (c *Client) read(resp *http.Response) (*Response, error) {
 	out.Body, out.BodyBytes = body, int64(len(body))
 	if err == nil && full {
 		var rest int64
-		rest, err = io.Copy(io.Discard, resp.Body)
+		rest, err = c.spill(out, resp.Body)
 		out.BodyBytes += rest
 		out.Truncated = rest > 0
 	}
@@ -517,9 +562,52 @@ func (c *Client) read(resp *http.Response) (*Response, error) {
 		if dec, more, ok := gunzip(out.Body, limit); ok {
 			out.Body, out.Encoding = dec, "gzip"
 			out.Truncated = out.Truncated || more
+			// The spill holds compressed bytes that do not continue the
+			// decoded Body; shown after it, they would read as garbage.
+			out.Close()
 		}
 	}
 	return out, nil
+}
+
+// spill copies what is left of body to a new file in SpillDir, or counts it
+// when there is no SpillDir. A file that cannot be made or written (a full
+// disk) is no reason to fail the exchange: the rest is then only counted, as
+// without SpillDir, and the file removed, so no partial spill is shown as the
+// body. It is removed too when the body ends right at the limit.
+func (c *Client) spill(out *Response, body io.Reader) (int64, error) {
+	if c.opts.SpillDir == "" {
+		return io.Copy(io.Discard, body)
+	}
+	f, err := os.CreateTemp(c.opts.SpillDir, "keyhole-body-*") // mode 0600
+	if err != nil {
+		return io.Copy(io.Discard, body)
+	}
+	spills.Store(f.Name(), true)
+	out.Spill = f.Name()
+	w := &spillWriter{f: f}
+	n, err := io.Copy(w, body) // err is the server's: w never fails
+	if cerr := f.Close(); w.err == nil {
+		w.err = cerr
+	}
+	if w.err != nil || n == 0 {
+		out.Close()
+	}
+	return n, err
+}
+
+// spillWriter writes to f until a write fails, then only counts, so that
+// io.Copy's error is always the body's.
+type spillWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *spillWriter) Write(p []byte) (int, error) {
+	if w.err == nil {
+		_, w.err = w.f.Write(p)
+	}
+	return len(p), nil
 }
 
 // gunzip decodes at most limit bytes of b. more reports that there were more;
