@@ -132,12 +132,50 @@ func (c challenges) explain(st Styles, f focus) []string {
 		out = append(out, "  "+st.Muted.Render(safeLine(c.note)))
 	}
 	for _, fd := range c.ex.Why {
-		out = append(out, st.findingStyle(fd.Severity).Render("  ✗ "+safeLine(fd.Message)))
+		out = append(out, st.findingStyle(fd.Severity).Render("  "+severityMark(fd.Severity)+" "+safeLine(fd.Message)))
 		if fd.Next != "" {
 			out = append(out, "    → "+safeLine(fd.Next))
 		}
 	}
 	return out
+}
+
+// severityMark is the sign before a finding: only errors get a cross, so an
+// informational finding does not read as a failure.
+func severityMark(severity string) string {
+	switch severity {
+	case session.Error:
+		return "✗"
+	case session.Warning:
+		return "!"
+	}
+	return "·"
+}
+
+// distinguish tells apart several challenges of one scheme in the picker
+// ("Digest SHA-256", "Digest MD5"): their algorithm, else their realm.
+func (c challenges) distinguish(i int) string {
+	ch := c.chs[i]
+	same := 0
+	for _, o := range c.chs {
+		if o.Is(ch.Scheme) {
+			same++
+		}
+	}
+	if same < 2 {
+		return ""
+	}
+	if ch.Is("Digest") {
+		alg := ch.Param("algorithm")
+		if alg == "" {
+			alg = "MD5"
+		}
+		return " " + safeLine(alg)
+	}
+	if r, ok := ch.Get("realm"); ok {
+		return " realm '" + safeLine(r) + "'"
+	}
+	return fmt.Sprintf(" #%d", i+1)
 }
 
 // picker renders the answers the user can pick from.
@@ -168,6 +206,7 @@ func (c challenges) picker(st Styles, f focus) []string {
 			default:
 				row = scheme + ": " + all[o.kind].label
 			}
+			row += c.distinguish(o.ch)
 		}
 		if i == c.cursor {
 			row = "› " + row

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/textinput"
 
@@ -96,7 +97,11 @@ var kindOrder = []string{"basic", "digest", "bearer", "oauth-client", "registry"
 
 // kinds returns every kind keyhole has a form for; a kind is added here once
 // credentials/ can answer it.
-func kinds() map[string]kind {
+// kinds returns the table of credential forms. It is built once: the picker
+// and form consult it on every frame.
+var kinds = sync.OnceValue(buildKinds)
+
+func buildKinds() map[string]kind {
 	return map[string]kind{
 		"basic": {"Basic", []string{"basic"}, []field{plain("User", ""), secret("Password")},
 			func(v []string) (credentials.Authorizer, error) {

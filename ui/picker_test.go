@@ -1,0 +1,27 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// Two Digest challenges (SHA-256 and MD5) must not read as the same choice
+// twice, and a finding that is only information carries no failure cross.
+func TestPickerTellsSameSchemeChallengesApart(t *testing.T) {
+	m := started(t, 160, 50)
+	m.compose.url.SetValue(m.srv.URL + "/digest")
+	m = press(t, m, enter)
+	s := screen(m)
+	mustContain(t, s, "Digest SHA-256", "Digest MD5")
+	if strings.Contains(s, "› Digest\n") {
+		t.Errorf("picker row is a bare 'Digest':\n%s", s)
+	}
+}
+
+func TestSeverityMark(t *testing.T) {
+	for sev, want := range map[string]string{"error": "✗", "warning": "!", "info": "·"} {
+		if got := severityMark(sev); got != want {
+			t.Errorf("severityMark(%q) = %q, want %q", sev, got, want)
+		}
+	}
+}
