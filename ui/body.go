@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -22,6 +26,7 @@ type bodyDoc struct {
 	lines []docLine
 	rows  *rowIndex        // for the last width asked
 	cache map[int][]string // wrapped rows of lines drawn lately, for rows.width
+	spill *spilled         // the body past the client's limit, after lines
 }
 
 // docLine is one line of the body: 12 bytes, whatever its length.
@@ -67,6 +72,7 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 	b := resp.Body[:min(len(resp.Body), maxSrc)]
 	switch {
 	case httpclient.IsBinary(b):
+		// A hex dump stops long before the limit; a spill would not follow it.
 		d.src = []byte(httpclient.HexDump(b, hexLimit))
 		d.indexText()
 	case looksJSON(resp, b) && (json.Valid(b) || resp.Truncated):
@@ -80,6 +86,9 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 		d.indexText()
 	}
 	d.lines = slices.Clip(d.lines)
+	if resp.Spill != "" && !httpclient.IsBinary(b) {
+		d.spill = indexSpill(resp.Spill)
+	}
 	return d
 }
 
@@ -257,6 +266,9 @@ func (d *bodyDoc) end(i int) int {
 
 // text draws line i: indented, escaped, not wrapped.
 func (d *bodyDoc) text(i int) string {
+	if i >= len(d.lines) {
+		return d.spill.text(i - len(d.lines))
+	}
 	l := d.lines[i]
 	span := d.src[l.off:d.end(i)]
 	if !d.json {
@@ -300,13 +312,14 @@ func (d *bodyDoc) rowsAt(width int) *rowIndex {
 		return d.rows
 	}
 	ri := &rowIndex{width: width}
-	for i, l := range d.lines {
+	count := d.count()
+	for i := range count {
 		n := 1
-		if 2*int(l.depth)+int(l.cols) > width {
+		if d.bound(i) > width {
 			n = len(wrap([]string{d.text(i)}, width))
 		}
 		if n != 1 && ri.start == nil {
-			ri.start = make([]uint32, i, len(d.lines))
+			ri.start = make([]uint32, i, count)
 			for k := range i {
 				ri.start[k] = uint32(k)
 			}
@@ -341,12 +354,135 @@ func (d *bodyDoc) row(r, width int) string {
 
 // all draws every line, unwrapped: for small bodies and tests.
 func (d *bodyDoc) all() []string {
-	if len(d.lines) == 0 {
+	if d.count() == 0 {
 		return nil
 	}
-	out := make([]string, len(d.lines))
-	for i := range d.lines {
+	out := make([]string, d.count())
+	for i := range out {
 		out[i] = d.text(i)
 	}
 	return out
+}
+
+// count is the lines of the body: the kept ones, then those of the spill.
+func (d *bodyDoc) count() int { return len(d.lines) + d.spill.count() }
+
+// bound is at most the columns line i takes, unwrapped.
+func (d *bodyDoc) bound(i int) int {
+	if i < len(d.lines) {
+		return 2*int(d.lines[i].depth) + int(d.lines[i].cols)
+	}
+	return d.spill.bound(i - len(d.lines))
+}
+
+// spilled is the body past the client's limit, in the file the client wrote
+// it to. Its lines are indexed like the kept ones and read from the file
+// when they come on screen, so a body of any size scrolls without being in
+// memory. It is shown as sent: formatting JSON from the middle of a
+// document, without what came before, would guess at its nesting.
+type spilled struct {
+	name  string
+	f     *os.File
+	size  int64
+	lines []spillLine
+	err   error // the file could not be read: said on the separator line
+}
+
+// spillLine is one line of the spill: where it starts, and a column bound.
+type spillLine struct {
+	off  int64
+	cols uint32
+}
+
+// indexSpill reads the spill file once to find its lines. It reads the
+// whole file; call it in a Cmd.
+func indexSpill(name string) *spilled {
+	s := &spilled{name: name}
+	f, err := os.Open(name)
+	if err != nil {
+		s.err = err
+		return s
+	}
+	s.f = f
+	r := bufio.NewReaderSize(f, 64<<10)
+	var off, start int64
+	cols := 0
+	for {
+		c, size, err := r.ReadRune()
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			break
+		}
+		if c == '\n' {
+			s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
+			off++
+			start, cols = off, 0
+			continue
+		}
+		if off-start >= maxLineBytes {
+			s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
+			start, cols = off, 0
+		}
+		cols += spillCols(c, size)
+		off += int64(size)
+	}
+	if start < off {
+		s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
+	}
+	s.size, s.lines = off, slices.Clip(s.lines)
+	return s
+}
+
+// spillCols is runeCols for a decoded rune.
+func spillCols(r rune, size int) int {
+	switch {
+	case r < utf8.RuneSelf && (r < 0x20 || r == 0x7f):
+		return 4
+	case r < utf8.RuneSelf:
+		return 1
+	case r == utf8.RuneError && size == 1:
+		return 4
+	case r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+		return 6
+	}
+	return 2
+}
+
+// count is the spill's lines and the line that introduces them.
+func (s *spilled) count() int {
+	if s == nil {
+		return 0
+	}
+	return 1 + len(s.lines)
+}
+
+func (s *spilled) bound(i int) int {
+	if i == 0 {
+		return width(s.text(0))
+	}
+	return int(s.lines[i-1].cols)
+}
+
+// text draws line i of the spill; line 0 says where the rest comes from.
+func (s *spilled) text(i int) string {
+	if i == 0 {
+		if s.err != nil {
+			return safeLine(fmt.Sprintf("··· the rest of the body is in %s, which cannot be read: %v", s.name, s.err))
+		}
+		return safeLine(fmt.Sprintf("··· past the client's limit: %s more, as sent, read from %s", byteSize(s.size), s.name))
+	}
+	l := s.lines[i-1]
+	end := s.size
+	if i < len(s.lines) {
+		end = s.lines[i].off
+	}
+	buf := make([]byte, end-l.off)
+	if _, err := s.f.ReadAt(buf, l.off); err != nil && err != io.EOF {
+		return safeLine(fmt.Sprintf("(%s cannot be read: %v)", s.name, err))
+	}
+	buf = bytes.TrimSuffix(buf, []byte("\n"))
+	buf = bytes.TrimSuffix(buf, []byte("\r"))
+	return safeText(string(buf))
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -133,5 +134,75 @@ func TestByteSize(t *testing.T) {
 		if got := byteSize(n); got != want {
 			t.Errorf("byteSize(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// spillServer answers with n numbered text lines ("line 1" ... "line n"),
+// of which the client keeps limit bytes and spills the rest.
+func spillServer(t *testing.T, n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "line %d \x1b[31mred\u009b\n", i)
+	}
+	body := b.String()
+	return serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte(body))
+	})
+}
+
+// The body past the client's limit is scrolled into from the spill file,
+// escaped like the rest, down to its last line; the pane says so.
+func TestResponseScrollsIntoTheSpill(t *testing.T) {
+	u := spillServer(t, 20000)
+	dir := t.TempDir()
+	m := New(Options{URL: u})
+	m.sess.SetClient(httpclient.New(httpclient.Options{BodyLimit: 64 << 10, SpillDir: dir}))
+	m = sized(t, m, 200, 50) // wide enough for the temp dir's long path
+	m = press(t, m, enter)
+	a := m.sess.Last()
+	spill := a.Exchange.Response.Spill
+	if spill == "" {
+		t.Fatalf("no spill; status %q", m.Status())
+	}
+	defer a.Exchange.Response.Close()
+	mustContain(t, screen(m), "Body 418.8 KiB; past 64.0 KiB it scrolls in from", spill)
+	for m.Focused() != "response" {
+		m = press(t, m, tab)
+	}
+	m.resp.scroll(m.resp.total())
+	s := screen(m)
+	mustContain(t, s, `line 20000 \x1b[31mred\u009b`)
+	if strings.Contains(m.View().Content, "\x1b[31mred") {
+		t.Error("a colour sequence from the spill reached the terminal")
+	}
+	// The separator sits where the kept part ends.
+	all := m.resp.doc.all()
+	sep := slices.IndexFunc(all, func(l string) bool { return strings.Contains(l, "past the client's limit") })
+	if sep < 0 || !strings.Contains(all[sep], spill) {
+		t.Fatalf("no separator naming %s before the spilled lines", spill)
+	}
+	if last := all[len(all)-1]; last != `line 20000 \x1b[31mred\u009b` {
+		t.Errorf("last line %q", last)
+	}
+	// Every line is there once, across the cut.
+	n := 0
+	for _, l := range all {
+		if strings.HasPrefix(l, "line ") {
+			n++
+		}
+	}
+	if n < 20000 || n > 20001 { // the line cut by the limit is two halves
+		t.Errorf("%d lines drawn, want 20000 (or 20001 with the cut one in two)", n)
+	}
+}
+
+// A spill file that is gone by the time the body is formatted is said, not
+// a crash.
+func TestSpillThatCannotBeRead(t *testing.T) {
+	d := formatBody(&httpclient.Response{Header: http.Header{}, Body: []byte("a\nb\n"), Truncated: true, Spill: "/nonexistent/keyhole-body-1"})
+	all := d.all()
+	if len(all) != 3 || !strings.Contains(all[2], "cannot be read") {
+		t.Errorf("lines %q", all)
 	}
 }

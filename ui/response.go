@@ -139,6 +139,12 @@ func headLines(a *session.Attempt, st Styles, reveal bool) []string {
 	if ex.Err != nil {
 		out = append(out, st.Status.None.Render("✗ "+safeLine(ex.Err.Error())))
 	}
+	if resp.Truncated && resp.Spill != "" {
+		// Short, and the path on a line of its own: head lines are cut, not wrapped.
+		return append(out, st.Title.Render("Body")+" "+st.Finding.Warning.Render(fmt.Sprintf(
+			"%s; past %s it scrolls in from", byteSize(resp.BodyBytes), byteSize(int64(len(resp.Body))))),
+			"  "+st.Muted.Render(safeLine(resp.Spill)))
+	}
 	if resp.Truncated {
 		// Said in the warning colour: a cut JSON body otherwise reads as a server bug.
 		return append(out, st.Title.Render("Body")+" "+st.Finding.Warning.Render(fmt.Sprintf(
