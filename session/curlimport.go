@@ -1,6 +1,7 @@
 package session
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -114,7 +115,35 @@ func ParseCurlEnv(cmd string, lookup func(string) (string, bool)) (*Imported, er
 		return nil, err
 	}
 	im.Variables = vars
+	liftAuthorization(im)
 	return im, nil
+}
+
+// liftAuthorization turns a literal "Authorization: Basic ..." or "Bearer ..."
+// header into the import's credentials, so that the TUI shows them in its
+// masked form instead of in plain text among the headers, and the attempt is
+// sent with a scheme keyhole can explain. Any other scheme stays a header.
+func liftAuthorization(im *Imported) {
+	v := im.Request.Header.Get("Authorization")
+	if im.Auth != "" || v == "" || len(im.Request.Header.Values("Authorization")) != 1 {
+		return
+	}
+	scheme, rest, _ := strings.Cut(v, " ")
+	rest = strings.TrimSpace(rest)
+	switch {
+	case strings.EqualFold(scheme, "Bearer") && rest != "":
+		im.Auth, im.Token = "bearer", rest
+	case strings.EqualFold(scheme, "Basic") && rest != "":
+		raw, err := base64.StdEncoding.DecodeString(rest)
+		user, pass, ok := strings.Cut(string(raw), ":")
+		if err != nil || !ok || (credentials.Basic{User: user, Password: pass}).Validate() != nil {
+			return
+		}
+		im.Auth, im.User, im.Password = "basic", user, pass
+	default:
+		return
+	}
+	im.Request.Header.Del("Authorization")
 }
 
 // curlWords splits cmd into words with a real shell parser, refusing

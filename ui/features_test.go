@@ -275,9 +275,16 @@ func TestPasteACurlCommand(t *testing.T) {
 }
 
 func TestCurlOptionStartsFromACommand(t *testing.T) {
-	m := New(Options{Curl: "curl -H 'Authorization: Bearer abc' http://127.0.0.1:1/x"})
-	if m.compose.url.Value() != "http://127.0.0.1:1/x" || !strings.Contains(m.compose.headers.Value(), "Bearer abc") {
+	m := New(Options{Curl: "curl -H 'Authorization: Bearer abc-secret' -H 'Accept: text/plain' http://127.0.0.1:1/x"})
+	if m.compose.url.Value() != "http://127.0.0.1:1/x" || !strings.Contains(m.compose.headers.Value(), "Accept: text/plain") {
 		t.Fatalf("Options.Curl: url %q headers %q", m.compose.url.Value(), m.compose.headers.Value())
+	}
+	// The token becomes the (masked) Bearer form, never plain text among the headers.
+	if strings.Contains(m.compose.headers.Value(), "abc-secret") || m.form.kind != "bearer" {
+		t.Fatalf("Options.Curl: headers %q, form %q; want the token lifted into the Bearer form", m.compose.headers.Value(), m.form.kind)
+	}
+	if s := screen(sized(t, m, 120, 40)); strings.Contains(s, "abc-secret") {
+		t.Fatalf("the imported token is on screen:\n%s", s)
 	}
 }
 
