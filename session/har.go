@@ -1,8 +1,9 @@
 package session
 
 import (
+	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -118,13 +119,24 @@ type harTimings struct {
 // HAR returns the attempts as a HAR 1.2 log, one entry per attempt (token and
 // discovery requests included), secrets masked unless showSecrets. An attempt
 // that got no answer has status 0 and its error in "_error", as browsers do.
+// It is written by WriteJSON, so DEL and C1 controls from a server are
+// escaped and the file is safe to print to a terminal.
 func HAR(attempts []*Attempt, showSecrets bool) ([]byte, error) {
+	var b bytes.Buffer
+	if err := WriteHAR(&b, attempts, showSecrets); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteHAR is HAR streamed to w, without the whole log in memory twice.
+func WriteHAR(w io.Writer, attempts []*Attempt, showSecrets bool) error {
 	doc := Records(attempts, showSecrets)
 	l := harLog{Log: harBody{Version: "1.2", Creator: harCreator{"keyhole", Version}, Entries: []harEntry{}}}
 	for i, r := range doc.Attempts {
 		l.Log.Entries = append(l.Log.Entries, harFromRecord(attempts[i], r))
 	}
-	return json.MarshalIndent(l, "", "  ")
+	return WriteJSON(w, l, true)
 }
 
 func harFromRecord(a *Attempt, r Record) harEntry {

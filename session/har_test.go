@@ -107,3 +107,63 @@ func TestHAR(t *testing.T) {
 }
 
 func timeParse(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// A server's DEL and C1 controls (U+009B is CSI to many terminals) are
+// escaped in the HAR, in the body and in headers, and decode back unchanged.
+func TestHAREscapesC1AndDEL(t *testing.T) {
+	const hostile = "a\u009b31mred\u0085\x7fz"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Note", strings.ReplaceAll(hostile, "\x7f", "")) // net/http refuses DEL in headers
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte(hostile))
+	}))
+	defer srv.Close()
+	ex := httpclient.New(httpclient.Options{}).Do(context.Background(), &httpclient.Request{Method: "GET", URL: srv.URL})
+	if ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	var streamed strings.Builder
+	attempts := []*Attempt{{N: 1, Purpose: PurposeRequest, Exchange: ex}}
+	if err := WriteHAR(&streamed, attempts, false); err != nil {
+		t.Fatal(err)
+	}
+	data, err := HAR(attempts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data) != streamed.String() {
+		t.Error("HAR and WriteHAR differ")
+	}
+	for _, raw := range []string{"\u009b", "\u0085", "\x7f"} {
+		if strings.Contains(string(data), raw) {
+			t.Errorf("HAR holds a raw %q", raw)
+		}
+	}
+	if !strings.Contains(string(data), `\u009b`) || !strings.Contains(string(data), `\u007f`) {
+		t.Error("HAR lacks the escaped controls")
+	}
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Headers []struct{ Name, Value string }
+					Content struct{ Text string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	resp := doc.Log.Entries[0].Response
+	if resp.Content.Text != hostile {
+		t.Errorf("body decoded to %q, want %q", resp.Content.Text, hostile)
+	}
+	found := false
+	for _, h := range resp.Headers {
+		found = found || h.Name == "X-Note" && h.Value == strings.ReplaceAll(hostile, "\x7f", "")
+	}
+	if !found {
+		t.Errorf("X-Note not decoded back to %q: %v", hostile, resp.Headers)
+	}
+}
