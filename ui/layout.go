@@ -23,6 +23,8 @@ func (m *Model) layout() tea.Cmd {
 	mid := m.middleHeight()
 	respH := mid
 	if !m.wide {
+		// Sized for the stacked layout even while the side pane is shown
+		// alone: the response is drawn only then.
 		respH = mid - len(m.sideLines(mid-m.minResp(mid)))
 	}
 	oldW := m.resp.width
@@ -38,6 +40,24 @@ func (m *Model) layout() tea.Cmd {
 }
 
 func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
+
+// sideOnly reports whether, on a narrow terminal, the side pane takes the
+// response area's place, so that the lesson is seen whole rather than in
+// two lines: before anything was sent (the response area would only say
+// so), and while the picker or the form has focus, when the lesson, the
+// challenge and the form are what the user reads. Tab on to the timeline or
+// the response and the response is back; no key is needed for it.
+func (m Model) sideOnly() bool {
+	return !m.wide && (m.resp.n == 0 || m.focus == focusPicker || m.focus == focusForm)
+}
+
+// sideHeight is the lines the side pane gets out of the middle's mid.
+func (m Model) sideHeight(mid int) int {
+	if m.wide || m.sideOnly() {
+		return mid
+	}
+	return mid - m.minResp(mid)
+}
 
 func (m Model) minResp(mid int) int { return max(3, mid/3) }
 
@@ -103,16 +123,24 @@ func (m Model) side(h int) tagged {
 	expl.wrapped(w, spot{focusPicker, -1}, m.chal.explain(m.styles, m.focus)...)
 	expl.cut(rest - tlMin)
 	rest -= len(expl.lines)
+	full := m.wide || m.sideOnly()
 	lesMax := 2
-	if m.wide {
+	switch {
+	case m.wide:
 		lesMax = max(rest-tlMin-4, 2) // the lesson may use what the timeline does not need
+	case full:
+		lesMax = max(rest-min(1+len(m.tl.attempts), 6), 2) // the timeline's narrow share, then the lesson
 	}
 	var out tagged
-	out.wrapped(w, nowhere, m.lesson.view(m.styles, 4)...)
+	les := m.lesson.view(m.styles, 4)
+	if !full && len(les) > 0 && m.chal.active() {
+		les[0] += m.styles.Muted.Render(" (shown whole while the picker has focus)") // where the rest is
+	}
+	out.wrapped(w, nowhere, les...)
 	out.cut(min(lesMax, rest-tlMin))
 	rest -= len(out.lines)
 	tlH := rest
-	if !m.wide {
+	if !full {
 		tlH = min(rest, 1+len(m.tl.attempts), 6)
 	}
 	out.lines, out.spots = append(out.lines, expl.lines...), append(out.spots, expl.spots...)
@@ -204,6 +232,8 @@ func (m Model) render() string {
 		lines = append(lines, fit(m.help.overlay(m.styles, m.keys, w, mid), w, mid)...)
 	case m.wide:
 		lines = append(lines, hjoin(fit(m.responseLines(), m.mainW, mid), m.mainW, fit(m.sideLines(mid), m.sideW, mid))...)
+	case m.sideOnly():
+		lines = append(lines, fit(m.sideLines(mid), w, mid)...)
 	default:
 		side := m.sideLines(mid - m.minResp(mid))
 		lines = append(lines, fit(side, w, len(side))...)

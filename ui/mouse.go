@@ -78,21 +78,19 @@ func (m Model) spotAt(x, y int) spot {
 		}
 		return nowhere
 	}
-	if sd := m.side(mid - m.minResp(mid)); y < len(sd.spots) {
+	if sd := m.side(m.sideHeight(mid)); y < len(sd.spots) {
 		return sd.spots[y]
+	}
+	if m.sideOnly() {
+		return nowhere
 	}
 	return spot{focusResponse, -1}
 }
 
 // timelineRows is how many attempt rows the timeline shows now.
 func (m Model) timelineRows() int {
-	mid := m.middleHeight()
-	h := mid
-	if !m.wide {
-		h = mid - m.minResp(mid)
-	}
 	n := 0
-	for _, s := range m.side(h).spots {
+	for _, s := range m.side(m.sideHeight(m.middleHeight())).spots {
 		if s.f == focusTimeline && s.item >= 0 {
 			n++
 		}

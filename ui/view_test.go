@@ -473,3 +473,52 @@ func TestComposeCacheDrawsWhatAFreshDrawDoes(t *testing.T) {
 	step("a wider terminal again", tea.WindowSizeMsg{Width: 200, Height: 50})
 	mustContain(t, screen(m), "X-A: 1", "segment")
 }
+
+// Below 100 columns the lesson is cut to two lines under the response; the
+// side pane takes the response's place before anything is sent and while
+// the picker or the form has focus, so the lesson can be read whole, and
+// tabbing on to the timeline brings the response back.
+func TestNarrowLessonShownWholeWhilePicking(t *testing.T) {
+	m := started(t, 80, 24)
+	whole := []string{"Lesson: Basic authentication", "Credentials", "Teaches", "Try"}
+	mustContain(t, screen(m), whole...)
+	checkFrame(t, m, 80, 24, "nothing sent")
+	m = press(t, m, enter)
+	if m.Focused() != "picker" {
+		t.Fatalf("after the 401 focus is %s, want picker", m.Focused())
+	}
+	s := screen(m)
+	mustContain(t, s, append(whole, "Answer with", "Timeline")...)
+	if strings.Contains(s, "Response 401") {
+		t.Error("the response is drawn while the side pane has its place")
+	}
+	checkFrame(t, m, 80, 24, "picker")
+	m = press(t, m, tab)
+	if m.Focused() != "timeline" {
+		t.Fatalf("focus is %s, want timeline", m.Focused())
+	}
+	s = screen(m)
+	mustContain(t, s, "Response 401", "Credentials", "shown whole while the picker has focus")
+	if strings.Contains(s, "Try ") {
+		t.Error("the lesson is whole while the response is shown at 80x24")
+	}
+	checkFrame(t, m, 80, 24, "timeline")
+	// A click on the timeline's row lands on it in the stacked layout.
+	x, y := at(t, m, "   1 ")
+	m = click(t, m, x, y)
+	if m.Focused() != "timeline" {
+		t.Errorf("a click on the timeline row focused %s", m.Focused())
+	}
+	m = press(t, m, shiftTab, enter)
+	if m.Focused() != "form" {
+		t.Fatalf("focus is %s, want form", m.Focused())
+	}
+	mustContain(t, screen(m), "Try", "Password")
+	checkFrame(t, m, 80, 24, "form")
+	// The form's fields are where a click finds them with the side pane alone.
+	x, y = at(t, m, "Password")
+	m = click(t, m, x, y)
+	if m.Focused() != "form" || m.form.idx != 1 {
+		t.Errorf("a click on Password focused %s, field %d", m.Focused(), m.form.idx)
+	}
+}
