@@ -103,7 +103,7 @@ func (m *Model) openPalette() {
 
 // newClient builds the HTTP client from the toggles.
 func (m Model) newClient() *httpclient.Client {
-	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf})
+	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true})
 }
 
 func (m *Model) toggleTrust() {

@@ -29,6 +29,17 @@ type challenges struct {
 	cursor   int
 }
 
+// fromAWS reports whether a's answer is an AWS error (a finding the session
+// drew from AWS's XML), which a SigV4 signature answers.
+func fromAWS(a *session.Attempt) bool {
+	for _, f := range a.Findings {
+		if strings.HasPrefix(f.Code, "aws-") {
+			return true
+		}
+	}
+	return false
+}
+
 // active reports whether there is a challenge to answer.
 func (c challenges) active() bool { return len(c.opts) > 0 }
 
@@ -39,7 +50,8 @@ func (c *challenges) set(a *session.Attempt) {
 		return
 	}
 	st := a.Exchange.Response.Status
-	if st != 401 && st != 407 {
+	aws := fromAWS(a)
+	if st != 401 && st != 407 && !(st == 403 && aws) {
 		return
 	}
 	c.status, c.chs, c.problems, c.note = st, a.Exchange.Challenges, a.Exchange.Problems, a.Note
@@ -60,12 +72,19 @@ func (c *challenges) set(a *session.Attempt) {
 			break
 		}
 	}
-	if len(c.chs) == 0 {
+	if len(c.chs) == 0 && st != 403 {
 		// A 401 without a challenge: servers that want a token often answer so.
 		c.opts = append(c.opts, option{ch: -1, kind: "bearer"})
 	}
 	if st == 401 {
 		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})
+	}
+	if aws {
+		// AWS answers unsigned or badly signed requests with 403 XML, not a challenge.
+		c.opts = append(c.opts, option{ch: -1, kind: "aws-sigv4"})
+		if len(c.opts) == 1 {
+			c.cursor = 0
+		}
 	}
 	for _, a := range c.ex.Next {
 		if actionKinds[a.Kind] && a.Kind != "use-api-key" {

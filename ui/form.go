@@ -72,6 +72,7 @@ type form struct {
 	fields []field
 	idx    int    // focused field
 	grant  string // the OAuth 2.0 grant, for kind "oauth-client"
+	dpop   bool   // answering a DPoP challenge: bind the token to a key (RFC 9449)
 	note   string // a line under the fields: where endpoints come from
 	hints  map[string]string
 }
@@ -125,6 +126,19 @@ func buildKinds() map[string]kind {
 			[]field{hinted(plain("User", ""), "empty for anonymous"), hinted(secret("Password"), "optional")},
 			func(v []string) (credentials.Authorizer, error) {
 				return &credentials.RegistryToken{User: strings.TrimSpace(v[0]), Password: v[1]}, nil
+			}},
+		// AWS SigV4 answers no challenge either (AWS sends 403 XML): offered
+		// beside the API key, signed with the AWS SDK's signer.
+		"aws-sigv4": {"AWS SigV4", nil,
+			[]field{plain("Access key", ""), secret("Secret key"), hinted(secret("Session"), "session token, optional"),
+				hinted(plain("Region", ""), "e.g. us-east-1"), hinted(plain("Service", ""), "e.g. s3, execute-api")},
+			func(v []string) (credentials.Authorizer, error) {
+				s := credentials.SigV4{AccessKey: strings.TrimSpace(v[0]), SecretKey: v[1], SessionToken: strings.TrimSpace(v[2]),
+					Region: strings.TrimSpace(v[3]), Service: strings.TrimSpace(v[4])}
+				if s.AccessKey == "" || s.SecretKey == "" || s.Region == "" || s.Service == "" {
+					return nil, errors.New("aws-sigv4: access key, secret key, region and service are all needed")
+				}
+				return s, nil
 			}},
 		// An API key answers no challenge: it is offered for every 401, since
 		// many APIs challenge with Bearer, or not at all, yet take a key.
@@ -195,7 +209,11 @@ func (f form) last() bool { return f.idx == len(f.fields)-1 }
 
 func (f form) label() string {
 	if f.kind == "oauth-client" {
-		return "OAuth 2.0 · " + grantLabels[f.grantName()]
+		l := "OAuth 2.0 · " + grantLabels[f.grantName()]
+		if f.dpop {
+			l += " · DPoP-bound"
+		}
+		return l
 	}
 	return kinds()[f.kind].label
 }
@@ -313,7 +331,7 @@ func (f form) oauth() (credentials.Authorizer, error) {
 		return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
 	}
 	o := &credentials.OAuth2{Grant: g, TokenURL: v("Token URL"), ClientID: v("Client ID"),
-		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope"))}
+		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope")), DPoP: f.dpop}
 	switch g {
 	case credentials.GrantPassword:
 		if v("User") == "" {

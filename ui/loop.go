@@ -225,6 +225,7 @@ func (m *Model) pick() {
 		m.form = f
 	}
 	if m.form.kind == "oauth-client" {
+		m.form.dpop = o.ch >= 0 && m.chal.chs[o.ch].Is("DPoP")
 		m.form.hints, m.form.note = m.oauthHints(o), m.oauthNote(o)
 		m.form.applyHints()
 	}
