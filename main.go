@@ -74,6 +74,10 @@ func tuiOptions(args []string) (ui.Options, error) {
 	if len(args) == 0 {
 		return ui.Options{Practice: true}, nil
 	}
+	if len(args) == 1 && args[0] == "--tls" {
+		// The practice server over https with its own CA, for the mTLS lesson.
+		return ui.Options{Practice: true, PracticeTLS: true}, nil
+	}
 	if cmd, ok := strings.CutPrefix(args[0], "--curl="); ok || args[0] == "--curl" {
 		if !ok {
 			if len(args) < 2 {
@@ -135,6 +139,7 @@ Usage:
   keyhole                      open the TUI on the built-in practice server
   keyhole URL                  open the TUI with URL ready to send
   keyhole --curl 'curl ...'    open the TUI with a curl command's request and credentials
+  keyhole --tls                the practice server over https, for the client-certificate lesson
   keyhole FILE.http            open the TUI on the requests of an .http or .rest file
   keyhole COMMAND [flags]      run a command without the TUI, for scripts and CI
 
