@@ -62,6 +62,7 @@ func (m Model) actions() []action {
 		{"trust redirects (now " + onOff(m.trust) + ")", k.Trust, true, func(m *Model) tea.Cmd { m.toggleTrust(); return nil }},
 		{"show secrets (now " + onOff(m.secrets) + ")", k.Secrets, true, func(m *Model) tea.Cmd { return m.toggleSecrets() }},
 		{"client TLS certificate", k.TLS, true, func(m *Model) tea.Cmd { m.openTLS(); return nil }},
+		{"fill user and password from ~/.netrc", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.fromNetrc() }},
 		{"requests of the .http file", key.NewBinding(), false, func(m *Model) tea.Cmd {
 			if len(m.opts.Requests) == 0 {
 				m.fail(fmt.Errorf("no .http file was opened; start keyhole with one: keyhole api.http"))

@@ -33,7 +33,7 @@ func keys(s string) []tea.Msg {
 // feeds back; timers (cursor blink, spinner) are dropped so nothing loops.
 func ours(msg tea.Msg) bool {
 	switch msg.(type) {
-	case sentMsg, bodyMsg, practiceMsg, savedMsg, sessionsMsg, loadedMsg, harMsg, tlsMsg:
+	case sentMsg, bodyMsg, practiceMsg, savedMsg, sessionsMsg, loadedMsg, harMsg, tlsMsg, netrcMsg:
 		return true
 	}
 	return false

@@ -201,6 +201,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.compose.setDark(msg.IsDark())
 		m.form.setDark(msg.IsDark())
 		m.refreshHead()
+	case netrcMsg:
+		m.fillFromNetrc(msg)
 	case practiceMsg:
 		cmd = m.practiceReady(msg)
 	case sentMsg:
