@@ -6,6 +6,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -234,8 +235,18 @@ func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, pre
 			if o, ok := auth.(*credentials.OAuth2); ok && o.Resource != "" {
 				resource = o.Resource // what its discovery checks metadata against
 			}
+			// A token request made while a token was held replaces it: say so.
+			held := false
+			if o, ok := auth.(*credentials.OAuth2); ok && o.Token() != nil {
+				held = true
+			}
 			record := func(purpose string, ex *httpclient.Exchange) {
 				prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
+				if held && prepared.Purpose == PurposeToken {
+					if why := replacedToken(ex); why != "" {
+						prepared.Auto = why
+					}
+				}
 				mu.Lock()
 				*made = append(*made, prepared)
 				mu.Unlock()
@@ -288,6 +299,29 @@ func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclien
 	a.Findings = Diagnose(in)
 	s.add(a)
 	return a
+}
+
+// replacedToken says why a token request replaced a token that was held,
+// from its grant_type: a refresh, or the grant run again when there was no
+// refresh token. "" when the request is not an OAuth token request.
+func replacedToken(ex *httpclient.Exchange) string {
+	if ex.Request == nil {
+		return ""
+	}
+	form, err := url.ParseQuery(string(ex.Request.Body))
+	if err != nil {
+		return ""
+	}
+	switch g := form.Get("grant_type"); g {
+	case "":
+		return ""
+	case "refresh_token":
+		return "token expired: refreshing it (grant_type=refresh_token)"
+	case "urn:ietf:params:oauth:grant-type:device_code":
+		return "" // polling for a device code is not a replacement
+	default:
+		return "token expired: no refresh token, running the grant again (grant_type=" + httpclient.SafeLine(g) + ")"
+	}
 }
 
 // requestURLSetter is an Authorizer that wants the URL it gets credentials

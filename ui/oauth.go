@@ -193,27 +193,19 @@ func hadToken(auth credentials.Authorizer) bool {
 // should say so rather than the generic "token request". It returns the
 // status line's note, or "".
 func markRefresh(as []*session.Attempt) string {
+	// The session names the reason on the token attempt; the status line
+	// only sums it up.
 	note := ""
 	for _, a := range as {
 		if a.Purpose == session.PurposeRequest {
 			break
 		}
-		if a.Purpose != session.PurposeToken || a.Exchange == nil || a.Exchange.Request == nil {
-			continue
-		}
-		form, _ := url.ParseQuery(string(a.Exchange.Request.Body))
-		switch g := form.Get("grant_type"); g {
-		case "refresh_token":
-			a.Auto = "token expired: refreshing it (grant_type=refresh_token)"
-			if a.Status() == 200 {
-				note = "token expired: refreshed"
-			}
-		case "":
-		default:
-			a.Auto = "token expired: no refresh token, running the grant again (grant_type=" + safeLine(g) + ")"
-			if note == "" {
-				note = "token expired: fetched a new one"
-			}
+		switch {
+		case a.Purpose != session.PurposeToken:
+		case strings.HasPrefix(a.Auto, "token expired: refreshing") && a.Status() == 200:
+			note = "token expired: refreshed"
+		case strings.HasPrefix(a.Auto, "token expired: no refresh token") && note == "":
+			note = "token expired: fetched a new one"
 		}
 	}
 	return note
