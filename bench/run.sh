@@ -58,4 +58,4 @@ printf '%-58s %9s MB %s\n' "3. keyhole send --quiet, 60 MB JSON: peak RSS" "$((r
 
 echo
 echo "Go benchmarks (View with a big body and 1,000 attempts; the challenge parser):"
-go test ./ui ./httpclient -run '^$' -bench 'View|ParseChallenge' -benchmem -count 1 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
+go test ./ui ./httpclient -run '^$' -bench 'View|Scroll|ParseChallenge' -benchmem -count 1 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
