@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -205,4 +207,40 @@ func TestSpillThatCannotBeRead(t *testing.T) {
 	if len(all) != 3 || !strings.Contains(all[2], "cannot be read") {
 		t.Errorf("lines %q", all)
 	}
+}
+
+// FuzzSpill indexes a spill file of any bytes: its lines cover the file in
+// order, each drawn line fits its column bound and carries no control
+// character to the terminal.
+func FuzzSpill(f *testing.F) {
+	f.Add([]byte("line 1\nline 2\r\n\x1b[31mred\u009b\n\xff\xfe tail"))
+	f.Add(bytes.Repeat([]byte("漢"), maxLineBytes/3+5))
+	f.Add([]byte("\n\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name := filepath.Join(t.TempDir(), "spill")
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := indexSpill(name)
+		defer s.f.Close()
+		if s.err != nil || s.size != int64(len(data)) {
+			t.Fatalf("err %v, size %d of %d", s.err, s.size, len(data))
+		}
+		var next int64
+		for i, l := range s.lines {
+			if l.off < next || l.off > s.size || i == 0 && l.off != 0 {
+				t.Fatalf("line %d starts at %d after %d", i, l.off, next)
+			}
+			next = l.off + 1
+		}
+		for i := range s.count() {
+			txt := s.text(i)
+			if strings.ContainsFunc(txt, func(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0x9f }) {
+				t.Fatalf("line %d keeps a control character: %q", i, txt)
+			}
+			if i > 0 && ansi.StringWidth(txt) > s.bound(i) {
+				t.Fatalf("line %d is %d wide, bound %d: %q", i, ansi.StringWidth(txt), s.bound(i), txt)
+			}
+		}
+	})
 }
