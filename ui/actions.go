@@ -63,6 +63,8 @@ func (m Model) actions() []action {
 		{"show secrets (now " + onOff(m.secrets) + ")", k.Secrets, true, func(m *Model) tea.Cmd { return m.toggleSecrets() }},
 		{"client TLS certificate", k.TLS, true, func(m *Model) tea.Cmd { m.openTLS(); return nil }},
 		{"fill user and password from ~/.netrc", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.fromNetrc() }},
+		{"use a saved profile", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.listProfiles() }},
+		{"save these credentials as a profile", key.NewBinding(), false, func(m *Model) tea.Cmd { m.askProfileName(); return nil }},
 		{"requests of the .http file", key.NewBinding(), false, func(m *Model) tea.Cmd {
 			if len(m.opts.Requests) == 0 {
 				m.fail(fmt.Errorf("no .http file was opened; start keyhole with one: keyhole api.http"))

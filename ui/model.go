@@ -203,6 +203,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.refreshHead()
 	case netrcMsg:
 		m.fillFromNetrc(msg)
+	case profilesMsg, profileValuesMsg, profileSavedMsg:
+		m.profileMsg(msg)
 	case practiceMsg:
 		cmd = m.practiceReady(msg)
 	case sentMsg:
@@ -233,7 +235,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.ov.filter, m.ov.cursor = m.ov.filter+msg.Content, 0
 			break
 		}
-		if m.ov.kind == ovTLS {
+		if len(m.ov.fields) > 0 { // ovTLS, ovProfileName
 			f := &m.ov.fields[m.ov.idx]
 			f.in, cmd = f.in.Update(msg)
 			break

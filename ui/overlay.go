@@ -14,19 +14,21 @@ import (
 type ovKind int
 
 const (
-	ovNone     ovKind = iota
-	ovHelp            // every key
-	ovPalette         // every action, filterable
-	ovLessons         // the practice lessons
-	ovLesson          // one lesson in full, its steps as a checklist
-	ovDiff            // what changed between two attempts
-	ovSessions        // saved sessions to reopen
-	ovRequests        // the requests of an .http file
-	ovJWT             // a decoded token
-	ovTLS             // client certificate, key and CA paths
+	ovNone        ovKind = iota
+	ovHelp               // every key
+	ovPalette            // every action, filterable
+	ovLessons            // the practice lessons
+	ovLesson             // one lesson in full, its steps as a checklist
+	ovDiff               // what changed between two attempts
+	ovSessions           // saved sessions to reopen
+	ovRequests           // the requests of an .http file
+	ovJWT                // a decoded token
+	ovTLS                // client certificate, key and CA paths
+	ovProfiles           // saved credential profiles for the request's host
+	ovProfileName        // name and host of a profile to save
 )
 
-var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls"}
+var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name"}
 
 // row is one selectable line of an overlay; act runs on enter.
 type row struct {
@@ -130,7 +132,7 @@ func (o overlay) page(st Styles, w, h int) []string {
 // openOverlay shows o and remembers it as the open overlay.
 func (m *Model) openOverlay(o overlay) {
 	m.ov = o
-	if o.kind == ovTLS && len(m.ov.fields) > 0 {
+	if len(m.ov.fields) > 0 { // ovTLS, ovProfileName
 		m.ov.fields[0].in.Focus()
 	}
 }
@@ -155,6 +157,8 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case o.kind == ovTLS:
 		return m.tlsKey(msg)
+	case o.kind == ovProfileName:
+		return m.profileNameKey(msg)
 	case msg.Code == tea.KeyUp || (o.kind != ovPalette && msg.String() == "k"):
 		o.move(-1)
 	case msg.Code == tea.KeyDown || (o.kind != ovPalette && msg.String() == "j"):
@@ -221,6 +225,8 @@ func (o overlay) keys() []key.Binding {
 	switch {
 	case o.kind == ovTLS:
 		return []key.Binding{b("tab", "next field"), b("enter", "next / apply"), closeKey}
+	case o.kind == ovProfileName:
+		return []key.Binding{b("tab", "next field"), b("enter", "next / save"), closeKey}
 	case o.kind == ovLesson:
 		return []key.Binding{b("↑/↓", "step"), b("space", "tick"), closeKey}
 	case o.kind == ovPalette:
