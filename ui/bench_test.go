@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"keyhole/httpclient"
 	"keyhole/session"
 )
 
@@ -214,4 +215,30 @@ func BenchmarkResizeBigBody60MB(b *testing.B) {
 		m = next.(Model)
 		_ = m.View()
 	}
+}
+
+// BenchmarkViewSpill draws a frame in the middle of a 40 MiB body of which
+// the client keeps 8 MiB and spills the rest: the rows on screen are read
+// from the spill file. peak-heap/body is the heap while it arrived and was
+// indexed, per byte of the whole body.
+func BenchmarkViewSpill(b *testing.B) {
+	var body bytes.Buffer
+	for i := 0; body.Len() < 40<<20; i++ {
+		fmt.Fprintf(&body, "%d user%d@example.test active=%t score=%d\n", i, i, i%3 != 0, i%1000)
+	}
+	u := serveBody(b, body.Bytes())
+	m := New(Options{URL: u})
+	m.sess.SetClient(httpclient.New(httpclient.Options{BodyLimit: 8 << 20, SpillDir: b.TempDir()}))
+	m = drive(b, m, tea.WindowSizeMsg{Width: 200, Height: 50})
+	peak := peakHeap(func() { m = drive(b, m, enter) })
+	resp := m.sess.Last().Exchange.Response
+	if resp.Spill == "" {
+		b.Fatalf("no spill; status %q", m.Status())
+	}
+	b.Cleanup(func() { resp.Close() })
+	for m.Focused() != "response" {
+		m = drive(b, m, tab)
+	}
+	m.resp.scroll(m.resp.total() * 3 / 4)
+	benchView(b, m, float64(peak)/float64(body.Len()))
 }

@@ -404,6 +404,14 @@ func indexSpill(name string) *spilled {
 		return s
 	}
 	s.f = f
+	// Sized once from a first, fast pass over the file: growing the index
+	// by appending left two to three times its size in garbage.
+	n, err := countLines(f)
+	if err != nil {
+		s.err = err
+		return s
+	}
+	s.lines = make([]spillLine, 0, n)
 	r := bufio.NewReaderSize(f, 64<<10)
 	var off, start int64
 	cols := 0
@@ -433,6 +441,26 @@ func indexSpill(name string) *spilled {
 	}
 	s.size, s.lines = off, slices.Clip(s.lines)
 	return s
+}
+
+// countLines bounds the lines indexSpill finds in f (newlines, and cuts of
+// long lines) and leaves f at its start.
+func countLines(f *os.File) (int, error) {
+	buf := make([]byte, 256<<10)
+	n, size := 1, 0
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte("\n"))
+		size += k
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	_, err := f.Seek(0, io.SeekStart)
+	return n + size/maxLineBytes, err
 }
 
 // spillCols is runeCols for a decoded rune.
