@@ -227,6 +227,8 @@ func (o overlay) keys() []key.Binding {
 		return []key.Binding{b("tab", "next field"), b("enter", "next / apply"), closeKey}
 	case o.kind == ovProfileName:
 		return []key.Binding{b("tab", "next field"), b("enter", "next / save"), closeKey}
+	case o.kind == ovProfiles:
+		return []key.Binding{b("↑/↓", "choose"), b("enter", "fill the form"), closeKey}
 	case o.kind == ovLesson:
 		return []key.Binding{b("↑/↓", "step"), b("space", "tick"), closeKey}
 	case o.kind == ovPalette:

@@ -130,7 +130,7 @@ func (m *Model) profilesListed(msg profilesMsg) {
 		return
 	}
 	o := overlay{kind: ovProfiles, title: "Profiles for " + safeLine(msg.host), hint: "enter fills the form, esc closes",
-		head: []string{padRight("name", 16) + " " + padRight("scheme", 10) + " " + padRight("user", 16) + " secrets", ""}}
+		head: []string{"  " + padRight("name", 16) + " " + padRight("scheme", 10) + " " + padRight("user", 16) + " secrets", ""}}
 	for _, p := range msg.list {
 		o.rows = append(o.rows, row{label: profileRow(p), act: func(m *Model) tea.Cmd {
 			m.closeOverlay()
@@ -276,8 +276,9 @@ func (m *Model) askProfileName() {
 	ti, _ := inputStyles(m.styles.isDark)
 	o := overlay{kind: ovProfileName, title: "Save as a profile", hint: "tab next field, enter on the last saves, esc closes",
 		head: []string{"Saves the " + m.form.label() + " form for reuse: 'use a saved profile' fills it again.",
-			"Host: host[:port] it is for (host alone: any port; empty: any host). Secrets go to the OS keychain;",
-			"a field holding env:NAME, file:PATH or cmd:COMMAND is saved as that reference and read when used.", ""}}
+			"Host: host[:port] it is for (host alone: any port; empty: any host).",
+			"Secrets go to the OS keychain; with none, to memory until keyhole quits. A field holding",
+			"env:NAME, file:PATH or cmd:COMMAND is saved as that reference and read when used.", ""}}
 	for _, f := range []field{plain("Name", safeLine(host)), hinted(plain("Host", safeLine(host)), "empty: any host")} {
 		in := textinput.New()
 		in.Prompt = ""
@@ -377,22 +378,24 @@ func (m *Model) profileSaved(msg profileSavedMsg) {
 			kept = append(kept, k)
 		}
 	}
-	secrets := "no secrets"
+	var secrets string
 	switch {
 	case len(kept) > 0 && msg.store == credentials.StoreKeychain:
 		secrets = strings.Join(kept, ", ") + " in the OS keychain"
 	case len(kept) > 0:
-		secrets = strings.Join(kept, ", ") + " in " + msg.store + ", only until keyhole quits; to keep it, type env:NAME, file:PATH or cmd:COMMAND in the field and save again"
+		secrets = strings.Join(kept, ", ") + " only in memory until keyhole quits (no keychain available); to keep it, type env:NAME, file:PATH or cmd:COMMAND in the field and save again"
 	}
 	if len(refs) > 0 {
-		if len(kept) == 0 {
-			secrets = ""
-		} else {
+		if secrets != "" {
 			secrets += "; "
 		}
 		secrets += strings.Join(refs, ", ") + " (read when used)"
 	}
-	m.info("Saved profile %s for %s in %s; secrets: %s.", safeLine(msg.p.Name), safeLine(host), msg.path, safeLine(secrets))
+	if secrets == "" {
+		secrets = "no secrets"
+	}
+	// The warning comes before the path, so a narrow status line keeps it.
+	m.info("Saved profile %s for %s: %s. File: %s", safeLine(msg.p.Name), safeLine(host), safeLine(secrets), msg.path)
 }
 
 // profileMsg handles the profile Cmds' messages.

@@ -95,7 +95,7 @@ func TestProfileSavedFromTheFormIsUsedByAFreshModel(t *testing.T) {
 	if m.Overlay() != "" {
 		t.Fatalf("the name form is still open: %s", m.Status())
 	}
-	mustContain(t, m.Status(), "Saved profile practice for 127.0.0.1", credentials.StoreMemory, "until keyhole quits", "env:NAME")
+	mustContain(t, m.Status(), "Saved profile practice for 127.0.0.1:", "password only in memory until keyhole quits (no keychain available)", "env:NAME")
 	noSecretIn(t, dir, practice.Password, base64.StdEncoding.EncodeToString([]byte("alice:"+practice.Password)))
 
 	f := started(t, 120, 40) // another practice server, on another port
