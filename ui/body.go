@@ -388,6 +388,13 @@ type spilled struct {
 	err   error // the file could not be read: said on the separator line
 }
 
+// close closes the spill file the doc reads from, if any.
+func (d *bodyDoc) close() {
+	if d.spill != nil && d.spill.f != nil {
+		d.spill.f.Close()
+	}
+}
+
 // spillLine is one line of the spill: where it starts, and a column bound.
 type spillLine struct {
 	off  int64

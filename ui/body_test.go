@@ -197,6 +197,12 @@ func TestResponseScrollsIntoTheSpill(t *testing.T) {
 	if n < 20000 || n > 20001 { // the line cut by the limit is two halves
 		t.Errorf("%d lines drawn, want 20000 (or 20001 with the cut one in two)", n)
 	}
+	// A doc replaced by another closes its spill file.
+	old := m.resp.doc
+	m.resp.setDoc(nil)
+	if _, err := old.spill.f.Stat(); err == nil {
+		t.Error("the replaced doc's spill file is still open")
+	}
 }
 
 // A spill file that is gone by the time the body is formatted is said, not

@@ -31,8 +31,12 @@ type response struct {
 
 func (r *response) SetSize(w, h int) { r.width, r.height = max(w, 1), max(h, 1); r.clamp() }
 
-// setDoc shows d as the body; nil clears it.
+// setDoc shows d as the body; nil clears it. The doc it replaces is closed:
+// nothing else holds it, and its spill file would stay open until collected.
 func (r *response) setDoc(d *bodyDoc) {
+	if r.doc != nil && r.doc != d {
+		r.doc.close()
+	}
 	r.doc, r.docN, r.logic, r.body = d, r.n, nil, nil
 	r.clamp()
 }
