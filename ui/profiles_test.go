@@ -203,3 +203,63 @@ func TestSaveProfileNeedsAForm(t *testing.T) {
 		t.Fatalf("overlay %q status %q", m.Overlay(), m.Status())
 	}
 }
+
+// Every form that can be saved comes back from its profile as it was typed,
+// the OAuth 2.0 grant included, under the field names 'keyhole send
+// --profile' reads.
+func TestProfileRoundTripsEveryForm(t *testing.T) {
+	profileEnv(t)
+	cases := []struct {
+		kind, grant string
+		typed       map[string]string // label → value
+		fields      map[string]string // profile field → value, as the CLI reads them
+	}{
+		{"digest", "", map[string]string{"User": "bob", "Password": "pw1"}, map[string]string{"user": "bob", "password": "pw1"}},
+		{"bearer", "", map[string]string{"Token": "tok"}, map[string]string{"token": "tok"}},
+		{"apikey", "", map[string]string{"Name": "X-Key", "Key": "k1", "In": "query"},
+			map[string]string{"api_key_name": "X-Key", "api_key": "k1", "api_key_in": "query"}},
+		{"oauth-client", credentials.GrantPassword,
+			map[string]string{"Token URL": "http://127.0.0.1:1/token", "Client ID": "cid", "Secret": "cs", "User": "u", "Password": "p", "Scope": "read write"},
+			map[string]string{"token_url": "http://127.0.0.1:1/token", "client_id": "cid", "client_secret": "cs", "user": "u", "password": "p",
+				"scope": "read write", "grant": credentials.GrantPassword}},
+		{"aws-sigv4", "", map[string]string{"Access key": "AKID", "Secret key": "sk", "Region": "us-east-1", "Service": "s3"},
+			map[string]string{"access_key": "AKID", "secret_key": "sk", "aws_sigv4": "aws:us-east-1:s3"}},
+	}
+	ps, err := openProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		f, _ := newForm(c.kind, true)
+		if c.grant != "" {
+			f.setGrant(c.grant, true)
+		}
+		for i := range f.fields {
+			f.fields[i].in.SetValue(c.typed[f.fields[i].label])
+		}
+		v := f.profileValues()
+		for k, want := range c.fields {
+			if v[k] != want {
+				t.Errorf("%s: field %s = %q, want %q", c.kind, k, v[k], want)
+			}
+		}
+		p, err := ps.Save("rt-"+c.kind, "", profileSchemes[c.kind], v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ps.Values(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(Options{})
+		m.fillFromProfile(profileValuesMsg{p: p, values: got})
+		if m.form.kind != c.kind || m.form.grantName() != f.grantName() || !m.form.last() {
+			t.Errorf("%s: filled form %q grant %q last %v (%s)", c.kind, m.form.kind, m.form.grantName(), m.form.last(), m.Status())
+		}
+		for label, want := range c.typed {
+			if got := m.form.value(label); got != want {
+				t.Errorf("%s: %s = %q, want %q", c.kind, label, got, want)
+			}
+		}
+	}
+}
