@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -106,7 +107,8 @@ func (m *Model) openPalette() {
 
 // newClient builds the HTTP client from the toggles.
 func (m Model) newClient() *httpclient.Client {
-	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true})
+	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true,
+		SpillDir: os.TempDir()}) // a body past the kept 50 MiB scrolls from a 0600 temp file
 }
 
 func (m *Model) toggleTrust() {

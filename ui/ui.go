@@ -4,6 +4,7 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 
+	"keyhole/httpclient"
 	"keyhole/session"
 )
 
@@ -31,5 +32,7 @@ func Run(o Options) error {
 	if m, ok := final.(Model); ok {
 		m.Close()
 	}
+	// Bodies past the kept limit were spilled to temporary files: none outlives the TUI.
+	httpclient.RemoveSpills()
 	return err
 }
