@@ -189,7 +189,11 @@ func TestBodyCutByTheLimitIsSaidAndStillIndented(t *testing.T) {
 	m := New(Options{URL: u})
 	m = sized(t, m, 120, 40)
 	m = press(t, m, enter)
-	mustContain(t, screen(m), "showing the first 50 MiB of 50.1 MiB", `    "id": 0,`, `"city": "Zürich",`)
+	// The TUI spills what is past the kept 50 MiB to a temporary file.
+	mustContain(t, screen(m), "Body 50.1 MiB; past 50 MiB it scrolls in from", `    "id": 0,`, `"city": "Zürich",`)
+	if last := m.sess.Last(); last.Exchange.Response.Spill == "" {
+		t.Fatal("no spill file for the part past the limit")
+	}
 }
 
 func TestWidthAgreesWithAnsi(t *testing.T) {
