@@ -85,8 +85,16 @@ func (t *tagged) add(s spot, lines ...string) {
 }
 
 // cut keeps the first n lines.
-func (t *tagged) cut(n int) {
+func (t *tagged) cut(n, w int) {
 	n = max(min(n, len(t.lines)), 0)
+	if n > 0 && n < len(t.lines) {
+		// Say that more follows: nothing is cut without an ellipsis.
+		last := t.lines[n-1]
+		if width(last) >= w {
+			last = ansi.Truncate(last, max(w-1, 0), "")
+		}
+		t.lines[n-1] = last + "…"
+	}
 	t.lines, t.spots = t.lines[:n], t.spots[:n]
 }
 
@@ -117,11 +125,11 @@ func (m Model) side(h int) tagged {
 		}
 	}
 	tlMin := min(3, 1+len(m.tl.attempts))
-	act.cut(h - tlMin)
+	act.cut(h-tlMin, w)
 	rest := h - len(act.lines)
 	var expl tagged
 	expl.wrapped(w, spot{focusPicker, -1}, m.chal.explain(m.styles, m.focus)...)
-	expl.cut(rest - tlMin)
+	expl.cut(rest-tlMin, w)
 	rest -= len(expl.lines)
 	full := m.wide || m.sideOnly()
 	lesMax := 2
@@ -137,7 +145,7 @@ func (m Model) side(h int) tagged {
 		les[0] += m.styles.Muted.Render(" (shown whole while the picker has focus)") // where the rest is
 	}
 	out.wrapped(w, nowhere, les...)
-	out.cut(min(lesMax, rest-tlMin))
+	out.cut(min(lesMax, rest-tlMin), w)
 	rest -= len(out.lines)
 	tlH := rest
 	if !full {
