@@ -204,7 +204,7 @@ func hangIndent(l string, w int) int {
 	if strings.HasSuffix(label, " ") && !strings.Contains(label, ". ") {
 		hang = width(label)
 	} else {
-		for _, b := range []string{"✗ ", "→ ", "! ", "› ", "- ", "• "} {
+		for _, b := range []string{"✗ ", "→ ", "! ", "· ", "› ", "- ", "• "} {
 			if strings.HasPrefix(plain[lead:], b) {
 				hang = lead + width(b)
 			}
