@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -57,6 +58,9 @@ const maxIndent = 32
 // and the client keeps 50 MiB by default.
 const maxSrc = 1<<32 - 1
 
+// bigBody is the size past which formatBody trades CPU for memory.
+const bigBody = 8 << 20
+
 // hexLimit bounds the hex dump of a binary body: past it the dump would be
 // hundreds of megabytes of text nobody reads in a terminal.
 const hexLimit = 64 << 10
@@ -89,6 +93,20 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 	if resp.Spill != "" && !httpclient.IsBinary(b) {
 		d.spill = indexSpill(resp.Spill)
 	}
+	return d
+}
+
+// docFor masks what the user did not ask to see, formats and counts rows
+// for width: all of a response's display work, for a Cmd. A big body is
+// walked several times (masking, indexing, rows), each leaving garbage;
+// with Go's default GOGC the heap may reach twice what is live before a
+// collection, past the 3x-the-body goal, so collection runs sooner then.
+func docFor(resp *httpclient.Response, secrets bool, width int) *bodyDoc {
+	if resp != nil && len(resp.Body) > bigBody {
+		defer debug.SetGCPercent(debug.SetGCPercent(25))
+	}
+	d := formatBody(shownResponse(resp, secrets))
+	d.rowsAt(width)
 	return d
 }
 

@@ -87,8 +87,7 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		close(done)
 		msg := sentMsg{id: id, attempts: as, err: err, hadToken: had}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
-			msg.doc = formatBody(shownResponse(last.Exchange.Response, secrets))
-			msg.doc.rowsAt(width)
+			msg.doc = docFor(last.Exchange.Response, secrets, width)
 		}
 		return msg
 	})
@@ -255,12 +254,8 @@ func (m *Model) showSelected() tea.Cmd {
 		return nil
 	}
 	m.resp.note = m.styles.Muted.Render("formatting the body…")
-	gen, width, resp := m.bodyGen, m.resp.width, shownResponse(a.Exchange.Response, m.secrets)
-	return func() tea.Msg {
-		doc := formatBody(resp)
-		doc.rowsAt(width)
-		return bodyMsg{gen: gen, doc: doc}
-	}
+	gen, width, resp, secrets := m.bodyGen, m.resp.width, a.Exchange.Response, m.secrets
+	return func() tea.Msg { return bodyMsg{gen: gen, doc: docFor(resp, secrets, width)} }
 }
 
 func (m *Model) toggleReveal() {
