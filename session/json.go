@@ -487,7 +487,10 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 						return b, 0, false
 					}
 					end := dec.InputOffset()
-					spans = append(spans, span{end - int64(len(raw)), end, v})
+					// null or "" holds no secret: masking it would only mislead.
+					if r := bytes.TrimSpace(raw); !bytes.Equal(r, []byte("null")) && !bytes.Equal(r, []byte(`""`)) {
+						spans = append(spans, span{end - int64(len(raw)), end, v})
+					}
 				} else {
 					wantKey = false
 					continue
@@ -500,6 +503,7 @@ func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
 		return b, 0, true
 	}
 	var out bytes.Buffer
+	out.Grow(len(b)) // one allocation: a big body must not be copied by doubling
 	var last int64
 	for _, s := range spans {
 		out.Write(b[last:s.start])

@@ -238,7 +238,8 @@ func TestRedactBody(t *testing.T) {
 	cases := []struct{ ct, in, want string }{
 		{"application/json", `{"access_token":"abc","n":1}`, `{"access_token":"•••","n":1}`},
 		{"application/json; charset=utf-8", `{ "a": {"Refresh_Token" : "x y"}, "b":[{"code":123},"code"] }`, `{ "a": {"Refresh_Token" : "•••"}, "b":[{"code":"•••"},"code"] }`},
-		{"", `{"id_token":{"nested":"x"},"password":null}`, `{"id_token":"•••","password":"•••"}`},
+		{"", `{"id_token":{"nested":"x"},"password":null}`, `{"id_token":"•••","password":null}`},
+		{"application/json", `{"token":null,"refresh_token":"","access_token":"at-1"}`, `{"token":null,"refresh_token":"","access_token":"•••"}`},
 		{"application/x-www-form-urlencoded", `grant_type=password&username=bob&password=hunter2&client_secret=s%20x`, `grant_type=password&username=bob&password=•••&client_secret=•••`},
 		{"text/plain", `access_token=gho_abc&scope=repo`, `access_token=•••&scope=repo`},
 		{"text/html", `<p>password=1</p>`, `<p>password=1</p>`},
