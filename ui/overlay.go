@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -245,4 +246,49 @@ func count(n int, what string) string {
 		return fmt.Sprintf("1 %s", what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// overlayField is a one-line text field of a form overlay (client TLS,
+// profile name), holding value.
+func (m *Model) overlayField(f field, value string) field {
+	ti, _ := inputStyles(m.styles.isDark)
+	in := textinput.New()
+	in.Prompt = ""
+	in.SetStyles(ti)
+	in.Placeholder = f.hint
+	in.SetValue(value)
+	in.SetWidth(max(m.w-formLabel-8, 10))
+	f.in = in
+	return f
+}
+
+// fieldsKey edits a form overlay: tab and shift+tab move between fields,
+// enter moves on and, on the last field, calls submit with the trimmed values.
+func (m *Model) fieldsKey(msg tea.KeyPressMsg, submit func(values []string) tea.Cmd) tea.Cmd {
+	o := &m.ov
+	k := m.keys
+	next := func(d int) {
+		o.fields[o.idx].in.Blur()
+		o.idx = (o.idx + d + len(o.fields)) % len(o.fields)
+		o.fields[o.idx].in.Focus()
+	}
+	switch {
+	case key.Matches(msg, k.Next):
+		next(1)
+	case key.Matches(msg, k.Prev):
+		next(-1)
+	case msg.Code == tea.KeyEnter && o.idx < len(o.fields)-1:
+		next(1)
+	case msg.Code == tea.KeyEnter:
+		values := make([]string, len(o.fields))
+		for i, f := range o.fields {
+			values[i] = strings.TrimSpace(f.in.Value())
+		}
+		return submit(values)
+	default:
+		var cmd tea.Cmd
+		o.fields[o.idx].in, cmd = o.fields[o.idx].in.Update(msg)
+		return cmd
+	}
+	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
@@ -273,49 +271,20 @@ func (m *Model) askProfileName() {
 			host = u.Hostname()
 		}
 	}
-	ti, _ := inputStyles(m.styles.isDark)
 	o := overlay{kind: ovProfileName, title: "Save as a profile", hint: "tab next field, enter on the last saves, esc closes",
 		head: []string{"Saves the " + m.form.label() + " form for reuse: 'use a saved profile' fills it again.",
 			"Host: host[:port] it is for (host alone: any port; empty: any host).",
 			"Secrets go to the OS keychain; with none, to memory until keyhole quits. A field holding",
 			"env:NAME, file:PATH or cmd:COMMAND is saved as that reference and read when used.", ""}}
 	for _, f := range []field{plain("Name", safeLine(host)), hinted(plain("Host", safeLine(host)), "empty: any host")} {
-		in := textinput.New()
-		in.Prompt = ""
-		in.SetStyles(ti)
-		in.Placeholder = f.hint
-		in.SetValue(f.def)
-		in.SetWidth(max(m.w-formLabel-8, 10))
-		f.in = in
-		o.fields = append(o.fields, f)
+		o.fields = append(o.fields, m.overlayField(f, f.def))
 	}
 	m.openOverlay(o)
 }
 
 // profileNameKey edits the name form; enter on the last field saves.
 func (m *Model) profileNameKey(msg tea.KeyPressMsg) tea.Cmd {
-	o := &m.ov
-	k := m.keys
-	next := func(d int) {
-		o.fields[o.idx].in.Blur()
-		o.idx = (o.idx + d + len(o.fields)) % len(o.fields)
-		o.fields[o.idx].in.Focus()
-	}
-	switch {
-	case key.Matches(msg, k.Next):
-		next(1)
-	case key.Matches(msg, k.Prev):
-		next(-1)
-	case msg.Code == tea.KeyEnter && o.idx < len(o.fields)-1:
-		next(1)
-	case msg.Code == tea.KeyEnter:
-		return m.saveProfile(strings.TrimSpace(o.fields[0].in.Value()), strings.TrimSpace(o.fields[1].in.Value()))
-	default:
-		var cmd tea.Cmd
-		o.fields[o.idx].in, cmd = o.fields[o.idx].in.Update(msg)
-		return cmd
-	}
-	return nil
+	return m.fieldsKey(msg, func(v []string) tea.Cmd { return m.saveProfile(v[0], v[1]) })
 }
 
 // profileValues reads the form as a profile's fields; empty fields are left

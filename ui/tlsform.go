@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
@@ -14,49 +12,19 @@ import (
 
 // openTLS shows the client TLS settings: certificate, key and CA file paths.
 func (m *Model) openTLS() {
-	ti, _ := inputStyles(m.styles.isDark)
 	o := overlay{kind: ovTLS, title: "Client TLS", hint: "tab next field, enter on the last applies, esc closes",
 		head: []string{"For servers that ask for a client certificate (mutual TLS, the practice /mtls lesson).",
 			"Paths to PEM files; the key may be in the certificate file. All empty: no client certificate.", ""}}
 	for i, f := range []field{hinted(plain("Cert", ""), "client.pem"), hinted(plain("Key", ""), "client-key.pem (optional)"),
 		hinted(plain("CA", ""), "ca.pem: the CA of the server (optional)")} {
-		in := textinput.New()
-		in.Prompt = ""
-		in.SetStyles(ti)
-		in.Placeholder = f.hint
-		in.SetValue(m.tlsPaths[i])
-		in.SetWidth(max(m.w-formLabel-8, 10))
-		f.in = in
-		o.fields = append(o.fields, f)
+		o.fields = append(o.fields, m.overlayField(f, m.tlsPaths[i]))
 	}
 	m.openOverlay(o)
 }
 
 // tlsKey edits the TLS form; enter on the last field builds the client.
 func (m *Model) tlsKey(msg tea.KeyPressMsg) tea.Cmd {
-	o := &m.ov
-	k := m.keys
-	next := func(d int) {
-		o.fields[o.idx].in.Blur()
-		o.idx = (o.idx + d + len(o.fields)) % len(o.fields)
-		o.fields[o.idx].in.Focus()
-	}
-	switch {
-	case key.Matches(msg, k.Next):
-		next(1)
-	case key.Matches(msg, k.Prev):
-		next(-1)
-	case msg.Code == tea.KeyEnter && o.idx < len(o.fields)-1:
-		next(1)
-	case msg.Code == tea.KeyEnter:
-		return m.applyTLS(strings.TrimSpace(o.fields[0].in.Value()), strings.TrimSpace(o.fields[1].in.Value()),
-			strings.TrimSpace(o.fields[2].in.Value()))
-	default:
-		var cmd tea.Cmd
-		o.fields[o.idx].in, cmd = o.fields[o.idx].in.Update(msg)
-		return cmd
-	}
-	return nil
+	return m.fieldsKey(msg, func(v []string) tea.Cmd { return m.applyTLS(v[0], v[1], v[2]) })
 }
 
 // tlsMsg is a client TLS configuration built from files in a Cmd.
