@@ -63,6 +63,7 @@ func (m Model) actions() []action {
 		{"trust redirects (now " + onOff(m.trust) + ")", k.Trust, true, func(m *Model) tea.Cmd { m.toggleTrust(); return nil }},
 		{"show secrets (now " + onOff(m.secrets) + ")", k.Secrets, true, func(m *Model) tea.Cmd { return m.toggleSecrets() }},
 		{"client TLS certificate", k.TLS, true, func(m *Model) tea.Cmd { m.openTLS(); return nil }},
+		{"proxy (now " + m.proxyName() + ")", key.NewBinding(), false, func(m *Model) tea.Cmd { m.openProxy(); return nil }},
 		{"fill user and password from ~/.netrc", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.fromNetrc() }},
 		{"use a saved profile", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.listProfiles() }},
 		{"save these credentials as a profile", key.NewBinding(), false, func(m *Model) tea.Cmd { m.askProfileName(); return nil }},
@@ -108,6 +109,7 @@ func (m *Model) openPalette() {
 // newClient builds the HTTP client from the toggles.
 func (m Model) newClient() *httpclient.Client {
 	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true,
+		Proxy:    m.proxy,       // nil: HTTP_PROXY, HTTPS_PROXY, NO_PROXY
 		SpillDir: os.TempDir()}) // a body past the kept 50 MiB scrolls from a 0600 temp file
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -91,13 +93,15 @@ type Model struct {
 	cancelled bool               // the user pressed esc on the send in flight
 	browser   func(string) error // opens the authorization URL; credentials.SystemBrowser
 
-	ov          overlay         // drawn over the panes while open
-	mark        int             // N of the attempt marked for a diff; 0 when none
-	trust       bool            // resend credentials on redirects to other origins
-	secrets     bool            // show secrets everywhere instead of masks
-	tlsConf     *tls.Config     // client certificate and CA; nil uses the defaults
-	tlsPaths    [3]string       // cert, key and CA paths of tlsConf, for the form
-	lessonsDone map[string]bool // IDs of the practice lessons completed
+	ov          overlay                               // drawn over the panes while open
+	mark        int                                   // N of the attempt marked for a diff; 0 when none
+	trust       bool                                  // resend credentials on redirects to other origins
+	secrets     bool                                  // show secrets everywhere instead of masks
+	tlsConf     *tls.Config                           // client certificate and CA; nil uses the defaults
+	tlsPaths    [3]string                             // cert, key and CA paths of tlsConf, for the form
+	proxy       func(*http.Request) (*url.URL, error) // nil: the environment's proxy
+	proxyURL    string                                // the proxy set in the TUI, "" for the environment
+	lessonsDone map[string]bool                       // IDs of the practice lessons completed
 	steps       map[string][]bool
 
 	w, h  int

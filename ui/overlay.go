@@ -27,9 +27,10 @@ const (
 	ovTLS                // client certificate, key and CA paths
 	ovProfiles           // saved credential profiles for the request's host
 	ovProfileName        // name and host of a profile to save
+	ovProxy              // the proxy URL
 )
 
-var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name"}
+var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name", "proxy"}
 
 // row is one selectable line of an overlay; act runs on enter.
 type row struct {
@@ -160,6 +161,8 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.tlsKey(msg)
 	case o.kind == ovProfileName:
 		return m.profileNameKey(msg)
+	case o.kind == ovProxy:
+		return m.proxyKey(msg)
 	case msg.Code == tea.KeyUp || (o.kind != ovPalette && msg.String() == "k"):
 		o.move(-1)
 	case msg.Code == tea.KeyDown || (o.kind != ovPalette && msg.String() == "j"):
@@ -228,6 +231,8 @@ func (o overlay) keys() []key.Binding {
 		return []key.Binding{b("tab", "next field"), b("enter", "next / apply"), closeKey}
 	case o.kind == ovProfileName:
 		return []key.Binding{b("tab", "next field"), b("enter", "next / save"), closeKey}
+	case o.kind == ovProxy:
+		return []key.Binding{b("enter", "apply"), closeKey}
 	case o.kind == ovProfiles:
 		return []key.Binding{b("↑/↓", "choose"), b("enter", "fill the form"), closeKey}
 	case o.kind == ovLesson:
