@@ -79,6 +79,14 @@ func (c *challenges) set(a *session.Attempt) {
 	if st == 401 {
 		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})
 	}
+	if len(c.chs) == 0 && st == 401 {
+		// No challenge: most such APIs want a key (the no-challenge finding says so).
+		for i, o := range c.opts {
+			if o.kind == "apikey" {
+				c.cursor = i
+			}
+		}
+	}
 	if aws {
 		// AWS answers unsigned or badly signed requests with 403 XML, not a challenge.
 		c.opts = append(c.opts, option{ch: -1, kind: "aws-sigv4"})

@@ -25,3 +25,20 @@ func TestSeverityMark(t *testing.T) {
 		}
 	}
 }
+
+// A 401 with no challenge preselects the API key, as its finding suggests.
+func TestNoChallengePreselectsAPIKey(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/apikey")
+	m = press(t, m, enter)
+	if o, _ := m.chal.picked(); o.kind != "apikey" {
+		t.Fatalf("preselected %q on a 401 without a challenge, want apikey", o.kind)
+	}
+	m = press(t, m, enter)
+	m = press(t, m, tab)
+	m = press(t, m, keys("practice-key")...)
+	m = press(t, m, tab, enter)
+	if last := m.sess.Last(); last.Status() != 200 {
+		t.Fatalf("API key answer: %d (status %q)", last.Status(), m.Status())
+	}
+}
