@@ -97,6 +97,11 @@ func (c *challenges) set(a *session.Attempt) {
 	for _, a := range c.ex.Next {
 		if actionKinds[a.Kind] && a.Kind != "use-api-key" {
 			c.opts = append(c.opts, option{ch: -1, act: &a})
+			if a.Kind == "trust-redirect" {
+				// The credentials never reached the server: retyping them
+				// cannot help, trusting the hop can.
+				c.cursor = len(c.opts) - 1
+			}
 		}
 	}
 }

@@ -195,7 +195,10 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 
 func (c challenges) hint() string {
 	o, ok := c.picked()
-	if !ok || o.kind == "" {
+	switch {
+	case ok && o.act != nil:
+		return "\"" + o.act.Label + "\" is preselected"
+	case !ok || o.kind == "":
 		return "keyhole cannot answer any scheme offered"
 	}
 	return kinds()[o.kind].label + " is preselected"

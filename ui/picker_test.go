@@ -42,3 +42,23 @@ func TestNoChallengePreselectsAPIKey(t *testing.T) {
 		t.Fatalf("API key answer: %d (status %q)", last.Status(), m.Status())
 	}
 }
+
+// When a redirect dropped the credentials, the trusted retry is preselected:
+// enter resends them to the other origin and the lesson's target answers 200.
+func TestDroppedOnRedirectPreselectsTrust(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/redirect")
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("wonderland")...)
+	m = press(t, m, enter)
+	o, _ := m.chal.picked()
+	if o.act == nil || o.act.Kind != "trust-redirect" || !strings.Contains(m.Status(), "is preselected") {
+		t.Fatalf("preselected %+v (status %q), want the trust-redirect action", o, m.Status())
+	}
+	m = press(t, m, enter)
+	if last := m.sess.Last(); last.Status() != 200 || !m.trust {
+		t.Fatalf("after trusting: %d, trust %v (status %q)", last.Status(), m.trust, m.Status())
+	}
+}
