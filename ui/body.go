@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"keyhole/httpclient"
@@ -103,12 +104,36 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 // collection, past the 3x-the-body goal, so collection runs sooner then.
 func docFor(resp *httpclient.Response, secrets bool, width int) *bodyDoc {
 	if resp != nil && len(resp.Body) > bigBody {
-		defer debug.SetGCPercent(debug.SetGCPercent(25))
+		defer eagerGC()()
 	}
 	d := formatBody(shownResponse(resp, secrets))
 	d.rowsAt(width)
 	return d
 }
+
+// eagerGC lowers GOGC until the returned func is called. Formatting Cmds
+// may overlap, so the setting is counted: the last one out restores it.
+func eagerGC() (restore func()) {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcUsers == 0 {
+		gcSaved = debug.SetGCPercent(25)
+	}
+	gcUsers++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcUsers--; gcUsers == 0 {
+			debug.SetGCPercent(gcSaved)
+		}
+	}
+}
+
+var (
+	gcMu    sync.Mutex
+	gcUsers int
+	gcSaved int
+)
 
 // formatFor is formatBody with its rows counted for width, so that the first
 // frame after it arrives does not count them on the UI goroutine.

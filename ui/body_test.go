@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -249,4 +250,20 @@ func FuzzSpill(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Overlapping formatting Cmds restore GOGC only when the last one ends.
+func TestEagerGCNests(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	a := eagerGC()
+	b := eagerGC()
+	a()
+	if got := debug.SetGCPercent(25); got != 25 {
+		t.Fatalf("GOGC %d while a formatting Cmd still runs, want 25", got)
+	}
+	b()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GOGC %d after both ended, want 100 restored", got)
+	}
 }
