@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -170,12 +171,7 @@ func cmdJWT(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // JSON unless it is a plain string; everything came from the token, so
 // everything is made safe for the terminal.
 func writeFields(b *strings.Builder, m map[string]any) {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v, ok := m[k].(string)
 		if !ok {
 			raw, _ := json.Marshal(m[k])

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -328,16 +328,6 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
-// sortedKeys returns m's keys in order, for stable output.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 const profileHelp = `Usage:
   keyhole profile list
   keyhole profile save NAME --scheme SCHEME [--host HOST] [credential flags]
@@ -414,7 +404,7 @@ func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				h = "any host"
 			}
 			var where []string
-			for _, k := range sortedKeys(p.Secrets) {
+			for _, k := range slices.Sorted(maps.Keys(p.Secrets)) {
 				where = append(where, k+" in "+p.Secrets[k])
 			}
 			fmt.Fprintf(stdout, "%-16s %-10s %-24s %s\n", p.Name, p.Scheme, h, strings.Join(where, ", "))

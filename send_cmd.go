@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -1091,7 +1093,7 @@ func (p *printer) attempt(a *session.Attempt) {
 	if a.Note != "" {
 		p.line("   " + httpclient.SafeLine(a.Note))
 	}
-	for _, name := range sortedKeys(ex.Request.Header) {
+	for _, name := range slices.Sorted(maps.Keys(ex.Request.Header)) {
 		if !credentials.IsSecretHeader(name) {
 			continue
 		}

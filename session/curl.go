@@ -3,10 +3,11 @@ package session
 import (
 	"bytes"
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"keyhole/credentials"
@@ -83,12 +84,7 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 		// curl would add a form Content-Type to -d data; keyhole sent none.
 		flag("-H", lit("Content-Type:"))
 	}
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			switch {
 			case strings.EqualFold(k, "Cookie"):

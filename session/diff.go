@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -118,13 +119,8 @@ func headerChanges(ha, hb http.Header) []Change {
 	for k := range hb {
 		names[http.CanonicalHeaderKey(k)] = true
 	}
-	keys := make([]string, 0, len(names))
-	for k := range names {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var out []Change
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(names)) {
 		va, vb := strings.Join(ha.Values(k), ", "), strings.Join(hb.Values(k), ", ")
 		if va == vb {
 			continue

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -250,7 +251,7 @@ func orNone(ms float64) float64 {
 
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, harNV{k, v})
 		}
@@ -289,13 +290,4 @@ func responseCookies(h http.Header) []harCookie {
 		out = append(out, hc)
 	}
 	return out
-}
-
-func sortedKeys(h http.Header) []string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,7 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,7 +101,7 @@ func headLines(a *session.Attempt, st Styles, reveal bool) []string {
 			u = credentials.RedactURL(u)
 		}
 		out = append(out, st.Title.Render("Request")+" "+st.Method.Render(rq.Method)+" "+safeLine(u))
-		for _, name := range sortedKeys(rq.Header) {
+		for _, name := range slices.Sorted(maps.Keys(rq.Header)) {
 			for _, v := range rq.Header[name] {
 				shown := credentials.MaskHeader(name, v)
 				if reveal && credentials.IsSecretHeader(name) {
@@ -135,7 +136,7 @@ func headLines(a *session.Attempt, st Styles, reveal bool) []string {
 	status := st.statusStyle(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, safeLine(resp.StatusText)))
 	out = append(out, st.Title.Render("Response")+" "+status+"  "+st.Muted.Render(safeLine(resp.Proto)))
 	out = append(out, st.Muted.Render(timingLine(ex.Timing)))
-	for _, name := range sortedKeys(resp.Header) {
+	for _, name := range slices.Sorted(maps.Keys(resp.Header)) {
 		for _, v := range resp.Header[name] {
 			out = append(out, "  "+st.Label.Render(safeLine(name)+":")+" "+safeLine(credentials.MaskHeader(name, v)))
 		}
@@ -191,15 +192,6 @@ func round(d time.Duration) string {
 		return d.Round(10 * time.Microsecond).String()
 	}
 	return d.Round(time.Microsecond).String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // bodyText draws every line of a body, unwrapped (see formatBody). It holds
