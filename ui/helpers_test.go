@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -41,41 +40,10 @@ func ours(msg tea.Msg) bool {
 }
 
 // settle runs cmd and every command the model's own messages lead to, the
-// way the program would, until none is left.
+// way the program would, until none is left (driveOAuth without a prompt hook).
 func settle(t *testing.T, m Model, cmd tea.Cmd) Model {
 	t.Helper()
-	msgs := make(chan tea.Msg, 64)
-	pending := 0
-	run := func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		pending++
-		go func() { msgs <- c() }()
-	}
-	run(cmd)
-	deadline := time.After(90 * time.Second) // -race on a shared machine formats a 50 MiB body slowly
-	for pending > 0 {
-		select {
-		case msg := <-msgs:
-			pending--
-			switch msg := msg.(type) {
-			case tea.BatchMsg:
-				for _, c := range msg {
-					run(c)
-				}
-			default:
-				if ours(msg) {
-					var next tea.Model
-					next, c := m.Update(msg)
-					m = next.(Model)
-					run(c)
-				}
-			}
-		case <-deadline:
-			t.Fatal("settle: commands still running after 90s")
-		}
-	}
+	m, _ = driveOAuth(t, m, cmd, nil)
 	return m
 }
 

@@ -20,7 +20,8 @@ var ctrlG = tea.KeyPressMsg{Code: 'g', Mod: tea.ModCtrl}
 
 const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 
-// driveOAuth is settle that also feeds back the OAuth prompts, calling onPrompt
+// driveOAuth runs cmd and what follows from it (see settle), also feeding back
+// the OAuth prompts and calling onPrompt
 // with the model that shows each one (to approve it the way a person
 // would; a message it returns, a key, is sent to the model), and collects
 // what was put on the clipboard.
