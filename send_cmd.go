@@ -1149,6 +1149,9 @@ func (p *printer) credentialWords(a *session.Attempt) string {
 	proxyScheme, _, _ := strings.Cut(h.Get("Proxy-Authorization"), " ")
 	if a.Scheme != "" && !p.proxyOnly[a] {
 		with = append(with, a.Scheme)
+	} else if scheme, _, _ := strings.Cut(h.Get("Authorization"), " "); scheme != "" {
+		// The user's own -H 'Authorization: ...': credentials all the same.
+		with = append(with, httpclient.SafeLine(scheme)+" (from -H)")
 	}
 	if proxyScheme != "" {
 		with = append(with, "proxy "+httpclient.SafeLine(proxyScheme))
