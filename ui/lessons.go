@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"keyhole/httpclient"
 	"keyhole/practice"
 )
 
@@ -38,13 +39,15 @@ func (m *Model) openLessons() {
 	m.openOverlay(o)
 }
 
-// loadLesson puts lesson l's request in the compose area and shows the lesson in full.
+// loadLesson puts lesson l's request in the compose area and shows the lesson
+// in full. The draft starts over as the lesson's own: the previous lesson's
+// headers, body (a login form's password) and credentials stay behind.
 func (m *Model) loadLesson(l practice.Lesson) {
 	m.lesson = newLesson(l, m.srv.URL)
 	m.lesson.done = m.lessonsDone[l.ID]
-	m.compose.setMethod(l.Method)
-	m.compose.url.SetValue(m.srv.URL + l.Path)
-	m.compose.url.CursorEnd()
+	m.loadRequest(httpclient.Request{Method: l.Method, URL: m.srv.URL + l.Path})
+	m.auth, m.authHost, m.form, m.pending = nil, "", form{}, nil
+	m.chal = challenges{}
 	m.setFocus(focusURL)
 	m.openLesson()
 	m.info("Lesson: %s. esc closes the lesson, enter on the URL sends %s %s.", l.Title, l.Method, l.Path)
