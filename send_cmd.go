@@ -62,6 +62,7 @@ type sendOptions struct {
 	proxy        string
 	proxyUser    string
 	noProxy      string
+	trust        []string
 	// resolved marks flags whose values came from a profile with their
 	// secrets already read, so "@..." or "env:..." in a secret is not read again.
 	resolved map[string]bool
@@ -145,6 +146,10 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.proxy, "proxy", 'x', "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
 	fs.String(&o.proxyUser, "proxy-user", 'U', "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
 	fs.String(&o.noProxy, "noproxy", 0, "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
+	fs.Func("trust", 0, "ORIGIN", "let secrets go to ORIGIN (scheme://host:port or host[:port]) when a server names it, e.g. a registry's token service; repeatable", func(v string) error {
+		o.trust = append(o.trust, v)
+		return nil
+	})
 	return fs
 }
 
@@ -337,6 +342,8 @@ type sendPlan struct {
 	user, password string
 	// cert names the client certificate (--cert) offered on https, or ""
 	cert string
+	// trusted are the --trust origins
+	trusted []httpclient.Origin
 }
 
 func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
@@ -440,6 +447,13 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		offers = append(offers, offer{auth: proxyBasic{b}, proxy: true})
 	}
 	plan := &sendPlan{o: o, client: client, draft: draft, offers: offers, cert: certName(tlsConf)}
+	for _, t := range o.trust {
+		origin, err := httpclient.ParseOrigin(t)
+		if err != nil {
+			return nil, fmt.Errorf("--trust: %v", err)
+		}
+		plan.trusted = append(plan.trusted, origin)
+	}
 	if o.user != "" {
 		// buildOffers asked for a missing password already; read it back
 		// from the offers rather than asking twice.
@@ -982,7 +996,7 @@ func (p *sendPlan) registryToken(chs []httpclient.Challenge, tried map[string]bo
 	for _, c := range chs {
 		realm := c.Param("realm")
 		if c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) && (c.Param("service") != "" || c.Param("scope") != "") {
-			return &credentials.RegistryToken{User: p.user, Password: p.password}
+			return &credentials.RegistryToken{User: p.user, Password: p.password, Trusted: p.trusted}
 		}
 	}
 	return nil

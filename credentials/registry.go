@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,13 +19,21 @@ import (
 // authentication specification, used by OCI distribution registries):
 // Bearer realm="<token URL>", service, scope. Prepare fetches a token from
 // the realm, anonymously when User is empty, and Apply sends it as Bearer.
+// The password goes only to a realm on the origin of the request it was
+// given for (SetRequestURL) or to one the user trusts (Trusted): the realm is
+// the server's choice. Elsewhere the token is asked for anonymously, and the
+// exchange says what was held back (httpclient.Exchange.Withheld).
 // Safe for concurrent use.
 type RegistryToken struct {
 	User     string // "" for anonymous access
 	Password string
-	Now      func() time.Time // nil means time.Now; tests move it to expire tokens
+	// Trusted are origins the user allows the password to go to besides the
+	// request's own (keyhole send --trust, a confirmation in the TUI).
+	Trusted []httpclient.Origin
+	Now     func() time.Time // nil means time.Now; tests move it to expire tokens
 
 	mu      sync.Mutex
+	bound   httpclient.Origin // the origin of the request the password is for
 	token   string
 	key     string // realm, service and scope the token was issued for
 	scope   string
@@ -34,6 +41,15 @@ type RegistryToken struct {
 }
 
 func (*RegistryToken) Scheme() string { return "Bearer" }
+
+// SetRequestURL binds the password to raw's origin: the session calls it
+// with the URL of the request being answered, before Prepare.
+func (t *RegistryToken) SetRequestURL(raw string) {
+	o, _ := httpclient.OriginOfURL(raw)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.bound = o
+}
 
 // tokenBodyLimit bounds what is read from a token service, as x/oauth2 does.
 const tokenBodyLimit = 1 << 20
@@ -68,7 +84,8 @@ func (t *RegistryToken) Prepare(ctx context.Context, hc *http.Client, ch *httpcl
 	if fresh {
 		return nil
 	}
-	u, err := t.tokenURL(ch)
+	user, ctx := t.userFor(ctx, ch)
+	u, err := tokenURL(ch, user)
 	if err != nil {
 		return err
 	}
@@ -76,8 +93,8 @@ func (t *RegistryToken) Prepare(ctx context.Context, hc *http.Client, ch *httpcl
 	if err != nil {
 		return fmt.Errorf("registry: cannot build the token request: %w", err)
 	}
-	if t.User != "" {
-		v, err := (Basic{User: t.User, Password: t.Password}).Value()
+	if user != "" {
+		v, err := (Basic{User: user, Password: t.Password}).Value()
 		if err != nil {
 			return fmt.Errorf("registry: %w", err)
 		}
@@ -126,17 +143,35 @@ func (t *RegistryToken) Prepare(ctx context.Context, hc *http.Client, ch *httpcl
 	return nil
 }
 
-// tokenURL is realm?service=…&scope=…(&account=user). A password is sent to
-// the realm only over https or to loopback: the realm is the server's choice
-// and may be another host.
-func (t *RegistryToken) tokenURL(ch *httpclient.Challenge) (*url.URL, error) {
+// userFor returns the user to ask the token for: t.User when the realm may
+// have the password (httpclient.MaySendSecret), else "" with a note on ctx
+// saying what was held back and why.
+func (t *RegistryToken) userFor(ctx context.Context, ch *httpclient.Challenge) (string, context.Context) {
+	if t.User == "" {
+		return "", ctx
+	}
+	realm, ok := httpclient.OriginOfURL(ch.Param("realm"))
+	if !ok {
+		return t.User, ctx // tokenURL refuses it
+	}
+	t.mu.Lock()
+	bound := t.bound
+	t.mu.Unlock()
+	may, why := httpclient.MaySendSecret(bound, realm, t.Trusted)
+	if may {
+		return t.User, ctx
+	}
+	note := fmt.Sprintf("The password of %s was not sent to the registry's token service: %s. The token was asked for anonymously. If that token service is yours, trust it: keyhole send --trust %s, or confirm the host in the TUI.",
+		httpclient.SafeLine(t.User), why, httpclient.SafeLine(realm.String()))
+	return "", httpclient.WithWithheld(ctx, note)
+}
+
+// tokenURL is realm?service=…&scope=…(&account=user).
+func tokenURL(ch *httpclient.Challenge, user string) (*url.URL, error) {
 	realm := ch.Param("realm")
 	u, err := url.Parse(realm)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("registry: the challenge's realm %q is not an http(s) URL of a token service", realm)
-	}
-	if t.User != "" && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return nil, fmt.Errorf("registry: refusing to send the password to %s over plain http; the token service must use https (or leave the user empty for anonymous access)", httpclient.SafeLine(u.Host))
+		return nil, fmt.Errorf("registry: the challenge's realm %q is not an http(s) URL of a token service", httpclient.SafeLine(realm))
 	}
 	q := u.Query()
 	if s := ch.Param("service"); s != "" {
@@ -146,19 +181,11 @@ func (t *RegistryToken) tokenURL(ch *httpclient.Challenge) (*url.URL, error) {
 	for _, s := range strings.Fields(ch.Param("scope")) {
 		q.Add("scope", s)
 	}
-	if t.User != "" {
-		q.Set("account", t.User)
+	if user != "" {
+		q.Set("account", user)
 	}
 	u.RawQuery = q.Encode()
 	return u, nil
-}
-
-func isLoopbackHost(h string) bool {
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Apply sends the token fetched by Prepare.

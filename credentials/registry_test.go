@@ -53,6 +53,7 @@ func TestRegistryTokenFlow(t *testing.T) {
 	})
 	clk := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	rt := &RegistryToken{User: "alice", Password: "wonderland", Now: func() time.Time { return clk }}
+	rt.SetRequestURL(srv.URL + "/v2/") // the registry and its token service share an origin
 	ctx := context.Background()
 	ch := registryChallenge(t, srv.URL+"/token", "repository:demo:pull", "")
 
@@ -154,10 +155,10 @@ func TestRegistryTokenErrors(t *testing.T) {
 		{srv.URL + "/notoken", "", "without a usable token"},
 		{srv.URL + "/badtoken", "", "without a usable token"},
 		{"ftp://example/token", "", "not an http(s) URL"},
-		{"http://registry.example/token", "alice", "refusing to send the password to registry.example over plain http"},
 	}
 	for _, tt := range tests {
 		rt := &RegistryToken{User: tt.user, Password: "p"}
+		rt.SetRequestURL(srv.URL + "/v2/")
 		err := rt.Prepare(context.Background(), srv.Client(), registryChallenge(t, tt.realm, "s", ""))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q", tt.realm, err, tt.want)
@@ -168,5 +169,49 @@ func TestRegistryTokenErrors(t *testing.T) {
 	}
 	if err := (&RegistryToken{}).Prepare(context.Background(), srv.Client(), nil); err == nil || !strings.Contains(err.Error(), "send the request once") {
 		t.Errorf("no challenge: %v", err)
+	}
+}
+
+// Issue 17 item 1: the realm is the server's choice. The password goes to a
+// token service on the origin it was given for, or on one the user trusts;
+// elsewhere the token is asked for anonymously and the exchange says why.
+func TestRegistryTokenHoldsThePasswordFromAnotherOrigin(t *testing.T) {
+	svc := &tokenService{}
+	other := httptest.NewServer(svc)
+	defer other.Close()
+	realm := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + "/token"
+	var withheld []string
+	hc := httpclient.New(httpclient.Options{}).Recorder(func(_ string, ex *httpclient.Exchange) { withheld = append(withheld, ex.Withheld...) })
+	ch := registryChallenge(t, realm, "repository:demo:pull", "")
+
+	rt := &RegistryToken{User: "alice", Password: "wonderland-7781"}
+	rt.SetRequestURL("http://127.0.0.1:1/v2/")
+	if err := rt.Prepare(context.Background(), hc, ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := svc.requests[0].BasicAuth(); ok || svc.requests[0].URL.Query().Has("account") {
+		t.Fatalf("the password went to %s, another origin: %s %v", realm, svc.requests[0].URL, svc.requests[0].Header)
+	}
+	if len(withheld) != 1 || !strings.Contains(withheld[0], "--trust http://localhost:") {
+		t.Errorf("the exchange does not say what was held back: %q", withheld)
+	}
+
+	trusted, _ := httpclient.ParseOrigin(realm[:strings.LastIndex(realm, "/")])
+	rt = &RegistryToken{User: "alice", Password: "wonderland-7781", Trusted: []httpclient.Origin{trusted}}
+	rt.SetRequestURL("http://127.0.0.1:1/v2/")
+	if err := rt.Prepare(context.Background(), hc, ch); err != nil {
+		t.Fatal(err)
+	}
+	if u, p, ok := svc.requests[1].BasicAuth(); !ok || u != "alice" || p != "wonderland-7781" {
+		t.Errorf("with %v trusted the password did not go: %v", trusted, svc.requests[1].Header)
+	}
+
+	// Without a request to bind it to, the password goes nowhere.
+	rt = &RegistryToken{User: "alice", Password: "wonderland-7781"}
+	if err := rt.Prepare(context.Background(), hc, ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := svc.requests[2].BasicAuth(); ok {
+		t.Error("an unbound RegistryToken sent the password")
 	}
 }

@@ -118,6 +118,9 @@ type Exchange struct {
 	Problems   []Problem
 	Timing     Timing
 	Proxy      string // proxy the last request went through (password redacted), "" if direct
+	// Withheld says what keyhole held back from this request and why
+	// (WithWithheld), e.g. a password a server asked for on another origin.
+	Withheld []string
 }
 
 // Options configure a Client. The zero value is usable.
@@ -301,7 +304,7 @@ func credentialNames(h http.Header) []string {
 func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
-	ex := &Exchange{Request: r.Clone()}
+	ex := &Exchange{Request: r.Clone(), Withheld: withheldOf(ctx)}
 	tt := &timingTrace{start: time.Now()}
 	defer func() { ex.Timing = tt.get() }()
 

@@ -293,7 +293,9 @@ func TestRegistryEndpoint(t *testing.T) {
 	}
 
 	// With alice's password the token service also grants push; a wrong one is refused.
-	if err := (&credentials.RegistryToken{User: User, Password: "nope"}).Prepare(context.Background(), hc, &ch); err == nil || !strings.Contains(err.Error(), "401") {
+	wrong := &credentials.RegistryToken{User: User, Password: "nope"}
+	wrong.SetRequestURL(req.URL) // the password is for this origin, where the realm is too
+	if err := wrong.Prepare(context.Background(), hc, &ch); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("wrong password: %v", err)
 	}
 	// The grants themselves, read from a registry's own table.

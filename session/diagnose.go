@@ -58,6 +58,9 @@ func Diagnose(in Input) []Finding {
 	}
 	d := &diagnosis{in: in, a: in.Attempt, ex: in.Attempt.Exchange}
 	d.request()
+	for _, note := range d.ex.Withheld {
+		d.add(Finding{Code: "credentials-withheld", Severity: Warning, Message: note})
+	}
 	if d.ex.Response == nil {
 		d.transport()
 	} else {
