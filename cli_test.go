@@ -190,11 +190,11 @@ func FuzzFlagParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, joined string) {
 		args := strings.Split(joined, "\x00")
-		o := &sendOptions{}
-		pos, err := sendFlags(o).Parse(args)
-		if err != nil {
+		fs := sendFlags(newSendOptions())
+		if err := fs.Parse(args); err != nil {
 			return
 		}
+		pos := fs.Args()
 		given := map[string]bool{}
 		for _, a := range args {
 			given[a] = true

@@ -52,21 +52,21 @@ type explainProblem struct {
 	Message  string `json:"message"`
 }
 
-func cmdExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var asJSON, proxy bool
+// explainOptions are the flags of 'keyhole explain'.
+type explainOptions struct{ json, proxy bool }
+
+func explainFlags(o *explainOptions) *flagSet {
 	fs := newFlagSet("keyhole explain")
-	fs.Bool(&asJSON, "json", 0, "print the challenges and problems as JSON")
-	fs.Bool(&proxy, "proxy", 0, "the values are Proxy-Authenticate, not WWW-Authenticate")
-	if wantsHelp(args) {
-		fmt.Fprint(stdout, explainHelp)
-		fs.Help(stdout)
-		return exitOK
-	}
-	values, err := fs.Parse(args)
-	if err != nil {
-		return usageError(stderr, "explain", err)
-	}
+	fs.Bool(&o.json, "json", "", "print the challenges and problems as JSON")
+	fs.Bool(&o.proxy, "proxy", "", "the values are Proxy-Authenticate, not WWW-Authenticate")
+	return fs
+}
+
+// cmdExplain explains the challenges in values, or in the lines of stdin.
+func cmdExplain(o explainOptions, values []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	asJSON, proxy := o.json, o.proxy
 	if len(values) == 0 {
+		var err error
 		values, err = readValues(stdin)
 		if err != nil {
 			return usageError(stderr, "explain", err)

@@ -25,11 +25,6 @@ It shows the header and the claims, exp/nbf/iat as times and as "expires in
 3m" / "expired 2m ago", and warns about alg "none", a missing exp, and nbf or
 iat in the future (clock skew). A leading "Bearer " is ignored.
 
-Flags:
-  --json       one JSON document: {"header":{},"claims":{},"times":[],"warnings":[]}
-  --at TIME    judge the token at TIME (RFC 3339, e.g. 2026-01-02T15:04:05Z), not now
-  -h, --help   this help
-
 Exit status: 0 the token looks valid at that time; 1 it is expired or not yet
 valid; 2 usage error or not a decodable JWT.
 
@@ -37,6 +32,8 @@ Examples:
   keyhole jwt eyJhbGciOi...
   pbpaste | keyhole jwt -
   keyhole jwt --json --at 2026-01-02T15:04:05Z "$TOKEN" | jq .times
+
+Flags:
 `
 
 // maxTokenInput bounds what is read from standard input: real tokens are a
@@ -58,50 +55,42 @@ type jwtReport struct {
 	Warnings []string       `json:"warnings"`
 }
 
-// cmdJWT runs 'keyhole jwt'.
-func cmdJWT(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	asJSON := false
-	at := time.Now()
-	token, haveToken := "", false
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-h" || a == "--help":
-			fmt.Fprint(stdout, jwtUsage)
-			return exitOK
-		case a == "--json":
-			asJSON = true
-		case a == "--at" || strings.HasPrefix(a, "--at="):
-			v, ok := strings.CutPrefix(a, "--at=")
-			if !ok {
-				if i+1 >= len(args) {
-					fmt.Fprintln(stderr, "keyhole jwt: --at needs a time, e.g. --at 2026-01-02T15:04:05Z")
-					return exitUsage
-				}
-				i++
-				v = args[i]
-			}
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				fmt.Fprintf(stderr, "keyhole jwt: --at %s is not an RFC 3339 time; write it like 2026-01-02T15:04:05Z\n", httpclient.SafeLine(v))
-				return exitUsage
-			}
-			at = t
-		case a == "-" || !strings.HasPrefix(a, "-"):
-			if haveToken {
-				fmt.Fprintln(stderr, "keyhole jwt: give one token; see keyhole jwt --help")
-				return exitUsage
-			}
-			token, haveToken = a, true
-		default:
-			fmt.Fprintf(stderr, "keyhole jwt: unknown flag %s; see keyhole jwt --help\n", httpclient.SafeLine(a))
-			return exitUsage
+// jwtOptions are the flags of 'keyhole jwt'.
+type jwtOptions struct {
+	json bool
+	at   time.Time // zero: now
+}
+
+func jwtFlags(o *jwtOptions) *flagSet {
+	fs := newFlagSet("keyhole jwt")
+	fs.Bool(&o.json, "json", "", `one JSON document: {"header":{},"claims":{},"times":[],"warnings":[]}`)
+	fs.Func("at", "", "TIME", "judge the token at TIME (RFC 3339, e.g. 2026-01-02T15:04:05Z), not now", func(v string) error {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return fmt.Errorf("%s is not an RFC 3339 time; write it like 2026-01-02T15:04:05Z", httpclient.SafeLine(v))
 		}
+		o.at = t
+		return nil
+	})
+	return fs
+}
+
+// cmdJWT runs 'keyhole jwt' on the token in args, or on stdin for "-".
+func cmdJWT(o jwtOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	asJSON, at := o.json, o.at
+	if at.IsZero() {
+		at = time.Now()
 	}
-	if !haveToken {
+	switch len(args) {
+	case 0:
 		fmt.Fprintln(stderr, "keyhole jwt: give a token, or - to read it from standard input; see keyhole jwt --help")
 		return exitUsage
+	case 1:
+	default:
+		fmt.Fprintln(stderr, "keyhole jwt: give one token; see keyhole jwt --help")
+		return exitUsage
 	}
+	token := args[0]
 	if token == "-" {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxTokenInput+1))
 		if err != nil {

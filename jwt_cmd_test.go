@@ -29,7 +29,7 @@ type jwtRun struct {
 	stdout, stderr string
 }
 
-// TestJWTCommand runs every case twice: through cmdJWT in the test process,
+// TestJWTCommand runs every case twice: through run in the test process,
 // and through the real binary built from this checkout, as a user runs it.
 func TestJWTCommand(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "keyhole")
@@ -121,7 +121,7 @@ func runJWT(t *testing.T, how, bin string, stdin string, args ...string) jwtRun 
 	t.Helper()
 	if how == "in-process" {
 		var out, errb bytes.Buffer
-		code := cmdJWT(args, strings.NewReader(stdin), &out, &errb)
+		code := run(append([]string{"jwt"}, args...), strings.NewReader(stdin), &out, &errb)
 		return jwtRun{code, out.String(), errb.String()}
 	}
 	cmd := exec.Command(bin, append([]string{"jwt"}, args...)...)

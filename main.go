@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"keyhole/credentials"
@@ -35,27 +34,38 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "send":
-			return cmdSend(args[1:], stdin, stdout, stderr)
-		case "explain":
-			return cmdExplain(args[1:], stdin, stdout, stderr)
-		case "jwt":
-			return cmdJWT(args[1:], stdin, stdout, stderr)
-		case "profile":
-			return cmdProfile(args[1:], stdin, stdout, stderr)
-		case "practice":
-			return cmdPractice(args[1:], stdout, stderr)
-		case "--version", "version":
-			fmt.Fprintln(stdout, "keyhole", version)
-			return exitOK
-		case "-h", "--help", "help":
-			fmt.Fprint(stdout, usage)
-			return exitOK
-		}
+	code := exitOK
+	cmd, err := newCLI(args, stdin, stdout, stderr, &code).ExecuteC()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		return exitUsage
 	}
-	o, err := tuiOptions(args)
+	return code
+}
+
+// tuiFlags are the flags of keyhole itself, which opens the TUI.
+type tuiFlags struct {
+	curl    string
+	tls     bool
+	version bool
+}
+
+func tuiFlagSet(f *tuiFlags) *flagSet {
+	fs := newFlagSet("keyhole")
+	fs.String(&f.curl, "curl", "", "'curl ...'", "open the TUI with a curl command's request and credentials")
+	fs.SetAnnotation("curl", "example", []string{"a curl command, e.g. keyhole --curl 'curl -u alice http://127.0.0.1:8401/basic'"})
+	fs.Bool(&f.tls, "tls", "", "the practice server over https, for the client-certificate lesson")
+	fs.Bool(&f.version, "version", "", "print the version")
+	return fs
+}
+
+// cmdTUI opens the TUI, or prints the version.
+func cmdTUI(f tuiFlags, fs flagSet, args []string, stdout, stderr io.Writer) int {
+	if f.version {
+		fmt.Fprintln(stdout, "keyhole", version)
+		return exitOK
+	}
+	o, err := tuiOptionsFrom(f, &fs, args)
 	if err != nil {
 		fmt.Fprintln(stderr, "keyhole:", err)
 		return exitUsage
@@ -67,33 +77,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// tuiOptions reads what the TUI opens on: nothing (the practice server), a
-// URL, --curl 'curl ...', or an .http / .rest file. Everything is checked
-// here, so a mistake is one line on stderr, not a TUI opening on an error.
+// tuiOptions reads what the TUI opens on from keyhole's arguments.
 func tuiOptions(args []string) (ui.Options, error) {
-	if len(args) == 0 {
-		return ui.Options{Practice: true}, nil
+	var f tuiFlags
+	fs := tuiFlagSet(&f)
+	if err := fs.Parse(args); err != nil {
+		return ui.Options{}, flagError("keyhole", err)
 	}
-	if len(args) == 1 && args[0] == "--tls" {
-		// The practice server over https with its own CA, for the mTLS lesson.
-		return ui.Options{Practice: true, PracticeTLS: true}, nil
-	}
-	if cmd, ok := strings.CutPrefix(args[0], "--curl="); ok || args[0] == "--curl" {
-		if !ok {
-			if len(args) < 2 {
-				return ui.Options{}, errors.New("--curl needs a curl command, e.g. keyhole --curl 'curl -u alice http://127.0.0.1:8401/basic'")
-			}
-			cmd, args = args[1], args[1:]
+	return tuiOptionsFrom(f, fs, fs.Args())
+}
+
+// tuiOptionsFrom reads what the TUI opens on: nothing (the practice server),
+// a URL, --curl 'curl ...', or an .http / .rest file. Everything is checked
+// here, so a mistake is one line on stderr, not a TUI opening on an error.
+func tuiOptionsFrom(f tuiFlags, fs *flagSet, args []string) (ui.Options, error) {
+	switch {
+	case fs.Seen("curl"):
+		if len(args) > 0 || f.tls {
+			return ui.Options{}, fmt.Errorf("--curl takes one argument, got more: %q; quote the whole curl command", args)
 		}
-		if len(args) > 1 {
-			return ui.Options{}, fmt.Errorf("--curl takes one argument, got more: %q; quote the whole curl command", args[1:])
-		}
-		if _, err := session.ParseCurl(strings.TrimSpace(cmd)); err != nil {
+		if _, err := session.ParseCurl(strings.TrimSpace(f.curl)); err != nil {
 			return ui.Options{}, fmt.Errorf("--curl: %v", err)
 		}
-		return ui.Options{Curl: cmd}, nil
-	}
-	if len(args) > 1 || strings.HasPrefix(args[0], "-") {
+		return ui.Options{Curl: f.curl}, nil
+	case f.tls:
+		if len(args) > 0 {
+			return ui.Options{}, fmt.Errorf("--tls opens the practice server and takes no URL or file, got %q; see keyhole --help", args)
+		}
+		// The practice server over https with its own CA, for the mTLS lesson.
+		return ui.Options{Practice: true, PracticeTLS: true}, nil
+	case len(args) == 0:
+		return ui.Options{Practice: true}, nil
+	case len(args) > 1:
 		return ui.Options{}, fmt.Errorf("unknown command or arguments %q; see keyhole --help", args)
 	}
 	if isHTTPFile(args[0]) {
@@ -144,12 +159,13 @@ Usage:
   keyhole COMMAND [flags]      run a command without the TUI, for scripts and CI
 
 Commands:
-  send      send a request, answer its challenges, print every attempt and why it failed
-  explain   explain WWW-Authenticate / Proxy-Authenticate values, from arguments or stdin
-  jwt       decode and explain a JWT (header, claims, expiry), without verifying it
-  practice  run the practice server (and forward proxy) in the foreground
-  profile   list, save or delete saved credential profiles (secrets in the OS keychain)
-  version   print the version (also --version)
+  send        send a request, answer its challenges, print every attempt and why it failed
+  explain     explain WWW-Authenticate / Proxy-Authenticate values, from arguments or stdin
+  jwt         decode and explain a JWT (header, claims, expiry), without verifying it
+  practice    run the practice server (and forward proxy) in the foreground
+  profile     list, save or delete saved credential profiles (secrets in the OS keychain)
+  version     print the version (also --version)
+  completion  print a shell completion script: keyhole completion bash|zsh|fish
 
 Examples:
   keyhole
@@ -167,166 +183,6 @@ Run 'keyhole COMMAND --help' for a command's flags and examples.
 Exit status of the commands: 0 ok, 1 no response, 2 usage error, 3 forbidden,
 4 authentication failed (401/407), 5 other HTTP error.
 `
-
-// flagSpec is one command-line flag, spelled as curl spells it.
-type flagSpec struct {
-	long  string
-	short byte   // 0 when there is no short form
-	arg   string // the value's name in help; "" for a boolean flag
-	help  string
-	set   func(v string) error
-}
-
-// flagSet parses curl-style flags: "-X POST", "-XPOST", "-uuser:pw",
-// "--request POST", "--request=POST", clustered booleans "-kL", "-L=false",
-// repeated flags, and flags after positional arguments. The standard flag
-// package stops at the first positional argument and has no attached short
-// values, which curl users type all the time.
-type flagSet struct {
-	cmd   string
-	specs []*flagSpec
-	seen  map[string]bool
-}
-
-func newFlagSet(cmd string) *flagSet { return &flagSet{cmd: cmd, seen: map[string]bool{}} }
-
-func (fs *flagSet) Func(long string, short byte, arg, help string, set func(string) error) {
-	fs.specs = append(fs.specs, &flagSpec{long: long, short: short, arg: arg, help: help, set: set})
-}
-
-func (fs *flagSet) String(p *string, long string, short byte, arg, help string) {
-	fs.Func(long, short, arg, help, func(v string) error { *p = v; return nil })
-}
-
-func (fs *flagSet) Bool(p *bool, long string, short byte, help string) {
-	fs.Func(long, short, "", help, func(v string) error {
-		if v == "" {
-			*p = true
-			return nil
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("wants true or false, not %q", v)
-		}
-		*p = b
-		return nil
-	})
-}
-
-// Seen reports whether the flag called long was given.
-func (fs *flagSet) Seen(long string) bool { return fs.seen[long] }
-
-func (fs *flagSet) lookup(long string, short byte) *flagSpec {
-	for _, s := range fs.specs {
-		if (long != "" && s.long == long) || (short != 0 && s.short == short) {
-			return s
-		}
-	}
-	return nil
-}
-
-func (fs *flagSet) apply(s *flagSpec, name, v string) error {
-	fs.seen[s.long] = true
-	if err := s.set(v); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
-	}
-	return nil
-}
-
-// Parse applies the flags in args and returns the positional arguments.
-func (fs *flagSet) Parse(args []string) ([]string, error) {
-	var pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			return append(pos, args[i+1:]...), nil
-		case strings.HasPrefix(a, "--"):
-			name, val, hasVal := strings.Cut(a[2:], "=")
-			s := fs.lookup(name, 0)
-			if s == nil {
-				return nil, fmt.Errorf("unknown flag --%s; see %s --help", name, fs.cmd)
-			}
-			if s.arg != "" && !hasVal {
-				if i+1 >= len(args) {
-					return nil, fmt.Errorf("--%s needs a %s", name, s.arg)
-				}
-				i++
-				val = args[i]
-			}
-			if err := fs.apply(s, "--"+name, val); err != nil {
-				return nil, err
-			}
-		case len(a) > 1 && a[0] == '-':
-			for j := 1; j < len(a); j++ {
-				s := fs.lookup("", a[j])
-				if s == nil {
-					return nil, fmt.Errorf("unknown flag -%c; see %s --help", a[j], fs.cmd)
-				}
-				name := "-" + string(a[j])
-				if s.arg == "" {
-					v := ""
-					if strings.HasPrefix(a[j+1:], "=") {
-						v, j = a[j+2:], len(a)
-					}
-					if err := fs.apply(s, name, v); err != nil {
-						return nil, err
-					}
-					continue
-				}
-				val := a[j+1:]
-				if val == "" {
-					if i+1 >= len(args) {
-						return nil, fmt.Errorf("%s needs a %s", name, s.arg)
-					}
-					i++
-					val = args[i]
-				}
-				if err := fs.apply(s, name, val); err != nil {
-					return nil, err
-				}
-				break
-			}
-		default:
-			pos = append(pos, a)
-		}
-	}
-	return pos, nil
-}
-
-// Help writes the flags, one a line, in the order they were declared.
-func (fs *flagSet) Help(w io.Writer) {
-	var rows [][2]string
-	width := 0
-	for _, s := range fs.specs {
-		left := "    --" + s.long
-		if s.short != 0 {
-			left = "-" + string(s.short) + ", --" + s.long
-		}
-		if s.arg != "" {
-			left += " " + s.arg
-		}
-		rows = append(rows, [2]string{left, s.help})
-		width = max(width, len(left))
-	}
-	for _, r := range rows {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, r[0], r[1])
-	}
-}
-
-// wantsHelp reports whether args ask for help before anything else is parsed,
-// so that --help works even next to a bad flag.
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		if a == "-h" || a == "--help" {
-			return true
-		}
-	}
-	return false
-}
 
 const profileHelp = `Usage:
   keyhole profile list
@@ -362,27 +218,26 @@ var profileFields = []struct{ flag, field, arg, help string }{
 	{"aws-sigv4", "aws_sigv4", "PROVIDER:REGION:SERVICE", "AWS SigV4 signing"},
 }
 
-func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	values := map[string]string{}
-	var scheme, host string
+// profileOptions are the flags of 'keyhole profile save'.
+type profileOptions struct {
+	scheme, host string
+	values       map[string]string // profile field -> value
+}
+
+func profileFlags(po *profileOptions) *flagSet {
+	po.values = map[string]string{}
 	fs := newFlagSet("keyhole profile")
-	fs.String(&scheme, "scheme", 0, "SCHEME", strings.Join(authModes[2:], "|"))
-	fs.String(&host, "host", 0, "HOST[:PORT]", "the host the profile is for (default any)")
+	fs.String(&po.scheme, "scheme", "", "SCHEME", strings.Join(authModes[2:], "|"))
+	fs.String(&po.host, "host", "", "HOST[:PORT]", "the host the profile is for (default any)")
 	for _, f := range profileFields {
-		fs.Func(f.flag, 0, f.arg, f.help, func(v string) error { values[f.field] = v; return nil })
+		fs.Func(f.flag, "", f.arg, f.help, func(v string) error { po.values[f.field] = v; return nil })
 	}
-	if wantsHelp(args) || len(args) == 0 {
-		fmt.Fprint(stdout, profileHelp)
-		fs.Help(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	pos, err := fs.Parse(args[1:])
-	if err != nil {
-		return usageError(stderr, "profile", err)
-	}
+	return fs
+}
+
+// cmdProfile runs 'keyhole profile sub' with the positional arguments pos.
+func cmdProfile(sub string, po profileOptions, pos []string, stdout, stderr io.Writer) int {
+	scheme, host, values := po.scheme, po.host, po.values
 	path, err := credentials.DefaultProfilesPath()
 	if err != nil {
 		return usageError(stderr, "profile", err)
@@ -392,7 +247,7 @@ func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "profile", err)
 	}
-	switch args[0] {
+	switch sub {
 	case "list":
 		list := ps.List()
 		if len(list) == 0 {
@@ -442,5 +297,5 @@ func cmdProfile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "saved profile %s in %s; secrets: %s\n", pos[0], path, where)
 		return exitOK
 	}
-	return usageError(stderr, "profile", fmt.Errorf("unknown subcommand %q; use list, save or delete", args[0]))
+	return usageError(stderr, "profile", fmt.Errorf("unknown subcommand %q; use list, save or delete", sub))
 }

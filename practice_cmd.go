@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,16 +19,6 @@ Runs the practice server in the foreground: loopback endpoints, one per
 scheme and per failure, each the subject of a lesson. The credentials it
 prints are public. Stop it with ctrl+c.
 
-Flags:
-  --addr ADDR         listen address (default 127.0.0.1:8401; 127.0.0.1:0 picks a free port)
-  --public            allow an address that is not loopback (prints a warning)
-  --proxy-addr ADDR   also run the forward proxy there (Proxy-Authorization alice / wonderland;
-                      forwards to loopback only)
-  --tls               serve https with a fresh CA and enable /mtls; prints where the CA and
-                      the client certificate and key were written
-  --token-ttl DUR     how long the practice OAuth server's access tokens live (default 60s;
-                      at least 1s); short lives make expiry and refresh easy to watch
-
 Examples:
   keyhole practice
   keyhole practice --addr 127.0.0.1:0 --proxy-addr 127.0.0.1:8402
@@ -39,47 +27,58 @@ Examples:
   curl -u alice:wonderland http://127.0.0.1:8401/basic
   curl -x http://127.0.0.1:8402 -U alice:wonderland http://127.0.0.1:8401/proxy
   keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
+
+Flags:
 `
 
-func cmdPractice(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("keyhole practice", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are printed below in one line, help on stdout
-	addr := fs.String("addr", "127.0.0.1:8401", "")
-	public := fs.Bool("public", false, "")
-	proxyAddr := fs.String("proxy-addr", "", "")
-	useTLS := fs.Bool("tls", false, "")
-	tokenTTL := fs.Duration("token-ttl", practice.DefaultTokenTTL, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, practiceUsage)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "keyhole practice: %v; see keyhole practice --help\n", err)
-		return exitUsage
-	}
-	if *tokenTTL < time.Second {
-		fmt.Fprintf(stderr, "keyhole practice: --token-ttl %v is too short; tokens carry whole seconds, use 1s or more\n", *tokenTTL)
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "keyhole practice: unexpected arguments %q; see keyhole practice --help\n", fs.Args())
-		return exitUsage
-	}
+// practiceOptions are the flags of 'keyhole practice'.
+type practiceOptions struct {
+	addr, proxyAddr string
+	public, tls     bool
+	tokenTTL        time.Duration
+}
 
-	srv, err := practice.Start(practice.Options{Addr: *addr, Public: *public, ProxyAddr: *proxyAddr, TLS: *useTLS})
+func practiceFlags(o *practiceOptions) *flagSet {
+	*o = practiceOptions{addr: "127.0.0.1:8401", tokenTTL: practice.DefaultTokenTTL}
+	fs := newFlagSet("keyhole practice")
+	fs.String(&o.addr, "addr", "", "ADDR", "listen address (default 127.0.0.1:8401; 127.0.0.1:0 picks a free port)")
+	fs.Bool(&o.public, "public", "", "allow an address that is not loopback (prints a warning)")
+	fs.String(&o.proxyAddr, "proxy-addr", "", "ADDR", "also run the forward proxy there (Proxy-Authorization alice / wonderland; forwards to loopback only)")
+	fs.Bool(&o.tls, "tls", "", "serve https with a fresh CA and enable /mtls; prints where the CA and the client certificate and key were written")
+	fs.Func("token-ttl", "", "DURATION", "how long the practice OAuth server's access tokens live (default 60s; at least 1s); short lives make expiry and refresh easy to watch", func(v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("wants a duration such as 10s or 1m, not %q", v)
+		}
+		if d < time.Second {
+			return fmt.Errorf("%v is too short; tokens carry whole seconds, use 1s or more", d)
+		}
+		o.tokenTTL = d
+		return nil
+	})
+	return fs
+}
+
+// cmdPractice runs the practice server until interrupted.
+func cmdPractice(o practiceOptions, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "keyhole practice: unexpected arguments %q; see keyhole practice --help\n", args)
+		return exitUsage
+	}
+	srv, err := practice.Start(practice.Options{Addr: o.addr, Public: o.public, ProxyAddr: o.proxyAddr, TLS: o.tls})
 	if err != nil {
 		fmt.Fprintln(stderr, "keyhole:", err)
 		return exitUsage
 	}
 	defer srv.Close()
-	srv.SetTokenTTL(*tokenTTL)
+	srv.SetTokenTTL(o.tokenTTL)
 	// Registered before the address is printed, so a signal sent by whoever
 	// read that line is never missed.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if *public {
-		fmt.Fprintf(stderr, "keyhole practice: warning: listening on %s, which may not be loopback; the practice credentials are public and anyone who reaches it can use them\n", *addr)
+	if o.public {
+		fmt.Fprintf(stderr, "keyhole practice: warning: listening on %s, which may not be loopback; the practice credentials are public and anyone who reaches it can use them\n", o.addr)
 	}
 	fmt.Fprintf(stdout, "practice server on %s\n", srv.URL)
 	if srv.Proxy != nil {

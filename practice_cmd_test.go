@@ -136,7 +136,7 @@ func TestPracticeCommandServesWhatItLists(t *testing.T) {
 
 func TestPracticeCommandRefusesPublicAddressWithoutFlag(t *testing.T) {
 	var out, errOut strings.Builder
-	if code := cmdPractice([]string{"--addr", "0.0.0.0:0"}, &out, &errOut); code != exitUsage {
+	if code := run([]string{"practice", "--addr", "0.0.0.0:0"}, nil, &out, &errOut); code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
 	if !strings.Contains(errOut.String(), "--public") || strings.Count(errOut.String(), "\n") != 1 {
@@ -149,7 +149,7 @@ func TestPracticeCommandRefusesPublicAddressWithoutFlag(t *testing.T) {
 
 func TestPracticeCommandHelpAndBadFlags(t *testing.T) {
 	var out, errOut strings.Builder
-	if code := cmdPractice([]string{"--help"}, &out, &errOut); code != exitOK {
+	if code := run([]string{"practice", "--help"}, nil, &out, &errOut); code != exitOK {
 		t.Errorf("--help: exit %d, want 0", code)
 	}
 	for _, want := range []string{"--addr", "--public", "--proxy-addr", "--token-ttl", "Examples:"} {
@@ -158,11 +158,11 @@ func TestPracticeCommandHelpAndBadFlags(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if code := cmdPractice([]string{"--port", "1"}, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "--help") {
+	if code := run([]string{"practice", "--port", "1"}, nil, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "--help") {
 		t.Errorf("unknown flag: exit %d stderr %q, want 2 and a pointer to --help", code, errOut.String())
 	}
 	errOut.Reset()
-	if code := cmdPractice([]string{"--token-ttl", "500ms"}, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "1s") {
+	if code := run([]string{"practice", "--token-ttl", "500ms"}, nil, &out, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "1s") {
 		t.Errorf("--token-ttl 500ms: exit %d stderr %q, want 2 saying 1s or more", code, errOut.String())
 	}
 }

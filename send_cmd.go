@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"time"
 
@@ -77,114 +76,9 @@ func (o *sendOptions) secret(flag, v string) (string, error) {
 	return secretArg(v)
 }
 
-var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4"}
-
-func sendFlags(o *sendOptions) *flagSet {
-	fs := newFlagSet("keyhole send")
-	fs.String(&o.method, "request", 'X', "METHOD", "request method (default GET, or POST with -d)")
-	fs.Func("header", 'H', "'NAME: VALUE'", "add a request header; repeatable", func(v string) error {
-		o.headers = append(o.headers, v)
-		return nil
-	})
-	fs.Func("data", 'd', "DATA|@FILE|@-", "request body; @FILE reads a file, @- reads stdin", func(v string) error {
-		o.data, o.hasData = v, true
-		return nil
-	})
-	fs.String(&o.user, "user", 'u', "USER[:PASSWORD]", "user and password for Basic or Digest; asks for the password when missing")
-	fs.Func("auth", 0, "MODE", strings.Join(authModes, "|")+" (default auto: answer what the server offers)", func(v string) error {
-		v = strings.ToLower(v)
-		for _, m := range authModes {
-			if v == m {
-				o.auth = v
-				return nil
-			}
-		}
-		return fmt.Errorf("unknown mode %q; use one of %s", v, strings.Join(authModes, ", "))
-	})
-	fs.String(&o.token, "token", 0, "TOKEN|env:NAME|@FILE", "bearer token")
-	fs.String(&o.apiKey, "api-key", 0, "NAME=VALUE", "API key, e.g. X-API-Key=KEY or X-API-Key=env:NAME")
-	fs.String(&o.apiKeyIn, "api-key-in", 0, "WHERE", "header|query|cookie (default header)")
-	fs.String(&o.clientID, "client-id", 0, "ID", "OAuth 2.0 client id")
-	fs.String(&o.clientSecret, "client-secret", 0, "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
-	fs.String(&o.tokenURL, "token-url", 0, "URL", "OAuth 2.0 token endpoint")
-	fs.String(&o.scope, "scope", 0, "SCOPES", "OAuth 2.0 scopes, space-separated")
-	fs.String(&o.grant, "grant", 0, "GRANT", "OAuth 2.0 grant: client_credentials (default), authorization_code, device_code, password (with -u), refresh_token")
-	fs.String(&o.refreshToken, "refresh-token", 0, "TOKEN|env:NAME|@FILE", "OAuth 2.0 refresh token, for --grant refresh_token")
-	fs.String(&o.awsSigV4, "aws-sigv4", 0, "PROVIDER:REGION:SERVICE", "sign with AWS SigV4; keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
-	fs.Bool(&o.location, "location", 'L', "follow redirects (default true; -L=false to stop)")
-	fs.Func("no-location", 0, "", "do not follow redirects", func(string) error { o.location = false; return nil })
-	fs.Bool(&o.trusted, "location-trusted", 0, "resend credentials when a redirect goes to another origin")
-	fs.String(&o.cert, "cert", 0, "FILE", "client certificate (PEM) for mutual TLS")
-	fs.String(&o.key, "key", 0, "FILE", "private key of --cert (PEM)")
-	fs.String(&o.cacert, "cacert", 0, "FILE", "trust the CA certificates in FILE (PEM)")
-	fs.Bool(&o.insecure, "insecure", 'k', "do not verify the server's certificate")
-	fs.Func("timeout", 0, "DURATION", "give up after DURATION, e.g. 10s (default 30s)", func(v string) error {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("wants a duration such as 10s or 1m, not %q", v)
-		}
-		o.timeout = d
-		return nil
-	})
-	fs.Bool(&o.netrc, "netrc", 0, "take user and password from ~/.netrc (or $NETRC)")
-	fs.Bool(&o.fresh, "fresh", 0, "forget cached tokens, Digest nonces and cookies first")
-	fs.Bool(&o.json, "json", 0, "print every attempt as one JSON document")
-	fs.String(&o.curl, "curl", 0, "'curl ...'", "take the request and auth from a curl command line; other flags override")
-	fs.String(&o.har, "har", 0, "FILE", "also write the attempts as HAR 1.2 to FILE")
-	fs.Bool(&o.printCurl, "print-curl", 0, "print a curl command that reproduces the last attempt")
-	fs.Bool(&o.showSecrets, "show-secrets", 0, "print credentials unmasked")
-	fs.Bool(&o.quiet, "quiet", 'q', "print only the final status line")
-	fs.Func("max-attempts", 0, "N", "send the request at most N times (default 3; token requests not counted)", func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("wants a number of at least 1, not %q", v)
-		}
-		o.maxAttempts = n
-		return nil
-	})
-	fs.String(&o.profile, "profile", 0, "NAME", "use the credentials of a saved profile")
-	fs.String(&o.proxy, "proxy", 'x', "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
-	fs.String(&o.proxyUser, "proxy-user", 'U', "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
-	fs.String(&o.noProxy, "noproxy", 0, "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
-	fs.Func("trust", 0, "ORIGIN", "let secrets go to ORIGIN (scheme://host:port or host[:port]) when a server names it, e.g. a registry's token service; repeatable", func(v string) error {
-		o.trust = append(o.trust, v)
-		return nil
-	})
-	return fs
-}
-
-const sendHelp = `Usage: keyhole send [flags] URL
-
-Sends a request; when the server answers 401 or 407 and credentials were given,
-answers the challenge and retries, printing every attempt: the status, the
-challenges in words, what went wrong and what to try next, then the final body.
-
-Examples:
-  keyhole send -u alice:wonderland http://127.0.0.1:8401/digest
-  keyhole send --token env:API_TOKEN https://api.example.com/me --json
-  keyhole send -XPOST -d @body.json -H 'Content-Type: application/json' -u alice URL
-  keyhole send --curl 'curl -u alice:wonderland --digest http://127.0.0.1:8401/digest'
-  keyhole send --profile work https://intranet.example.com/
-  keyhole send -x http://127.0.0.1:8402 -U alice http://127.0.0.1:8401/proxy
-
-Exit status: 0 final status below 400, 4 for 401/407, 3 for 403, 5 other >= 400,
-1 no response (DNS, connection, TLS, timeout), 2 usage error.
-
-Flags:
-`
-
-func cmdSend(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o := &sendOptions{auth: "auto", location: true, maxAttempts: 3}
-	fs := sendFlags(o)
-	if wantsHelp(args) {
-		fmt.Fprint(stdout, sendHelp)
-		fs.Help(stdout)
-		return exitOK
-	}
-	pos, err := fs.Parse(args)
-	if err != nil {
-		return usageError(stderr, "send", err)
-	}
+// cmdSend runs 'keyhole send' on the options its flags (fs) were parsed
+// into and the positional arguments pos.
+func cmdSend(o *sendOptions, fs *flagSet, pos []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case len(pos) == 1:
 		o.url = pos[0]
