@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"keyhole/credentials"
@@ -103,6 +104,18 @@ func (c *challenges) set(a *session.Attempt) {
 				c.cursor = len(c.opts) - 1
 			}
 		}
+	}
+}
+
+// offers reports whether a challenge shown can be answered with kind k.
+func (c challenges) offers(k string) bool {
+	return slices.ContainsFunc(c.opts, func(o option) bool { return o.kind == k })
+}
+
+// choose puts the cursor on the first option of kind k, if there is one.
+func (c *challenges) choose(k string) {
+	if i := slices.IndexFunc(c.opts, func(o option) bool { return o.kind == k }); i >= 0 {
+		c.cursor = i
 	}
 }
 

@@ -73,6 +73,7 @@ type form struct {
 	idx    int    // focused field
 	grant  string // the OAuth 2.0 grant, for kind "oauth-client"
 	dpop   bool   // answering a DPoP challenge: bind the token to a key (RFC 9449)
+	status int    // the status it answers: 401 for the server, 407 for a proxy
 	note   string // a line under the fields: where endpoints come from
 	hints  map[string]string
 }
@@ -259,6 +260,17 @@ func (f *form) clearSecrets() {
 	}
 }
 
+// focusSecret moves the cursor to the first secret field, the one to retype
+// after a rejection; a form without one keeps its cursor.
+func (f *form) focusSecret() {
+	for i, fl := range f.fields {
+		if fl.secret {
+			f.focus(i)
+			return
+		}
+	}
+}
+
 // value returns the field called label, or "".
 func (f form) value(label string) string {
 	for _, fl := range f.fields {
@@ -293,7 +305,7 @@ func (f *form) setGrant(g string, isDark bool) {
 			}
 		}
 	}
-	nf.grant, nf.note, nf.hints = g, f.note, f.hints
+	nf.grant, nf.note, nf.hints, nf.dpop, nf.status = g, f.note, f.hints, f.dpop, f.status
 	nf.applyHints()
 	*f = nf
 	f.idx = min(f.idx, len(f.fields)-1)

@@ -81,11 +81,12 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 	if o, ok := auth.(*credentials.OAuth2); ok {
 		listen = m.hookOAuth(o, id, done)
 	}
-	had := hadToken(auth)
+	had, fromForm := hadToken(auth), m.fromForm
+	m.fromForm = false
 	return tea.Batch(m.spin.Tick, listen, func() tea.Msg {
 		as, err := sess.Send(ctx, auth)
 		close(done)
-		msg := sentMsg{id: id, attempts: as, err: err, hadToken: had}
+		msg := sentMsg{id: id, attempts: as, err: err, hadToken: had, fromForm: fromForm}
 		if last := lastRequest(as); last != nil && last.Exchange != nil {
 			msg.doc = docFor(last.Exchange.Response, secrets, width)
 		}
@@ -168,14 +169,22 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setFocus(focusURL)
 	case m.pending != nil && offered(last, m.pending.Scheme()):
 		p := m.pending
-		m.pending = nil
+		m.pending, m.fromForm = nil, msg.fromForm
 		return m.send(p)
 	case m.chal.active():
-		if last.Scheme != "" && m.form.valid() {
+		head := fmt.Sprintf("Attempt %d: %d %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText))
+		if o, _ := m.chal.picked(); msg.fromForm && o.act == nil && m.form.status == m.chal.status && m.chal.offers(m.form.kind) {
+			// The form's credentials were refused: the user retypes the
+			// secret, not the name, so the cursor goes to the emptied secret.
 			m.form.clearSecrets()
+			m.chal.choose(m.form.kind)
+			m.setFocus(focusForm)
+			m.form.focusSecret()
+			m.status, m.statusErr = head+" "+m.form.label()+" refused; type the "+strings.ToLower(m.form.fields[m.form.idx].label)+
+				" again, enter retries (shift+tab: the schemes).", true
+			return nil
 		}
-		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %d %s. %s; enter answers it.", last.N, last.Status(),
-			safeLine(last.Exchange.Response.StatusText), m.chal.hint()), true
+		m.status, m.statusErr = fmt.Sprintf("%s %s; enter answers it.", head, m.chal.hint()), true
 		m.setFocus(focusPicker)
 	default:
 		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
@@ -226,6 +235,7 @@ func (m *Model) pick() {
 		}
 		m.form = f
 	}
+	m.form.status = m.chal.status
 	if m.form.kind == "oauth-client" {
 		m.form.dpop = o.ch >= 0 && m.chal.chs[o.ch].Is("DPoP")
 		m.form.hints, m.form.note = m.oauthHints(o), m.oauthNote(o)

@@ -76,19 +76,15 @@ func TestWrongPasswordKeepsTheLoopGoing(t *testing.T) {
 	if got := m.sess.Last().Status(); got != 401 {
 		t.Fatalf("wrong password answered %d, want 401", got)
 	}
-	if m.Focused() != "picker" {
-		t.Fatalf("focus = %s, want picker again", m.Focused())
+	// The cursor waits in the emptied Password field, the user name kept:
+	// typing goes where it belongs.
+	if m.Focused() != "form" || m.form.fields[m.form.idx].label != "Password" {
+		t.Fatalf("focus = %s field %d, want the form's Password field (status %q)", m.Focused(), m.form.idx, m.Status())
 	}
 	if u, p := m.form.value("User"), m.form.value("Password"); u != "alice" || p != "" {
 		t.Fatalf("form after rejection: user %q password %q; want alice and empty", u, p)
 	}
 	mustContain(t, screen(m), "refused")
-
-	m = press(t, m, enter)
-	if m.Focused() != "form" || m.form.idx != 0 {
-		t.Fatalf("focus %s field %d, want form field 0", m.Focused(), m.form.idx)
-	}
-	m = press(t, m, tab)
 	m = press(t, m, keys("wonderland")...)
 	m = press(t, m, enter)
 	as := m.sess.Attempts()

@@ -50,6 +50,9 @@ type (
 		// hadToken says the authorizer held an OAuth 2.0 token before the
 		// send, so token requests before the request replaced an expired one.
 		hadToken bool
+		// fromForm says the form's credentials were sent: a challenge
+		// again for the same kind means they were refused.
+		fromForm bool
 	}
 	// bodyMsg carries a body formatted (logic) and wrapped to the pane's width.
 	bodyMsg struct {
@@ -91,6 +94,7 @@ type Model struct {
 	srv       *practice.Server
 	prompt    *oauthPrompt       // a device code or authorization URL being waited on
 	cancelled bool               // the user pressed esc on the send in flight
+	fromForm  bool               // the next send carries what the form just built
 	browser   func(string) error // opens the authorization URL; credentials.SystemBrowser
 
 	ov          overlay                               // drawn over the panes while open
@@ -382,6 +386,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				return nil, false
 			}
 			m.auth, m.authHost = auth, origin(m.compose.url.Value())
+			m.fromForm = true
 			return m.send(auth), false
 		}
 	case focusTimeline:
