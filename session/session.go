@@ -30,11 +30,17 @@ const MaxAutoRetries = 2
 // it appears in Attempts and is never changed afterwards, so a UI may read it
 // while another goroutine sends.
 type Attempt struct {
-	N        int    // 1-based position in the session
-	Purpose  string // PurposeRequest, PurposeToken or PurposeDiscovery
-	Auto     string // why keyhole sent this on its own; "" when the user asked
-	Note     string // how the challenge to answer was chosen, e.g. "chose SHA-256: strongest offered"
-	Scheme   string // scheme of the credentials sent, "" when none
+	N       int    // 1-based position in the session
+	Purpose string // PurposeRequest, PurposeToken or PurposeDiscovery
+	Auto    string // why keyhole sent this on its own; "" when the user asked
+	Note    string // how the challenge to answer was chosen, e.g. "chose SHA-256: strongest offered"
+	Scheme  string // scheme of the credentials keyhole applied for the server, "" when none
+	// Reason says why Run made this attempt ("first request", "answering
+	// the server's Basic challenge with -u"); "" for an attempt made by Send.
+	Reason string
+	// Carried is every credential the request carried, the user's own
+	// headers included, in the words both faces show.
+	Carried  []Carried
 	Started  time.Time
 	Finished time.Time
 	Exchange *httpclient.Exchange
@@ -164,47 +170,88 @@ func (s *Session) remember(auth credentials.Authorizer) {
 // to MaxAutoRetries automatic retries when a Refresher says a rejection is
 // worth one (a stale Digest nonce, an expired token, a missing scope). An
 // error means credentials could not be prepared or applied; the attempts made
-// until then are still returned and recorded.
+// until then are still returned and recorded. Send is one step; Run is the
+// whole loop.
 func (s *Session) Send(ctx context.Context, auth credentials.Authorizer) ([]*Attempt, error) {
-	if auth != nil {
-		s.remember(auth)
+	return s.send(ctx, step{server: carrier{auth: auth}})
+}
+
+// carrier is an authorizer and what Run knows of it: where the user gave it
+// and which challenge header it answers ("" for any, as Send has it).
+type carrier struct {
+	auth   credentials.Authorizer
+	source string
+	header string
+}
+
+// step is one call of the loop: the credentials for the server and for the
+// proxy, why it is made, and the policy for automatic retries.
+type step struct {
+	server, proxy carrier
+	reason        string
+	noRefresh     bool // no retry for invalid_token
+	noStepUp      bool // no retry for insufficient_scope
+	headerSource  string
+	cert          string
+	// finish adds to an attempt before it is recorded (it is never changed
+	// afterwards).
+	finish func(*Attempt)
+}
+
+func (s *Session) send(ctx context.Context, st step) ([]*Attempt, error) {
+	for _, c := range []carrier{st.server, st.proxy} {
+		if c.auth != nil {
+			s.remember(c.auth)
+		}
 	}
 	prev := s.Last()
 	from := prev
-	if auth != nil {
-		from = s.lastChallenge(auth.Scheme())
+	if st.server.auth != nil {
+		from = s.lastChallenge(st.server.auth.Scheme(), st.server.header)
+	}
+	proxyFrom := prev
+	if st.proxy.auth != nil {
+		proxyFrom = s.lastChallenge(st.proxy.auth.Scheme(), st.proxy.header)
 	}
 	var made []*Attempt
 	auto := ""
 	for retry := 0; ; retry++ {
-		a, err := s.sendOnce(ctx, auth, prev, from, auto, &made)
+		a, err := s.sendOnce(ctx, st, prev, from, proxyFrom, auto, &made)
 		if err != nil {
 			return made, err
 		}
 		if retry >= MaxAutoRetries {
 			return made, nil
 		}
-		auto = retryReason(a, auth)
+		auto = retryReason(a, st.server, st.noRefresh, st.noStepUp)
 		if auto == "" {
 			return made, nil
 		}
-		prev, from = a, a
+		prev, from, proxyFrom = a, a, a
+		st.reason = ""
 	}
 }
 
 // lastChallenge returns the newest request attempt that carried a challenge
-// of scheme, so credentials entered after a success still answer the
-// challenge (a Digest nonce, a Bearer realm) the server last sent; or nil.
-func (s *Session) lastChallenge(scheme string) *Attempt {
+// of scheme in header ("" for either), so credentials entered after a
+// success still answer the challenge (a Digest nonce, a Bearer realm) the
+// server last sent; or nil.
+//
+// A challenge only holds for its protection space: the origin of the
+// request that got it, and for a server challenge naming a domain (Digest,
+// RFC 7616 §3.3) the URIs under it; credentials built for one place are not
+// sent to another.
+func (s *Session) lastChallenge(scheme, header string) *Attempt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	target := s.draft.URL
 	for i := len(s.attempts) - 1; i >= 0; i-- {
 		a := s.attempts[i]
-		if a.Purpose != PurposeRequest || a.Exchange == nil {
+		if a.Purpose != PurposeRequest || a.Exchange == nil || a.Exchange.Request == nil {
 			continue
 		}
 		for _, c := range a.Exchange.Challenges {
-			if c.Is(scheme) {
+			if c.Is(scheme) && (header == "" || c.Header == header) && covers(a, c, target) {
 				return a
 			}
 		}
@@ -212,61 +259,127 @@ func (s *Session) lastChallenge(scheme string) *Attempt {
 	return nil
 }
 
-// sendOnce makes one attempt of the draft answering from's challenge; prev
-// is the attempt it follows. made collects every attempt, including those a
-// Preparer makes on the way.
-func (s *Session) sendOnce(ctx context.Context, auth credentials.Authorizer, prev, from *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
+// covers reports whether challenge c, received by attempt a, protects
+// target: a proxy's challenge protects whatever goes through the proxy; a
+// server's, the origin that sent it, narrowed to its domain URIs when it
+// names some.
+func covers(a *Attempt, c httpclient.Challenge, target string) bool {
+	if c.Header == httpclient.ProxyAuthenticate {
+		return true
+	}
+	from := a.Exchange.Request.URL
+	if r := a.Exchange.Response; r != nil && r.URL != "" {
+		from = r.URL
+	}
+	at, err := OriginOf(from)
+	if err != nil || !at.Holds(target) {
+		return false
+	}
+	domain := c.List("domain")
+	if len(domain) == 0 {
+		return true
+	}
+	base, err := url.Parse(from)
+	if err != nil {
+		return false
+	}
+	t, err := url.Parse(target)
+	if err != nil {
+		return false
+	}
+	for _, d := range domain {
+		du, err := base.Parse(d)
+		if err != nil || !at.Holds(du.String()) {
+			continue
+		}
+		if strings.HasPrefix(t.EscapedPath(), du.EscapedPath()) {
+			return true
+		}
+	}
+	return false
+}
+
+// sendOnce makes one attempt of the draft answering from's challenge (and
+// proxyFrom's for the proxy credentials); prev is the attempt it follows.
+// made collects every attempt, including those a Preparer makes on the way.
+func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
 	client := s.HTTPClient()
 	if client == nil {
 		return nil, fmt.Errorf("session: no HTTP client; build one with httpclient.New and pass it to session.New")
 	}
 	draft := s.Draft()
 	r := draft.Clone()
-	a := &Attempt{Purpose: PurposeRequest, Auto: auto}
-	if auth != nil {
-		if u, ok := auth.(requestURLSetter); ok {
-			u.SetRequestURL(draft.URL)
-		}
-		ch, note := answering(from, auth)
+	a := &Attempt{Purpose: PurposeRequest, Auto: auto, Reason: st.reason}
+	var serverCh *httpclient.Challenge
+	if auth := st.server.auth; auth != nil {
+		ch, note := answering(from, auth, st.server.header)
+		serverCh = ch
 		a.Note = note
-		if p, ok := auth.(credentials.Preparer); ok {
-			var mu sync.Mutex // a Preparer may make requests from several goroutines
-			resource := draft.URL
-			if o, ok := auth.(*credentials.OAuth2); ok && o.Resource != "" {
-				resource = o.Resource // what its discovery checks metadata against
-			}
-			// A token request made while a token was held replaces it: say so.
-			held := false
-			if o, ok := auth.(*credentials.OAuth2); ok && o.Token() != nil {
-				held = true
-			}
-			record := func(purpose string, ex *httpclient.Exchange) {
-				prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
-				if held && prepared.Purpose == PurposeToken {
-					if why := replacedToken(ex); why != "" {
-						prepared.Auto = why
-					}
-				}
-				mu.Lock()
-				*made = append(*made, prepared)
-				mu.Unlock()
-			}
-			if err := p.Prepare(ctx, client.Recorder(record), ch); err != nil {
-				return nil, err
-			}
+		if err := s.prepare(ctx, client, auth, draft.URL, ch, made); err != nil {
+			return nil, err
 		}
 		if err := auth.Apply(r, ch); err != nil {
 			return nil, err
 		}
 		a.Scheme = auth.Scheme()
 	}
+	if auth := st.proxy.auth; auth != nil {
+		ch, _ := answering(proxyFrom, auth, st.proxy.header)
+		if ch == nil {
+			ch = &httpclient.Challenge{Scheme: auth.Scheme(), Header: httpclient.ProxyAuthenticate}
+		}
+		if err := s.prepare(ctx, client, auth, draft.URL, ch, made); err != nil {
+			return nil, err
+		}
+		if err := auth.Apply(r, ch); err != nil {
+			return nil, err
+		}
+	}
+	a.Carried = carried(r, st, serverCh)
 	a.Started = s.Now()
 	a.Exchange = client.Do(ctx, r)
 	a.Finished = s.Now()
 	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: a.Finished})
+	if st.finish != nil {
+		st.finish(a)
+	}
 	s.add(a)
 	*made = append(*made, a)
 	return a, nil
+}
+
+// prepare lets a Preparer fetch what it needs (a token, metadata), filing
+// each of its requests as an attempt.
+func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth credentials.Authorizer, target string, ch *httpclient.Challenge, made *[]*Attempt) error {
+	if u, ok := auth.(requestURLSetter); ok {
+		u.SetRequestURL(target)
+	}
+	p, ok := auth.(credentials.Preparer)
+	if !ok {
+		return nil
+	}
+	var mu sync.Mutex // a Preparer may make requests from several goroutines
+	resource := target
+	if o, ok := auth.(*credentials.OAuth2); ok && o.Resource != "" {
+		resource = o.Resource // what its discovery checks metadata against
+	}
+	// A token request made while a token was held replaces it: say so.
+	held := false
+	if o, ok := auth.(*credentials.OAuth2); ok && o.Token() != nil {
+		held = true
+	}
+	record := func(purpose string, ex *httpclient.Exchange) {
+		prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
+		if held && prepared.Purpose == PurposeToken {
+			if why := replacedToken(ex); why != "" {
+				prepared.Auto = why
+			}
+		}
+		mu.Lock()
+		*made = append(*made, prepared)
+		mu.Unlock()
+	}
+	return p.Prepare(ctx, client.Recorder(record), ch)
 }
 
 // recordPrepared files a round trip made by a Preparer as an attempt of its
@@ -331,9 +444,10 @@ func replacedToken(ex *httpclient.Exchange) string {
 type requestURLSetter interface{ SetRequestURL(string) }
 
 // retryReason asks a Refresher whether the rejection in a is worth an
-// automatic retry, and returns its reason, or "".
-func retryReason(a *Attempt, auth credentials.Authorizer) string {
-	rf, ok := auth.(credentials.Refresher)
+// automatic retry, and returns its reason, or "". noRefresh and noStepUp
+// keep an invalid_token or insufficient_scope rejection for the user to see.
+func retryReason(a *Attempt, c carrier, noRefresh, noStepUp bool) string {
+	rf, ok := c.auth.(credentials.Refresher)
 	if !ok {
 		return ""
 	}
@@ -342,13 +456,23 @@ func retryReason(a *Attempt, auth credentials.Authorizer) string {
 	default:
 		return ""
 	}
-	ch, _ := answering(a, auth)
+	ch, _ := answering(a, c.auth, c.header)
 	if ch == nil {
 		return ""
 	}
+	switch ch.Param("error") {
+	case "invalid_token":
+		if noRefresh {
+			return ""
+		}
+	case "insufficient_scope":
+		if noStepUp {
+			return ""
+		}
+	}
 	// A DPoP nonce arrives in a response header, not in the challenge
 	// (RFC 9449 §9), so it is handed over before Rejected decides.
-	if nt, ok := auth.(credentials.NonceTaker); ok {
+	if nt, ok := c.auth.(credentials.NonceTaker); ok {
 		if n := a.Exchange.Response.Header.Get("DPoP-Nonce"); n != "" {
 			nt.SetNonce(n)
 		}
@@ -356,16 +480,16 @@ func retryReason(a *Attempt, auth credentials.Authorizer) string {
 	return rf.Rejected(ch)
 }
 
-// answering returns the challenge in prev that auth answers, and why it was
-// chosen when auth picks among several (Chooser).
-func answering(prev *Attempt, auth credentials.Authorizer) (*httpclient.Challenge, string) {
+// answering returns the challenge in prev, in header ("" for either), that
+// auth answers, and why it was chosen when auth picks among several (Chooser).
+func answering(prev *Attempt, auth credentials.Authorizer, header string) (*httpclient.Challenge, string) {
 	if prev == nil || prev.Exchange == nil {
 		return nil, ""
 	}
 	chs := prev.Exchange.Challenges
 	var idx []int
 	for i, c := range chs {
-		if c.Is(auth.Scheme()) {
+		if c.Is(auth.Scheme()) && (header == "" || c.Header == header) {
 			idx = append(idx, i)
 		}
 	}

@@ -1,0 +1,293 @@
+package credentials
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"keyhole/httpclient"
+)
+
+// Description is one scheme, described once: the send flags, the profile
+// keys, the TUI form, the picker's rank, curl import and export and the
+// redaction of what it writes are all driven from it. Adding a scheme is
+// adding a Description here (and its Authorizer in its own file).
+type Description struct {
+	// Mode is the scheme's name for users: --auth MODE, a profile's scheme,
+	// the TUI form kind ("basic", "oauth2").
+	Mode string
+	// Title is its name in a sentence or a menu: "HTTP Basic".
+	Title string
+	// Wire is the auth-scheme its Authorizer sends and the challenges it
+	// answers ("Bearer"); several descriptions may share one.
+	Wire string
+	// Rank orders offered challenges: the strongest one the user has
+	// credentials for is answered first. Schemes that never put a reusable
+	// secret on the wire rank above those that do. 0 means no challenge ever
+	// asks for it (API keys, AWS SigV4), so it is only sent up front.
+	Rank int
+	// Challenged schemes cannot be sent before their challenge arrives
+	// (Digest needs the nonce, a registry token the realm).
+	Challenged bool
+	// Fields are what the user fills in, in the order the form asks.
+	Fields []Field
+	// Headers are the request headers its Authorizer writes; their values
+	// are secrets (redaction, masking).
+	Headers []string
+	// Curl is the curl option that selects it, "" when curl has none.
+	Curl string
+	// Build makes the Authorizer from the field values, keyed by Field.Key.
+	Build func(v map[string]string) (Authorizer, error)
+	// Detail says, from the value it wrote, what tells two credentials of
+	// the scheme apart without revealing a secret: the Basic user, the
+	// Digest algorithm. nil or "" when nothing does.
+	Detail func(value string) string
+}
+
+// Field is one value a scheme needs.
+type Field struct {
+	Key      string // profile key and Build's map key: "user", "client_secret"
+	Label    string // in the TUI form: "Client secret"
+	Flag     string // keyhole send's flag that gives it: "--client-secret"
+	Secret   bool   // never saved in clear, masked when shown
+	Optional bool
+}
+
+var userPassword = []Field{
+	{Key: "user", Label: "User", Flag: "-u"},
+	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
+}
+
+var oauthFields = []Field{
+	{Key: "client_id", Label: "Client id", Flag: "--client-id"},
+	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true},
+	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true},
+	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true},
+	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true},
+	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true},
+}
+
+// Schemes describes every scheme keyhole can send, in the order a form or
+// a menu lists them.
+var Schemes = []Description{
+	{
+		Mode: "basic", Title: "HTTP Basic", Wire: "Basic", Rank: 10, Fields: userPassword,
+		Headers: []string{"Authorization"}, Curl: "--basic",
+		Build: func(v map[string]string) (Authorizer, error) {
+			b := Basic{User: v["user"], Password: v["password"]}
+			return b, b.Validate()
+		},
+		Detail: basicUser,
+	},
+	{
+		Mode: "digest", Title: "HTTP Digest", Wire: "Digest", Rank: 30, Challenged: true, Fields: userPassword,
+		Headers: []string{"Authorization"}, Curl: "--digest",
+		Build: func(v map[string]string) (Authorizer, error) {
+			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
+				return nil, errors.New("digest" + strings.TrimPrefix(err.Error(), "basic"))
+			}
+			return &Digest{User: v["user"], Password: v["password"]}, nil
+		},
+		Detail: digestAlgorithm,
+	},
+	{
+		Mode: "bearer", Title: "Bearer token", Wire: "Bearer", Rank: 20,
+		Fields:  []Field{{Key: "token", Label: "Token", Flag: "--token", Secret: true}},
+		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer",
+		Build: func(v map[string]string) (Authorizer, error) {
+			b := Bearer{Token: v["token"]}
+			return b, b.Validate()
+		},
+	},
+	{
+		Mode: "oauth2", Title: "OAuth 2.0 client", Wire: "Bearer", Rank: 20, Fields: oauthFields,
+		Headers: []string{"Authorization"},
+		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, false) },
+	},
+	{
+		Mode: "dpop", Title: "OAuth 2.0 client, DPoP-bound tokens", Wire: "DPoP", Rank: 25, Fields: oauthFields,
+		Headers: []string{"Authorization", "DPoP"},
+		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
+	},
+	{
+		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true,
+		Fields:  []Field{{Key: "user", Label: "User", Flag: "-u", Optional: true}, {Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true}},
+		Headers: []string{"Authorization"},
+		Build: func(v map[string]string) (Authorizer, error) {
+			return &RegistryToken{User: v["user"], Password: v["password"]}, nil
+		},
+	},
+	{
+		Mode: "apikey", Title: "API key", Wire: "APIKey",
+		Fields: []Field{
+			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true},
+			{Key: "api_key", Label: "Key", Flag: "--api-key", Secret: true},
+			{Key: "api_key_in", Label: "In (header, query, cookie)", Flag: "--api-key-in", Optional: true},
+		},
+		Headers: []string{"X-API-Key"},
+		Build: func(v map[string]string) (Authorizer, error) {
+			k := APIKey{Name: v["api_key_name"], Value: v["api_key"], In: v["api_key_in"]}
+			return k, k.Validate()
+		},
+	},
+	{
+		Mode: "aws-sigv4", Title: "AWS Signature V4", Wire: "AWS4-HMAC-SHA256",
+		Fields:  []Field{{Key: "aws_sigv4", Label: "Provider:region:service", Flag: "--aws-sigv4"}},
+		Headers: []string{"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token"},
+		Curl:    "--aws-sigv4",
+		Build: func(v map[string]string) (Authorizer, error) {
+			return SigV4FromEnv(AWSScope(v["aws_sigv4"]))
+		},
+	},
+}
+
+// Describe returns the description of mode ("basic"), or false.
+func Describe(mode string) (Description, bool) {
+	i := slices.IndexFunc(Schemes, func(d Description) bool { return d.Mode == strings.ToLower(mode) })
+	if i < 0 {
+		return Description{}, false
+	}
+	return Schemes[i], true
+}
+
+// Modes lists the modes in order: the values of --auth besides auto and none.
+func Modes() []string {
+	out := make([]string, len(Schemes))
+	for i, d := range Schemes {
+		out[i] = d.Mode
+	}
+	return out
+}
+
+// ForWire returns the descriptions whose Authorizers send wire ("bearer":
+// Bearer token, OAuth 2.0 client, Registry token).
+func ForWire(wire string) []Description {
+	var out []Description
+	for _, d := range Schemes {
+		if strings.EqualFold(d.Wire, wire) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// rank is the highest Rank of the schemes sending wire, 0 for none.
+func rank(wire string) int {
+	r := 0
+	for _, d := range ForWire(wire) {
+		r = max(r, d.Rank)
+	}
+	return r
+}
+
+// SecretKeys are the field keys whose values are secrets, in any scheme.
+func SecretKeys() []string {
+	var out []string
+	for _, d := range Schemes {
+		for _, f := range d.Fields {
+			if f.Secret && !slices.Contains(out, f.Key) {
+				out = append(out, f.Key)
+			}
+		}
+	}
+	return out
+}
+
+// Carried says in a few words what a credential header carried: its scheme
+// and, where the scheme tells credentials apart without a secret, the
+// detail ("Basic", "alice"). value is the header's value as sent.
+func Carried(value string) (scheme, detail string) {
+	scheme, _, _ = strings.Cut(strings.TrimSpace(value), " ")
+	for _, d := range ForWire(scheme) {
+		if d.Detail != nil {
+			return scheme, d.Detail(value)
+		}
+	}
+	return scheme, ""
+}
+
+// basicUser is the user name of a Basic header value.
+func basicUser(value string) string {
+	_, b64, _ := strings.Cut(strings.TrimSpace(value), " ")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+	if err != nil {
+		return ""
+	}
+	user, _, _ := strings.Cut(string(raw), ":")
+	return httpclient.SafeLine(user)
+}
+
+// digestAlgorithm is the algorithm of a Digest header value ("MD5" when it
+// names none, RFC 7616 §3.4).
+func digestAlgorithm(value string) string {
+	h := map[string][]string{"Www-Authenticate": {value}}
+	chs, _ := httpclient.ParseHeader(h, httpclient.WWWAuthenticate)
+	if len(chs) == 0 {
+		return ""
+	}
+	if a := chs[0].Param("algorithm"); a != "" {
+		return httpclient.SafeLine(a)
+	}
+	return "MD5"
+}
+
+// buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
+// are bound to a key (RFC 9449). A refresh token without a grant means the
+// refresh_token grant: the user has a refresh token and wants it used.
+func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
+	grant := strings.ReplaceAll(v["grant"], "-", "_")
+	switch grant {
+	case "":
+		if v["refresh_token"] != "" {
+			grant = GrantRefreshToken
+		}
+	case GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantPassword, GrantRefreshToken:
+	case "device":
+		grant = GrantDeviceCode
+	default:
+		return nil, fmt.Errorf("grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", v["grant"])
+	}
+	if grant == GrantRefreshToken && v["refresh_token"] == "" {
+		return nil, errors.New("the refresh_token grant needs a refresh token (--refresh-token)")
+	}
+	if grant == GrantPassword && v["user"] == "" {
+		return nil, errors.New("the password grant needs -u USER:PASSWORD")
+	}
+	return &OAuth2{
+		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
+		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
+		RefreshToken: v["refresh_token"], DPoP: dpop,
+	}, nil
+}
+
+// AWSScope reads PROVIDER:REGION:SERVICE, or in curl's spelling
+// aws:amz:REGION:SERVICE, which SigV4FromEnv reads itself.
+func AWSScope(v string) (provider, region, service string) {
+	parts := strings.Split(v, ":")
+	if len(parts) == 3 && !strings.EqualFold(parts[1], "amz") {
+		return parts[0], parts[1], parts[2]
+	}
+	return v, "", ""
+}
+
+// Handshaker is an Authorizer whose scheme takes several legs: NTLM
+// (negotiate, challenge, authenticate) and Negotiate when the server answers
+// a token with one of its own. session.Run answers the scheme's challenge
+// with Apply(r, ch) as for any scheme; when the answer is again a 401 whose
+// challenge of the scheme Continues, Run sends the next leg through Apply
+// with that challenge, without counting it as a new request or as a refusal.
+// A ConnectionBound handshaker needs every leg on one kept-alive HTTP/1.1
+// connection (the server authenticates the connection, not the request):
+// Run then sends the legs under the client's PinConnection. Neither face
+// knows a scheme has legs; a multi-leg scheme is a Description plus its
+// Handshaker.
+type Handshaker interface {
+	Authorizer
+	// Continues reports whether ch, a challenge of the scheme that came
+	// back, carries the server's next leg rather than a refusal.
+	Continues(ch *httpclient.Challenge) bool
+	// ConnectionBound reports whether the legs must share one connection.
+	ConnectionBound() bool
+}

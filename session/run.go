@@ -1,0 +1,458 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+)
+
+// Policy holds the limits of Run. Its zero value is the default: three
+// requests, credentials sent as each offer says, automatic refresh and
+// scope step-up on, redirects to other origins not trusted.
+type Policy struct {
+	// MaxAttempts bounds the requests of the user's (token and metadata
+	// requests, and the legs of a multi-leg handshake, not counted); 0 means 3.
+	MaxAttempts int
+	// TrustRedirects: a challenge from another origin reached by a redirect
+	// may be answered with the credentials of the request's origin. The
+	// client must be built with the same httpclient.Options.TrustRedirects,
+	// which decides whether they are resent on the redirect.
+	TrustRedirects bool
+	// Trusted origins (--trust ORIGIN) may receive the credentials when a
+	// server sends the user there: a redirect's target, a registry realm, a
+	// token endpoint.
+	Trusted []Origin
+	// Send says when server credentials go: as each offer says (zero), all
+	// up front (curl -u), or only in answer to a challenge.
+	Send Sending
+	// NoAutoRefresh keeps an invalid_token rejection for the user to see
+	// instead of refreshing or fetching a new token at once; NoAutoStepUp
+	// does the same for insufficient_scope. Lessons turn them on to show
+	// the failure first.
+	NoAutoRefresh, NoAutoStepUp bool
+	// OnAttempts, when set, is called with the attempts each step made, as
+	// they are recorded, so a face can show them while Run goes on.
+	OnAttempts func([]*Attempt)
+}
+
+// Sending says when server credentials go out.
+type Sending int
+
+const (
+	SendAsOffered   Sending = iota // each Offer's Upfront decides
+	SendUpfront                    // every offer that can goes with the first request, as curl -u does
+	SendOnChallenge                // nothing goes until a challenge asks for it
+)
+
+// trusts reports whether o may receive credentials given for another origin.
+func (p Policy) trusts(o Origin) bool {
+	for _, t := range p.Trusted {
+		if t == o {
+			return true
+		}
+	}
+	return false
+}
+
+// Stop says why Run stopped.
+type Stop string
+
+const (
+	StopAnswered      Stop = "answered"       // the answer was not a challenge (not 401 or 407)
+	StopNoCredentials Stop = "no-credentials" // challenged, and the wallet holds nothing that answers
+	StopRejected      Stop = "rejected"       // every credential that could answer was sent and refused
+	StopMaxAttempts   Stop = "max-attempts"   // Policy.MaxAttempts requests were made
+	StopNoResponse    Stop = "no-response"    // the transport failed: DNS, connection, TLS, timeout
+	StopError         Stop = "error"          // credentials could not be prepared or applied (Outcome.Err)
+	StopOtherOrigin   Stop = "other-origin"   // the challenge came from an origin the credentials are not for
+)
+
+// Outcome is how Run ended.
+type Outcome struct {
+	Stop     Stop
+	Why      string     // one line for the user
+	Err      error      // with StopError
+	Attempts []*Attempt // those this Run made, oldest first
+}
+
+// Carried is one credential a request carried, in words both faces show.
+type Carried struct {
+	Scheme string // "Basic", "Bearer", "APIKey", or "client certificate"
+	Proxy  bool   // went in Proxy-Authorization
+	Source string // where the user gave it ("-u", "-H", "form"); "" when unknown
+	Detail string // what tells it apart without a secret: "alice", "SHA-256", "CN=alice"
+	// FromHeaders: the user's own header in the draft, not an offer.
+	FromHeaders bool
+}
+
+// String is "Basic", "proxy Basic", "Bearer (from -H)" or
+// "client certificate CN=alice".
+func (c Carried) String() string {
+	s := httpclient.SafeLine(c.Scheme)
+	if c.Scheme == certScheme {
+		s += " " + httpclient.SafeLine(c.Detail)
+	}
+	if c.Proxy {
+		s = "proxy " + s
+	}
+	if c.FromHeaders {
+		s += " (from " + httpclient.SafeLine(c.Source) + ")"
+	}
+	return s
+}
+
+const certScheme = "client certificate"
+
+// CarriedWords says what the attempt carried, "Basic, proxy Basic", or
+// "none".
+func (a *Attempt) CarriedWords() string {
+	if len(a.Carried) == 0 {
+		return "none"
+	}
+	s := make([]string, len(a.Carried))
+	for i, c := range a.Carried {
+		s[i] = c.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// carried lists what r carries: the step's credentials, the user's own
+// Authorization and Proxy-Authorization headers, and the client certificate
+// on https. serverCh is the challenge the server credentials answer.
+func carried(r *httpclient.Request, st step, serverCh *httpclient.Challenge) []Carried {
+	var out []Carried
+	source := st.headerSource
+	if source == "" {
+		source = "-H"
+	}
+	written := map[string]bool{}
+	applied := func(c carrier, header string) {
+		if c.auth == nil {
+			return
+		}
+		_, detail := credentials.Carried(r.Header.Get(header))
+		out = append(out, Carried{Scheme: c.auth.Scheme(), Proxy: header == "Proxy-Authorization", Source: c.source, Detail: detail})
+		written[header] = true
+	}
+	applied(st.server, credentials.HeaderFor(serverCh))
+	applied(st.proxy, "Proxy-Authorization")
+	for _, header := range []string{"Authorization", "Proxy-Authorization"} {
+		if v := r.Header.Get(header); v != "" && !written[header] {
+			scheme, detail := credentials.Carried(v)
+			out = append(out, Carried{Scheme: scheme, Proxy: header == "Proxy-Authorization", Source: source, Detail: detail, FromHeaders: true})
+		}
+	}
+	if st.cert != "" && strings.HasPrefix(strings.ToLower(r.URL), "https:") {
+		out = append(out, Carried{Scheme: certScheme, Detail: st.cert})
+	}
+	return out
+}
+
+// IsRegistryChallenge reports whether c is a container registry's (Docker,
+// OCI distribution): a Bearer challenge whose realm is a token service URL
+// and that names a service or a scope. Its token is fetched from the realm,
+// anonymously or with a user and password, so no token needs to be given.
+func IsRegistryChallenge(c httpclient.Challenge) bool {
+	realm := c.Param("realm")
+	return c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) &&
+		(c.Param("service") != "" || c.Param("scope") != "")
+}
+
+// connPinner is a client that keeps requests on one connection: under the
+// context PinConnection returns, every request goes over the same kept-alive
+// HTTP/1.1 connection until release is called. Run uses it for the legs of a
+// connection-bound credentials.Handshaker (NTLM, Negotiate); a client
+// without it sends each leg as net/http pools them.
+type connPinner interface {
+	PinConnection(ctx context.Context) (pinned context.Context, release func())
+}
+
+// maxLegs bounds the legs of one multi-leg handshake.
+const maxLegs = 4
+
+// Run is keyhole's loop. It sends the draft, and while the answer is a
+// challenge it picks the credential of w that answers it and sends again,
+// until the answer is not a challenge, nothing in w answers, every
+// credential that could was refused, or p.MaxAttempts requests were made.
+//
+// Server and proxy credentials are answered at once: a 407 is answered with
+// a proxy offer bound to the proxy's origin, and proxy credentials, once
+// the proxy let a request through, go with every later request. A 401 is
+// answered with a server offer bound to the request's origin: a preferred
+// offer first, else the strongest challenge (credentials.Preferred). An
+// offer refused once is not sent again. A credential is never sent to an
+// origin other than its own: a 401 from another origin reached by a
+// redirect is answered only when p trusts redirects or that origin.
+//
+// Multi-leg schemes plug in through credentials.Handshaker: when the answer
+// to a leg is a 401 whose challenge continues the handshake, Run sends the
+// next leg with the same offer (not counted in MaxAttempts), and for a
+// connection-bound one it runs every leg under the client's PinConnection
+// (see connPinner), so neither face knows the scheme has legs.
+//
+// Every attempt records why it was made (Attempt.Reason) and what it
+// carried (Attempt.Carried). When credentials were given but never sent
+// because no challenge came, the last attempt says so in a finding
+// (credentials-held-back).
+func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
+	if w == nil {
+		w = &Wallet{}
+	}
+	limit := p.MaxAttempts
+	if limit <= 0 {
+		limit = 3
+	}
+	target := s.Draft().URL
+	at, err := OriginOf(target)
+	if err != nil {
+		return Outcome{Stop: StopError, Err: err, Why: err.Error()}
+	}
+	var proxyAt Origin
+	if c := s.HTTPClient(); c != nil {
+		if px := c.ProxyFor(target); px != "" {
+			proxyAt, _ = OriginOf(px)
+		}
+	}
+
+	tried := map[*Offer]bool{}
+	sent := map[*Offer]bool{}
+	var server, proxy *Offer
+	if p.Send != SendOnChallenge {
+		server = w.upfront(at, false, p.Send == SendUpfront)
+	}
+	proxy = w.upfront(proxyAt, true, false)
+	reason := "first request"
+	if server != nil {
+		reason += ", with " + offerWords(server) + " up front"
+	}
+	var out Outcome
+	requests, legs := 0, 0
+	var release func()
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
+	for {
+		st := step{
+			server: carry(server, httpclient.WWWAuthenticate), proxy: carry(proxy, httpclient.ProxyAuthenticate),
+			reason: reason, noRefresh: p.NoAutoRefresh, noStepUp: p.NoAutoStepUp,
+			headerSource: w.HeaderSource, cert: w.ClientCert,
+		}
+		st.finish = func(a *Attempt) { heldBack(a, w, at, st, sent) }
+		for _, o := range []*Offer{server, proxy} {
+			if o != nil {
+				tried[o], sent[o] = true, true
+			}
+		}
+		runCtx := ctx
+		if h, ok := authOf(server).(credentials.Handshaker); ok && h.ConnectionBound() && release == nil {
+			if pin, ok := any(s.HTTPClient()).(connPinner); ok {
+				runCtx, release = pin.PinConnection(ctx)
+				ctx = runCtx
+			}
+		}
+		made, err := s.send(runCtx, st)
+		out.Attempts = append(out.Attempts, made...)
+		if p.OnAttempts != nil && len(made) > 0 {
+			p.OnAttempts(made)
+		}
+		if err != nil {
+			out.Stop, out.Err, out.Why = StopError, err, httpclient.SafeLine(err.Error())
+			return out
+		}
+		last := lastRequest(made)
+		if last == nil {
+			out.Stop, out.Why = StopError, "nothing was sent"
+			return out
+		}
+		status := last.Status()
+		switch {
+		case status == 0:
+			out.Stop, out.Why = StopNoResponse, "no response"
+			return out
+		case status != 401 && status != 407:
+			out.Stop, out.Why = StopAnswered, fmt.Sprintf("the server answered %d", status)
+			return out
+		}
+		chs := last.Exchange.Challenges
+		if status == 401 && legs < maxLegs && continues(server, chs) {
+			legs++
+			reason = fmt.Sprintf("%s handshake, leg %d", authOf(server).Scheme(), legs+1)
+			continue
+		}
+		if release != nil {
+			release()
+			release = nil
+		}
+		legs = 0
+		requests = countRequests(out.Attempts)
+		if requests >= limit {
+			out.Stop, out.Why = StopMaxAttempts, fmt.Sprintf("stopped after %d requests (the most allowed)", limit)
+			return out
+		}
+		if status == 407 {
+			next := w.answer(chs, true, proxyAt, tried)
+			if next == nil {
+				out.Stop, out.Why = refusal(w, true, proxy != nil)
+				return out
+			}
+			proxy = next
+			reason = "answering the proxy's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
+			continue
+		}
+		respAt := at
+		if last.Exchange.Response != nil && last.Exchange.Response.URL != "" {
+			if o, err := OriginOf(last.Exchange.Response.URL); err == nil {
+				respAt = o
+			}
+		}
+		if respAt != at && !p.TrustRedirects && !p.trusts(respAt) {
+			out.Stop = StopOtherOrigin
+			out.Why = "the challenge came from " + respAt.String() + " after a redirect; credentials given for " + at.String() + " are not sent there unless it is trusted"
+			return out
+		}
+		next := w.answer(chs, false, at, tried)
+		if next == nil {
+			out.Stop, out.Why = refusal(w, false, server != nil)
+			return out
+		}
+		server = next
+		reason = "answering the server's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
+	}
+}
+
+// refusal says why nothing more answers a challenge, for the server or the proxy.
+func refusal(w *Wallet, proxy, sentOne bool) (Stop, string) {
+	side := "server"
+	if proxy {
+		side = "proxy"
+	}
+	for _, o := range w.Offers {
+		if o.Proxy == proxy && sentOne {
+			return StopRejected, "the " + side + " refused the credentials given for it"
+		}
+	}
+	return StopNoCredentials, "the " + side + " wants credentials and none given answers its challenge"
+}
+
+func authOf(o *Offer) credentials.Authorizer {
+	if o == nil {
+		return nil
+	}
+	return o.Auth
+}
+
+func carry(o *Offer, header string) carrier {
+	if o == nil {
+		return carrier{}
+	}
+	return carrier{auth: o.Auth, source: o.Source, header: header}
+}
+
+// offerWords names an offer in a reason: "Basic from -u".
+func offerWords(o *Offer) string {
+	if o.Source == "" {
+		return o.Auth.Scheme()
+	}
+	return o.Auth.Scheme() + " from " + o.Source
+}
+
+// continues reports whether the 401 to server's leg is the next leg of its
+// handshake.
+func continues(server *Offer, chs []httpclient.Challenge) bool {
+	h, ok := authOf(server).(credentials.Handshaker)
+	if !ok {
+		return false
+	}
+	for i := range chs {
+		if chs[i].Header == httpclient.WWWAuthenticate && chs[i].Is(h.Scheme()) && h.Continues(&chs[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastRequest(as []*Attempt) *Attempt {
+	for i := len(as) - 1; i >= 0; i-- {
+		if as[i].Purpose == PurposeRequest {
+			return as[i]
+		}
+	}
+	return nil
+}
+
+// countRequests counts the attempts of the user's request that were not a
+// later leg of a handshake.
+func countRequests(as []*Attempt) int {
+	n := 0
+	for _, a := range as {
+		if a.Purpose == PurposeRequest && !strings.Contains(a.Reason, " handshake, leg ") {
+			n++
+		}
+	}
+	return n
+}
+
+// heldBack adds the credentials-held-back finding to a, when a's answer
+// asks for nothing (no challenge) while credentials the user gave for this
+// origin were waiting for one and never went out.
+func heldBack(a *Attempt, w *Wallet, at Origin, st step, sent map[*Offer]bool) {
+	if a.Exchange == nil || a.Exchange.Response == nil || a.Status() == 407 || st.server.auth != nil {
+		return
+	}
+	for _, c := range a.Exchange.Challenges {
+		if c.Header == httpclient.WWWAuthenticate {
+			return
+		}
+	}
+	if a.Exchange.Request != nil && a.Exchange.Request.Header.Get("Authorization") != "" {
+		return
+	}
+	var sources []string
+	mode := ""
+	for _, o := range w.Offers {
+		if o.Proxy || o.Origin != at || sent[o] {
+			continue
+		}
+		if o.Source != "" && !contains(sources, o.Source) {
+			sources = append(sources, o.Source)
+		}
+		for _, d := range credentials.ForWire(o.Auth.Scheme()) {
+			if mode == "" && !d.Challenged {
+				mode = d.Mode
+			}
+		}
+	}
+	if len(sources) == 0 && mode == "" {
+		return
+	}
+	given := "The credentials given"
+	if len(sources) > 0 {
+		given += " with " + strings.Join(sources, ", ")
+	}
+	sev := Info
+	if a.Status() >= 400 {
+		sev = Warning
+	}
+	f := Finding{Code: "credentials-held-back", Severity: sev,
+		Message: fmt.Sprintf("%s were never sent: they wait for a challenge (401 with WWW-Authenticate), and this %d %s has none. Some servers answer 404 or 403 to a request without credentials rather than ask for them.",
+			given, a.Status(), httpclient.SafeLine(a.Exchange.Response.StatusText)),
+	}
+	if mode != "" {
+		f.Next = "Send them with the first request, as curl -u does: keyhole send --auth " + mode + "."
+	}
+	a.Findings = append(a.Findings, f)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,193 @@
+package session
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+)
+
+// Origin is where a credential may go: scheme, host and port, compared as
+// curl compares them (case-insensitive host, the scheme's default port filled
+// in). The zero Origin matches nothing.
+type Origin struct {
+	Scheme, Host, Port string
+}
+
+// OriginOf returns the origin of an http(s) URL. A bare "host[:port]" is
+// read as http://, as curl reads a proxy without a scheme.
+func OriginOf(raw string) (Origin, error) {
+	s := strings.TrimSpace(raw)
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Hostname() == "" {
+		return Origin{}, fmt.Errorf("%q has no host; give scheme://host[:port]", raw)
+	}
+	o := Origin{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), Port: u.Port()}
+	if o.Port == "" {
+		switch o.Scheme {
+		case "http":
+			o.Port = "80"
+		case "https":
+			o.Port = "443"
+		case "socks5", "socks5h":
+			o.Port = "1080"
+		}
+	}
+	return o, nil
+}
+
+// String is scheme://host:port.
+func (o Origin) String() string {
+	if o.Host == "" {
+		return ""
+	}
+	host := o.Host
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return o.Scheme + "://" + host + ":" + o.Port
+}
+
+// Holds reports whether raw (a URL) is at this origin.
+func (o Origin) Holds(raw string) bool {
+	if o.Host == "" {
+		return false
+	}
+	other, err := OriginOf(raw)
+	return err == nil && other == o
+}
+
+// Offer is one credential the user offered, bound to the origin it was
+// given for: a server's origin, or for a proxy credential the proxy's.
+type Offer struct {
+	Auth credentials.Authorizer
+	// Origin is where Auth may be sent; Run never sends it anywhere else.
+	Origin Origin
+	// Proxy offers answer Proxy-Authenticate and go in Proxy-Authorization;
+	// the others answer WWW-Authenticate only, so a server's password never
+	// goes to a proxy nor a proxy's to the server.
+	Proxy bool
+	// Upfront offers go with the first request, before any challenge: the
+	// scheme has no challenge of its own (API keys, SigV4) or the user said
+	// so (--auth basic, curl -u). The others wait for a challenge they answer.
+	Upfront bool
+	// Source says where the user gave it, for the attempt lines and the
+	// findings: "-u", "-U", "--token", "form", "profile work", "curl -u".
+	Source string
+	// Preferred offers answer before any other that could; among several,
+	// the challenge rank (credentials.Preferred) decides. The TUI's "pick a
+	// scheme" adds an offer and prefers it.
+	Preferred bool
+	// Accepts, when set, narrows the challenges the offer answers beyond
+	// its scheme: a registry token answers only IsRegistryChallenge.
+	Accepts func(httpclient.Challenge) bool
+}
+
+// Wallet is everything the user offered for one request: server and proxy
+// credentials of any number of schemes, tokens and the OAuth clients that
+// refresh them, and the client certificate named for the attempt lines.
+// Run reads it; the faces fill it.
+type Wallet struct {
+	Offers []*Offer
+	// ClientCert names the client certificate the client offers on https
+	// (e.g. "client certificate CN=alice"), "" when none. The certificate
+	// itself lives in the client's TLS configuration.
+	ClientCert string
+	// HeaderSource names where the draft's own headers came from ("-H",
+	// "headers"), for an attempt that carries the user's own Authorization.
+	// "" means "-H".
+	HeaderSource string
+}
+
+// Add puts e in the wallet and returns it.
+func (w *Wallet) Add(e *Offer) *Offer {
+	w.Offers = append(w.Offers, e)
+	return e
+}
+
+// Prefer makes e the one offer preferred among those that could answer.
+func (w *Wallet) Prefer(e *Offer) {
+	for _, x := range w.Offers {
+		x.Preferred = x == e
+	}
+}
+
+// Given reports whether the wallet holds any credential for the server
+// (not the proxy).
+func (w *Wallet) Given() bool {
+	for _, e := range w.Offers {
+		if !e.Proxy {
+			return true
+		}
+	}
+	return false
+}
+
+// answer picks the offer that answers one of chs: an offer of the same side
+// (proxy or server), bound to at, not yet tried, whose scheme one challenge
+// names. A preferred offer wins; otherwise the strongest challenge does
+// (credentials.Preferred). It returns the offer, or nil.
+func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at Origin, tried map[*Offer]bool) *Offer {
+	header := httpclient.WWWAuthenticate
+	if proxy {
+		header = httpclient.ProxyAuthenticate
+	}
+	var usable []httpclient.Challenge
+	var by []*Offer
+	for _, c := range chs {
+		if c.Header != header {
+			continue
+		}
+		for _, e := range w.Offers {
+			if e.Proxy != proxy || tried[e] || e.Origin != at || !c.Is(e.Auth.Scheme()) || (e.Accepts != nil && !e.Accepts(c)) {
+				continue
+			}
+			if e.Preferred {
+				return e
+			}
+			usable = append(usable, c)
+			by = append(by, e)
+			break
+		}
+	}
+	if len(usable) == 0 {
+		return nil
+	}
+	return by[max(credentials.Preferred(usable), 0)]
+}
+
+// upfront returns the offer to send with the first request to at (a proxy
+// offer when proxy): a preferred upfront offer, else the first upfront one.
+// With all, every server offer whose scheme can go before its challenge
+// counts as upfront.
+func (w *Wallet) upfront(at Origin, proxy, all bool) *Offer {
+	var first *Offer
+	for _, e := range w.Offers {
+		if e.Proxy != proxy || e.Origin != at || !(e.Upfront || all && canGoFirst(e.Auth)) {
+			continue
+		}
+		if e.Preferred {
+			return e
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	return first
+}
+
+// canGoFirst reports whether auth can be sent before any challenge: some
+// description of its scheme needs none.
+func canGoFirst(auth credentials.Authorizer) bool {
+	for _, d := range credentials.ForWire(auth.Scheme()) {
+		if !d.Challenged {
+			return true
+		}
+	}
+	return false
+}
