@@ -24,7 +24,7 @@ type Policy struct {
 	// Trusted origins (--trust ORIGIN) may receive the credentials when a
 	// server sends the user there: a redirect's target, a registry realm, a
 	// token endpoint.
-	Trusted []Origin
+	Trusted []httpclient.Origin
 	// Send says when server credentials go: as each offer says (zero), all
 	// up front (curl -u), or only in answer to a challenge.
 	Send Sending
@@ -48,9 +48,9 @@ const (
 )
 
 // trusts reports whether o may receive credentials given for another origin.
-func (p Policy) trusts(o Origin) bool {
+func (p Policy) trusts(o httpclient.Origin) bool {
 	for _, t := range p.Trusted {
-		if t == o {
+		if t.Covers(o) {
 			return true
 		}
 	}
@@ -206,30 +206,35 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		limit = 3
 	}
 	target := s.Draft().URL
-	at, err := OriginOf(target)
+	at, err := OriginFor(target)
 	if err != nil {
 		return Outcome{Stop: StopError, Err: err, Why: err.Error()}
 	}
-	var proxyAt Origin
+	r := &runner{w: w, p: p, at: at, tried: map[*Offer]bool{}, sent: map[*Offer]bool{}}
 	if c := s.HTTPClient(); c != nil {
 		if px := c.ProxyFor(target); px != "" {
-			proxyAt, _ = OriginOf(px)
+			r.proxyAt, _ = OriginFor(px)
+		}
+	}
+	if p.Send != SendOnChallenge {
+		r.server = w.upfront(at, false, p.Send == SendUpfront)
+	}
+	r.proxy = w.upfront(r.proxyAt, true, false)
+	r.reason = "first request"
+	if r.server != nil {
+		r.reason += ", with " + offerWords(r.server) + " up front"
+	}
+	if prev := s.Last(); resumable(prev, target) {
+		// The user added to the wallet after a challenge (the TUI's picker):
+		// answer that challenge rather than send the bare request again.
+		keep := *r
+		if stop, _ := r.next(prev); stop != "" {
+			*r = keep
 		}
 	}
 
-	tried := map[*Offer]bool{}
-	sent := map[*Offer]bool{}
-	var server, proxy *Offer
-	if p.Send != SendOnChallenge {
-		server = w.upfront(at, false, p.Send == SendUpfront)
-	}
-	proxy = w.upfront(proxyAt, true, false)
-	reason := "first request"
-	if server != nil {
-		reason += ", with " + offerWords(server) + " up front"
-	}
 	var out Outcome
-	requests, legs := 0, 0
+	legs := 0
 	var release func()
 	defer func() {
 		if release != nil {
@@ -238,24 +243,22 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 	}()
 	for {
 		st := step{
-			server: carry(server, httpclient.WWWAuthenticate), proxy: carry(proxy, httpclient.ProxyAuthenticate),
-			reason: reason, noRefresh: p.NoAutoRefresh, noStepUp: p.NoAutoStepUp,
+			server: carry(r.server, httpclient.WWWAuthenticate), proxy: carry(r.proxy, httpclient.ProxyAuthenticate),
+			reason: r.reason, noRefresh: p.NoAutoRefresh, noStepUp: p.NoAutoStepUp,
 			headerSource: w.HeaderSource, cert: w.ClientCert,
 		}
-		st.finish = func(a *Attempt) { heldBack(a, w, at, st, sent) }
-		for _, o := range []*Offer{server, proxy} {
+		st.finish = func(a *Attempt) { heldBack(a, w, at, st, r.sent) }
+		for _, o := range []*Offer{r.server, r.proxy} {
 			if o != nil {
-				tried[o], sent[o] = true, true
+				r.tried[o], r.sent[o] = true, true
 			}
 		}
-		runCtx := ctx
-		if h, ok := authOf(server).(credentials.Handshaker); ok && h.ConnectionBound() && release == nil {
+		if h, ok := authOf(r.server).(credentials.Handshaker); ok && h.ConnectionBound() && release == nil {
 			if pin, ok := any(s.HTTPClient()).(connPinner); ok {
-				runCtx, release = pin.PinConnection(ctx)
-				ctx = runCtx
+				ctx, release = pin.PinConnection(ctx)
 			}
 		}
-		made, err := s.send(runCtx, st)
+		made, err := s.send(ctx, st)
 		out.Attempts = append(out.Attempts, made...)
 		if p.OnAttempts != nil && len(made) > 0 {
 			p.OnAttempts(made)
@@ -269,19 +272,9 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			out.Stop, out.Why = StopError, "nothing was sent"
 			return out
 		}
-		status := last.Status()
-		switch {
-		case status == 0:
-			out.Stop, out.Why = StopNoResponse, "no response"
-			return out
-		case status != 401 && status != 407:
-			out.Stop, out.Why = StopAnswered, fmt.Sprintf("the server answered %d", status)
-			return out
-		}
-		chs := last.Exchange.Challenges
-		if status == 401 && legs < maxLegs && continues(server, chs) {
+		if status := last.Status(); status == 401 && legs < maxLegs && continues(r.server, last.Exchange.Challenges) {
 			legs++
-			reason = fmt.Sprintf("%s handshake, leg %d", authOf(server).Scheme(), legs+1)
+			r.reason = fmt.Sprintf("%s handshake, leg %d", r.server.Auth.Scheme(), legs+1)
 			continue
 		}
 		if release != nil {
@@ -289,40 +282,78 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			release = nil
 		}
 		legs = 0
-		requests = countRequests(out.Attempts)
-		if requests >= limit {
+		if stop, why := r.next(last); stop != "" {
+			out.Stop, out.Why = stop, why
+			return out
+		}
+		if n := countRequests(out.Attempts); n >= limit {
 			out.Stop, out.Why = StopMaxAttempts, fmt.Sprintf("stopped after %d requests (the most allowed)", limit)
 			return out
 		}
-		if status == 407 {
-			next := w.answer(chs, true, proxyAt, tried)
-			if next == nil {
-				out.Stop, out.Why = refusal(w, true, proxy != nil)
-				return out
-			}
-			proxy = next
-			reason = "answering the proxy's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
-			continue
-		}
-		respAt := at
-		if last.Exchange.Response != nil && last.Exchange.Response.URL != "" {
-			if o, err := OriginOf(last.Exchange.Response.URL); err == nil {
-				respAt = o
-			}
-		}
-		if respAt != at && !p.TrustRedirects && !p.trusts(respAt) {
-			out.Stop = StopOtherOrigin
-			out.Why = "the challenge came from " + respAt.String() + " after a redirect; credentials given for " + at.String() + " are not sent there unless it is trusted"
-			return out
-		}
-		next := w.answer(chs, false, at, tried)
-		if next == nil {
-			out.Stop, out.Why = refusal(w, false, server != nil)
-			return out
-		}
-		server = next
-		reason = "answering the server's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
 	}
+}
+
+// runner is the state of one Run: which offers go with the next request
+// and which were tried.
+type runner struct {
+	w             *Wallet
+	p             Policy
+	at, proxyAt   httpclient.Origin // the request's origin, the proxy's ("" when direct)
+	server, proxy *Offer
+	reason        string
+	tried, sent   map[*Offer]bool
+}
+
+// next decides, from the answer to last, what the next request carries and
+// why, or returns why to stop.
+func (r *runner) next(last *Attempt) (Stop, string) {
+	status := last.Status()
+	switch {
+	case status == 0:
+		return StopNoResponse, "no response"
+	case status != 401 && status != 407:
+		return StopAnswered, fmt.Sprintf("the server answered %d", status)
+	}
+	chs := last.Exchange.Challenges
+	if status == 407 {
+		next := r.w.answer(chs, true, r.proxyAt, r.tried)
+		if next == nil {
+			return refusal(r.w, true, r.proxy != nil)
+		}
+		r.proxy = next
+		r.reason = "answering the proxy's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
+		return "", ""
+	}
+	if r.proxy != nil {
+		r.tried[r.proxy] = false // the proxy let it through: it stays
+	}
+	respAt := r.at
+	if res := last.Exchange.Response; res != nil && res.URL != "" {
+		if o, err := OriginFor(res.URL); err == nil {
+			respAt = o
+		}
+	}
+	if respAt != r.at && !r.p.TrustRedirects && !r.p.trusts(respAt) {
+		return StopOtherOrigin, "the challenge came from " + respAt.String() + " after a redirect; credentials given for " + r.at.String() + " are not sent there unless it is trusted"
+	}
+	next := r.w.answer(chs, false, r.at, r.tried)
+	if next == nil {
+		return refusal(r.w, false, r.server != nil)
+	}
+	r.server = next
+	r.reason = "answering the server's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
+	return "", ""
+}
+
+// resumable reports whether prev, the session's last attempt, is a
+// challenge to the very request about to be sent, which Run then answers
+// first.
+func resumable(prev *Attempt, target string) bool {
+	if prev == nil || prev.Exchange == nil || prev.Exchange.Request == nil || prev.Exchange.Request.URL != target {
+		return false
+	}
+	st := prev.Status()
+	return (st == 401 || st == 407) && len(prev.Exchange.Challenges) > 0
 }
 
 // refusal says why nothing more answers a challenge, for the server or the proxy.
@@ -400,7 +431,7 @@ func countRequests(as []*Attempt) int {
 // heldBack adds the credentials-held-back finding to a, when a's answer
 // asks for nothing (no challenge) while credentials the user gave for this
 // origin were waiting for one and never went out.
-func heldBack(a *Attempt, w *Wallet, at Origin, st step, sent map[*Offer]bool) {
+func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Offer]bool) {
 	if a.Exchange == nil || a.Exchange.Response == nil || a.Status() == 407 || st.server.auth != nil {
 		return
 	}

@@ -27,9 +27,9 @@ func withProxy(t *testing.T) *practice.Server {
 	return srv
 }
 
-func originOf(t *testing.T, raw string) Origin {
+func originOf(t *testing.T, raw string) httpclient.Origin {
 	t.Helper()
-	o, err := OriginOf(raw)
+	o, err := OriginFor(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestRunNeverAnswersAnotherOrigin(t *testing.T) {
 	}
 	// An offer for the attacker's origin would answer; none for home does.
 	w.Add(basicOffer(t, evil, "-u", false))
-	_, out = run(t, httpclient.Options{FollowRedirects: true}, home.URL+"/start", w, Policy{Trusted: []Origin{originOf(t, evil)}})
+	_, out = run(t, httpclient.Options{FollowRedirects: true}, home.URL+"/start", w, Policy{Trusted: []httpclient.Origin{originOf(t, evil)}})
 	if got.Load() != nil {
 		t.Fatalf("credentials for home went to the trusted redirect's origin without its client trusting redirects")
 	}
@@ -294,12 +294,13 @@ func TestParseProxy(t *testing.T) {
 	}
 }
 
-func TestOriginOf(t *testing.T) {
+func TestOriginFor(t *testing.T) {
 	for in, want := range map[string]string{
 		"http://127.0.0.1:8401/basic": "http://127.0.0.1:8401",
-		"HTTPS://Example.COM./x":      "https://example.com:443",
-		"example.com":                 "http://example.com:80",
-		"http://[::1]/":               "http://[::1]:80",
+		"HTTPS://Example.COM./x":      "https://example.com",
+		"example.com":                 "http://example.com",
+		"http://[::1]/":               "http://[::1]",
+		"socks5://127.0.0.1":          "socks5://127.0.0.1:1080",
 	} {
 		if o := originOf(t, in); o.String() != want {
 			t.Errorf("%q: %q, want %q", in, o, want)
@@ -308,10 +309,10 @@ func TestOriginOf(t *testing.T) {
 	if originOf(t, "http://a.test/x") == originOf(t, "https://a.test/x") {
 		t.Error("the scheme does not count")
 	}
-	if !originOf(t, "http://a.test").Holds("http://A.test:80/y") {
-		t.Error("Holds: same origin refused")
+	if !sameOrigin(originOf(t, "http://a.test"), "http://A.test:80/y") {
+		t.Error("same origin refused")
 	}
-	if _, err := OriginOf(":::"); err == nil {
+	if _, err := OriginFor(":::"); err == nil {
 		t.Error("no host, no error")
 	}
 }
@@ -364,5 +365,25 @@ func TestDigestAnswerStaysInItsDomain(t *testing.T) {
 	}
 	if leaked.Load() != nil {
 		t.Errorf("credentials reached a URL outside the protection space: %v", leaked.Load())
+	}
+}
+
+// The TUI's picker: a Run that stopped at a challenge, then an offer added
+// and preferred, and Run again answers that challenge at once.
+func TestRunResumesAtTheLastChallenge(t *testing.T) {
+	srv := startPractice(t)
+	s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + "/basic", Header: http.Header{}})
+	w := &Wallet{HeaderSource: "the headers"}
+	out := s.Run(context.Background(), w, Policy{})
+	if out.Stop != StopNoCredentials || len(out.Attempts) != 1 {
+		t.Fatalf("empty wallet: %s\n%s", out.Stop, trail(out.Attempts))
+	}
+	w.Prefer(w.Add(&Offer{Auth: credentials.Basic{User: practice.User, Password: practice.Password}, Origin: originOf(t, srv.URL), Source: "form"}))
+	out = s.Run(context.Background(), w, Policy{})
+	if got := trail(out.Attempts); got != "request 200 Basic\n" || out.Stop != StopAnswered {
+		t.Fatalf("after the pick:\n%s", got)
+	}
+	if r := out.Attempts[0].Reason; r != "answering the server's Basic challenge with Basic from form" {
+		t.Errorf("reason %q", r)
 	}
 }

@@ -261,23 +261,23 @@ func (s *Session) lastChallenge(scheme, header string) *Attempt {
 
 // covers reports whether challenge c, received by attempt a, protects
 // target: a proxy's challenge protects whatever goes through the proxy; a
-// server's, the origin that sent it, narrowed to its domain URIs when it
-// names some.
+// server's, the origin a's request went to (a redirect's target is policed
+// by the client), narrowed to its domain URIs when it names some.
 func covers(a *Attempt, c httpclient.Challenge, target string) bool {
 	if c.Header == httpclient.ProxyAuthenticate {
 		return true
 	}
-	from := a.Exchange.Request.URL
-	if r := a.Exchange.Response; r != nil && r.URL != "" {
-		from = r.URL
-	}
-	at, err := OriginOf(from)
-	if err != nil || !at.Holds(target) {
+	at, err := OriginFor(a.Exchange.Request.URL)
+	if err != nil || !sameOrigin(at, target) {
 		return false
 	}
 	domain := c.List("domain")
 	if len(domain) == 0 {
 		return true
+	}
+	from := a.Exchange.Request.URL
+	if r := a.Exchange.Response; r != nil && r.URL != "" {
+		from = r.URL // the domain is relative to the URL that challenged
 	}
 	base, err := url.Parse(from)
 	if err != nil {
@@ -289,7 +289,7 @@ func covers(a *Attempt, c httpclient.Challenge, target string) bool {
 	}
 	for _, d := range domain {
 		du, err := base.Parse(d)
-		if err != nil || !at.Holds(du.String()) {
+		if err != nil || !sameOrigin(at, du.String()) {
 			continue
 		}
 		if strings.HasPrefix(t.EscapedPath(), du.EscapedPath()) {

@@ -9,57 +9,31 @@ import (
 	"keyhole/httpclient"
 )
 
-// Origin is where a credential may go: scheme, host and port, compared as
-// curl compares them (case-insensitive host, the scheme's default port filled
-// in). The zero Origin matches nothing.
-type Origin struct {
-	Scheme, Host, Port string
-}
-
-// OriginOf returns the origin of an http(s) URL. A bare "host[:port]" is
-// read as http://, as curl reads a proxy without a scheme.
-func OriginOf(raw string) (Origin, error) {
+// OriginFor returns the origin a credential given for raw is bound to:
+// scheme, host and port as curl compares them (httpclient.Origin). A bare
+// host[:port] is http://, as curl reads a proxy without a scheme; socks5
+// proxies have origins too.
+func OriginFor(raw string) (httpclient.Origin, error) {
 	s := strings.TrimSpace(raw)
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Hostname() == "" {
-		return Origin{}, fmt.Errorf("%q has no host; give scheme://host[:port]", raw)
+		return httpclient.Origin{}, fmt.Errorf("%q has no host; give scheme://host[:port]", raw)
 	}
-	o := Origin{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), Port: u.Port()}
-	if o.Port == "" {
-		switch o.Scheme {
-		case "http":
-			o.Port = "80"
-		case "https":
-			o.Port = "443"
-		case "socks5", "socks5h":
-			o.Port = "1080"
-		}
+	o := httpclient.OriginOf(u)
+	o.Host = strings.TrimSuffix(o.Host, ".")
+	if o.Port == "" && strings.HasPrefix(o.Scheme, "socks5") {
+		o.Port = "1080"
 	}
 	return o, nil
 }
 
-// String is scheme://host:port.
-func (o Origin) String() string {
-	if o.Host == "" {
-		return ""
-	}
-	host := o.Host
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	return o.Scheme + "://" + host + ":" + o.Port
-}
-
-// Holds reports whether raw (a URL) is at this origin.
-func (o Origin) Holds(raw string) bool {
-	if o.Host == "" {
-		return false
-	}
-	other, err := OriginOf(raw)
-	return err == nil && other == o
+// sameOrigin reports whether raw is at o.
+func sameOrigin(o httpclient.Origin, raw string) bool {
+	other, err := OriginFor(raw)
+	return err == nil && o.Host != "" && other == o
 }
 
 // Offer is one credential the user offered, bound to the origin it was
@@ -67,7 +41,7 @@ func (o Origin) Holds(raw string) bool {
 type Offer struct {
 	Auth credentials.Authorizer
 	// Origin is where Auth may be sent; Run never sends it anywhere else.
-	Origin Origin
+	Origin httpclient.Origin
 	// Proxy offers answer Proxy-Authenticate and go in Proxy-Authorization;
 	// the others answer WWW-Authenticate only, so a server's password never
 	// goes to a proxy nor a proxy's to the server.
@@ -132,7 +106,7 @@ func (w *Wallet) Given() bool {
 // (proxy or server), bound to at, not yet tried, whose scheme one challenge
 // names. A preferred offer wins; otherwise the strongest challenge does
 // (credentials.Preferred). It returns the offer, or nil.
-func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at Origin, tried map[*Offer]bool) *Offer {
+func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at httpclient.Origin, tried map[*Offer]bool) *Offer {
 	header := httpclient.WWWAuthenticate
 	if proxy {
 		header = httpclient.ProxyAuthenticate
@@ -165,7 +139,7 @@ func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at Origin, tried
 // offer when proxy): a preferred upfront offer, else the first upfront one.
 // With all, every server offer whose scheme can go before its challenge
 // counts as upfront.
-func (w *Wallet) upfront(at Origin, proxy, all bool) *Offer {
+func (w *Wallet) upfront(at httpclient.Origin, proxy, all bool) *Offer {
 	var first *Offer
 	for _, e := range w.Offers {
 		if e.Proxy != proxy || e.Origin != at || !(e.Upfront || all && canGoFirst(e.Auth)) {
