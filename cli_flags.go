@@ -376,6 +376,10 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
 	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
+	fs.Func("mark-secret", "", "NAME", "treat the header, query parameter or cookie NAME as a secret: masked in every output, never resent to another origin; repeatable", func(v string) error {
+		o.markSecret = append(o.markSecret, v)
+		return nil
+	})
 	fs.Func("trust", "", "ORIGIN", "let secrets go to ORIGIN (scheme://host:port or host[:port]) when a server names it, e.g. a registry's token service; repeatable", func(v string) error {
 		o.trust = append(o.trust, v)
 		return nil

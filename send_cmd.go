@@ -62,6 +62,7 @@ type sendOptions struct {
 	proxyUser    string
 	noProxy      string
 	trust        []string
+	markSecret   []string
 	// resolved marks flags whose values came from a profile with their
 	// secrets already read, so "@..." or "env:..." in a secret is not read again.
 	resolved map[string]bool
@@ -93,6 +94,10 @@ func cmdSend(o *sendOptions, fs *flagSet, pos []string, stdin io.Reader, stdout,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if !o.showSecrets {
+		// Whatever a server echoes of the secrets sent is printed masked.
+		stdout, stderr = httpclient.ScrubWriter(stdout), httpclient.ScrubWriter(stderr)
+	}
 	return p.run(ctx, stdout, stderr)
 }
 
@@ -292,6 +297,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 		draft.Header.Add(name, strings.TrimSpace(value))
 	}
+	markSecrets(&draft, o.markSecret)
 	if o.hasData {
 		body, err := readData(o.data, stdin)
 		if err != nil {
@@ -358,6 +364,27 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 	}
 	return plan, nil
+}
+
+// markSecrets marks the draft's headers, query parameters and cookies named
+// by --mark-secret as secrets.
+func markSecrets(r *httpclient.Request, names []string) {
+	u, _ := url.Parse(r.URL)
+	for _, name := range names {
+		for _, v := range r.Header.Values(name) {
+			r.MarkSecret(httpclient.InHeader, name, v)
+		}
+		if u != nil {
+			for _, v := range u.Query()[name] {
+				r.MarkSecret(httpclient.InQuery, name, v)
+			}
+		}
+		for _, c := range (&http.Request{Header: r.Header}).Cookies() {
+			if c.Name == name {
+				r.MarkSecret(httpclient.InCookie, name, c.Value)
+			}
+		}
+	}
 }
 
 // bodyLimit is how much of a body to keep. With --quiet and nothing that

@@ -99,6 +99,9 @@ func (k APIKey) Apply(r *httpclient.Request, _ *httpclient.Challenge) error {
 		return err
 	}
 	in, name, _ := k.place()
+	// The key is secret whatever its name: reported, it is masked in every
+	// output and stays with its origin on a redirect.
+	r.MarkSecret(in, name, k.Value)
 	switch in {
 	case APIKeyInHeader:
 		if r.Header == nil {

@@ -15,7 +15,7 @@ import (
 )
 
 // Redacted stands in for a secret that is not shown.
-const Redacted = "•••"
+const Redacted = httpclient.Redacted
 
 // redactedUserinfo stands in for a URL password: net/url refuses non-ASCII
 // userinfo, and a redacted URL must still parse when a saved session is
@@ -52,21 +52,10 @@ func Mask(secret string) string {
 // from a saved session keeps its fingerprint instead of fingerprinting the mask.
 var masked = regexp.MustCompile(`^(?:[^\s:]*:)?` + Redacted + ` \((?:fp|sha256):[0-9a-f]{8}\)$|^[^\s:]*:` + Redacted + ` \(empty\)$`)
 
-// secretHeaders carry credentials in their whole value.
-var secretHeaders = map[string]bool{
-	"authorization":        true,
-	"proxy-authorization":  true,
-	"cookie":               true,
-	"set-cookie":           true,
-	"x-api-key":            true,
-	"api-key":              true,
-	"x-auth-token":         true,
-	"dpop":                 true,
-	"x-amz-security-token": true,
-}
-
-// IsSecretHeader reports whether a header's value is a credential.
-func IsSecretHeader(name string) bool { return secretHeaders[strings.ToLower(name)] }
+// IsSecretHeader reports whether a header's value is a credential. It is
+// httpclient.IsSecretHeader, the one rule that also strips credentials from
+// redirects: a name an authorizer or the user marked counts too.
+func IsSecretHeader(name string) bool { return httpclient.IsSecretHeader(name) }
 
 // MaskHeader returns value with its secret part hidden; for Authorization it
 // keeps the scheme ("Bearer •••"), and for Basic the user name too
@@ -129,16 +118,9 @@ func RedactHeader(h http.Header) http.Header {
 	return out
 }
 
-// secretQuery are query parameters that carry credentials.
-var secretQuery = map[string]bool{
-	"api_key": true, "apikey": true, "key": true, "access_token": true, "token": true, "id_token": true,
-	"refresh_token": true, "client_secret": true, "password": true, "sig": true, "signature": true,
-	"x-amz-signature": true, "x-amz-credential": true, "x-amz-security-token": true, "code": true,
-}
-
 // IsSecretQueryParam reports whether a query parameter (or a parameter of an
-// OAuth redirect's fragment) carries a credential.
-func IsSecretQueryParam(name string) bool { return secretQuery[strings.ToLower(name)] }
+// OAuth redirect's fragment) carries a credential: httpclient.IsSecretQuery.
+func IsSecretQueryParam(name string) bool { return httpclient.IsSecretQuery(name) }
 
 // RedactURL masks a password in the userinfo and credential parameters of the
 // query and of the fragment (where the implicit flow puts the token). Other

@@ -15,7 +15,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +27,9 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// Secrets are what the authorizers wrote and the user marked as secret
+	// (MarkSecret), beyond what the names say (IsSecretHeader, IsSecretQuery).
+	Secrets []Secret
 }
 
 // Clone returns a deep copy, so that adding credentials never changes the draft.
@@ -37,6 +40,7 @@ func (r *Request) Clone() *Request {
 		c.Header = http.Header{}
 	}
 	c.Body = bytes.Clone(r.Body)
+	c.Secrets = slices.Clone(r.Secrets)
 	return &c
 }
 
@@ -266,38 +270,6 @@ func (h *jarHolder) clear() {
 	h.mu.Unlock()
 }
 
-// IsCredentialHeader reports whether a request header carries credentials and
-// so is resent only to the same origin unless redirects are trusted. Beyond
-// curl's Authorization, Cookie and Proxy-Authorization it counts the headers
-// APIs put keys and tokens in (X-API-Key, Private-Token, X-Auth-Token,
-// X-Amz-Security-Token, DPoP, ...), since an API key sent to another origin
-// leaks as surely as a password does.
-func IsCredentialHeader(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "authorization", "proxy-authorization", "cookie", "dpop":
-		return true
-	}
-	for _, part := range []string{"api-key", "apikey", "api_key", "token", "secret", "auth", "password", "session"} {
-		if strings.Contains(n, part) {
-			return true
-		}
-	}
-	return false
-}
-
-// credentialNames lists the headers of h that carry credentials, sorted.
-func credentialNames(h http.Header) []string {
-	var out []string
-	for name := range h {
-		if IsCredentialHeader(name) && h.Get(name) != "" {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Do sends r, follows redirects if asked, and reads the final answer. It never
 // panics on a transport failure: the failure is in Exchange.Err, a
 // *TransportError.
@@ -314,6 +286,7 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 		if hop == 0 {
 			hctx = httptrace.WithClientTrace(ctx, tt.trace())
 		}
+		registry.remember(cur)
 		resp, refusal, proxy, err := c.send(hctx, cur)
 		ex.Proxy = proxy
 		if err != nil {
@@ -347,12 +320,13 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 			nr.Header.Del("Content-Type")
 		}
 		if !SameOrigin(resp.Request.URL, next) && !c.opts.TrustRedirects {
-			for _, name := range credentialNames(nr.Header) {
+			for _, name := range nr.secretHeaderNames() {
 				h.Dropped = append(h.Dropped, name)
 				nr.Header.Del(name)
 			}
+			slices.Sort(h.Dropped)
 		}
-		h.CredentialsResent = len(credentialNames(nr.Header)) > 0
+		h.CredentialsResent = len(nr.secretHeaderNames()) > 0
 		ex.Redirects = append(ex.Redirects, h)
 		cur = nr
 	}

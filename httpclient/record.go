@@ -61,6 +61,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = req.Clone(req.Context())
 		req.Body = io.NopCloser(bytes.NewReader(b))
 	}
+	registry.remember(sent)
 	ex := &Exchange{Request: sent, Withheld: withheldOf(req.Context())}
 	tt := &timingTrace{start: start}
 	defer func() {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -50,15 +51,40 @@ func TestRedirectDropsAPIKeyHeaders(t *testing.T) {
 	}
 }
 
-func TestIsCredentialHeader(t *testing.T) {
+func TestIsSecretHeader(t *testing.T) {
 	for name, want := range map[string]bool{
 		"Authorization": true, "Cookie": true, "Proxy-Authorization": true, "DPoP": true,
 		"X-API-Key": true, "Api-Key": true, "X-Goog-Api-Key": true, "Private-Token": true,
-		"X-Auth-Token": true, "X-Amz-Security-Token": true,
+		"X-Auth-Token": true, "X-Amz-Security-Token": true, "X-Client-Key": true, "Ocp-Apim-Subscription-Key": true,
+		"X-Access-Key": true, "Signature": true, "X-Custom-Token": true, "Set-Cookie": true, "X-Client-Secret": true,
+		"WWW-Authenticate": false, "Proxy-Authenticate": false, "Authentication-Info": false,
 		"Accept": false, "Content-Type": false, "X-Request-Id": false, "User-Agent": false,
 	} {
-		if IsCredentialHeader(name) != want {
-			t.Errorf("IsCredentialHeader(%q) = %v, want %v", name, !want, want)
+		if IsSecretHeader(name) != want {
+			t.Errorf("IsSecretHeader(%q) = %v, want %v", name, !want, want)
 		}
+	}
+}
+
+// A name no list knows is secret once an authorizer or the user marks it,
+// and every secret value sent is scrubbed from text that quotes it.
+func TestMarkedSecretsAreMaskedAndScrubbed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	r := &Request{Method: "GET", URL: srv.URL + "/?tenant=t-query-99881", Header: http.Header{"X-Tenant": {"t-header-99881"}}}
+	if IsSecretHeader("X-Tenant") || IsSecretQuery("tenant") {
+		t.Fatal("X-Tenant is secret before anyone marked it")
+	}
+	r.MarkSecret(InHeader, "X-Tenant", "t-header-99881")
+	r.MarkSecret(InQuery, "tenant", "t-query-99881")
+	if ex := New(Options{}).Do(context.Background(), r); ex.Err != nil {
+		t.Fatal(ex.Err)
+	}
+	if !IsSecretHeader("x-tenant") || !IsSecretQuery("Tenant") {
+		t.Error("the marked names are not secret after the request was sent")
+	}
+	echo := `reason: t-header-99881, json: "t-query-99881", url: t-header-99881%21`
+	if got := Scrub(echo); strings.Contains(got, "99881") {
+		t.Errorf("Scrub(%q) = %q", echo, got)
 	}
 }

@@ -68,7 +68,7 @@ func Diagnose(in Input) []Finding {
 	}
 	// A server may echo what it was sent ("wrong password 'hunter2'"); the
 	// findings quote servers, so the secrets of this request are masked out.
-	secrets := sentSecrets(d.ex.Request)
+	secrets := httpclient.SecretValues(d.ex.Request)
 	for i := range d.out {
 		d.out[i].Message = scrub(d.out[i].Message, secrets)
 		d.out[i].Next = scrub(d.out[i].Next, secrets)
@@ -77,43 +77,9 @@ func Diagnose(in Input) []Finding {
 	return d.out
 }
 
-// minSecret is the shortest secret scrubbed from findings; shorter ones would
-// mask ordinary words.
-const minSecret = 4
-
-// sentSecrets returns the secrets r carried: the whole credential values, a
-// Basic password, a token, API keys and cookies, and a URL password.
-func sentSecrets(r *httpclient.Request) []string {
-	if r == nil {
-		return nil
-	}
-	var out []string
-	for name, vs := range r.Header {
-		if !credentials.IsSecretHeader(name) {
-			continue
-		}
-		for _, v := range vs {
-			out = append(out, v)
-			_, rest, _ := strings.Cut(v, " ")
-			out = append(out, strings.TrimSpace(rest))
-			if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest)); err == nil {
-				if _, pass, ok := strings.Cut(string(raw), ":"); ok {
-					out = append(out, pass)
-				}
-			}
-		}
-	}
-	if u, err := url.Parse(r.URL); err == nil && u.User != nil {
-		if p, ok := u.User.Password(); ok {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 func scrub(s string, secrets []string) string {
 	for _, x := range secrets {
-		if len(x) >= minSecret && strings.Contains(s, x) {
+		if len(x) >= httpclient.MinScrubbed && strings.Contains(s, x) {
 			s = strings.ReplaceAll(s, x, credentials.Redacted)
 		}
 	}

@@ -251,6 +251,9 @@ func recordOf(a *Attempt, show bool) Record {
 	}
 	t := ex.Timing
 	r.TimingMS = TimingRecord{millis(t.DNS), millis(t.Connect), millis(t.TLS), millis(t.FirstByte), millis(t.Total)}
+	if !show {
+		scrubRecord(&r)
+	}
 	return r
 }
 
