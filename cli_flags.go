@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 // The command line is cobra's commands over pflag's flags. pflag already
@@ -356,7 +360,9 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.cacert, "cacert", "", "FILE", "trust the CA certificates in FILE (PEM)")
 	fs.Bool(&o.insecure, "insecure", "k", "do not verify the server's certificate")
 	fs.Duration(&o.timeout, "timeout", "give up after DURATION, e.g. 10s (default 30s)")
-	fs.Bool(&o.netrc, "netrc", "", "take user and password from ~/.netrc (or $NETRC)")
+	fs.Bool(&o.netrc, "netrc", "n", "take user and password from ~/.netrc (or $NETRC)")
+	fs.Bool(&o.netrcOptional, "netrc-optional", "", "as --netrc, but go on without credentials when the file has no entry for the host")
+	fs.String(&o.netrcFile, "netrc-file", "", "FILE", "as --netrc, reading FILE")
 	fs.Bool(&o.fresh, "fresh", "", "forget cached tokens, Digest nonces and cookies first")
 	fs.Bool(&o.json, "json", "", "print every attempt as one JSON document")
 	fs.String(&o.curl, "curl", "", "'curl ...'", "take the request and auth from a curl command line; other flags override")
@@ -384,7 +390,7 @@ func sendFlags(o *sendOptions) *flagSet {
 		o.trust = append(o.trust, v)
 		return nil
 	})
-	for _, name := range []string{"data", "cert", "key", "cacert", "har"} {
+	for _, name := range []string{"data", "cert", "key", "cacert", "har", "netrc-file"} {
 		fs.SetAnnotation(name, cobra.BashCompFilenameExt, nil) // complete file names
 	}
 	return fs
@@ -409,3 +415,65 @@ Exit status: 0 final status below 400, 4 for 401/407, 3 for 403, 5 other >= 400,
 
 Flags:
 `
+
+// applyCurl takes the request and credentials of --curl into o where no flag
+// said otherwise, so that they go the way the same flags would, and returns
+// the imported request for its headers and body. Shell variables in the
+// command are read from the environment, as the shell it was copied from
+// would have. What keyhole cannot act on is said on stderr.
+func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Request, error) {
+	im, err := session.ParseCurlEnv(o.curl, os.LookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("--curl: %v", err)
+	}
+	for _, c := range im.Cannot {
+		fmt.Fprintln(stderr, "keyhole send: "+httpclient.SafeLine(c))
+	}
+	if len(im.Unknown) > 0 {
+		fmt.Fprintf(stderr, "keyhole send: ignoring curl options keyhole does not act on: %s\n", httpclient.SafeLine(strings.Join(im.Unknown, "; ")))
+	}
+	if len(im.Variables) > 0 {
+		fmt.Fprintf(stderr, "keyhole send: warning: the curl command uses unset variables: $%s\n", strings.Join(im.Variables, ", $"))
+	}
+	set := func(flag string, dst *string, v string) {
+		if v != "" && !fs.Seen(flag) {
+			*dst = v
+		}
+	}
+	if o.url == "" {
+		o.url = im.Request.URL
+	}
+	set("request", &o.method, im.Request.Method)
+	if im.User != "" && !fs.Seen("user") {
+		o.user = im.User + ":" + im.Password
+	}
+	set("token", &o.token, im.Token)
+	set("aws-sigv4", &o.awsSigV4, im.AWSSigV4)
+	set("cert", &o.cert, im.Cert)
+	set("key", &o.key, im.Key)
+	set("cacert", &o.cacert, im.CACert)
+	set("proxy", &o.proxy, im.Proxy)
+	set("noproxy", &o.noProxy, im.NoProxy)
+	if im.ProxyUser != "" && !fs.Seen("proxy-user") {
+		o.proxyUser = im.ProxyUser + ":" + im.ProxyPassword
+	}
+	if !fs.Seen("netrc") && !fs.Seen("netrc-optional") && !fs.Seen("netrc-file") {
+		o.netrc, o.netrcOptional = im.Netrc == "required", im.Netrc == "optional"
+		o.netrcFile = im.NetrcFile
+	}
+	if im.Auth != "" && !fs.Seen("auth") {
+		// "basic" is sent up front as curl does; "auto" (--anyauth) and
+		// "digest" wait for the challenge.
+		o.auth = im.Auth
+	}
+	if !fs.Seen("insecure") {
+		o.insecure = im.Insecure
+	}
+	if !fs.Seen("location") && !fs.Seen("no-location") {
+		o.location = im.Location // curl follows redirects only with -L
+	}
+	if !fs.Seen("location-trusted") {
+		o.trusted = im.Trusted
+	}
+	return &im.Request, nil
+}

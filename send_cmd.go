@@ -49,20 +49,25 @@ type sendOptions struct {
 	insecure     bool
 	timeout      time.Duration
 	netrc        bool
-	fresh        bool
-	json         bool
-	curl         string
-	har          string
-	printCurl    bool
-	showSecrets  bool
-	quiet        bool
-	maxAttempts  int
-	profile      string
-	proxy        string
-	proxyUser    string
-	noProxy      string
-	trust        []string
-	markSecret   []string
+	// netrcOptional goes on without credentials when the netrc file has no
+	// entry for the host; netrcFile replaces ~/.netrc ($NETRC). Either
+	// reads the file as --netrc does.
+	netrcOptional bool
+	netrcFile     string
+	fresh         bool
+	json          bool
+	curl          string
+	har           string
+	printCurl     bool
+	showSecrets   bool
+	quiet         bool
+	maxAttempts   int
+	profile       string
+	proxy         string
+	proxyUser     string
+	noProxy       string
+	trust         []string
+	markSecret    []string
 	// resolved marks flags whose values came from a profile with their
 	// secrets already read, so "@..." or "env:..." in a secret is not read again.
 	resolved map[string]bool
@@ -263,19 +268,23 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%q is not an http:// or https:// URL; give one such as http://127.0.0.1:8401/basic", o.url)
 	}
-	if o.netrc && !fs.Seen("user") {
-		path := credentials.NetrcPath()
+	if (o.netrc || o.netrcOptional || o.netrcFile != "") && !fs.Seen("user") {
+		path := o.netrcFile
+		if path == "" {
+			path = credentials.NetrcPath()
+		}
 		if w := credentials.NetrcWarning(path); w != "" {
 			fmt.Fprintln(stderr, "keyhole send: warning:", w)
 		}
 		b, ok, err := credentials.NetrcLookup(path, u.Host)
-		if err != nil {
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		if !ok {
+		case ok:
+			o.user = b.User + ":" + b.Password
+		case !o.netrcOptional: // as curl's --netrc and --netrc-file
 			return nil, fmt.Errorf("--netrc: %s has no entry for %s and no default", path, u.Hostname())
 		}
-		o.user = b.User + ":" + b.Password
 	}
 	draft := httpclient.Request{Method: strings.ToUpper(o.method), URL: o.url, Header: http.Header{}}
 	if base != nil {
@@ -395,58 +404,6 @@ func bodyLimit(o *sendOptions) int64 {
 		return 1 << 20
 	}
 	return 0 // the client's default
-}
-
-// applyCurl takes the request and auth of --curl into o where no flag said
-// otherwise, and returns the imported request for its headers and body.
-// Shell variables in the command are read from the environment, as the
-// shell it was copied from would have.
-func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Request, error) {
-	im, err := session.ParseCurlEnv(o.curl, os.LookupEnv)
-	if err != nil {
-		return nil, fmt.Errorf("--curl: %v", err)
-	}
-	if len(im.Unknown) > 0 {
-		fmt.Fprintf(stderr, "keyhole send: ignoring curl options keyhole does not act on: %s\n", httpclient.SafeLine(strings.Join(im.Unknown, "; ")))
-	}
-	if len(im.Variables) > 0 {
-		fmt.Fprintf(stderr, "keyhole send: warning: the curl command uses unset variables: $%s\n", strings.Join(im.Variables, ", $"))
-	}
-	set := func(flag string, dst *string, v string) {
-		if v != "" && !fs.Seen(flag) {
-			*dst = v
-		}
-	}
-	if o.url == "" {
-		o.url = im.Request.URL
-	}
-	set("request", &o.method, im.Request.Method)
-	if im.User != "" && !fs.Seen("user") {
-		o.user = im.User + ":" + im.Password
-	}
-	set("token", &o.token, im.Token)
-	set("aws-sigv4", &o.awsSigV4, im.AWSSigV4)
-	set("cert", &o.cert, im.Cert)
-	set("key", &o.key, im.Key)
-	set("cacert", &o.cacert, im.CACert)
-	if !fs.Seen("auth") {
-		switch {
-		case im.Auth != "":
-			o.auth = im.Auth
-		case im.User != "":
-			o.auth = "basic" // curl sends -u as Basic right away unless told otherwise
-		}
-	}
-	if !fs.Seen("insecure") {
-		o.insecure = im.Insecure
-	}
-	if !fs.Seen("location") && !fs.Seen("no-location") {
-		o.location = im.Location // curl follows redirects only with -L
-	}
-	if !fs.Seen("location-trusted") {
-		o.trusted = im.Trusted
-	}
-	return &im.Request, nil
 }
 
 // applyProfile fills the credential flags the user did not give from a saved
@@ -761,6 +718,11 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 		_, sendErr = s.Send(ctx, auth)
 		all := s.Attempts()
+		if last := s.Last(); auth != nil && last != nil && last.Status() == 407 && !isProxyOffer(auth) {
+			// The proxy stopped the request: the server never saw these
+			// credentials, so they are still to be tried once it is passed.
+			delete(tried, offerKey(auth))
+		}
 		if pb, ok := auth.(proxyBasic); ok {
 			for _, a := range all[printed:] {
 				out.proxyOnly[a] = true
@@ -895,6 +857,11 @@ func (p *sendPlan) hasProxyOffer() bool {
 		}
 	}
 	return false
+}
+
+func isProxyOffer(a credentials.Authorizer) bool {
+	_, ok := a.(proxyBasic)
+	return ok
 }
 
 // offerKey names an authorizer in the set of those already tried: proxy

@@ -19,16 +19,33 @@ import (
 
 // Imported is a request and its authentication taken from a curl command line.
 type Imported struct {
-	Request  httpclient.Request
-	Auth     string // "basic", "digest", "bearer", "aws-sigv4" or ""
+	Request httpclient.Request
+	// Auth is how the command answers the server: "basic" (curl sends -u
+	// as Basic up front unless told otherwise), "digest", "auto"
+	// (--anyauth: wait for the challenge, answer the scheme offered),
+	// "ntlm", "negotiate", "bearer", "aws-sigv4", or "" for none.
+	Auth     string
 	User     string
 	Password string
 	Token    string
-	AWSSigV4 string // the --aws-sigv4 provider string, e.g. "aws:amz:us-east-1:s3"
-	Insecure bool   // -k
-	Location bool   // -L
-	Trusted  bool   // --location-trusted
-	Cert     string
+	// Proxy is -x/--proxy as given ("" for the environment's); ProxyUser
+	// and ProxyPassword are -U; ProxyAuth is how they answer the proxy:
+	// "basic" (curl's default), "digest", "ntlm", "negotiate" or "auto"
+	// (--proxy-anyauth), "" without -U.
+	Proxy         string
+	ProxyUser     string
+	ProxyPassword string
+	ProxyAuth     string
+	NoProxy       string // --noproxy
+	// Netrc is "required" (-n/--netrc, --netrc-file), "optional"
+	// (--netrc-optional) or "" for none; NetrcFile is --netrc-file.
+	Netrc     string
+	NetrcFile string
+	AWSSigV4  string // the --aws-sigv4 provider string, e.g. "aws:amz:us-east-1:s3"
+	Insecure  bool   // -k
+	Location  bool   // -L
+	Trusted   bool   // --location-trusted
+	Cert      string
 	// CertPassword is the passphrase of -E FILE:PASSWORD.
 	CertPassword string
 	Key          string
@@ -42,7 +59,33 @@ type Imported struct {
 	// Unknown lists the options keyhole does not act on, with their values,
 	// so nothing of the command is dropped silently.
 	Unknown []string
+	// Cannot says, one sentence each, what the command asks that keyhole
+	// cannot do yet and what it does instead; a password meant for a
+	// scheme keyhole lacks is never sent another way.
+	Cannot []string
 }
+
+// curlServerAuth maps curl's options that choose the server's scheme to
+// keyhole's modes; curlProxyAuth those that choose the proxy's.
+var (
+	curlServerAuth = map[string]string{
+		"--basic": "basic", "--digest": "digest", "--anyauth": "auto",
+		"--ntlm": "ntlm", "--ntlm-wb": "ntlm", "--negotiate": "negotiate",
+	}
+	curlProxyAuth = map[string]string{
+		"--proxy-basic": "basic", "--proxy-digest": "digest", "--proxy-anyauth": "auto",
+		"--proxy-ntlm": "ntlm", "--proxy-negotiate": "negotiate",
+	}
+)
+
+// CurlCannotYet names the server schemes keyhole cannot answer yet, by
+// mode; CurlProxyCannotYet those it cannot answer for a proxy. An import
+// asking for one says so and drops the password rather than send it with
+// another scheme. A scheme leaves these lists when keyhole learns it.
+var (
+	CurlCannotYet      = map[string]string{"ntlm": "NTLM", "negotiate": "Negotiate (Kerberos/SPNEGO)"}
+	CurlProxyCannotYet = map[string]string{"digest": "Digest", "ntlm": "NTLM", "negotiate": "Negotiate (Kerberos/SPNEGO)"}
+)
 
 // curlArgOptions are curl's options that take a value; knowing them keeps an
 // unsupported option's value from being taken for the URL.
@@ -231,6 +274,10 @@ func parseCurlArgs(args []string) (*Imported, error) {
 		jsonBody bool
 		ctSet    bool
 		optsDone bool
+		// The scheme options apply to -u and -U wherever they stand.
+		userGiven             bool
+		serverAuth, proxyAuth string
+		serverOpt, proxyOpt   string
 	)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -324,15 +371,31 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				}
 				data = append(data, d)
 			case "--user":
-				user, pass, _ := strings.Cut(v, ":")
-				im.User, im.Password = user, pass
-				if im.Auth == "" {
-					im.Auth = "basic"
+				im.User, im.Password, _ = strings.Cut(v, ":")
+				userGiven = true
+			case "--basic", "--digest", "--anyauth", "--ntlm", "--ntlm-wb", "--negotiate":
+				serverAuth, serverOpt = curlServerAuth[o.name], o.name
+			case "--proxy", "--proxy1.0":
+				im.Proxy = v
+			case "--socks5", "--socks4", "--socks4a":
+				im.Proxy = strings.TrimPrefix(o.name, "--") + "://" + v
+			case "--socks5-hostname":
+				im.Proxy = "socks5h://" + v
+			case "--proxy-user":
+				im.ProxyUser, im.ProxyPassword, _ = strings.Cut(v, ":")
+			case "--proxy-basic", "--proxy-digest", "--proxy-anyauth", "--proxy-ntlm", "--proxy-negotiate":
+				proxyAuth, proxyOpt = curlProxyAuth[o.name], o.name
+			case "--noproxy":
+				im.NoProxy = v
+			case "--netrc":
+				im.Netrc = "required"
+			case "--netrc-optional":
+				im.Netrc = "optional"
+			case "--netrc-file":
+				im.NetrcFile = v
+				if im.Netrc == "" {
+					im.Netrc = "required" // unless --netrc-optional
 				}
-			case "--basic":
-				im.Auth = "basic"
-			case "--digest":
-				im.Auth = "digest"
 			case "--oauth2-bearer":
 				im.Auth, im.Token = "bearer", v
 			case "--aws-sigv4":
@@ -341,7 +404,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				if strings.Contains(v, "=") {
 					im.Request.Header.Add("Cookie", v)
 				} else {
-					im.Unknown = append(im.Unknown, "--cookie "+v+" (a cookie file; pass the cookie string instead)")
+					im.Cannot = append(im.Cannot, "keyhole does not read cookie files: -b "+v+" ignored; give the cookies themselves, e.g. -b 'name=value'")
 				}
 			case "--insecure":
 				im.Insecure = true
@@ -386,6 +449,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 	if len(urls) == 0 {
 		return nil, errors.New("curl import: the command has no URL; add one")
 	}
+	im.chooseAuth(userGiven, serverAuth, serverOpt, proxyAuth, proxyOpt)
 	u := urls[0]
 	for _, extra := range urls[1:] {
 		im.Unknown = append(im.Unknown, "extra URL "+extra)
@@ -437,6 +501,44 @@ func parseCurlArgs(args []string) (*Imported, error) {
 		im.Request.Method = http.MethodGet
 	}
 	return im, nil
+}
+
+// chooseAuth settles how -u and -U answer, as curl would: -u alone is Basic
+// sent up front, a scheme option names another, --anyauth waits for the
+// challenge; -U alone is Basic for the proxy. A scheme keyhole cannot answer
+// yet is said in Cannot and its password dropped, never sent as Basic.
+func (im *Imported) chooseAuth(userGiven bool, server, serverOpt, proxy, proxyOpt string) {
+	switch {
+	case !userGiven:
+		if serverOpt != "" && im.Auth == "" {
+			im.Unknown = append(im.Unknown, serverOpt+" (without -u)")
+		}
+	case im.Auth == "aws-sigv4", im.Auth == "bearer" && server == "":
+		// -u holds SigV4's access key and secret; --oauth2-bearer is the
+		// scheme unless another is named.
+	case server == "":
+		im.Auth = "basic"
+	default:
+		im.Auth = server
+	}
+	if name, ok := CurlCannotYet[im.Auth]; ok && userGiven {
+		im.Cannot = append(im.Cannot, fmt.Sprintf("keyhole does not do %s yet: %s ignored; the password is not sent", name, serverOpt))
+		im.Auth, im.User, im.Password = "", "", ""
+	}
+	if im.ProxyUser == "" {
+		if proxyOpt != "" {
+			im.Unknown = append(im.Unknown, proxyOpt+" (without -U)")
+		}
+		return
+	}
+	im.ProxyAuth = "basic"
+	if proxy != "" {
+		im.ProxyAuth = proxy
+	}
+	if name, ok := CurlProxyCannotYet[im.ProxyAuth]; ok {
+		im.Cannot = append(im.Cannot, fmt.Sprintf("keyhole does not answer a proxy's %s challenge yet: %s ignored; the proxy password is not sent", name, proxyOpt))
+		im.ProxyAuth, im.ProxyUser, im.ProxyPassword = "", "", ""
+	}
 }
 
 // curlSecretOptions carry a password; Unknown lists them with it masked.
@@ -537,10 +639,11 @@ func curlEscape(s string) string {
 // Authorizer returns the credentials the command asked for, ready for
 // Session.Send: Basic, Digest, Bearer or SigV4 (-u holds the access key and
 // secret, --aws-sigv4 "aws:amz:REGION:SERVICE"). It returns nil when the
-// command has no auth option; credentials in -H headers travel as headers.
+// command has no auth option or --anyauth, which waits for the challenge
+// to choose; credentials in -H headers travel as headers.
 func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 	switch im.Auth {
-	case "":
+	case "", "auto":
 		return nil, nil
 	case "basic":
 		b := credentials.Basic{User: im.User, Password: im.Password}

@@ -1,6 +1,9 @@
 package session
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A pasted Authorization header becomes masked credentials, not a header
 // shown in plain text; schemes keyhole does not build stay headers.
@@ -30,6 +33,68 @@ func TestParseCurlLiftsAuthorizationHeader(t *testing.T) {
 		}
 		if im.Request.Header.Get("Authorization") == "" {
 			t.Errorf("%s: the header was taken although it is not a plain Basic or Bearer to lift", cmd)
+		}
+	}
+}
+
+// TestParseCurlAuthAndProxy is how each of curl's scheme, proxy, netrc and
+// cookie options lands in the import, and what it says it cannot do.
+func TestParseCurlAuthAndProxy(t *testing.T) {
+	const u = " http://127.0.0.1:1/x"
+	type want struct {
+		auth, user, password                       string
+		proxy, proxyUser, proxyPassword, proxyAuth string
+		noProxy, netrc, netrcFile, token, cannot   string
+		unknown                                    string
+	}
+	cases := []struct {
+		cmd  string
+		want want
+	}{
+		{"curl -u a:b" + u, want{auth: "basic", user: "a", password: "b"}},
+		{"curl --basic -u a:b" + u, want{auth: "basic", user: "a", password: "b"}},
+		{"curl --digest -u a:b" + u, want{auth: "digest", user: "a", password: "b"}},
+		{"curl -u a:b --digest" + u, want{auth: "digest", user: "a", password: "b"}},
+		{"curl --anyauth -u a:b" + u, want{auth: "auto", user: "a", password: "b"}},
+		{"curl --ntlm -u a:b" + u, want{cannot: "keyhole does not do NTLM yet: --ntlm ignored; the password is not sent"}},
+		{"curl --negotiate -u :" + u, want{cannot: "keyhole does not do Negotiate (Kerberos/SPNEGO) yet: --negotiate ignored; the password is not sent"}},
+		{"curl --digest" + u, want{unknown: "--digest (without -u)"}},
+		{"curl -u a:b --oauth2-bearer tok" + u, want{auth: "bearer", user: "a", password: "b", token: "tok"}},
+		{"curl -x 127.0.0.1:3128" + u, want{proxy: "127.0.0.1:3128"}},
+		{"curl --proxy http://p:1 -U bob:pw" + u, want{proxy: "http://p:1", proxyUser: "bob", proxyPassword: "pw", proxyAuth: "basic"}},
+		{"curl -x http://p:1 -U bob:pw --proxy-basic" + u, want{proxy: "http://p:1", proxyUser: "bob", proxyPassword: "pw", proxyAuth: "basic"}},
+		{"curl -x http://p:1 --proxy-anyauth -U bob:pw" + u, want{proxy: "http://p:1", proxyUser: "bob", proxyPassword: "pw", proxyAuth: "auto"}},
+		{"curl -x http://p:1 -U bob:pw --proxy-digest" + u, want{proxy: "http://p:1", cannot: "keyhole does not answer a proxy's Digest challenge yet: --proxy-digest ignored; the proxy password is not sent"}},
+		{"curl -x http://p:1 -U bob:pw --proxy-ntlm" + u, want{proxy: "http://p:1", cannot: "keyhole does not answer a proxy's NTLM challenge yet: --proxy-ntlm ignored; the proxy password is not sent"}},
+		{"curl -x http://p:1 -U bob:pw --proxy-negotiate -u a:b --digest" + u, want{auth: "digest", user: "a", password: "b", proxy: "http://p:1",
+			cannot: "keyhole does not answer a proxy's Negotiate (Kerberos/SPNEGO) challenge yet: --proxy-negotiate ignored; the proxy password is not sent"}},
+		{"curl --socks5-hostname 127.0.0.1:1080" + u, want{proxy: "socks5h://127.0.0.1:1080"}},
+		{"curl --socks5 127.0.0.1:1080" + u, want{proxy: "socks5://127.0.0.1:1080"}},
+		{"curl -x p:1 --noproxy '*'" + u, want{proxy: "p:1", noProxy: "*"}},
+		{"curl -n" + u, want{netrc: "required"}},
+		{"curl --netrc-optional" + u, want{netrc: "optional"}},
+		{"curl --netrc-file /tmp/n --netrc-optional" + u, want{netrc: "optional", netrcFile: "/tmp/n"}},
+		{"curl --netrc-file /tmp/n" + u, want{netrc: "required", netrcFile: "/tmp/n"}},
+		{"curl -b jar.txt" + u, want{cannot: "keyhole does not read cookie files: -b jar.txt ignored; give the cookies themselves, e.g. -b 'name=value'"}},
+	}
+	for _, c := range cases {
+		im, err := ParseCurl(c.cmd)
+		if err != nil {
+			t.Errorf("%s: %v", c.cmd, err)
+			continue
+		}
+		got := want{
+			auth: im.Auth, user: im.User, password: im.Password,
+			proxy: im.Proxy, proxyUser: im.ProxyUser, proxyPassword: im.ProxyPassword, proxyAuth: im.ProxyAuth,
+			noProxy: im.NoProxy, netrc: im.Netrc, netrcFile: im.NetrcFile, token: im.Token,
+			cannot: strings.Join(im.Cannot, " | "), unknown: strings.Join(im.Unknown, " | "),
+		}
+		if got != c.want {
+			t.Errorf("%s:\n got %+v\nwant %+v", c.cmd, got, c.want)
+		}
+		// What keyhole cannot answer never becomes credentials it sends.
+		if a, err := im.Authorizer(); im.Cannot != nil && strings.Contains(got.cannot, "the password") && (a != nil || err != nil) {
+			t.Errorf("%s: Authorizer = %v, %v; want none", c.cmd, a, err)
 		}
 	}
 }

@@ -79,9 +79,12 @@ func TestParseCurl(t *testing.T) {
 			}},
 		{cmd: `curl --proxy http://p:3128 -F a=b --foo -Z -U bob:pxpw --pass kp http://h`, method: "GET", url: "http://h",
 			check: func(im *Imported) string {
-				want := []string{"--proxy http://p:3128", "--form a=b", "--foo", "--parallel", "--proxy-user •••", "--pass •••"}
+				want := []string{"--form a=b", "--foo", "--parallel", "--pass •••"}
 				if !reflect.DeepEqual(im.Unknown, want) {
 					return "Unknown = " + strings.Join(im.Unknown, "|")
+				}
+				if im.Proxy != "http://p:3128" || im.ProxyUser != "bob" || im.ProxyPassword != "pxpw" || im.ProxyAuth != "basic" {
+					return "want the proxy and its Basic credentials"
 				}
 				return ""
 			}},
