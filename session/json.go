@@ -397,12 +397,12 @@ func IsSecretField(name string) bool { return secretBodyFields[strings.ToLower(n
 // since token endpoints do not always label their answers. Anything else comes
 // back unchanged; b is never modified.
 func RedactBody(contentType string, b []byte) []byte {
-	out, _ := redactBody(contentType, b, func(string) []byte { return nil })
+	out, _ := redactBody(contentType, b, nil)
 	return out
 }
 
-// redactBody replaces each secret value with replace(field); a nil result
-// means the default: Redacted (as a JSON string in JSON bodies). It reports
+// redactBody replaces each secret value with replace(field); a nil replace
+// or result means the default: Redacted (as a JSON string in JSON bodies). It reports
 // whether anything was replaced.
 func redactBody(contentType string, b []byte, replace func(field string) []byte) ([]byte, bool) {
 	if len(b) == 0 {
@@ -411,17 +411,14 @@ func redactBody(contentType string, b []byte, replace func(field string) []byte)
 	mt, _, _ := mime.ParseMediaType(contentType)
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		if out, n, ok := redactJSON(b, replace); ok {
-			return out, n > 0
-		}
-		return b, false
+		out, n := redactJSON(b, replace)
+		return out, n > 0
 	case mt == "application/x-www-form-urlencoded":
 		return redactForm(b, replace)
 	case mt == "" || mt == "text/plain" || mt == "application/octet-stream":
 		if t := bytes.TrimSpace(b); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			if out, n, ok := redactJSON(b, replace); ok {
-				return out, n > 0
-			}
+			out, n := redactJSON(b, replace)
+			return out, n > 0
 		}
 		if looksLikeForm(b) {
 			return redactForm(b, replace)
@@ -434,126 +431,76 @@ func looksLikeForm(b []byte) bool {
 	return bytes.IndexByte(b, '=') > 0 && !bytes.ContainsAny(b, " \t\r\n<>{}\"")
 }
 
-// redactJSON walks b with a decoder and splices replacements over the byte
-// ranges of secret values, so the rest of the body keeps its exact bytes.
-func redactJSON(b []byte, replace func(string) []byte) ([]byte, int, bool) {
-	if !json.Valid(b) {
-		return b, 0, false
-	}
-	if !mayHoldSecret(b) {
-		return b, 0, true
-	}
-	type span struct {
-		start, end int64
-		field      string
-	}
-	var spans []span
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	// inObject[i] tells whether the container at depth i is an object, and
-	// wantKey whether the next token in it is a key.
-	var inObject []bool
-	wantKey := false
-	for {
-		t, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return b, 0, false
-		}
-		switch v := t.(type) {
-		case json.Delim:
-			switch v {
-			case '{':
-				inObject = append(inObject, true)
-				wantKey = true
-				continue
-			case '[':
-				inObject = append(inObject, false)
-				continue
-			default:
-				inObject = inObject[:len(inObject)-1]
-			}
-		case string:
-			if !wantKey && credentials.LooksLikeJWT(v) && isJWTText(v) {
-				// A JWT under a key not known to be secret ("jwt", "assertion_token", ...)
-				// is still a credential. Its characters need no escapes and are
-				// valid UTF-8, so its text in b is exactly v quoted.
-				end := dec.InputOffset()
-				spans = append(spans, span{end - int64(len(v)) - 2, end, "jwt"})
-			}
-			if wantKey {
-				if secretBodyFields[strings.ToLower(v)] {
-					var raw json.RawMessage
-					if err := dec.Decode(&raw); err != nil {
-						return b, 0, false
-					}
-					end := dec.InputOffset()
-					// null or "" holds no secret: masking it would only mislead.
-					if r := bytes.TrimSpace(raw); !bytes.Equal(r, []byte("null")) && !bytes.Equal(r, []byte(`""`)) {
-						spans = append(spans, span{end - int64(len(raw)), end, v})
-					}
-				} else {
-					wantKey = false
-					continue
-				}
-			}
-		}
-		wantKey = len(inObject) > 0 && inObject[len(inObject)-1]
-	}
+// redactJSON splices replacements over the byte ranges of secret values
+// (see SecretScanner), so the rest of the body keeps its exact bytes. A
+// body cut by the client's limit is masked up to the cut.
+func redactJSON(b []byte, replace func(string) []byte) ([]byte, int) {
+	spans := JSONSecrets(b)
 	if len(spans) == 0 {
-		return b, 0, true
+		return b, 0
 	}
 	var out bytes.Buffer
 	out.Grow(len(b)) // one allocation: a big body must not be copied by doubling
-	var last int64
-	for _, s := range spans {
-		out.Write(b[last:s.start])
-		if r := replace(s.field); r != nil {
+	last := 0
+	for _, sp := range spans {
+		out.Write(b[last:sp.Start])
+		if r := replaceOf(replace, b, sp); r != nil {
 			out.Write(r)
 		} else {
 			out.WriteString(redactedJSON)
 		}
-		last = s.end
+		last = sp.End
 	}
 	out.Write(b[last:])
-	return out.Bytes(), len(spans), true
+	return out.Bytes(), len(spans)
+}
+
+func replaceOf(replace func(string) []byte, b []byte, sp Span) []byte {
+	if replace == nil {
+		return nil
+	}
+	return replace(sp.Field(b))
+}
+
+// Span is the byte range of a secret value in a body.
+type Span struct{ Start, End int }
+
+// Field names the secret at sp in b for curl's variables: "jwt" for a
+// token found by its shape, else the key before it.
+func (sp Span) Field(b []byte) string {
+	i := bytes.LastIndexByte(b[:sp.Start], ':')
+	if i < 0 {
+		return "jwt"
+	}
+	k := bytes.TrimRight(b[:i], " \t\r\n")
+	if !bytes.HasSuffix(k, []byte(`"`)) {
+		return "jwt"
+	}
+	j := bytes.LastIndexByte(k[:len(k)-1], '"')
+	var name string
+	if j < 0 || json.Unmarshal(k[j:], &name) != nil || !IsSecretField(name) {
+		return "jwt"
+	}
+	return name
+}
+
+// JSONSecrets finds the secret values of the JSON document b, in order.
+func JSONSecrets(b []byte) []Span {
+	var spans []Span
+	found := func(start, end int64) { spans = append(spans, Span{int(start), int(end)}) }
+	s := NewSecretScanner(CodeIsSecret(b))
+	s.Scan(b, found)
+	s.Flush(found)
+	return spans
 }
 
 var redactedJSON = `"` + credentials.Redacted + `"`
-
-// isJWTText reports whether s is made only of base64url characters and dots.
-func isJWTText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '=') {
-			return false
-		}
-	}
-	return true
-}
-
-// mayHoldSecret is a quick scan that lets a large body with no secret key and
-// no JWT skip the token-by-token walk, which is slow (see BenchmarkRedactBody).
-// A key written with escapes ("\u0063ode") is still found: it has a backslash.
-func mayHoldSecret(b []byte) bool {
-	if bytes.Contains(b, []byte("eyJ")) || bytes.IndexByte(b, '\\') >= 0 {
-		return true
-	}
-	lower := bytes.ToLower(b)
-	for name := range secretBodyFields {
-		if bytes.Contains(lower, []byte(`"`+name+`"`)) {
-			return true
-		}
-	}
-	return false
-}
 
 // redactForm replaces secret values of an application/x-www-form-urlencoded
 // body, keeping every other byte and the order of the fields.
 func redactForm(b []byte, replace func(string) []byte) ([]byte, bool) {
 	pairs := bytes.Split(b, []byte("&"))
+	code := codeIsSecretInForm(pairs)
 	changed := false
 	for i, p := range pairs {
 		k, _, ok := bytes.Cut(p, []byte("="))
@@ -561,10 +508,13 @@ func redactForm(b []byte, replace func(string) []byte) ([]byte, bool) {
 			continue
 		}
 		name, err := url.QueryUnescape(string(k))
-		if err != nil || !secretBodyFields[strings.ToLower(name)] {
+		if lower := strings.ToLower(name); err != nil || !secretBodyFields[lower] || lower == "code" && !code {
 			continue
 		}
-		r := replace(name)
+		var r []byte
+		if replace != nil {
+			r = replace(name)
+		}
 		if r == nil {
 			r = []byte(credentials.Redacted)
 		}
@@ -575,6 +525,24 @@ func redactForm(b []byte, replace func(string) []byte) ([]byte, bool) {
 		return b, false
 	}
 	return bytes.Join(pairs, []byte("&")), true
+}
+
+// codeIsSecretInForm reports whether a form's "code" is an OAuth
+// authorization code: the form is a token request of that grant (RFC 6749
+// §4.1.3), or carries a PKCE verifier.
+func codeIsSecretInForm(pairs [][]byte) bool {
+	for _, p := range pairs {
+		k, v, _ := bytes.Cut(p, []byte("="))
+		switch string(k) {
+		case "grant_type":
+			if string(v) == "authorization_code" {
+				return true
+			}
+		case "code_verifier":
+			return true
+		}
+	}
+	return false
 }
 
 // Attempt rebuilds an attempt from its record, for a loaded session. Secrets

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,7 +238,7 @@ func TestRecordsTransportError(t *testing.T) {
 func TestRedactBody(t *testing.T) {
 	cases := []struct{ ct, in, want string }{
 		{"application/json", `{"access_token":"abc","n":1}`, `{"access_token":"•••","n":1}`},
-		{"application/json; charset=utf-8", `{ "a": {"Refresh_Token" : "x y"}, "b":[{"code":123},"code"] }`, `{ "a": {"Refresh_Token" : "•••"}, "b":[{"code":"•••"},"code"] }`},
+		{"application/json; charset=utf-8", `{ "a": {"Refresh_Token" : "x y"}, "b":[{"code":123},"code"] }`, `{ "a": {"Refresh_Token" : "•••"}, "b":[{"code":123},"code"] }`},
 		{"", `{"id_token":{"nested":"x"},"password":null}`, `{"id_token":"•••","password":null}`},
 		{"application/json", `{"token":null,"refresh_token":"","access_token":"at-1"}`, `{"token":null,"refresh_token":"","access_token":"•••"}`},
 		{"application/x-www-form-urlencoded", `grant_type=password&username=bob&password=hunter2&client_secret=s%20x`, `grant_type=password&username=bob&password=•••&client_secret=•••`},
@@ -245,8 +246,15 @@ func TestRedactBody(t *testing.T) {
 		{"text/html", `<p>password=1</p>`, `<p>password=1</p>`},
 		{"application/json", `not json password`, `not json password`},
 		{"application/json", `["access_token","x"]`, `["access_token","x"]`},
-		{"application/json", `{"\u0063ode":"c1","Code":"c2"}`, `{"\u0063ode":"•••","Code":"•••"}`},
+		{"application/json", `{"\u0063ode":"c1","Code":"c2"}`, `{"\u0063ode":"c1","Code":"c2"}`},
+		{"application/json", `{"grant_type":"authorization_code","\u0063ode":"c1","Code":"c2"}`, `{"grant_type":"authorization_code","\u0063ode":"•••","Code":"•••"}`},
+		{"application/json", `{"\u0061ccess_token":"a","x":"\u0041"}`, `{"\u0061ccess_token":"•••","x":"\u0041"}`},
 		{"application/x-www-form-urlencoded", `device_code=dc&code_verifier=v&code=c&state=s`, `device_code=•••&code_verifier=•••&code=•••&state=s`},
+		{"application/x-www-form-urlencoded", `grant_type=authorization_code&code=c&redirect_uri=x`, `grant_type=authorization_code&code=•••&redirect_uri=x`},
+		{"application/x-www-form-urlencoded", `code=123456&state=s`, `code=123456&state=s`},
+		// A body cut by the client's limit is masked up to the cut, inside a value too.
+		{"application/json", `[{"id":1},{"access_token":"abc","refresh_token":"de`, `[{"id":1},{"access_token":"•••","refresh_token":"•••"`},
+		{"application/json", `{"password": {"a":[1,"]"]}, "n":"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig"}`, `{"password": "•••", "n":"•••"}`},
 		{"application/json", `{"jwt":"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.","l":["eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",1]}`, `{"jwt":"•••","l":["•••",1]}`},
 	}
 	for _, c := range cases {
@@ -477,4 +485,89 @@ func TestSaveEscapesC1(t *testing.T) {
 	if got := string(loaded.Last().Exchange.Response.Body); got != body {
 		t.Errorf("loaded body %q, want %q", got, body)
 	}
+}
+
+// A registry's and an API's error codes are no secret: --json and HAR show
+// them as the text output does. An authorization code in a token request
+// is one, and stays masked.
+func TestErrorCodesAreShown(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer realm="x",service="registry"`)
+		w.WriteHeader(401)
+		io.WriteString(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":{"code":"DENIED"}}]}`)
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"`+tAccess+`","token_type":"Bearer"}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := httpclient.New(httpclient.Options{})
+	s := New(c, httpclient.Request{Method: "GET", URL: srv.URL + "/v2/"})
+	if _, err := s.Send(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var tokenEx *httpclient.Exchange
+	hc := c.Recorder(func(_ string, ex *httpclient.Exchange) { tokenEx = ex })
+	const authCode = "authcode-77aa31"
+	resp, err := hc.PostForm(srv.URL+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {authCode}, "redirect_uri": {"http://127.0.0.1:1/cb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	attempts := append(s.Attempts(), &Attempt{N: 2, Purpose: PurposeToken, Exchange: tokenEx})
+
+	var js bytes.Buffer
+	if err := WriteJSON(&js, Records(attempts, false), true); err != nil {
+		t.Fatal(err)
+	}
+	har, err := HAR(attempts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"--json": js.String(), "HAR": string(har)} {
+		for _, want := range []string{"UNAUTHORIZED", "DENIED"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks the error code %s", name, want)
+			}
+		}
+		for _, secret := range []string{authCode, tAccess} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s shows the secret %s", name, secret)
+			}
+		}
+	}
+}
+
+// Scanning a document in two pieces finds what scanning it whole finds: the
+// TUI scans a body's kept bytes, then its spill file.
+func FuzzSecretScannerPieces(f *testing.F) {
+	f.Add([]byte(`{"access_token":"abc","l":["eyJa.b.c"],"password":{"x":"}"},"n":null}`), 17)
+	f.Add([]byte(`{"\u0070assword":"p","code":"c","grant_type":"authorization_code"}`), 5)
+	f.Fuzz(func(t *testing.T, b []byte, cut int) {
+		if cut < 0 || cut > len(b) {
+			return
+		}
+		var whole, pieces []Span
+		s := NewSecretScanner(true)
+		add := func(to *[]Span) func(int64, int64) {
+			return func(a, z int64) { *to = append(*to, Span{int(a), int(z)}) }
+		}
+		s.Scan(b, add(&whole))
+		s.Flush(add(&whole))
+		s = NewSecretScanner(true)
+		s.Scan(b[:cut], add(&pieces))
+		s.Scan(b[cut:], add(&pieces))
+		s.Flush(add(&pieces))
+		if !slices.Equal(whole, pieces) {
+			t.Fatalf("%q cut at %d: whole %v, in pieces %v", b, cut, whole, pieces)
+		}
+		for _, sp := range whole {
+			if sp.Start < 0 || sp.End > len(b) || sp.Start >= sp.End {
+				t.Fatalf("%q: span %v out of range", b, sp)
+			}
+		}
+	})
 }
