@@ -2,10 +2,8 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"unicode/utf8"
 	"unsafe"
 
@@ -15,12 +13,10 @@ import (
 
 // writeHAR saves the attempts as HAR 1.2, private to the user: even masked,
 // a HAR names hosts, users and paths.
+// It is streamed into a new file renamed over path (see session.WriteFile).
 func writeHAR(path string, attempts []*session.Attempt, showSecrets bool) error {
-	b, err := session.HAR(attempts, showSecrets)
+	err := session.WriteFile(path, func(w io.Writer) error { return session.WriteHAR(w, attempts, showSecrets) })
 	if err != nil {
-		return fmt.Errorf("cannot build the HAR: %v", err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
 		return fmt.Errorf("cannot write the HAR: %v; give --har a path in a writable folder", err)
 	}
 	return nil
@@ -71,106 +67,4 @@ func writeRecords(w io.Writer, attempts []*session.Attempt, showSecrets bool) er
 
 // writeJSON writes v indented, with DEL and C1 controls escaped too:
 // encoding/json leaves them raw, and U+009B is CSI to many terminals.
-// Both can only occur inside JSON strings, where \u escapes mean the same.
-// The compact document streams through jsonWriter, which indents as it
-// writes: MarshalIndent, or an Encoder with SetIndent, builds a second,
-// indented copy of the whole document, and with a 50 MiB body that copy
-// and its growth cost about 150 MB.
-func writeJSON(w io.Writer, v any) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := json.NewEncoder(&jsonWriter{w: bw}).Encode(v); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
-// jsonWriter writes the compact JSON of encoding/json indented by two
-// spaces, byte for byte as json.Indent(dst, src, "", "  ") would, with DEL
-// and the C1 controls inside strings written as \u escapes. It keeps its
-// state between writes, so a document may arrive in any pieces.
-type jsonWriter struct {
-	w        *bufio.Writer
-	inString bool
-	escaped  bool // the byte before was a backslash in a string
-	c2       bool // the byte before was 0xC2 in a string: maybe a C1 control
-	open     bool // just after { or [: an empty one closes on the same line
-	depth    int
-}
-
-func (j *jsonWriter) Write(p []byte) (int, error) {
-	for _, c := range p {
-		if j.inString {
-			j.stringByte(c)
-			continue
-		}
-		if j.open {
-			j.open = false
-			if c == '}' || c == ']' {
-				j.w.WriteByte(c)
-				continue
-			}
-			j.depth++
-			j.newline()
-		}
-		switch c {
-		case '"':
-			j.inString = true
-			j.w.WriteByte(c)
-		case '{', '[':
-			j.open = true
-			j.w.WriteByte(c)
-		case '}', ']':
-			j.depth--
-			j.newline()
-			j.w.WriteByte(c)
-		case ',':
-			j.w.WriteByte(c)
-			j.newline()
-		case ':':
-			j.w.WriteString(": ")
-		default:
-			j.w.WriteByte(c)
-		}
-	}
-	if _, err := j.w.Write(nil); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// stringByte writes c, a byte inside a JSON string. In valid UTF-8, which
-// is all encoding/json writes, a C1 control is the two bytes C2 80..C2 9F.
-func (j *jsonWriter) stringByte(c byte) {
-	if j.c2 {
-		j.c2 = false
-		if c >= 0x80 && c <= 0x9f {
-			fmt.Fprintf(j.w, `\u%04x`, c)
-			return
-		}
-		j.w.WriteByte(0xc2)
-	}
-	switch {
-	case j.escaped:
-		j.escaped = false
-		j.w.WriteByte(c)
-	case c == '\\':
-		j.escaped = true
-		j.w.WriteByte(c)
-	case c == '"':
-		j.inString = false
-		j.w.WriteByte(c)
-	case c == 0x7f:
-		j.w.WriteString(`\u007f`)
-	case c == 0xc2:
-		j.c2 = true
-	default:
-		j.w.WriteByte(c)
-	}
-}
-
-func (j *jsonWriter) newline() {
-	j.w.WriteByte('\n')
-	for range j.depth {
-		j.w.WriteString("  ")
-	}
-}
+func writeJSON(w io.Writer, v any) error { return session.WriteJSON(w, v, true) }
