@@ -82,7 +82,7 @@ func TestTUIInARealTerminal(t *testing.T) {
 	// The cursor waits in the emptied Password field; the user name is kept.
 	s.keys("wonderland", "Enter")
 	scr = s.waitFor("Attempt 3: 200 OK")
-	for _, want := range []string{"Timeline 3 attempts", "✓ done", `"user": "alice"`} {
+	for _, want := range []string{"Timeline · 3 attempts", "✓ done", `"user": "alice"`} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("screen lacks %q:\n%s", want, scr)
 		}
@@ -108,7 +108,7 @@ func TestTUIResizes(t *testing.T) {
 	s.run("resize-window", "-t", "0", "-x", "200", "-y", "50")
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		scr := s.waitFor("Challenge 401")
+		scr := s.waitFor("What the server wants")
 		lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
 		widest := 0
 		for _, l := range lines {
@@ -123,4 +123,34 @@ func TestTUIResizes(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.keys("C-c")
+}
+
+// q is a letter like any other where text is typed or a scheme is picked:
+// it never ends the session from the picker (which has focus after every
+// 401) or a form. Quitting with attempts not saved asks once; a second
+// ctrl+c quits.
+func TestQNeverQuitsFromThePickerOrAForm(t *testing.T) {
+	s := startTmux(t, 120, 40)
+	s.waitFor("Press enter to send")
+	s.keys("Enter")
+	s.waitFor("Basic is preselected")
+	s.keys("q")
+	s.waitFor(`No answer starts with "q"`)
+	s.keys("Enter")
+	s.waitFor("Password")
+	s.keys("q")
+	scr := s.waitFor("User       q")
+	if !strings.Contains(scr, "Answer with") {
+		t.Fatalf("the picker is gone after q in the form:\n%s", scr)
+	}
+	s.keys("C-c")
+	s.waitFor("1 attempt not saved")
+	s.keys("C-c")
+	deadline := time.Now().Add(10 * time.Second)
+	for exec.Command("tmux", "-L", s.socket, "has-session").Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("a second ctrl+c did not quit:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

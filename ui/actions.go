@@ -63,6 +63,7 @@ func (m Model) actions() []action {
 		{"trust redirects (now " + onOff(m.trust) + ")", k.Trust, true, func(m *Model) tea.Cmd { m.toggleTrust(); return nil }},
 		{"show secrets (now " + onOff(m.secrets) + ")", k.Secrets, true, func(m *Model) tea.Cmd { return m.toggleSecrets() }},
 		{"client TLS certificate", k.TLS, true, func(m *Model) tea.Cmd { m.openTLS(); return nil }},
+		{"mouse capture (now " + onOff(m.mouse) + ")", k.Mouse, true, func(m *Model) tea.Cmd { m.toggleMouse(); return nil }},
 		{"proxy (now " + m.proxyName() + ")", key.NewBinding(), false, func(m *Model) tea.Cmd { m.openProxy(); return nil }},
 		{"fill user and password from ~/.netrc", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.fromNetrc() }},
 		{"use a saved profile", key.NewBinding(), false, func(m *Model) tea.Cmd { return m.listProfiles() }},

@@ -133,7 +133,8 @@ func (c *challenges) move(d int) {
 	}
 }
 
-// paramText renders a challenge's parameters the way the server sent them, made safe.
+// paramText renders a challenge's parameters the way the server sent them,
+// made safe: quoted values keep their escapes (title="Login to \"apps\"").
 func paramText(ch httpclient.Challenge) string {
 	var parts []string
 	if ch.Token68 != "" {
@@ -142,44 +143,83 @@ func paramText(ch httpclient.Challenge) string {
 	for _, p := range ch.Params {
 		v := safeLine(p.Value)
 		if p.Quoted {
-			v = `"` + v + `"`
+			v = `"` + quoteEscaper.Replace(v) + `"`
 		}
 		parts = append(parts, safeLine(p.Name)+"="+v)
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, ", ")
 }
 
-// explain renders the challenges and what they mean; long lines are wrapped by the caller.
-func (c challenges) explain(st Styles, f focus) []string {
-	if !c.active() {
-		return nil
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// explain renders what keyhole makes of attempt a, whatever its status:
+// what the server wants (each challenge as sent, then in words), why the
+// attempt failed (every finding, whole, with what to try next) and what to
+// do next. c is the challenge panel of the same attempt: the actions it
+// offers as picker rows are not repeated. Long lines are wrapped by the caller.
+func explain(st Styles, a *session.Attempt, c challenges) []string {
+	ex := session.Explain(a)
+	var out []string
+	var chs []httpclient.Challenge
+	var problems []httpclient.Problem
+	if a.Exchange != nil {
+		chs, problems = a.Exchange.Challenges, a.Exchange.Problems
 	}
-	who := "The server"
-	if c.status == 407 {
-		who = "The proxy"
-	}
-	title := st.Title
-	if f == focusPicker {
-		title = st.TitleFocus
-	}
-	out := []string{title.Render(fmt.Sprintf("Challenge %d", c.status)) + " " +
-		st.Muted.Render(fmt.Sprintf("%s offers %d scheme(s)", who, len(c.chs)))}
-	for i, ch := range c.chs {
-		out = append(out, "  "+st.Method.Render(safeLine(ch.Scheme))+" "+paramText(ch))
-		if i < len(c.ex.Wants) {
-			out = append(out, "    "+st.Muted.Render(safeLine(c.ex.Wants[i])))
+	if len(chs) > 0 {
+		who := "What the server wants"
+		if a.Status() == 407 {
+			who = "What the proxy wants"
+		}
+		out = append(out, st.Title.Render(who)+" "+st.Muted.Render(count(len(chs), "scheme")+" offered"))
+		for i, ch := range chs {
+			out = append(out, "  "+st.Method.Render(safeLine(ch.Scheme))+" "+paramText(ch))
+			if i < len(ex.Wants) {
+				out = append(out, "    "+st.Muted.Render(safeLine(ex.Wants[i])))
+			}
 		}
 	}
-	for _, p := range c.problems {
+	for _, p := range problems {
 		out = append(out, st.findingStyle(p.Severity).Render(fmt.Sprintf("  ! byte %d: %s", p.Offset, safeLine(p.Message))))
 	}
-	if c.note != "" {
-		out = append(out, "  "+st.Muted.Render(safeLine(c.note)))
+	if a.Note != "" {
+		out = append(out, "  "+st.Muted.Render(safeLine(a.Note)))
 	}
-	for _, fd := range c.ex.Why {
+	out = append(out, findingLines(st, a.Findings)...)
+	var next []string
+	for _, x := range ex.Next {
+		if c.active() && (x.Kind == "pick-scheme" || x.Kind == "proxy-credentials" || actionKinds[x.Kind]) {
+			continue // a row of the picker
+		}
+		l := "  → " + safeLine(x.Label)
+		if x.URL != "" && x.Kind != "trust-redirect" {
+			l += " " + st.Muted.Render(safeLine(x.URL))
+		}
+		next = append(next, l)
+	}
+	if len(next) > 0 {
+		out = append(out, "", st.Title.Render("Next"))
+		out = append(out, next...)
+	}
+	return out
+}
+
+// findingLines renders findings whole: the mark and message, what to try
+// next, and the server's documentation when it named one.
+func findingLines(st Styles, fs []session.Finding) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := []string{"", st.Title.Render("Why")}
+	if !slices.ContainsFunc(fs, func(f session.Finding) bool { return f.Severity == session.Error }) {
+		out[1] = st.Title.Render("Findings")
+	}
+	for _, fd := range fs {
 		out = append(out, st.findingStyle(fd.Severity).Render("  "+severityMark(fd.Severity)+" "+safeLine(fd.Message)))
 		if fd.Next != "" {
 			out = append(out, "    → "+safeLine(fd.Next))
+		}
+		if fd.DocURL != "" {
+			out = append(out, "    "+st.Muted.Render("docs: "+safeLine(fd.DocURL)))
 		}
 	}
 	return out
@@ -223,6 +263,30 @@ func (c challenges) distinguish(i int) string {
 	return fmt.Sprintf(" #%d", i+1)
 }
 
+// label is the picker's row i in words: "Basic", "Bearer: OAuth 2.0",
+// "Digest SHA-256", "→ Trust … and resend credentials there".
+func (c challenges) label(i int) string {
+	all := kinds()
+	o := c.opts[i]
+	row := all[o.kind].label + " (answers no challenge)"
+	switch {
+	case o.act != nil:
+		row = "→ " + safeLine(o.act.Label)
+	case o.ch >= 0:
+		scheme := safeLine(c.chs[o.ch].Scheme)
+		switch {
+		case o.kind == "":
+			row = scheme + ": keyhole cannot answer this"
+		case strings.EqualFold(scheme, all[o.kind].label):
+			row = scheme
+		default:
+			row = scheme + ": " + all[o.kind].label
+		}
+		row += c.distinguish(o.ch)
+	}
+	return row
+}
+
 // picker renders the answers the user can pick from.
 func (c challenges) picker(st Styles, f focus) []string {
 	if !c.active() {
@@ -232,26 +296,11 @@ func (c challenges) picker(st Styles, f focus) []string {
 	if f == focusPicker {
 		title = st.TitleFocus
 	}
-	out := []string{title.Render("Answer with") + " " + st.Muted.Render("↑/↓ choose, enter picks")}
-	all := kinds()
-	for i, o := range c.opts {
-		row := all[o.kind].label + " (answers no challenge)"
-		if o.act != nil {
-			row = "→ " + safeLine(o.act.Label)
-			if o.act.URL != "" && o.act.Kind != "trust-redirect" {
-				row += " " + st.Muted.Render(safeLine(o.act.URL))
-			}
-		} else if o.ch >= 0 {
-			scheme := safeLine(c.chs[o.ch].Scheme)
-			switch {
-			case o.kind == "":
-				row = scheme + ": keyhole cannot answer this"
-			case strings.EqualFold(scheme, all[o.kind].label):
-				row = scheme
-			default:
-				row = scheme + ": " + all[o.kind].label
-			}
-			row += c.distinguish(o.ch)
+	out := []string{title.Render("Answer with") + " " + st.Muted.Render("↑/↓ choose, a letter jumps, enter picks")}
+	for i := range c.opts {
+		row := c.label(i)
+		if o := c.opts[i]; o.act != nil && o.act.URL != "" && o.act.Kind != "trust-redirect" {
+			row += " " + st.Muted.Render(safeLine(o.act.URL))
 		}
 		if i == c.cursor {
 			row = "› " + row

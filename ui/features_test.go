@@ -457,7 +457,7 @@ func TestProxyCredentialsOnA407(t *testing.T) {
 	if m.Focused() != "picker" || m.chal.status != 407 {
 		t.Fatalf("after /proxy: focus %s status %d (%s)", m.Focused(), m.chal.status, m.Status())
 	}
-	mustContain(t, screen(m), "The proxy offers")
+	mustContain(t, screen(m), "What the proxy wants")
 	m = press(t, m, enter)
 	m = press(t, m, keys("alice")...)
 	m = press(t, m, tab)

@@ -44,6 +44,8 @@ func (tt *term) wait(t *testing.T, want string) {
 }
 
 func (tt *term) finish(t *testing.T) Model {
+	// ctrl+c twice: the first asks, attempts not being saved.
+	tt.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tt.tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	m := tt.tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	m.Close()

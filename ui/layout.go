@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -8,27 +9,31 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// layout sizes the parts for the terminal and rewraps the body for a new width.
+// layout sizes the parts for the terminal and the moment, rewraps the body
+// for a new width, and keeps the explanation pane's scroll in range.
 func (m *Model) layout() tea.Cmd {
-	m.wide = m.w >= 100
-	m.compose.SetSize(m.w, m.h >= 32)
-	if m.wide {
-		m.sideW = min(m.w*2/5, 80)
-		m.mainW = m.w - m.sideW - 3
-	} else {
-		m.sideW, m.mainW = m.w, m.w
+	// The headers and body fields grow while typed in, when there is room.
+	m.compose.SetSize(max(m.w, 10)-4, m.h >= 32 && (m.focus == focusHeaders || m.focus == focusBody))
+	g := m.geometry()
+	if m.explFor != m.resp.n {
+		// A new attempt is read from its top, its picker cursor in sight.
+		m.explFor, m.explTop, m.sight, m.search.line = m.resp.n, 0, -1, -1
 	}
-	m.form.SetWidth(m.sideW)
-	m.help.SetWidth(m.w)
-	mid := m.middleHeight()
-	respH := mid
-	if !m.wide {
-		// Sized for the stacked layout even while the side pane is shown
-		// alone: the response is drawn only then.
-		respH = mid - len(m.sideLines(mid-m.minResp(mid)))
+	ew := g.explain.innerW()
+	if g.explain.h == 0 {
+		ew = max(m.w, 10) - 4 // the tab is not shown; size it as it will be
+	}
+	m.form.SetWidth(ew)
+	m.help.SetWidth(max(m.w, 10))
+	if g.explain.h > 0 {
+		m.keepInSight(m.explanation(ew), g.explain.innerH())
+	}
+	rb := g.response
+	if rb.h == 0 {
+		rb = g.middle // the response's tab, for when it is shown
 	}
 	oldW := m.resp.width
-	m.resp.SetSize(m.mainW, respH)
+	m.resp.SetSize(rb.innerW(), rb.innerH())
 	if oldW == m.resp.width || m.resp.logic == nil {
 		return nil
 	}
@@ -39,27 +44,11 @@ func (m *Model) layout() tea.Cmd {
 	return nil
 }
 
-func (m Model) middleHeight() int { return max(m.h-m.compose.Height()-3, 1) }
+// middleHeight is the lines an overlay's page gets.
+func (m Model) middleHeight() int { return m.geometry().middle.innerH() }
 
-// sideOnly reports whether, on a narrow terminal, the side pane takes the
-// response area's place, so that the lesson is seen whole rather than in
-// two lines: before anything was sent (the response area would only say
-// so), and while the picker or the form has focus, when the lesson, the
-// challenge and the form are what the user reads. Tab on to the timeline or
-// the response and the response is back; no key is needed for it.
-func (m Model) sideOnly() bool {
-	return !m.wide && (m.resp.n == 0 || m.focus == focusPicker || m.focus == focusForm)
-}
-
-// sideHeight is the lines the side pane gets out of the middle's mid.
-func (m Model) sideHeight(mid int) int {
-	if m.wide || m.sideOnly() {
-		return mid
-	}
-	return mid - m.minResp(mid)
-}
-
-func (m Model) minResp(mid int) int { return max(3, mid/3) }
+// pageWidth is the columns an overlay's page gets.
+func (m Model) pageWidth() int { return max(m.w, 10) - 4 }
 
 // spot is what a line of the screen belongs to, for the mouse: an area, and
 // in lists the row (picker option, form field or attempt index), else -1.
@@ -84,83 +73,11 @@ func (t *tagged) add(s spot, lines ...string) {
 	}
 }
 
-// cut keeps the first n lines.
-func (t *tagged) cut(n, w int) {
-	n = max(min(n, len(t.lines)), 0)
-	if n > 0 && n < len(t.lines) {
-		// Say that more follows: nothing is cut without an ellipsis.
-		last := t.lines[n-1]
-		if width(last) >= w {
-			last = ansi.Truncate(last, max(w-1, 0), "")
-		}
-		t.lines[n-1] = last + "…"
-	}
-	t.lines, t.spots = t.lines[:n], t.spots[:n]
-}
-
 // wrapped adds lines wrapped to w, each wrapped part with the line's spot.
 func (t *tagged) wrapped(w int, s spot, lines ...string) {
 	for _, l := range lines {
 		t.add(s, wrapLines([]string{l}, w)...)
 	}
-}
-
-func (m Model) sideLines(h int) []string { return m.side(h).lines }
-
-// side stacks the lesson, challenge, picker, form and timeline into at
-// most h lines. The picker and the form are what the user acts on, so they
-// are kept whole; then the timeline's first rows, the challenge, the lesson.
-func (m Model) side(h int) tagged {
-	if h <= 0 {
-		return tagged{}
-	}
-	w := m.sideW
-	var act tagged
-	for i, l := range m.chal.picker(m.styles, m.focus) {
-		act.wrapped(w, spot{focusPicker, i - 1}, l) // line 0 is the title
-	}
-	if m.chal.active() {
-		for i, l := range m.form.view(m.styles, m.focus == focusForm) {
-			act.wrapped(w, spot{focusForm, i - 1}, l)
-		}
-	}
-	tlMin := min(3, 1+len(m.tl.attempts))
-	act.cut(h-tlMin, w)
-	rest := h - len(act.lines)
-	var expl tagged
-	expl.wrapped(w, spot{focusPicker, -1}, m.chal.explain(m.styles, m.focus)...)
-	expl.cut(rest-tlMin, w)
-	rest -= len(expl.lines)
-	full := m.wide || m.sideOnly()
-	lesMax := 2
-	switch {
-	case m.wide:
-		lesMax = max(rest-tlMin-4, 2) // the lesson may use what the timeline does not need
-	case full:
-		lesMax = max(rest-min(1+len(m.tl.attempts), 6), 2) // the timeline's narrow share, then the lesson
-	}
-	var out tagged
-	les := m.lesson.view(m.styles, 4)
-	if !full && len(les) > 0 && m.chal.active() {
-		les[0] += m.styles.Muted.Render(" (shown whole while the picker has focus)") // where the rest is
-	}
-	out.wrapped(w, nowhere, les...)
-	out.cut(min(lesMax, rest-tlMin), w)
-	rest -= len(out.lines)
-	tlH := rest
-	if !full {
-		tlH = min(rest, 1+len(m.tl.attempts), 6)
-	}
-	out.lines, out.spots = append(out.lines, expl.lines...), append(out.spots, expl.spots...)
-	out.lines, out.spots = append(out.lines, act.lines...), append(out.spots, act.spots...)
-	for i, l := range m.tl.view(m.styles, m.focus == focusTimeline, w, tlH) {
-		item := -1
-		if i > 0 {
-			item = m.tl.first(tlH-1) + i - 1
-		}
-		out.add(spot{focusTimeline, item}, l)
-	}
-	return out
 }
 
 // wrapLines wraps styled lines to w columns. Continuation lines hang under
@@ -216,55 +133,147 @@ func hangIndent(l string, w int) int {
 	return hang
 }
 
-// View draws the whole screen.
+// View draws the whole screen. The mouse is captured only when the user
+// asks (f6), so text can be selected as in any terminal program; most
+// terminals still turn the wheel into arrow keys in the alternate screen.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "keyhole"
 	return v
 }
 
 func (m Model) render() string {
 	w, h := max(m.w, 10), max(m.h, 5)
-	lines := m.compose.view(m.styles, m.focus)
-	// The rule names the focused area: the response pane has no title of its own to underline.
-	rule := "─── " + m.Focused() + " "
+	g := m.geometry()
+	st := m.styles
+	lines := make([]string, 0, h)
+	reqTitle := st.paneTitle("Request", paneOf(m.focus) == paneRequest)
 	if m.sending {
-		rule += "── " + m.spin.View() + " sending (esc cancels) "
+		reqTitle += " " + st.Muted.Render(m.spin.View()+" sending (esc cancels)")
 	}
-	lines = append(lines, m.styles.Muted.Render(rule+strings.Repeat("─", max(w-ansi.StringWidth(rule), 0))))
-	mid := m.middleHeight()
-	switch {
-	case m.help.shown:
-		lines = append(lines, fit(m.help.overlay(m.styles, m.keys, w, mid), w, mid)...)
-	case m.wide:
-		lines = append(lines, hjoin(fit(m.responseLines(), m.mainW, mid), m.mainW, fit(m.sideLines(mid), m.sideW, mid))...)
-	case m.sideOnly():
-		lines = append(lines, fit(m.sideLines(mid), w, mid)...)
-	default:
-		side := m.sideLines(mid - m.minResp(mid))
-		lines = append(lines, fit(side, w, len(side))...)
-		lines = append(lines, fit(m.responseLines(), w, mid-len(side))...)
+	lines = append(lines, st.frame(m.compose.view(st, m.focus), w, g.request.h, reqTitle, "", paneOf(m.focus) == paneRequest)...)
+	if m.help.shown {
+		page := m.help.overlay(st, m.keys, g.middle.innerW(), g.middle.innerH())
+		lines = append(lines, st.frame(wrapLines(page, g.middle.innerW()), w, g.middle.h, "", "", true)...)
+	} else {
+		var blocks [][]string
+		var widths []int
+		for _, p := range []pane{paneExplain, paneResponse} {
+			if b := g.boxOf(p); b.h > 0 && b.y == g.middle.y {
+				blocks, widths = append(blocks, m.paneLines(p, b, g)), append(widths, b.w)
+			}
+		}
+		if g.timeline.h > 0 && g.timeline.y == g.middle.y {
+			blocks, widths = append(blocks, m.paneLines(paneTimeline, g.timeline, g)), append(widths, g.timeline.w)
+		}
+		lines = append(lines, beside(blocks, widths)...)
+		if g.timeline.h > 0 && g.timeline.y > g.middle.y {
+			lines = append(lines, m.paneLines(paneTimeline, g.timeline, g)...)
+		}
 	}
-	st := m.styles.Line.Info
-	if m.statusErr {
-		st = m.styles.Line.Error
-	}
-	lines = append(lines, st.Render(ansi.Truncate(m.status, w, "…")))
+	lines = append(lines, m.statusLines(w)...)
 	lines = append(lines, m.help.short(focusedHelp{m.keys, m.focus, m.sending}))
 	return strings.Join(fit(lines, w, h), "\n")
 }
 
+// beside joins blocks of lines left to right, each padded to its width.
+func beside(blocks [][]string, widths []int) []string {
+	if len(blocks) == 1 {
+		return blocks[0]
+	}
+	var out []string
+	for i := range blocks[0] {
+		var b strings.Builder
+		for k, bl := range blocks {
+			l := ""
+			if i < len(bl) {
+				l = bl[i]
+			}
+			b.WriteString(pad(l, widths[k]))
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// paneLines draws pane p framed in b.
+func (m Model) paneLines(p pane, b box, g geometry) []string {
+	st := m.styles
+	on := paneOf(m.focus) == p
+	iw, ih := b.innerW(), b.innerH()
+	var body []string
+	extra, foot := "", ""
+	switch p {
+	case paneExplain:
+		t := m.explanation(iw)
+		top := max(min(m.explTop, len(t.lines)-ih), 0)
+		body = t.lines[top:min(top+ih, len(t.lines))]
+		foot = scrollFoot(st, top, ih, len(t.lines))
+		if a := m.shown(); a != nil && a.Status() != 0 {
+			extra = fmt.Sprint(a.Status())
+		}
+	case paneResponse:
+		body = m.responseLines()
+		if m.resp.n != 0 {
+			extra = fmt.Sprintf("attempt %d", m.resp.n)
+		}
+		foot = scrollFoot(st, m.resp.top, m.resp.height, m.resp.total())
+		if m.search.typing {
+			foot = st.TitleFocus.Render("/"+safeLine(m.search.query)) + "▏"
+		}
+	case paneTimeline:
+		rows := ih
+		body = m.tl.view(st, iw, rows)
+		extra = count(len(m.tl.attempts), "attempt")
+		if len(m.tl.attempts) > 0 {
+			foot = scrollFoot(st, m.tl.first(rows), rows, len(m.tl.attempts))
+		}
+	}
+	title := st.paneTitle(paneTitles[p], on)
+	if extra != "" {
+		title += st.Muted.Render(" · " + extra)
+	}
+	if g.tab != paneNone {
+		title = m.tabs(p) // the frame's own details go to its bottom edge
+		if extra != "" {
+			foot = strings.TrimSpace(st.Muted.Render(extra) + " " + foot)
+		}
+	}
+	return st.frame(body, b.w, b.h, title, foot, on)
+}
+
+// responseLines draws the response rows on screen: the head as is, body
+// rows coloured by their syntax (or with the search's matches marked).
 func (m Model) responseLines() []string {
 	if m.resp.n == 0 {
-		t := m.styles.Title
-		if m.focus == focusResponse {
-			t = m.styles.TitleFocus
-		}
-		return []string{t.Render("Response"), m.styles.Muted.Render("Nothing sent yet.")}
+		return []string{m.styles.Muted.Render("Nothing sent yet.")}
 	}
-	return m.resp.view()
+	r := &m.resp
+	syn := syntax("")
+	if a := m.shown(); a != nil && a.Exchange != nil && a.Exchange.Response != nil {
+		d := r.shownDoc()
+		syn = syntaxOf(a.Exchange.Response.Header.Get("Content-Type"), d != nil && d.json)
+	}
+	out := make([]string, 0, r.height)
+	for i := r.top; i < r.total() && len(out) < r.height; i++ {
+		l := r.line(i)
+		if i >= len(r.head) {
+			if s, ok := m.search.marked(m.styles, l); ok {
+				l = s
+			} else if m.hl != nil {
+				l = m.hl.highlight(m.styles, syn, l)
+			}
+		}
+		out = append(out, l)
+	}
+	if r.note != "" && len(out) < r.height {
+		out = append(out, r.note)
+	}
+	return out
 }
 
 // fit makes exactly h lines, each cut to w columns with an ellipsis and padded.
@@ -336,17 +345,4 @@ func narrow(r rune) bool {
 		r >= 0x2190 && r <= 0x21ff || // arrows: → ↻ ↑ ↓
 		r >= 0x2500 && r <= 0x257f || // box drawing: ─ │
 		r == 0x203a || r == 0x2713 || r == 0x2717 || r == 0x2022 // › ✓ ✗ •
-}
-
-// hjoin puts two columns of fitted lines side by side.
-func hjoin(left []string, lw int, right []string) []string {
-	out := make([]string, len(left))
-	for i := range left {
-		r := ""
-		if i < len(right) {
-			r = right[i]
-		}
-		out[i] = pad(left[i], lw) + " │ " + r
-	}
-	return out
 }

@@ -142,8 +142,11 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 			m.fail(fmt.Errorf("cancelled (%s); enter on the last field starts again", safeLine(msg.err.Error())))
 			return nil
 		}
+		// What was sent before the error (a token endpoint's refusal) is
+		// shown and explained.
+		cmd := m.showSelected()
 		m.fail(msg.err)
-		return nil
+		return cmd
 	}
 	last := lastRequest(msg.attempts)
 	m.followLesson(last)

@@ -26,8 +26,9 @@ const (
 	focusURL
 	focusHeaders
 	focusBody
-	focusPicker // only while a challenge is shown
-	focusForm   // only while a credentials form is shown
+	focusExplain // the explanation pane, scrolled; the picker takes its place while a challenge is shown
+	focusPicker  // only while a challenge is shown
+	focusForm    // only while a credentials form is shown
 	focusTimeline
 	focusResponse
 	focusCount
@@ -36,6 +37,13 @@ const (
 // isText reports whether the area takes typed text, where q and ? are input.
 func isText(f focus) bool {
 	return f == focusURL || f == focusHeaders || f == focusBody || f == focusForm
+}
+
+// quitsOnQ reports whether q quits in area f: only where nothing is typed.
+// The picker takes letters to jump to a scheme, and it has focus after
+// every 401: a user name typed a moment early must not end the session.
+func quitsOnQ(f focus) bool {
+	return f == focusMethod || f == focusExplain || f == focusTimeline || f == focusResponse
 }
 
 // Messages from commands.
@@ -108,10 +116,16 @@ type Model struct {
 	lessonsDone map[string]bool                       // IDs of the practice lessons completed
 	steps       map[string][]bool
 
-	w, h  int
-	wide  bool
-	mainW int
-	sideW int
+	w, h    int
+	explTop int  // first line of the explanation pane shown
+	explFor int  // the attempt explTop was scrolled for
+	sight   int  // focus, picker cursor and form field explTop was last kept in sight for
+	mouse   bool // the mouse is captured (f6): clicks focus, the wheel scrolls the pane under it
+	search  search
+	hl      *hlCache // body rows as coloured lately, shared by the model's copies
+	// savedN is how many attempts the last save held; quitting with more asks once.
+	savedN    int
+	quitAsked bool
 }
 
 // New builds the model for o. Nothing is started until Init.
@@ -126,6 +140,8 @@ func New(o Options) Model {
 		spin:    spinner.New(spinner.WithSpinner(spinner.Dot)),
 		focus:   focusURL,
 		browser: credentials.SystemBrowser,
+		hl:      &hlCache{},
+		search:  search{line: -1},
 		w:       80,
 		h:       24,
 	}
@@ -185,7 +201,7 @@ func (m Model) Session() *session.Session { return m.sess }
 
 // Focused returns the name of the focused area ("url", "picker", "form", ...).
 func (m Model) Focused() string {
-	return [...]string{"method", "url", "headers", "body", "picker", "form", "timeline", "response"}[m.focus]
+	return [...]string{"method", "url", "headers", "body", "explanation", "picker", "form", "timeline", "response"}[m.focus]
 }
 
 // Status is the status line's text.
@@ -219,6 +235,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.sent(msg)
 	case oauthPromptMsg:
 		cmd = m.prompted(msg)
+	case savedMsg:
+		if msg.err == nil {
+			m.savedN = len(m.sess.Attempts())
+		}
+		cmd = m.featureMsg(msg)
+	case foundMsg:
+		m.found(msg)
 	case bodyMsg:
 		if msg.gen == m.bodyGen {
 			m.resp.note = ""
@@ -274,9 +297,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // key handles a key press; quit says the program should end.
 func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := m.keys
-	if key.Matches(msg, k.Quit) {
-		return nil, true
+	if key.Matches(msg, k.Quit) || (m.quitAsked && quitsOnQ(m.focus) && key.Matches(msg, k.QuitQ)) {
+		return nil, m.quitting()
 	}
+	m.quitAsked = false
 	if m.ov.open() {
 		return m.overlayKey(msg), false
 	}
@@ -308,8 +332,8 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.forget()
 		return nil, false
 	}
-	if !isText(m.focus) && key.Matches(msg, k.QuitQ) {
-		return nil, true
+	if quitsOnQ(m.focus) && key.Matches(msg, k.QuitQ) && !(m.focus == focusResponse && m.search.typing) {
+		return nil, m.quitting()
 	}
 	if m.focus == focusForm {
 		switch {
@@ -364,7 +388,14 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				return m.runAction(*o.act), false
 			}
 			m.pick()
+		case msg.Code == tea.KeyPgUp, msg.Code == tea.KeyPgDown, msg.Code == tea.KeyHome, msg.Code == tea.KeyEnd:
+			m.scrollExplain(msg)
+		case len([]rune(msg.Text)) == 1:
+			m.jumpTo([]rune(msg.Text)[0])
 		}
+		return nil, false
+	case focusExplain:
+		m.scrollExplain(msg)
 		return nil, false
 	case focusForm:
 		switch {
@@ -408,7 +439,18 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, false
 	case focusResponse:
+		if m.search.typing {
+			return m.searchKey(msg), false
+		}
 		switch {
+		case key.Matches(msg, k.Search):
+			m.startSearch()
+		case key.Matches(msg, k.SearchNext):
+			return m.findNext(1), false
+		case key.Matches(msg, k.SearchPrev):
+			return m.findNext(-1), false
+		case key.Matches(msg, k.Detail):
+			m.openDetail()
 		case key.Matches(msg, k.Up):
 			m.resp.scroll(-1)
 		case key.Matches(msg, k.Down):
@@ -451,6 +493,8 @@ func (m *Model) typeInto(msg tea.Msg) tea.Cmd {
 // available reports whether an area can take focus now.
 func (m Model) available(f focus) bool {
 	switch f {
+	case focusExplain:
+		return !m.chal.active() // with a challenge, the picker scrolls the pane
 	case focusPicker:
 		return m.chal.active()
 	case focusForm:

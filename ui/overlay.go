@@ -28,9 +28,10 @@ const (
 	ovProfiles           // saved credential profiles for the request's host
 	ovProfileName        // name and host of a profile to save
 	ovProxy              // the proxy URL
+	ovDetail             // an attempt's headers and findings whole
 )
 
-var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name", "proxy"}
+var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name", "proxy", "detail"}
 
 // row is one selectable line of an overlay; act runs on enter.
 type row struct {
@@ -209,14 +210,14 @@ func (m *Model) syncOverlay() {
 	o := m.ov
 	if o.kind == ovHelp {
 		o.title, o.hint = "Keys", "↑/↓ scroll; ? or f1 or esc closes"
-		o.head = append([]string{""}, m.help.keysPage(m.keys, max(m.w, 10))...)
+		o.head = append([]string{""}, m.help.keysPage(m.keys, m.pageWidth())...)
 	}
 	if len(o.rows) == 0 {
 		// Keep the scroll where the last line is in sight, so ↑ answers at once.
-		m.ov.top = min(m.ov.top, max(len(wrapLines(o.head, max(m.w, 10)))-m.middleHeight()+1, 0))
+		m.ov.top = min(m.ov.top, max(len(wrapLines(o.head, m.pageWidth()))-m.middleHeight()+1, 0))
 		o.top = m.ov.top
 	}
-	m.help.page = o.page(m.styles, max(m.w, 10), m.middleHeight())
+	m.help.page = o.page(m.styles, m.pageWidth(), m.middleHeight())
 	m.help.keys = o.keys()
 }
 

@@ -10,13 +10,16 @@ import (
 
 // Styles is every style the TUI draws with, built for a light or dark terminal.
 type Styles struct {
-	Title      lipgloss.Style // section titles
-	TitleFocus lipgloss.Style // the title of the focused section
-	Label      lipgloss.Style
-	Muted      lipgloss.Style
-	Method     lipgloss.Style
-	Selected   lipgloss.Style // the cursor row of a list
-	Status     struct {
+	Title lipgloss.Style // section titles
+	// Frames of the panes, and their titles; the focused pane's in the accent colour.
+	Border, BorderFocus         lipgloss.Style
+	FrameTitle, FrameTitleFocus lipgloss.Style
+	TitleFocus                  lipgloss.Style // the title of the focused section
+	Label                       lipgloss.Style
+	Muted                       lipgloss.Style
+	Method                      lipgloss.Style
+	Selected                    lipgloss.Style // the cursor row of a list
+	Status                      struct {
 		OK, Redirect, ClientErr, ServerErr, None lipgloss.Style
 	}
 	Finding struct {
@@ -25,6 +28,11 @@ type Styles struct {
 	Line struct {
 		Info, Error lipgloss.Style // the status line
 	}
+	// Syntax colours bodies (highlight.go); Match marks what a search found.
+	Syntax struct {
+		Key, String, Number, Keyword, Punct lipgloss.Style
+	}
+	Match  lipgloss.Style
 	Secret lipgloss.Style // a revealed credential
 	Done   lipgloss.Style
 	isDark bool
@@ -39,6 +47,10 @@ func NewStyles(isDark bool) Styles {
 	s.isDark = isDark
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(c("#555555", "#AAAAAA"))
 	s.TitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent).Underline(true)
+	s.Border = lipgloss.NewStyle().Foreground(c("#A8A8A8", "#5C5C5C"))
+	s.BorderFocus = lipgloss.NewStyle().Foreground(accent)
+	s.FrameTitle = lipgloss.NewStyle().Bold(true).Foreground(c("#555555", "#AAAAAA"))
+	s.FrameTitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Label = lipgloss.NewStyle().Foreground(c("#555555", "#AAAAAA"))
 	// Muted text still reads at 4.5:1 on white and black, 3:1 on grey themes.
 	s.Muted = lipgloss.NewStyle().Foreground(c("#6E6E6E", "#949494"))
@@ -55,6 +67,12 @@ func NewStyles(isDark bool) Styles {
 	s.Line.Info = lipgloss.NewStyle().Foreground(c("#333333", "#DDDDDD"))
 	s.Line.Error = lipgloss.NewStyle().Bold(true).Foreground(c("#CF222E", "#FF7B72"))
 	s.Secret = lipgloss.NewStyle().Foreground(c("#CF222E", "#FF7B72"))
+	s.Syntax.Key = lipgloss.NewStyle().Foreground(c("#0550AE", "#79C0FF"))
+	s.Syntax.String = lipgloss.NewStyle().Foreground(c("#116329", "#7EE787"))
+	s.Syntax.Number = lipgloss.NewStyle().Foreground(c("#953800", "#FFA657"))
+	s.Syntax.Keyword = lipgloss.NewStyle().Foreground(c("#8250DF", "#D2A8FF"))
+	s.Syntax.Punct = lipgloss.NewStyle().Foreground(c("#6E6E6E", "#949494"))
+	s.Match = lipgloss.NewStyle().Reverse(true).Bold(true)
 	s.Done = lipgloss.NewStyle().Bold(true).Foreground(c("#1A7F37", "#56D364"))
 	return s
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -72,20 +74,87 @@ func (t timeline) selected() *session.Attempt {
 	return t.attempts[t.cursor]
 }
 
-// outcome says how an attempt ended in a few characters.
-func outcome(a *session.Attempt) string {
+// outcome says how an attempt ended, in the status column, and what went
+// wrong when no status came (said at the end of the row).
+func outcome(a *session.Attempt) (status, why string) {
 	if s := a.Status(); s != 0 {
-		return fmt.Sprint(s)
+		return fmt.Sprint(s), ""
 	}
 	if a.Exchange != nil && a.Exchange.Err != nil {
-		return "✗ " + safeLine(a.Exchange.Err.Error())
+		msg := safeLine(a.Exchange.Err.Error())
+		if strings.Contains(msg, "context canceled") {
+			return "—", "cancelled"
+		}
+		return "✗", msg
 	}
-	return "—"
+	return "—", "not sent"
 }
 
-// row draws a's row in w columns: number, time, status coloured by class,
-// method, scheme, what it was for, the URL cut to fit, and why keyhole sent
-// it on its own. Parts are cut before styling so the ellipsis lands inside.
+// sentWhat says in a few words what credentials an attempt carried: "Basic
+// alice", "Digest SHA-256", "Bearer", "X-Api-Key", "none".
+func sentWhat(a *session.Attempt) string {
+	if a.Exchange == nil || a.Exchange.Request == nil {
+		return "none"
+	}
+	creds := session.TakeApart(a.Exchange.Request.Header)
+	if len(creds) == 0 {
+		return "none"
+	}
+	c := creds[0]
+	switch {
+	case strings.EqualFold(c.Scheme, "Basic") && c.User != "":
+		return "Basic " + c.User
+	case strings.EqualFold(c.Scheme, "Digest"):
+		alg := "MD5"
+		for _, p := range c.Fields {
+			if strings.EqualFold(p.Name, "algorithm") && p.Value != "" {
+				alg = p.Value
+			}
+		}
+		return "Digest " + alg
+	case c.Scheme != "":
+		if c.Header == "Proxy-Authorization" {
+			return "proxy " + c.Scheme
+		}
+		return c.Scheme
+	}
+	return c.Header
+}
+
+// pathFirst writes a URL as its path, then its host: "/digest/sha512 ·
+// 127.0.0.1:8401", the part that tells attempts apart first. Past w
+// columns the host goes, then the path is cut in its middle.
+func pathFirst(raw string, w int) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return cutMiddle(raw, w)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	path = safeLine(path)
+	full := path + " · " + safeLine(u.Host)
+	if ansi.StringWidth(full) <= w {
+		return full
+	}
+	return cutMiddle(path, w)
+}
+
+// Column widths of a timeline row; the path takes what is left.
+const (
+	tlStatus = 3
+	tlMethod = 7
+	tlSent   = 16
+)
+
+// row draws a's row in w columns, every kind of row (cancelled, failed,
+// token request) with the same columns: mark, number, time, status coloured
+// by class, method, what was sent, the path and host, then what is worth
+// saying (what the attempt was for, why keyhole sent it, what went wrong).
 func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	c := t.cache
 	if c == nil {
@@ -97,56 +166,61 @@ func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	if r, ok := c.rows[a]; ok {
 		return r
 	}
-	scheme := a.Scheme
-	if scheme == "" {
-		scheme = "none"
-	}
-	method, url := "?", ""
+	method, raw := "?", ""
 	if a.Exchange != nil && a.Exchange.Request != nil {
-		method, url = safeLine(a.Exchange.Request.Method), safeLine(credentials.RedactURL(a.Exchange.Request.URL))
+		method, raw = safeLine(a.Exchange.Request.Method), credentials.RedactURL(a.Exchange.Request.URL)
 	}
 	mark := " "
 	if a.Auto != "" {
 		mark = "↻" // sent by keyhole on its own
 	}
-	status := ansi.Truncate(outcome(a), 16, "…")
-	lead := fmt.Sprintf("%s%3d %s ", mark, a.N, a.Started.Format("15:04:05"))
-	mid := fmt.Sprintf(" %-7s %-6s ", ansi.Truncate(method, 7, "…"), ansi.Truncate(safeLine(scheme), 12, "…"))
+	status, why := outcome(a)
+	var tail []string
 	if a.Purpose != "" && a.Purpose != session.PurposeRequest {
-		mid += "[" + a.Purpose + "] "
+		tail = append(tail, "["+a.Purpose+"]")
 	}
-	statusW := max(3, ansi.StringWidth(status))
-	room := w - ansi.StringWidth(lead) - statusW - ansi.StringWidth(mid)
-	auto := ""
+	if why != "" {
+		tail = append(tail, why)
+	}
 	if a.Auto != "" {
-		auto = "  ↻ auto: " + safeLine(a.Auto)
+		tail = append(tail, "auto: "+safeLine(a.Auto))
 	}
-	// The reason for an automatic attempt matters more than the URL's middle:
-	// it gets its room as long as the URL keeps 16 columns.
-	urlW := min(ansi.StringWidth(url), max(room-ansi.StringWidth(auto), min(room, 16)))
-	url = cutMiddle(url, max(urlW, 0))
-	auto = ansi.Truncate(auto, max(room-ansi.StringWidth(url), 0), "…")
-	status = padRight(status, statusW)
-	plain := lead + status + mid + url + auto
-	styled := lead + st.statusStyle(a.Status()).Render(status) + mid + url + st.Muted.Render(auto)
+	lead := fmt.Sprintf("%s%3d %s ", mark, a.N, a.Started.Format("15:04:05"))
+	mid := " " + padCols(ansi.Truncate(method, tlMethod, "…"), tlMethod) + " " +
+		padCols(ansi.Truncate(safeLine(sentWhat(a)), tlSent, "…"), tlSent) + " "
+	rest := strings.Join(tail, "  ")
+	room := w - ansi.StringWidth(lead) - tlStatus - ansi.StringWidth(mid)
+	if rest != "" {
+		rest = "  " + rest
+	}
+	// What is worth saying gets its room as long as the path keeps 16 columns.
+	pathW := max(min(room, max(room-ansi.StringWidth(rest), 16)), 0)
+	where := pathFirst(raw, pathW)
+	rest = ansi.Truncate(rest, max(room-ansi.StringWidth(where), 0), "…")
+	status = padCols(status, tlStatus)
+	plain := lead + status + mid + where + rest
+	styled := lead + st.statusStyle(a.Status()).Render(status) + mid + where + st.Muted.Render(rest)
 	r := cachedRow{styled: ansi.Truncate(styled, w, "…"), plain: ansi.Truncate(plain, w, "…")}
 	c.rows[a] = r
 	return r
 }
 
-// view renders up to h rows of w columns, keeping the cursor in sight; only
-// the rows on screen are drawn.
-func (t timeline) view(st Styles, on bool, w, h int) []string {
-	title := st.Title
-	if on {
-		title = st.TitleFocus
+// padCols pads s with spaces to n columns.
+func padCols(s string, n int) string {
+	if d := n - ansi.StringWidth(s); d > 0 {
+		return s + strings.Repeat(" ", d)
 	}
-	out := []string{title.Render("Timeline") + " " + st.Muted.Render(count(len(t.attempts), "attempt"))}
-	rows := h - 1
-	if rows <= 0 {
-		return out[:min(len(out), max(h, 0))]
+	return s
+}
+
+// view renders h rows of w columns, keeping the cursor in sight; only the
+// rows on screen are drawn. The pane's frame carries its title.
+func (t timeline) view(st Styles, w, h int) []string {
+	if len(t.attempts) == 0 {
+		return []string{st.Muted.Render("No attempts yet: every request sent is listed here.")}
 	}
-	for i := t.first(rows); i < len(t.attempts) && len(out) <= rows; i++ {
+	var out []string
+	for i := t.first(h); i < len(t.attempts) && len(out) < h; i++ {
 		r := t.row(st, t.attempts[i], w)
 		if i == t.cursor {
 			out = append(out, st.Selected.Render(pad(r.plain, w)))
