@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,5 +116,38 @@ func TestSendRegistryRealmOnAnotherOriginGetsNoPassword(t *testing.T) {
 	wantCode(t, r, exitOK)
 	if !b.got(basic) {
 		t.Errorf("with --trust %s the password did not go to its token service:\n%s", b.URL, r.all())
+	}
+}
+
+// Issue 17 item 5: ESC and BEL in a response header no longer hide the 401:
+// send shows the status, the challenge and a finding, every byte escaped.
+func TestSendShowsAnAnswerWithControlCharactersInAHeader(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				http.ReadRequest(bufio.NewReader(conn))
+				io.WriteString(conn, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"evil\x1b]0;owned\x07\"\r\nContent-Length: 4\r\n\r\nnope")
+			}()
+		}
+	}()
+	r := keyhole(t, runOpts{}, "send", "http://"+ln.Addr().String()+"/")
+	wantCode(t, r, exitAuth)
+	for _, want := range []string{"401 Unauthorized", `realm 'evil\x1b]0;owned\x07'`, "header-control-characters"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.ContainsAny(r.all(), "\x1b\x07") {
+		t.Errorf("a control character reached the terminal: %q", r.all())
 	}
 }

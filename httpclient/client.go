@@ -290,6 +290,15 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 		resp, refusal, proxy, err := c.send(hctx, cur)
 		ex.Proxy = proxy
 		if err != nil {
+			var te *TransportError
+			if errors.As(err, &te) && c.retryLeniently(cur, te) {
+				// See lenient.go: the answer Go refused, read as sent.
+				if r, lerr := c.readLeniently(ctx, cur); lerr == nil {
+					ex.Response = r
+					ex.Challenges, ex.Problems = parseBoth(r.Header)
+					return ex
+				}
+			}
 			ex.Err = err
 			return ex
 		}

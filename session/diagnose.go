@@ -243,6 +243,7 @@ func (d *diagnosis) response() {
 		d.add(Finding{Code: "transport-error", Severity: Warning, Message: "The answer arrived but was cut short: " + msg, Next: next})
 	}
 	d.malformed()
+	d.controlHeaders()
 	d.redirects()
 	tok := sentToken(d.header())
 	switch resp.Status {
@@ -275,6 +276,27 @@ func (d *diagnosis) challenges(header string) []httpclient.Challenge {
 	}
 	return out
 }
+
+// controlHeaders explains a response whose headers hold control characters
+// (ESC, BEL): Go refuses such an answer, and keyhole read it again leniently
+// (httpclient/lenient.go), so it is shown escaped rather than hidden.
+func (d *diagnosis) controlHeaders() {
+	var names []string
+	for name, vs := range d.ex.Response.Header {
+		if slices.ContainsFunc(vs, func(v string) bool { return strings.ContainsFunc(v, isCTL) }) {
+			names = append(names, clean(name))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	slices.Sort(names)
+	d.add(Finding{Code: "header-control-characters", Severity: Warning,
+		Message: "The response header " + strings.Join(names, ", ") + " holds control characters (such as ESC or BEL) that could drive a terminal; Go's HTTP parser refuses such an answer, so keyhole read it again as sent and shows it escaped.",
+		Next:    "The server is broken or hostile: do not paste its answer into a terminal; report the header to whoever runs it."})
+}
+
+func isCTL(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
 
 func (d *diagnosis) malformed() {
 	var errs []httpclient.Problem
