@@ -30,6 +30,9 @@ type Request struct {
 	// Secrets are what the authorizers wrote and the user marked as secret
 	// (MarkSecret), beyond what the names say (IsSecretHeader, IsSecretQuery).
 	Secrets []Secret
+	// Conn, when set, sends the request on the connection of a
+	// connection-bound exchange (NTLM, Negotiate); see Conn.
+	Conn *Conn
 }
 
 // Clone returns a deep copy, so that adding credentials never changes the draft.
@@ -125,6 +128,7 @@ type Exchange struct {
 	// Withheld says what keyhole held back from this request and why
 	// (WithWithheld), e.g. a password a server asked for on another origin.
 	Withheld []string
+	Conn     *ConnUse // the connection of Request.Conn it went over; nil without one
 }
 
 // Options configure a Client. The zero value is usable.
@@ -279,6 +283,8 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 	ex := &Exchange{Request: r.Clone(), Withheld: withheldOf(ctx)}
 	tt := &timingTrace{start: time.Now()}
 	defer func() { ex.Timing = tt.get() }()
+	ctx, watched := c.watch(ctx, r, ex)
+	defer watched()
 
 	cur := r.Clone()
 	for hop := 0; ; hop++ {
@@ -391,7 +397,11 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, ref
 		req.Header = http.Header{}
 	}
 	req, st, proxy := c.prepare(req)
-	resp, err = c.hc.Do(req)
+	hc := c.hc
+	if r.Conn != nil {
+		hc = r.Conn.client(c)
+	}
+	resp, err = hc.Do(req)
 	if err != nil {
 		if refusal := st.refused(); refusal != nil {
 			return nil, refusal, proxy, nil
@@ -415,6 +425,7 @@ func (c *Client) prepare(req *http.Request) (*http.Request, *connectState, strin
 	// modify its caller's request.
 	req = req.Clone(context.WithValue(req.Context(), connectKey{}, st))
 	if req.URL.Scheme == "https" {
+		st.tunnel = p
 		st.proxyAuth = req.Header.Get("Proxy-Authorization")
 		req.Header.Del("Proxy-Authorization")
 	}
@@ -428,6 +439,7 @@ type connectKey struct{}
 // error string and so loses the Proxy-Authenticate challenge.
 type connectState struct {
 	proxyAuth string
+	tunnel    *url.URL // the proxy an https request tunnels through
 	mu        sync.Mutex
 	refusal   *Response
 }
