@@ -1,0 +1,146 @@
+package credentials
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	ntlmssp "github.com/Azure/go-ntlmssp"
+
+	"keyhole/httpclient"
+)
+
+// NTLM answers an NTLM challenge ([MS-NLMP]) with NTLMv2, in three legs on
+// one connection: the first request carries a type 1 (NEGOTIATE), the server
+// answers 401 (or a proxy 407) with a type 2 (CHALLENGE), and the retry
+// carries the type 3 (AUTHENTICATE) computed from it and the password. The
+// password never goes on the wire. The messages are built by
+// github.com/Azure/go-ntlmssp; keyhole takes them apart itself
+// (ParseNTLM) to show them and to check the server's type 2 first.
+//
+// NTLM authenticates the connection, so every leg goes through one
+// httpclient.Conn (HTTP/1.1, kept alive); the attempts say which connection
+// each leg used.
+type NTLM struct {
+	// User is "user", "DOMAIN\user" or "user@domain" (a UPN, sent with an
+	// empty domain as Windows does).
+	User     string
+	Password string
+
+	mu   sync.Mutex
+	conn *httpclient.Conn
+	leg  int // the NTLM message last sent: 0, 1 or 3
+}
+
+func (*NTLM) Scheme() string { return "NTLM" }
+
+// Validate checks the user before anything is sent.
+func (n *NTLM) Validate() error {
+	if n.User == "" {
+		return errors.New("ntlm: no user; give -u USER:PASSWORD, DOMAIN\\USER:PASSWORD or USER@DOMAIN:PASSWORD")
+	}
+	if strings.ContainsAny(n.User+n.Password, "\r\n\x00") {
+		return errors.New("ntlm: the user or password holds a control character")
+	}
+	return nil
+}
+
+// Apply sends the type 1 when ch carries no type 2 (the server's first
+// "NTLM" challenge, or none yet), and the type 3 answering ch's type 2
+// otherwise. Either way the request goes on the exchange's connection.
+func (n *NTLM) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	tok := ""
+	if ch != nil {
+		tok = ch.Token68
+	}
+	if tok == "" || n.conn == nil {
+		if n.conn != nil {
+			n.conn.Close()
+		}
+		n.conn = httpclient.NewConn()
+		msg, err := ntlmssp.NewNegotiateMessage("", "")
+		if err != nil {
+			return fmt.Errorf("ntlm: building the type 1 message: %w", err)
+		}
+		r.Header.Set(HeaderFor(ch), "NTLM "+base64.StdEncoding.EncodeToString(msg))
+		r.Conn, n.leg = n.conn, 1
+		return nil
+	}
+	msg, err := NTLMAuthenticate(tok, n.User, n.Password)
+	if err != nil {
+		return err
+	}
+	r.Header.Set(HeaderFor(ch), "NTLM "+base64.StdEncoding.EncodeToString(msg))
+	r.Conn, n.leg = n.conn, 3
+	return nil
+}
+
+// NTLMAuthenticate builds the type 3 answering the base64 type 2 tok for
+// user (user, DOMAIN\user or user@domain) and password, after checking the
+// type 2 itself, so that a malformed one is reported in words.
+func NTLMAuthenticate(tok, user, password string) ([]byte, error) {
+	raw, err := ntlmBytes(tok)
+	if err != nil {
+		return nil, fmt.Errorf("the server's NTLM challenge is malformed: %v", err)
+	}
+	m, err := ParseNTLM(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the server's NTLM challenge is malformed: %v", err)
+	}
+	if m.Type != 2 {
+		return nil, fmt.Errorf("the server's NTLM token is a type %d message where a type 2 (challenge) belongs", m.Type)
+	}
+	if m.Flags&ntlmUnicode == 0 {
+		return nil, errors.New("ntlm: the server chose OEM strings (no NTLMSSP_NEGOTIATE_UNICODE) although keyhole offered Unicode; keyhole's NTLM library speaks only Unicode")
+	}
+	if m.Flags&ntlmKeyExch != 0 {
+		return nil, errors.New("ntlm: the server asks for key exchange (NTLMSSP_NEGOTIATE_KEY_EXCH), which keyhole's NTLM library does not do; curl does not either")
+	}
+	if m.Flags&ntlmLMKey != 0 {
+		return nil, errors.New("ntlm: the server asks for the LM session key, which only NTLMv1 has; keyhole sends only NTLMv2 (NTLMv1 is crackable)")
+	}
+	_, domain, _ := ntlmssp.GetDomain(user)
+	msg, err := ntlmssp.ProcessChallenge(usableChallenge(raw, m), user, password, domain != "")
+	if err != nil {
+		return nil, fmt.Errorf("ntlm: cannot answer the server's challenge: %v", err)
+	}
+	return msg, nil
+}
+
+// Rejected asks for the type 3 leg when the answer to the type 1 carries a
+// type 2. After a type 3, an NTLM challenge again means the password (or the
+// user or domain) was refused: no retry.
+func (n *NTLM) Rejected(ch *httpclient.Challenge) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.leg == 1 && ch != nil && ch.Token68 != "" {
+		return "NTLM leg 3: answering the type 2 challenge with a type 3 on the same connection"
+	}
+	return ""
+}
+
+// Conn returns the connection the exchange runs on, nil before the first
+// leg. Once the server accepted the type 3, later requests sent on it need
+// no credentials: the connection is authenticated.
+func (n *NTLM) Conn() *httpclient.Conn {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.conn
+}
+
+// Forget closes the connection: the next request starts a new exchange.
+func (n *NTLM) Forget() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.conn != nil {
+		n.conn.Close()
+	}
+	n.conn, n.leg = nil, 0
+}
