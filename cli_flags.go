@@ -310,7 +310,7 @@ func newSendOptions() *sendOptions {
 	return &sendOptions{auth: "auto", location: true, maxAttempts: 3}
 }
 
-var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4"}
+var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4", "ntlm"}
 
 func sendFlags(o *sendOptions) *flagSet {
 	fs := newFlagSet("keyhole send")

@@ -353,7 +353,9 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		if err := b.Validate(); err != nil {
 			return nil, fmt.Errorf("-U: %v", err)
 		}
-		offers = append(offers, offer{auth: proxyBasic{b}, proxy: true})
+		offers = append(offers, offer{auth: proxyBasic{b}, proxy: true},
+			offer{auth: &credentials.Digest{User: user, Password: pass}, proxy: true},
+			offer{auth: &credentials.NTLM{User: user, Password: pass}, proxy: true})
 	}
 	plan := &sendPlan{o: o, client: client, draft: draft, offers: offers, cert: certName(tlsConf)}
 	for _, t := range o.trust {
@@ -510,7 +512,7 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 	wants := func(mode string) bool { return o.auth == "auto" || o.auth == mode }
 	var out []offer
 	var user, pass string
-	if o.user != "" && (wants("basic") || wants("digest") || wants("oauth2")) {
+	if o.user != "" && (wants("basic") || wants("digest") || wants("oauth2") || wants("ntlm")) {
 		var err error
 		if user, pass, err = userPassword(o.user, stdin, stderr); err != nil {
 			return nil, err
@@ -529,6 +531,10 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		if wants("basic") {
 			out = append(out, offer{auth: b, preemptive: explicit})
 		}
+	}
+	if o.user != "" && wants("ntlm") {
+		// --auth ntlm sends the type 1 right away, as curl --ntlm does.
+		out = append(out, offer{auth: &credentials.NTLM{User: user, Password: pass}, preemptive: explicit})
 	}
 	if o.token != "" && wants("bearer") {
 		tok, err := o.secret("token", o.token)
@@ -642,6 +648,8 @@ func credentialHint(mode string) string {
 	switch mode {
 	case "basic", "digest":
 		return "-u USER[:PASSWORD]"
+	case "ntlm":
+		return `-u USER:PASSWORD, DOMAIN\USER:PASSWORD or USER@DOMAIN:PASSWORD`
 	case "bearer":
 		return "--token TOKEN"
 	case "apikey":

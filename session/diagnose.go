@@ -142,6 +142,7 @@ func (d *diagnosis) request() {
 	if d.ex.Request == nil {
 		return
 	}
+	d.sentNTLM()
 	u, err := url.Parse(d.ex.Request.URL)
 	if err != nil {
 		return
@@ -400,6 +401,9 @@ func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string, prox
 			ch = &offered[i]
 			break
 		}
+	}
+	if ch != nil && d.connectionBound(ch, proxy) {
+		return
 	}
 	if ch != nil && ch.Is("Digest") {
 		if strings.EqualFold(ch.Param("stale"), "true") {

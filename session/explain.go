@@ -60,6 +60,8 @@ func Describe(c httpclient.Challenge) string {
 		if m := c.Param("resource_metadata"); m != "" {
 			parts = append(parts, "metadata at "+clean(m))
 		}
+	case c.Is("NTLM"):
+		parts = append(parts, ntlmWords(c.Token68))
 	default:
 		realm()
 		if c.Token68 != "" {
@@ -260,4 +262,24 @@ func loginURL(a *Attempt) string {
 		return clean(r.URL)
 	}
 	return ""
+}
+
+// ntlmWords says what an NTLM challenge's token is: none (the server's first
+// answer, asking for a type 1), or the type 2 taken apart.
+func ntlmWords(tok string) string {
+	if tok == "" {
+		return "wants NTLM: a three-leg exchange on one connection, starting with a type 1 message"
+	}
+	m, err := credentials.DecodeNTLMToken(tok)
+	if err != nil {
+		return "a malformed NTLM token: " + clean(err.Error())
+	}
+	if m.Type != 2 {
+		return fmt.Sprintf("an NTLM type %d message (a client's, not a challenge)", m.Type)
+	}
+	s := fmt.Sprintf("type 2 challenge %x", m.ServerChallenge)
+	if m.TargetName != "" {
+		s += ", target " + clean(fmt.Sprintf("%q", m.TargetName))
+	}
+	return s
 }

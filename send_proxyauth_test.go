@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"keyhole/internal/peers"
+)
+
+// windowsOrigin is the server behind Squid.
+func windowsOrigin(t *testing.T) *httptest.Server {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("origin reached\n"))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// sentSchemes lists, attempt by attempt, the schemes of the Authorization
+// and Proxy-Authorization headers keyhole sent, from --json.
+func sentSchemes(t *testing.T, out string) (statuses []int, schemes []string) {
+	t.Helper()
+	var doc struct {
+		Attempts []struct {
+			Request struct {
+				Headers map[string][]string `json:"headers"`
+			} `json:"request"`
+			Response *struct {
+				Status int `json:"status"`
+			} `json:"response"`
+		} `json:"attempts"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("--json: %v\n%s", err, out)
+	}
+	for _, a := range doc.Attempts {
+		st := 0
+		if a.Response != nil {
+			st = a.Response.Status
+		}
+		statuses = append(statuses, st)
+		var s []string
+		for name, vs := range a.Request.Headers {
+			if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization") {
+				for _, v := range vs {
+					scheme, _, _ := strings.Cut(v, " ")
+					s = append(s, name+" "+scheme)
+				}
+			}
+		}
+		schemes = append(schemes, strings.Join(s, ","))
+	}
+	return statuses, schemes
+}
+
+// Acceptance (issue 18): keyhole send -u alice:any <NTLM origin> → 200 in
+// 3 attempts, no Basic ever sent; curl --ntlm gets the same status.
+func TestSendNTLMOriginSquid(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm", Accel: windowsOrigin(t).URL})
+	url := sq.URL + "/hello"
+	peers.Curl(t, 200, "--ntlm", "-u", "alice:any", url)
+	r := keyhole(t, runOpts{}, "send", "-u", "alice:any", url)
+	wantCode(t, r, exitOK, "send", url)
+	for _, want := range []string{"#3 GET", "with NTLM", "origin reached"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = keyhole(t, runOpts{}, "send", "--json", "-u", "alice:any", url)
+	wantCode(t, r, exitOK, "send", "--json", url)
+	st, schemes := sentSchemes(t, r.stdout)
+	if len(st) != 3 || st[0] != 401 || st[1] != 401 || st[2] != 200 {
+		t.Fatalf("statuses %v, want 401 401 200", st)
+	}
+	if schemes[0] != "" || schemes[1] != "Authorization NTLM" || schemes[2] != "Authorization NTLM" {
+		t.Fatalf("sent %q", schemes)
+	}
+	if strings.Contains(r.stdout, "Basic") {
+		t.Fatalf("Basic appears in the attempts:\n%s", r.stdout)
+	}
+}
+
+// Acceptance: through an NTLM proxy with -U → 200, http and https (CONNECT).
+func TestSendNTLMProxySquid(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	o := windowsOrigin(t)
+	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-ntlm", "-U", "alice:any", o.URL+"/via")
+	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", `KEYHOLE\alice:any`, o.URL+"/via")
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, o.URL)
+	if !strings.Contains(r.stdout, "proxy NTLM") || !strings.Contains(r.stdout, "origin reached") {
+		t.Fatalf("output:\n%s", r.stdout)
+	}
+}
+
+// Acceptance: through a Digest proxy with -U → 200; a wrong password → 407.
+func TestSendDigestProxySquid(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "digest", Users: map[string]string{"alice": "wonderland"}})
+	o := windowsOrigin(t)
+	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-digest", "-U", "alice:wonderland", o.URL+"/via")
+	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:wonderland", o.URL+"/via")
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, o.URL)
+	if !strings.Contains(r.stdout, "proxy Digest") || !strings.Contains(r.stdout, "origin reached") {
+		t.Fatalf("output:\n%s", r.stdout)
+	}
+	peers.Curl(t, 407, "--proxy", sq.URL, "--proxy-digest", "-U", "alice:wrong", o.URL+"/via")
+	r = keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:wrong", o.URL+"/via")
+	wantCode(t, r, exitAuth, "send", "-x", sq.URL, "-U", "alice:wrong", o.URL)
+}

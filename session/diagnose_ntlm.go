@@ -1,0 +1,112 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+)
+
+// connectionBound explains a 401 or 407 that answered an NTLM leg: the type 2
+// challenge that follows a type 1 is the exchange going to plan, not a
+// refusal; after a type 3 it is. It reports whether ch was such a scheme.
+func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
+	if !ch.Is("NTLM") {
+		return false
+	}
+	who := "server"
+	header := "Authorization"
+	if proxy {
+		who, header = "proxy", "Proxy-Authorization"
+	}
+	sent, _ := credentials.DecodeNTLMToken(d.header().Get(header))
+	switch {
+	case sent != nil && sent.Type == 1 && ch.Token68 != "":
+		m, err := credentials.DecodeNTLMToken(ch.Token68)
+		if err != nil {
+			d.add(Finding{Code: "ntlm-challenge-malformed", Severity: Error,
+				Message: "The " + who + "'s NTLM type 2 challenge does not decode: " + clean(err.Error()) + ".",
+				Next:    "keyhole cannot answer it; the " + who + "'s NTLM setup is broken (check it with another client, e.g. curl --ntlm)."})
+			return true
+		}
+		if m.Type != 2 {
+			d.add(Finding{Code: "ntlm-challenge-malformed", Severity: Error,
+				Message: fmt.Sprintf("The %s answered the NTLM type 1 with a type %d message where its type 2 challenge belongs.", who, m.Type),
+				Next:    "keyhole cannot answer it; the " + who + "'s NTLM setup is broken."})
+			return true
+		}
+		d.add(Finding{Code: "ntlm-challenge", Severity: Info,
+			Message: "Leg 2 of 3: the " + who + " answered the type 1 with its NTLM type 2 challenge (" + type2Words(m, d.in.Now) + ").",
+			Next:    "keyhole answers it with a type 3 (NTLMv2) on the same connection; the password itself is never sent."})
+		if len(m.Problems) > 0 {
+			d.add(Finding{Code: "ntlm-challenge-odd", Severity: Warning,
+				Message: "The " + who + "'s type 2 is not quite right: " + clean(strings.Join(m.Problems, "; ")) + ".",
+				Next:    "keyhole answers it anyway, as curl does."})
+		}
+	case sent != nil && sent.Type == 3:
+		if u := d.ex.Conn; u != nil && u.Opened && u.N > 1 {
+			d.add(Finding{Code: "ntlm-connection-lost", Severity: Error,
+				Message: fmt.Sprintf("The type 3 went out on a new connection (#%d): the one that carried the type 2 was closed, so the %s no longer knew its challenge.", u.N, who),
+				Next:    "NTLM authenticates one kept-alive HTTP/1.1 connection: something between (a load balancer, a proxy, Connection: close) ends it between legs; go to the server directly or keep connections alive there."})
+			return true
+		}
+		user := sent.User
+		if sent.Domain != "" {
+			user = sent.Domain + `\` + user
+		}
+		d.add(Finding{Code: "credentials-rejected", Severity: Error,
+			Message: "The " + who + " refused the NTLM type 3 for " + clean(fmt.Sprintf("%q", user)) + ": the user name, domain or password is wrong (NTLM says no more)." + bodyHint(d.ex.Response),
+			Next:    `Check the password, and give the domain when the account is in one: -u 'DOMAIN\user:password' or -u user@domain.example:password.`})
+	case sent != nil && sent.Type == 1:
+		d.add(Finding{Code: "ntlm-no-challenge", Severity: Error,
+			Message: "The " + who + " answered the NTLM type 1 without a type 2 challenge: it refuses NTLM from this client, or lost the connection's state.",
+			Next:    "Check that the " + who + " really accepts NTLM here (curl --ntlm); a proxy in between may strip the exchange."})
+	default:
+		return false
+	}
+	return true
+}
+
+// type2Words sums up a type 2 in a few words: its target, the server's
+// clock against the local one (NTLMv2 carries the server's timestamp back),
+// and its flags.
+func type2Words(m *credentials.NTLMMessage, now time.Time) string {
+	var parts []string
+	if m.TargetName != "" {
+		parts = append(parts, "target "+clean(fmt.Sprintf("%q", m.TargetName)))
+	}
+	if t := m.ServerTime(); !t.IsZero() {
+		parts = append(parts, "server clock "+stamp(t)+", "+credentials.SkewWords(t.Sub(now)))
+	}
+	parts = append(parts, "flags: "+strings.Join(credentials.NTLMFlagWords(m.Flags), ", "))
+	return strings.Join(parts, "; ")
+}
+
+// sentNTLM says what an NTLM type 3 the request carried told the server:
+// who, from where, and which response, its proof masked.
+func (d *diagnosis) sentNTLM() {
+	for _, header := range []string{"Authorization", "Proxy-Authorization"} {
+		m, err := credentials.DecodeNTLMToken(d.header().Get(header))
+		if err != nil || m.Type != 3 {
+			continue
+		}
+		user := m.User
+		if m.Domain != "" {
+			user = m.Domain + `\` + user
+		}
+		kind := "NTLMv2 (NT proof masked)"
+		if !m.NTLMv2() {
+			kind = "NTLMv1"
+		}
+		msg := fmt.Sprintf("Leg 3 of 3: the type 3 in %s answers for %s with an %s", header, clean(fmt.Sprintf("%q", user)), kind)
+		if m.Workstation != "" {
+			msg += ", from workstation " + clean(fmt.Sprintf("%q", m.Workstation))
+		}
+		if u := d.ex.Conn; u != nil {
+			msg += ", on " + u.String()
+		}
+		d.add(Finding{Code: "ntlm-authenticate", Severity: Info, Message: msg + "."})
+	}
+}
