@@ -126,6 +126,35 @@ func (n *NTLM) Rejected(ch *httpclient.Challenge) string {
 	return ""
 }
 
+// Continues reports whether ch carries the server's type 2, the challenge
+// the type 3 answers: the handshake goes on rather than being refused.
+func (n *NTLM) Continues(ch *httpclient.Challenge) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.leg == 1 && ch != nil && ch.Token68 != ""
+}
+
+// ConnectionBound is true: the server authenticates the connection. The
+// legs go over the NTLM's own httpclient.Conn, which Apply sets on each
+// request.
+func (*NTLM) ConnectionBound() bool { return true }
+
+// ntlmDetail tells NTLM headers apart: "type 1", or the user and domain
+// of a type 3.
+func ntlmDetail(value string) string {
+	m, err := DecodeNTLMToken(value)
+	if err != nil {
+		return ""
+	}
+	if m.Type != 3 {
+		return fmt.Sprintf("type %d", m.Type)
+	}
+	if m.Domain != "" {
+		return httpclient.SafeLine(m.Domain + `\` + m.User)
+	}
+	return httpclient.SafeLine(m.User)
+}
+
 // Conn returns the connection the exchange runs on, nil before the first
 // leg. Once the server accepted the type 3, later requests sent on it need
 // no credentials: the connection is authenticated.

@@ -120,6 +120,21 @@ var Schemes = []Description{
 		},
 	},
 	{
+		// NTLM proves the password without sending it, but its answer can
+		// be relayed or cracked offline, so it ranks below Digest.
+		Mode: "ntlm", Title: "NTLM (Windows)", Wire: "NTLM", Rank: 27,
+		Fields: []Field{
+			{Key: "user", Label: `User (DOMAIN\user or user@domain)`, Flag: "-u"},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
+		},
+		Headers: []string{"Authorization"}, Curl: "--ntlm",
+		Build: func(v map[string]string) (Authorizer, error) {
+			n := &NTLM{User: v["user"], Password: v["password"]}
+			return n, n.Validate()
+		},
+		Detail: ntlmDetail,
+	},
+	{
 		Mode: "apikey", Title: "API key", Wire: "APIKey",
 		Fields: []Field{
 			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true},
