@@ -20,18 +20,22 @@ type CurlOptions struct {
 	Location, Trusted bool   // -L, --location-trusted
 	Insecure          bool   // -k
 	Cert, Key, CACert string // file names, not secrets
+	Proxy             string // -x, the proxy the request went through ("" for none)
 }
 
-// Curl returns a curl command that sends the attempt's request again with the
-// same authentication: -u with --basic or --digest, --oauth2-bearer,
-// --aws-sigv4. Unless showSecrets, every secret is a "$KEYHOLE_..." variable
-// (the AWS secret key is $AWS_SECRET_ACCESS_KEY), so the command can be pasted
-// anywhere. A Digest password is always a variable: only its hash was sent.
+// Curl returns a curl command that sends the attempt's request again the same
+// way: through its proxy (-x), with the same authentication: -u with --basic
+// or --digest, --oauth2-bearer, --aws-sigv4, and -U with --proxy-basic or
+// --proxy-digest for the proxy's. Unless showSecrets, every secret is a
+// "$KEYHOLE_..." variable (the AWS secret key is $AWS_SECRET_ACCESS_KEY), so
+// the command can be pasted anywhere. A Digest password is always a
+// variable: only its hash was sent.
 func Curl(a *Attempt, showSecrets bool) string {
 	o := CurlOptions{ShowSecrets: showSecrets}
 	if a.Exchange == nil || a.Exchange.Request == nil {
 		return ""
 	}
+	o.Proxy = a.Exchange.Proxy
 	for _, h := range a.Exchange.Redirects {
 		o.Location = true
 		from, err1 := url.Parse(h.From)
@@ -114,6 +118,9 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 	if o.Insecure {
 		flag("-k")
 	}
+	if o.Proxy != "" {
+		flag("-x", lit(o.Proxy))
+	}
 	if o.Cert != "" {
 		flag("--cert", lit(o.Cert))
 	}
@@ -144,11 +151,26 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 
 var sigv4Credential = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
-// curlAuth turns one Authorization value into curl's own auth options, which
-// make curl compute the credentials as keyhole did.
+// curlAuth turns one Authorization or Proxy-Authorization value into curl's
+// own auth options, which make curl compute the credentials as keyhole did.
 func curlAuth(name, v string, h http.Header, secret func(string, string) shellWord) [][]shellWord {
 	scheme, rest, _ := strings.Cut(v, " ")
 	rest = strings.TrimSpace(rest)
+	if name == "Proxy-Authorization" {
+		switch strings.ToLower(scheme) {
+		case "basic":
+			if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
+				if user, pass, ok := strings.Cut(string(raw), ":"); ok {
+					return [][]shellWord{{lit("--proxy-basic")}, {lit("-U"), append(lit(user+":"), secret(pass, "KEYHOLE_PROXY_PASSWORD")...)}}
+				}
+			}
+		case "digest":
+			if chs, _ := httpclient.ParseChallenges(v); len(chs) == 1 {
+				user := chs[0].Param("username")
+				return [][]shellWord{{lit("--proxy-digest")}, {lit("-U"), append(lit(user+":"), shellWord{{v: "KEYHOLE_PROXY_PASSWORD"}}...)}}
+			}
+		}
+	}
 	if name == "Authorization" {
 		switch strings.ToLower(scheme) {
 		case "basic":

@@ -508,6 +508,14 @@ func parseCurlArgs(args []string) (*Imported, error) {
 // challenge; -U alone is Basic for the proxy. A scheme keyhole cannot answer
 // yet is said in Cannot and its password dropped, never sent as Basic.
 func (im *Imported) chooseAuth(userGiven bool, server, serverOpt, proxy, proxyOpt string) {
+	if u, userinfo, err := ParseProxy(im.Proxy); im.Proxy != "" && err == nil && userinfo != "" {
+		// curl -x http://user:pw@proxy is -U user:pw: keyhole answers the
+		// 407 with it in the open rather than hide it in the proxy URL.
+		im.Proxy = u.String()
+		if im.ProxyUser == "" {
+			im.ProxyUser, im.ProxyPassword, _ = strings.Cut(userinfo, ":")
+		}
+	}
 	switch {
 	case !userGiven:
 		if serverOpt != "" && im.Auth == "" {
@@ -663,4 +671,70 @@ func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 		return s, s.Validate()
 	}
 	return nil, fmt.Errorf("curl import: unknown auth %q", im.Auth)
+}
+
+// Offers are the command's credentials for a Wallet, each bound to where
+// the command sends it, as keyhole send's flags would give them: -u for the
+// URL's origin (Basic up front, as curl sends it; --digest and --anyauth
+// wait for the challenge and answer the scheme it offers), --oauth2-bearer
+// and --aws-sigv4 up front, and -U for the proxy's origin, answering its 407.
+// Credentials in -H headers travel as headers and are not offers.
+func (im *Imported) Offers() ([]*Offer, error) {
+	var out []*Offer
+	at, err := OriginFor(im.Request.URL)
+	if err != nil {
+		return nil, fmt.Errorf("curl import: %v", err)
+	}
+	server := func(a credentials.Authorizer, upfront bool, source string) {
+		out = append(out, &Offer{Auth: a, Origin: at, Upfront: upfront, Source: source})
+	}
+	switch im.Auth {
+	case "auto":
+		b := credentials.Basic{User: im.User, Password: im.Password}
+		if err := b.Validate(); err != nil {
+			return nil, fmt.Errorf("curl import: %v", err)
+		}
+		server(&credentials.Digest{User: im.User, Password: im.Password}, false, "curl --anyauth -u")
+		server(b, false, "curl --anyauth -u")
+	case "digest":
+		a, err := im.Authorizer()
+		if err != nil {
+			return nil, err
+		}
+		server(a, false, "curl --digest -u")
+	case "basic", "bearer", "aws-sigv4":
+		a, err := im.Authorizer()
+		if err != nil {
+			return nil, err
+		}
+		source := map[string]string{"basic": "curl -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
+		server(a, true, source)
+	}
+	if im.ProxyUser != "" && im.Proxy != "" {
+		u, _, err := ParseProxy(im.Proxy)
+		if err != nil {
+			return nil, fmt.Errorf("curl import: -x: %v", err)
+		}
+		pat, err := OriginFor(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("curl import: -x: %v", err)
+		}
+		b := credentials.Basic{User: im.ProxyUser, Password: im.ProxyPassword}
+		if err := b.Validate(); err != nil {
+			return nil, fmt.Errorf("curl import: -U: %v", err)
+		}
+		proxy := func(a credentials.Authorizer, source string) {
+			out = append(out, &Offer{Auth: a, Origin: pat, Proxy: true, Source: source})
+		}
+		switch im.ProxyAuth {
+		case "basic":
+			proxy(b, "curl -U")
+		case "digest":
+			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-digest -U")
+		case "auto":
+			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-anyauth -U")
+			proxy(b, "curl --proxy-anyauth -U")
+		}
+	}
+	return out, nil
 }
