@@ -74,7 +74,8 @@ func cmdPractice(o practiceOptions, args []string, stdout, stderr io.Writer) int
 	srv.SetTokenTTL(o.tokenTTL)
 	// Registered before the address is printed, so a signal sent by whoever
 	// read that line is never missed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal must not leave the CA folder behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
 	if o.public {

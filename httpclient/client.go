@@ -143,7 +143,10 @@ type Options struct {
 	// temporary file per response, mode 0600; see Response.Spill) instead of
 	// only counted. It is never held in memory.
 	SpillDir string
-	TLS      *tls.Config
+	// SpillLimit caps the bytes written to a spill file; past it the body
+	// is only counted. 0 means DefaultSpillLimit.
+	SpillLimit int64
+	TLS        *tls.Config
 	// Proxy picks the proxy for a request; nil means the environment
 	// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read once per process by net/http,
 	// and never for loopback addresses).
@@ -154,7 +157,10 @@ type Options struct {
 
 // Defaults and bounds.
 const (
-	DefaultBodyLimit      = 50 << 20
+	DefaultBodyLimit = 50 << 20
+	// DefaultSpillLimit keeps a runaway download from filling the disk:
+	// a TUI pane is no place to read more than this.
+	DefaultSpillLimit     = 1 << 30
 	DefaultTimeout        = 30 * time.Second
 	DefaultConnectTimeout = 10 * time.Second
 	// MaxHeaderBytes bounds the response header block. curl allows about
@@ -182,6 +188,9 @@ func New(o Options) *Client {
 	}
 	if o.MaxRedirects == 0 {
 		o.MaxRedirects = 10
+	}
+	if o.SpillLimit == 0 {
+		o.SpillLimit = DefaultSpillLimit
 	}
 	if o.BodyLimit == 0 {
 		o.BodyLimit = DefaultBodyLimit
@@ -583,7 +592,7 @@ func (c *Client) spill(out *Response, body io.Reader) (int64, error) {
 	}
 	spills.Store(f.Name(), true)
 	out.Spill = f.Name()
-	w := &spillWriter{f: f}
+	w := &spillWriter{f: f, room: c.opts.SpillLimit}
 	n, err := io.Copy(w, body) // err is the server's: w never fails
 	if cerr := f.Close(); w.err == nil {
 		w.err = cerr
@@ -594,16 +603,18 @@ func (c *Client) spill(out *Response, body io.Reader) (int64, error) {
 	return n, err
 }
 
-// spillWriter writes to f until a write fails, then only counts, so that
-// io.Copy's error is always the body's.
+// spillWriter writes to f until a write fails or room runs out, then only
+// counts, so that io.Copy's error is always the body's.
 type spillWriter struct {
-	f   *os.File
-	err error
+	f    *os.File
+	room int64
+	err  error
 }
 
 func (w *spillWriter) Write(p []byte) (int, error) {
-	if w.err == nil {
-		_, w.err = w.f.Write(p)
+	if k := min(int64(len(p)), w.room); w.err == nil && k > 0 {
+		_, w.err = w.f.Write(p[:k])
+		w.room -= k
 	}
 	return len(p), nil
 }

@@ -157,3 +157,20 @@ func TestSpillIsNotHeldInMemory(t *testing.T) {
 		t.Errorf("allocated %d MiB while spilling %d MiB", got>>20, extra>>20)
 	}
 }
+
+// A spill stops at SpillLimit: a server that sends without end cannot fill
+// the disk. What is past it is counted.
+func TestSpillStopsAtItsLimit(t *testing.T) {
+	const limit, extra, cap = 64 << 10, 1 << 20, 100 << 10
+	srv, body := bodyServer(t, limit+extra, false)
+	dir := t.TempDir()
+	r := get(t, New(Options{BodyLimit: limit, SpillDir: dir, SpillLimit: cap}), srv.URL)
+	defer r.Close()
+	got, err := os.ReadFile(r.Spill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, body[limit:limit+cap]) || r.BodyBytes != limit+extra || !r.Truncated {
+		t.Errorf("spill of %d bytes (want %d), counted %d (want %d), truncated %v", len(got), cap, r.BodyBytes, limit+extra, r.Truncated)
+	}
+}

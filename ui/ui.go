@@ -2,6 +2,10 @@
 package ui
 
 import (
+	"os"
+	"os/signal"
+	"syscall"
+
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/httpclient"
@@ -28,7 +32,20 @@ type Options struct {
 func Run(o Options) error {
 	// 120 frames a second (Bubble Tea's most; its default is 60): the first
 	// frame and every keystroke wait for the next tick, so this halves that wait.
-	final, err := tea.NewProgram(New(o), tea.WithFPS(120)).Run()
+	p := tea.NewProgram(New(o), tea.WithFPS(120))
+	// A closed terminal sends SIGHUP, which Bubble Tea leaves to Go's
+	// default: exit at once, spill files left behind. Stop the program
+	// instead, so the cleanup below runs. (SIGINT and SIGTERM it handles.)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		if _, ok := <-hup; ok {
+			p.Kill()
+		}
+	}()
+	final, err := p.Run()
+	signal.Stop(hup)
+	close(hup)
 	if m, ok := final.(Model); ok {
 		m.Close()
 	}

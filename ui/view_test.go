@@ -191,8 +191,13 @@ func TestBodyCutByTheLimitIsSaidAndStillIndented(t *testing.T) {
 	m = press(t, m, enter)
 	// The TUI spills what is past the kept 50 MiB to a temporary file.
 	mustContain(t, screen(m), "Body 50.1 MiB; past 50 MiB it scrolls in from", `    "id": 0,`, `"city": "Zürich",`)
-	if last := m.sess.Last(); last.Exchange.Response.Spill == "" {
+	resp := m.sess.Last().Exchange.Response
+	if resp.Spill == "" {
 		t.Fatal("no spill file for the part past the limit")
+	}
+	m.resp.setDoc(nil) // closes the spill file the pane reads
+	if err := resp.Close(); err != nil {
+		t.Error(err)
 	}
 }
 
