@@ -333,7 +333,7 @@ func (m *NTLMMessage) ClientTime() time.Time {
 	if !m.NTLMv2() || len(m.NTResponse) < 32 {
 		return time.Time{}
 	}
-	return fileTime(m.NTResponse[24:32])
+	return FileTimeOf(m.NTResponse[24:32])
 }
 
 // ServerTime is the MsvAvTimestamp of a type 2's target info, zero when the
@@ -341,14 +341,14 @@ func (m *NTLMMessage) ClientTime() time.Time {
 func (m *NTLMMessage) ServerTime() time.Time {
 	for _, av := range m.TargetInfo {
 		if av.ID == avTimestamp && len(av.Value) == 8 {
-			return fileTime(av.Value)
+			return FileTimeOf(av.Value)
 		}
 	}
 	return time.Time{}
 }
 
-// fileTime reads a Windows FILETIME: 100 ns ticks since 1601-01-01 UTC.
-func fileTime(b []byte) time.Time {
+// FileTimeOf reads a Windows FILETIME: 100 ns ticks since 1601-01-01 UTC.
+func FileTimeOf(b []byte) time.Time {
 	const epochDiff = 116444736000000000 // 1601 to 1970, in ticks
 	t := binary.LittleEndian.Uint64(b)
 	if t < epochDiff {
@@ -428,7 +428,7 @@ func describeAV(av AVPair, now time.Time) string {
 		if len(av.Value) != 8 {
 			return "timestamp of a wrong size"
 		}
-		t := fileTime(av.Value)
+		t := FileTimeOf(av.Value)
 		return fmt.Sprintf("server timestamp %s (%s)", t.Format(time.RFC3339), SkewWords(t.Sub(now)))
 	case avFlags:
 		if len(av.Value) == 4 && binary.LittleEndian.Uint32(av.Value)&avFlagsMIC != 0 {

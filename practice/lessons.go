@@ -329,5 +329,32 @@ func Lessons() []Lesson {
 			"Send GET /slow?ms=500: 401 after half a second, Basic challenge.",
 			"Answer alice / wonderland: 200.",
 		},
+	}, {
+		ID: "ntlm", Title: "NTLM: three messages on one connection",
+		Teaches: "Windows servers (IIS, SharePoint, Exchange) answer WWW-Authenticate: NTLM. The client sends a type 1 (negotiate), the server a type 2 with a random challenge, the client a type 3 proving the password with NTLMv2, never sending it. The server remembers the challenge per TCP connection, so all three must use one kept-alive HTTP/1.1 connection.",
+		Method:  "GET", Path: NTLMPath,
+		Credentials: `NTLM: PRACTICE\alice / wonderland (or alice@practice.test)`,
+		Try:         "Send with no credentials and read the bare NTLM challenge; answer with NTLM and watch the type 2 taken apart (target, server clock, flags); then try a wrong password: the server says only no. curl --ntlm -u 'PRACTICE\\alice:wonderland' does the same exchange.",
+		Checks:      "The type 3's NTLMv2 proof, recomputed from alice's password and the challenge sent on the same connection.",
+		Goal:        Goal{Status: 200, Finding: "ntlm-challenge"},
+		Steps: []string{
+			"Send GET /ntlm with no credentials: 401, WWW-Authenticate: NTLM, with no token.",
+			"Answer with NTLM: the type 1 goes out; 401 again, now with the type 2 (ntlm-challenge).",
+			"keyhole answers the type 2 with a type 3 on the same connection: 200.",
+			"Try a wrong password: the type 3 is refused with a bare NTLM challenge (credentials-rejected).",
+		},
+	}, {
+		ID: "proxy-digest", Title: "407 with Digest: the proxy wants a hash",
+		Teaches: "Proxies (Squid, corporate gateways) may ask for Digest instead of Basic: the answer is a hash of the password with the proxy's nonce, sent in Proxy-Authorization, and a stale=true nonce is recomputed without asking again.",
+		Method:  "GET", Path: ProxyDigestPath,
+		Credentials: "Proxy Digest: alice / wonderland",
+		Try:         "Answer the 407 with Basic proxy credentials by mistake, then with Digest. With keyhole practice --proxy-addr, go through the practice proxy with -x and -U: it asks for Digest for this path. curl --proxy-digest -U alice:wonderland does the same.",
+		Checks:      "Proxy-Authorization: Digest for alice in realm practice-proxy, or a request forwarded by the practice proxy.",
+		Goal:        Goal{Status: 200, Finding: "proxy-auth-required"},
+		Steps: []string{
+			"Send GET /proxy/digest: 407, Proxy-Authenticate: Digest realm=\"practice-proxy\" (proxy-auth-required).",
+			"Read the challenge: SHA-256 or MD5, qop auth, a fresh nonce.",
+			"Answer with proxy Digest alice / wonderland: 200.",
+		},
 	}}
 }

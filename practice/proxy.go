@@ -37,8 +37,9 @@ var proxyStamp = func() string {
 }()
 
 // Proxy is a running practice forward proxy. It demands
-// Proxy-Authorization: Basic alice / wonderland and forwards plain HTTP
-// requests and CONNECT tunnels, to loopback destinations only.
+// Proxy-Authorization: Basic alice / wonderland (Digest for requests to
+// ProxyDigestPath) and forwards plain HTTP requests and CONNECT tunnels, to
+// loopback destinations only.
 type Proxy struct {
 	URL string // e.g. http://127.0.0.1:8402; use it as HTTP_PROXY or curl -x
 	srv *http.Server
@@ -126,7 +127,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "practice proxy: this is a forward proxy, not a web server; use it as a proxy, e.g. curl -x "+p.URL+" -U "+User+":"+Password+" URL", http.StatusBadRequest)
 		return
 	}
-	if !proxyCredentialsOK(r.Header) {
+	if wantsProxyDigest(r) {
+		if _, stale, why := proxyDigest.verify(r, nil); why != "" {
+			proxyDigest.refuse(w, stale, why)
+			return
+		}
+	} else if !proxyCredentialsOK(r.Header) {
 		w.Header().Set("Proxy-Authenticate", `Basic realm="`+ProxyRealm+`", charset="UTF-8"`)
 		http.Error(w, "407 Proxy Authentication Required: send Proxy-Authorization with Basic "+User+" / "+Password, http.StatusProxyAuthRequired)
 		return
@@ -256,4 +262,33 @@ func parseBasic(v string) (user, password string, ok bool) {
 	}
 	user, password, ok = strings.Cut(string(b), ":")
 	return user, password, ok
+}
+
+// proxyDigest verifies the proxy's Digest challenge of the proxy-Digest
+// lesson: SHA-256 or MD5, qop auth, in the proxy's realm, shared by the
+// forward proxy and ProxyDigestPath so either can be used.
+var proxyDigest = func() *digestVerifier {
+	d := newDigestVerifier(time.Now, []string{"SHA-256", "MD5"}, "auth", false)
+	d.proxy = true
+	return d
+}()
+
+// wantsProxyDigest reports whether the forward proxy asks r for Digest
+// rather than Basic: requests for the proxy-Digest lesson's path.
+func wantsProxyDigest(r *http.Request) bool {
+	return r.Method != http.MethodConnect && r.URL.Path == ProxyDigestPath
+}
+
+// proxyDigestEndpoint plays a proxy that wants Digest, for a client that
+// does not go through the practice proxy; one that does arrives stamped.
+func proxyDigestEndpoint(w http.ResponseWriter, r *http.Request) {
+	if equal(r.Header.Get(stampHeader), proxyStamp) {
+		welcome(w, User, "Digest", map[string]string{"via": "proxy"})
+		return
+	}
+	if _, stale, why := proxyDigest.verify(r, nil); why != "" {
+		proxyDigest.refuse(w, stale, why+"; or go through the practice proxy (keyhole practice --proxy-addr)")
+		return
+	}
+	welcome(w, User, "Digest", map[string]string{"proxy": "answered in Proxy-Authorization"})
 }

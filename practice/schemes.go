@@ -83,6 +83,9 @@ type digestVerifier struct {
 	qop        string   // as offered, e.g. "auth, auth-int"
 	userhash   bool
 	opaque     string
+	// proxy verifiers challenge in Proxy-Authenticate with a 407, in
+	// the proxy's realm, and read Proxy-Authorization.
+	proxy bool
 
 	mu     sync.Mutex
 	nonces map[string]*digestNonce
@@ -107,7 +110,7 @@ func (d *digestVerifier) challenges(stale bool) []string {
 	nonce := d.newNonce()
 	var out []string
 	for _, alg := range d.algorithms {
-		c := fmt.Sprintf(`Digest realm="%s", qop="%s", algorithm=%s, nonce="%s", opaque="%s", charset=UTF-8`, Realm, d.qop, alg, nonce, d.opaque)
+		c := fmt.Sprintf(`Digest realm="%s", qop="%s", algorithm=%s, nonce="%s", opaque="%s", charset=UTF-8`, d.realm(), d.qop, alg, nonce, d.opaque)
 		if d.userhash {
 			c += ", userhash=true"
 		}
@@ -117,6 +120,13 @@ func (d *digestVerifier) challenges(stale bool) []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+func (d *digestVerifier) realm() string {
+	if d.proxy {
+		return ProxyRealm
+	}
+	return Realm
 }
 
 func (d *digestVerifier) newNonce() string {
@@ -140,14 +150,23 @@ func (d *digestVerifier) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	v, stale, why := d.verify(r, body)
 	if why != "" {
-		for _, c := range d.challenges(stale) {
-			w.Header().Add("WWW-Authenticate", c)
-		}
-		http.Error(w, "401 Unauthorized: "+why, http.StatusUnauthorized)
+		d.refuse(w, stale, why)
 		return
 	}
 	w.Header().Set("Authentication-Info", v.authInfo)
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "user": User, "scheme": "Digest", "algorithm": v.algorithm, "qop": v.qop, "nc": v.nc})
+}
+
+// refuse answers 401 (a proxy verifier 407) with fresh challenges.
+func (d *digestVerifier) refuse(w http.ResponseWriter, stale bool, why string) {
+	header, status := "WWW-Authenticate", http.StatusUnauthorized
+	if d.proxy {
+		header, status = "Proxy-Authenticate", http.StatusProxyAuthRequired
+	}
+	for _, c := range d.challenges(stale) {
+		w.Header().Add(header, c)
+	}
+	http.Error(w, fmt.Sprintf("%d %s: %s", status, http.StatusText(status), why), status)
 }
 
 type digestAccepted struct {
@@ -159,7 +178,11 @@ type digestAccepted struct {
 // stale is true when the credentials were right but the nonce is used up,
 // which is the only case RFC 7616 §3.3 allows stale=true for.
 func (d *digestVerifier) verify(r *http.Request, body []byte) (ok digestAccepted, stale bool, why string) {
-	h := r.Header.Get("Authorization")
+	credHeader := "Authorization"
+	if d.proxy {
+		credHeader = "Proxy-Authorization"
+	}
+	h := r.Header.Get(credHeader)
 	if h == "" {
 		return ok, false, "send Digest credentials " + User + " / " + Password
 	}
@@ -184,8 +207,8 @@ func (d *digestVerifier) verify(r *http.Request, body []byte) (ok digestAccepted
 	if qop != "auth" && !(qop == "auth-int" && strings.Contains(d.qop, "auth-int")) {
 		return ok, false, fmt.Sprintf("qop %q was not offered; use one of %s", qop, d.qop)
 	}
-	if get("realm") != Realm {
-		return ok, false, fmt.Sprintf("realm %q is not %q", get("realm"), Realm)
+	if get("realm") != d.realm() {
+		return ok, false, fmt.Sprintf("realm %q is not %q", get("realm"), d.realm())
 	}
 	if get("opaque") != d.opaque {
 		return ok, false, "opaque must be echoed unchanged"
@@ -198,7 +221,7 @@ func (d *digestVerifier) verify(r *http.Request, body []byte) (ok digestAccepted
 		return ok, false, "nc must be 8 hex digits"
 	}
 	want, err := credentials.DigestResponse(credentials.DigestInput{
-		Algorithm: alg, User: User, Realm: Realm, Password: Password,
+		Algorithm: alg, User: User, Realm: d.realm(), Password: Password,
 		Method: r.Method, URI: get("uri"), Body: body, Nonce: get("nonce"),
 		CNonce: get("cnonce"), NC: get("nc"), QOP: qop,
 	})
@@ -223,7 +246,7 @@ func (d *digestVerifier) verify(r *http.Request, body []byte) (ok digestAccepted
 	st.lastNC = nc
 	// rspauth proves the server knows the password too: A2 without the method (RFC 7616 §3.5).
 	rsp, _ := credentials.DigestResponse(credentials.DigestInput{
-		Algorithm: alg, User: User, Realm: Realm, Password: Password,
+		Algorithm: alg, User: User, Realm: d.realm(), Password: Password,
 		URI: get("uri"), Body: body, Nonce: get("nonce"), CNonce: get("cnonce"), NC: get("nc"), QOP: qop,
 	})
 	info := fmt.Sprintf(`rspauth="%s", qop=%s, nc=%s`, rsp.Response, qop, get("nc"))

@@ -154,6 +154,7 @@ func (s *Server) Handler() http.Handler {
 	s.schemeRoutes(mux) // schemes.go: Digest, API keys, registry tokens, mTLS
 	s.oauthRoutes(mux)  // oauth.go: the authorization server and token endpoints
 	s.labRoutes(mux)    // lab.go: the failure modes
+	s.ntlmRoutes(mux)   // ntlm.go: NTLM and the proxy's Digest
 	return mux
 }
 
@@ -173,7 +174,8 @@ func (s *Server) Endpoints() []Endpoint {
 	}
 	out = append(out, s.schemeEndpoints()...)
 	out = append(out, s.oauthEndpoints()...)
-	return append(out, s.labEndpoints()...)
+	out = append(out, s.labEndpoints()...)
+	return append(out, s.ntlmEndpoints()...)
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
