@@ -118,6 +118,7 @@ func (m Model) explainRows() int { return m.geometry().explain.innerH() }
 func (m *Model) keepInSight(t tagged, h int) {
 	at := int(m.focus)<<20 | m.chal.cursor<<10 | m.form.idx
 	if at != m.sight {
+		fresh := m.sight == -1 // a new attempt: read from the top as far as the cursor allows
 		m.sight = at
 		first, last, cur := -1, -1, -1
 		for i, s := range t.spots {
@@ -136,7 +137,7 @@ func (m *Model) keepInSight(t tagged, h int) {
 				}
 			}
 		}
-		if last-first+1 > h {
+		if fresh || last-first+1 > h {
 			first, last = cur, cur
 		}
 		if last >= m.explTop+h {

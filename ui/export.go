@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -48,7 +47,7 @@ func (m *Model) exportHAR() tea.Cmd {
 		m.fail(errors.New("nothing to export yet; send a request first"))
 		return nil
 	}
-	name := "keyhole-" + time.Now().Format("20060102-150405") + ".har"
+	name := "keyhole-" + m.clock().Format("20060102-150405") + ".har"
 	return func() tea.Msg {
 		data, err := session.HAR(as, false)
 		if err != nil {

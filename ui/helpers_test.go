@@ -32,7 +32,7 @@ func keys(s string) []tea.Msg {
 // feeds back; timers (cursor blink, spinner) are dropped so nothing loops.
 func ours(msg tea.Msg) bool {
 	switch msg.(type) {
-	case sentMsg, bodyMsg, practiceMsg, savedMsg, sessionsMsg, loadedMsg, harMsg, tlsMsg, netrcMsg,
+	case sentMsg, bodyMsg, foundMsg, practiceMsg, savedMsg, sessionsMsg, loadedMsg, harMsg, tlsMsg, netrcMsg,
 		profilesMsg, profileValuesMsg, profileSavedMsg:
 		return true
 	}

@@ -90,7 +90,7 @@ func (m *Model) openJWT() {
 		m.fail(fmt.Errorf("%s is not a readable JWT: %v", t.source, err))
 		return
 	}
-	m.openOverlay(jwtOverlay(m.styles, j, t, time.Now()))
+	m.openOverlay(jwtOverlay(m.styles, j, t, m.clock()))
 	m.info("Decoded %s (%s); the signature is not checked.", t.source, credentials.Fingerprint(t.raw))
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -122,7 +123,8 @@ type Model struct {
 	sight   int  // focus, picker cursor and form field explTop was last kept in sight for
 	mouse   bool // the mouse is captured (f6): clicks focus, the wheel scrolls the pane under it
 	search  search
-	hl      *hlCache // body rows as coloured lately, shared by the model's copies
+	hl      *hlCache         // body rows as coloured lately, shared by the model's copies
+	clock   func() time.Time // the local clock: tokens' times are read against it
 	// savedN is how many attempts the last save held; quitting with more asks once.
 	savedN    int
 	quitAsked bool
@@ -141,6 +143,7 @@ func New(o Options) Model {
 		focus:   focusURL,
 		browser: credentials.SystemBrowser,
 		hl:      &hlCache{},
+		clock:   time.Now,
 		search:  search{line: -1},
 		w:       80,
 		h:       24,

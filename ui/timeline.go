@@ -93,6 +93,21 @@ func outcome(a *session.Attempt) (status, why string) {
 // sentWhat says in a few words what credentials an attempt carried: "Basic
 // alice", "Digest SHA-256", "Bearer", "X-Api-Key", "none".
 func sentWhat(a *session.Attempt) string {
+	if len(a.Carried) > 0 {
+		c := a.Carried[0] // the server's credentials come first
+		s := c.Scheme
+		if c.Proxy {
+			s = "proxy " + s
+		}
+		if c.Detail != "" {
+			s += " " + c.Detail
+		}
+		if c.FromHeaders {
+			s += " from " + c.Source
+		}
+		return safeLine(s)
+	}
+	// Attempts Run did not make (token requests, Send) say it through their headers.
 	if a.Exchange == nil || a.Exchange.Request == nil {
 		return "none"
 	}

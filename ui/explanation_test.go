@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"keyhole/httpclient"
+	"keyhole/practice"
+	"keyhole/session"
+)
+
+// paneRows are the rows inside b's frame as on screen.
+func paneRows(m Model, b box) []string {
+	lines := strings.Split(screen(m), "\n")
+	var out []string
+	for y := b.y + 1; y < b.y+b.h-1 && y < len(lines); y++ {
+		r := []rune(lines[y])
+		out = append(out, string(r[min(b.x+2, len(r)):min(b.x+b.w-2, len(r))]))
+	}
+	return out
+}
+
+// squeeze drops the spaces: wrapping only moves words between lines.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// readExplanation focuses the explanation pane and scrolls it from top to
+// bottom, returning the text of its first screen and of all of it, as read
+// on screen, each without spaces.
+func readExplanation(t *testing.T, m Model) (first, all string) {
+	t.Helper()
+	for i := 0; m.Focused() != "explanation" && m.Focused() != "picker"; i++ {
+		if i > int(focusCount) {
+			t.Fatalf("the explanation pane never takes focus (at %s)", m.Focused())
+		}
+		m = press(t, m, tab)
+	}
+	first = squeeze(strings.Join(paneRows(m, m.geometry().explain), " "))
+	m = press(t, m, tea.KeyPressMsg{Code: tea.KeyHome})
+	seen := map[int]string{}
+	for range 50 {
+		for i, r := range paneRows(m, m.geometry().explain) {
+			seen[m.explTop+i] = r
+		}
+		top := m.explTop
+		m = press(t, m, tea.KeyPressMsg{Code: tea.KeyPgDown})
+		if m.explTop == top {
+			break
+		}
+	}
+	rows := make([]string, len(seen))
+	for i := range rows {
+		rows[i] = seen[i]
+	}
+	return first, squeeze(strings.Join(rows, " "))
+}
+
+// After the first request of every practice lesson, at 120x40 and 80x24,
+// every finding keyhole send gives for the same request is in the
+// explanation pane whole: the first on its first screen, the rest by
+// scrolling it. The findings to find come from a session of their own, the
+// way keyhole send runs, not from the TUI's.
+func TestEveryFindingOfEveryLessonIsOnScreen(t *testing.T) {
+	for _, l := range practice.Lessons() {
+		if l.Path == "/slow" {
+			continue // answers after five seconds; its 401 is /basic's
+		}
+		for _, sz := range [][2]int{{120, 40}, {80, 24}} {
+			m := started(t, sz[0], sz[1])
+			req := httpclient.Request{Method: l.Method, URL: m.srv.URL + l.Path}
+			ref := session.New(m.newClient(), req).Run(context.Background(), &session.Wallet{}, session.Policy{})
+			var want []session.Finding
+			for _, a := range ref.Attempts {
+				want = append(want, a.Findings...)
+			}
+			m.compose.setMethod(l.Method)
+			m.compose.url.SetValue(req.URL)
+			m = press(t, m, enter)
+			a := m.shown()
+			if a == nil {
+				t.Fatalf("%s: nothing shown after sending: %s", l.Path, m.Status())
+			}
+			first, all := readExplanation(t, m)
+			for i, f := range want {
+				if !strings.Contains(all, squeeze(f.Message)) || (f.Next != "" && !strings.Contains(all, squeeze(f.Next))) {
+					t.Errorf("%dx%d %s: finding %s is not on screen whole: %q\nread:\n%s", sz[0], sz[1], l.Path, f.Code, f.Message, all)
+				}
+				if i == 0 && sz[0] == 120 && !strings.Contains(first, squeeze(f.Message)) {
+					t.Errorf("%s: the first finding %s needs scrolling at 120x40:\n%s", l.Path, f.Code, screen(m))
+				}
+			}
+		}
+	}
+}
+
+// A 403 is explained like a 401: the finding says the credentials were
+// understood and refused, and what to do instead.
+func TestA403IsExplained(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/forbidden")
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(practice.Password)...)
+	m = press(t, m, enter)
+	a := m.sess.Last()
+	if a.Status() != 403 || len(a.Findings) == 0 {
+		t.Fatalf("/forbidden as alice: %d with %d findings (%s)", a.Status(), len(a.Findings), m.Status())
+	}
+	first, _ := readExplanation(t, m)
+	for _, f := range a.Findings {
+		if !strings.Contains(first, squeeze(f.Message)) {
+			t.Errorf("finding %s of the 403 is not on screen: %q\n%s", f.Code, f.Message, screen(m))
+		}
+	}
+	mustContain(t, screen(m), "Explanation · 403", "403 Forbidden")
+}
+
+// A refused connection has no status; its finding is the explanation.
+func TestATransportErrorIsExplained(t *testing.T) {
+	m := New(Options{URL: "http://127.0.0.1:1/x"}) // nothing listens on port 1
+	m = sized(t, m, 120, 40)
+	m = press(t, m, enter)
+	a := m.sess.Last()
+	if a == nil || a.Status() != 0 || len(a.Findings) == 0 {
+		t.Fatalf("port 1: want a transport error with findings, got %+v (%s)", a, m.Status())
+	}
+	first, _ := readExplanation(t, m)
+	if !strings.Contains(first, squeeze(a.Findings[0].Message)) || !strings.Contains(first, "noresponse") {
+		t.Errorf("the transport error is not explained:\n%s", screen(m))
+	}
+}
