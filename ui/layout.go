@@ -316,8 +316,11 @@ func width(s string) int {
 			i++
 		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
 			j := i + 2
-			for j < len(s) && s[j] >= 0x20 && s[j] < 0x40 {
-				j++ // parameters and intermediates
+			for j < len(s) && s[j] >= 0x30 && s[j] < 0x40 {
+				j++ // parameters
+			}
+			for j < len(s) && s[j] >= 0x20 && s[j] < 0x30 {
+				j++ // intermediates, which only parameters may precede
 			}
 			if j == len(s) || s[j] < 0x40 || s[j] > 0x7e {
 				return ansi.StringWidth(s) // not a whole CSI sequence
