@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +8,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 const jwtUsage = `keyhole jwt decodes a JSON Web Token and explains it, without verifying it.
@@ -124,14 +123,12 @@ func cmdJWT(o jwtOptions, args []string, stdin io.Reader, stdout, stderr io.Writ
 		rep.Times = append(rep.Times, jwtTime{Claim: tc.Claim, Time: tc.Time.UTC().Format(time.RFC3339), Relative: tc.Local})
 	}
 	if asJSON {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		// The token's strings reach the terminal inside JSON strings:
+		// WriteJSON escapes the controls, bidi and invisible runes there.
+		if err := session.WriteJSON(stdout, rep, true); err != nil {
 			fmt.Fprintf(stderr, "keyhole jwt: cannot encode the token as JSON: %v\n", err)
 			return exitUsage
 		}
-		stdout.Write(escapeJSONControls(buf.Bytes()))
 		return code
 	}
 	var b strings.Builder
@@ -168,20 +165,4 @@ func writeFields(b *strings.Builder, m map[string]any) {
 		}
 		fmt.Fprintf(b, "  %s: %s\n", httpclient.SafeLine(k), httpclient.SafeLine(v))
 	}
-}
-
-// escapeJSONControls writes DEL and C1 characters as \u escapes: encoding/json
-// leaves them raw, and some terminals act on C1 controls.
-func escapeJSONControls(b []byte) []byte {
-	var out bytes.Buffer
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) {
-			fmt.Fprintf(&out, `\u%04x`, r)
-		} else {
-			out.Write(b[:n])
-		}
-		b = b[n:]
-	}
-	return out.Bytes()
 }

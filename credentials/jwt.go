@@ -40,13 +40,13 @@ func ParseJWT(token string) (*JWT, error) {
 	j.Issuer, _ = claims.GetIssuer()
 	j.Subject, _ = claims.GetSubject()
 	j.Audience, _ = claims.GetAudience()
-	if d, err := claims.GetExpirationTime(); err == nil && d != nil {
+	if d, err := claims.GetExpirationTime(); err == nil && d != nil && readableTime(claims["exp"]) {
 		j.ExpiresAt = &d.Time
 	}
-	if d, err := claims.GetNotBefore(); err == nil && d != nil {
+	if d, err := claims.GetNotBefore(); err == nil && d != nil && readableTime(claims["nbf"]) {
 		j.NotBefore = &d.Time
 	}
-	if d, err := claims.GetIssuedAt(); err == nil && d != nil {
+	if d, err := claims.GetIssuedAt(); err == nil && d != nil && readableTime(claims["iat"]) {
 		j.IssuedAt = &d.Time
 	}
 	switch s := claims["scope"].(type) {
@@ -65,6 +65,32 @@ func ParseJWT(token string) (*JWT, error) {
 		}
 	}
 	return j, nil
+}
+
+// NumericDates keyhole reads as times: years 1 to 9999. Past them the
+// seconds overflow time.Time's arithmetic ("expired 106751d ago" for
+// exp 1e20), so such a claim is reported instead of read.
+const (
+	minNumericDate = -62135596800 // 0001-01-01T00:00:00Z
+	maxNumericDate = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// readableTime reports whether a time claim's number of seconds is within
+// years 1 to 9999.
+func readableTime(v any) bool {
+	var f float64
+	switch n := v.(type) {
+	case float64:
+		f = n
+	case json.Number:
+		var err error
+		if f, err = n.Float64(); err != nil {
+			return false
+		}
+	default:
+		return true // GetExpirationTime and friends refused it already
+	}
+	return f >= minNumericDate && f <= maxNumericDate
 }
 
 // TimeClaim is one of exp, nbf, iat read against two clocks: the local one
@@ -166,6 +192,9 @@ func (j *JWT) Warnings(now time.Time) []string {
 		if v, ok := j.Claims[name]; ok {
 			switch v.(type) {
 			case float64, json.Number:
+				if !readableTime(v) {
+					w = append(w, fmt.Sprintf("%s is %v seconds, outside the years 1 to 9999: not a time anyone can compare with", name, v))
+				}
 			default:
 				w = append(w, name+" is not a number of seconds (RFC 7519 §2 NumericDate); servers will reject the token")
 			}

@@ -7,14 +7,14 @@ import (
 	"unicode/utf8"
 )
 
-// Safe makes s harmless to print: every C0 control but TAB and LF, DEL, every
-// C1 control (U+0080–U+009F), each invalid UTF-8 byte, and the bidirectional
-// overrides that can reorder what a terminal shows (Trojan Source) become
-// visible escapes such as \x1b, \x7f, \xff and \u009b. Apply it to every
-// string that came from a server before it reaches the terminal; servers can
-// otherwise move the cursor, retitle the window or hide text (kubectl
-// CVE-2021-25743, Git CVE-2024-52005). It returns s itself when nothing
-// needs escaping.
+// Safe makes s harmless to print: every C0 control but TAB and LF, DEL, each
+// invalid UTF-8 byte, and the runes of IsUnsafeRune (C1 controls, the
+// bidirectional controls that can reorder what a terminal shows, invisible
+// characters) become visible escapes such as \x1b, \x7f, \xff, \u009b,
+// \u202e and \u200b. Apply it to every string that came from a server or a
+// file before it reaches the terminal; servers can otherwise move the
+// cursor, retitle the window or hide text (kubectl CVE-2021-25743, Git
+// CVE-2024-52005). It returns s itself when nothing needs escaping.
 func Safe(s string) string { return escape(s, false) }
 
 // SafeLine is Safe for one-line fields (header values, realms, status text):
@@ -89,10 +89,29 @@ func unsafeASCII(c byte, line bool) bool {
 	return c < 0x20 || c == 0x7f
 }
 
-// unsafeRune reports C1 controls and the bidirectional embedding, override and
-// isolate controls.
-func unsafeRune(r rune) bool {
-	return r >= 0x80 && r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+// unsafeRune reports the runes Safe escapes beyond ASCII: IsUnsafeRune.
+func unsafeRune(r rune) bool { return IsUnsafeRune(r) }
+
+// IsUnsafeRune reports a rune that must not reach a terminal raw: a C1
+// control; a bidirectional control (embeddings, overrides, isolates, the
+// LRM, RLM and Arabic letter marks), which can reorder what is shown (Trojan
+// Source, CVE-2021-42574); or an invisible one (zero-width space, word
+// joiner and invisible operators, the byte order mark, the Mongolian vowel
+// separator), which can hide text or make two names look alike. The
+// zero-width joiner and non-joiner are left alone: emoji and several
+// scripts need them.
+func IsUnsafeRune(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r < 0x61c:
+		return false
+	}
+	switch r {
+	case 0x61c, 0x180e, 0x200b, 0x200e, 0x200f, 0xfeff:
+		return true
+	}
+	return r >= 0x202a && r <= 0x202e || r >= 0x2060 && r <= 0x2064 || r >= 0x2066 && r <= 0x2069
 }
 
 const hexDigits = "0123456789abcdef"

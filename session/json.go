@@ -605,15 +605,14 @@ func canonicalHeader(h http.Header) http.Header {
 }
 
 // WriteJSON writes v as JSON and a newline, indented by two spaces when
-// indent, with DEL and the C1 controls escaped (\u007f, \u0080–\u009f):
-// encoding/json leaves them raw, and U+009B is CSI to many terminals, so a
-// server's body inside a Document could drive the terminal it is printed to.
-// Both occur only inside JSON strings, where the escapes mean the same, so the
-// output decodes to the same value. It streams: the bodies of the documents
+// indent, with DEL, the C1 controls, bidirectional controls and invisible
+// characters escaped (\u007f, \u009b, \u202e, \u200b; see jsonEscaper),
+// so that a server's body inside a Document cannot drive or garble the
+// terminal it is printed to, and the output decodes to the same value. It streams: the bodies of the documents
 // keyhole writes are not copied into the encoder's buffer (see holes).
 func WriteJSON(w io.Writer, v any, indent bool) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	e := &c1Escaper{w: bw}
+	e := &jsonEscaper{w: bw}
 	h := newHoles()
 	v = h.punched(v)
 	enc := json.NewEncoder(holeWriter{e, h})
@@ -623,80 +622,6 @@ func WriteJSON(w io.Writer, v any, indent bool) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	if e.lead { // cannot happen with valid UTF-8, but never drop a byte
-		bw.WriteByte(0xc2)
-	}
+	e.flush() // cannot hold anything back with valid UTF-8, but never drop a byte
 	return bw.Flush()
-}
-
-// c1Escaper escapes DEL and C1 controls in UTF-8 JSON text. A C1 control is
-// the two bytes C2 80..C2 9F; a C2 at the end of one Write is held back until
-// the next shows what follows it.
-type c1Escaper struct {
-	w    *bufio.Writer
-	lead bool // a C2 byte held back from the previous Write
-}
-
-const hexDigits = "0123456789abcdef"
-
-func (e *c1Escaper) escape(c byte) {
-	e.w.WriteString(`\u00`)
-	e.w.WriteByte(hexDigits[c>>4])
-	e.w.WriteByte(hexDigits[c&0xf])
-}
-
-func isC1(c byte) bool { return c >= 0x80 && c <= 0x9f }
-
-func (e *c1Escaper) Write(p []byte) (int, error) {
-	start := 0
-	if e.lead && len(p) > 0 {
-		e.lead = false
-		if isC1(p[0]) {
-			e.escape(p[0])
-			start = 1
-		} else {
-			e.w.WriteByte(0xc2)
-		}
-	}
-	// Both bytes are rare in real bodies: IndexByte skips the text between
-	// them far faster than a loop over every byte.
-	del, lead := -1, -1
-	for i := start; i < len(p); {
-		if del < i {
-			if del = bytes.IndexByte(p[i:], 0x7f); del >= 0 {
-				del += i
-			} else {
-				del = len(p)
-			}
-		}
-		if lead < i {
-			if lead = bytes.IndexByte(p[i:], 0xc2); lead >= 0 {
-				lead += i
-			} else {
-				lead = len(p)
-			}
-		}
-		i = min(del, lead)
-		switch {
-		case i == len(p):
-		case i == del:
-			e.w.Write(p[start:i])
-			e.escape(0x7f)
-			i++
-			start = i
-		case i+1 == len(p):
-			_, err := e.w.Write(p[start:i])
-			e.lead = true
-			return len(p), err
-		case isC1(p[i+1]):
-			e.w.Write(p[start:i])
-			e.escape(p[i+1])
-			i += 2
-			start = i
-		default:
-			i++
-		}
-	}
-	_, err := e.w.Write(p[start:])
-	return len(p), err
 }

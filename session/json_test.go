@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -347,10 +348,12 @@ func BenchmarkRecords(b *testing.B) {
 
 // rawControl finds DEL or a C1 control left raw in UTF-8 text.
 func rawControl(b []byte) int {
-	for i, c := range b {
-		if c == 0x7f || (c == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f) {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || size > 1 && httpclient.IsUnsafeRune(r) {
 			return i
 		}
+		i += size
 	}
 	return -1
 }
@@ -359,7 +362,7 @@ func rawControl(b []byte) int {
 // DEL or C1 control reaches the terminal, and the JSON decodes to the same
 // document.
 func TestWriteJSONEscapesC1(t *testing.T) {
-	body := "a\x7fb\u009b31mc\u0085\u0080\u009f é ✓ \u00a0"
+	body := "a\x7fb\u009b31mc\u0085\u0080\u009f é ✓ \u00a0 \u202egnp.exe \u200b\ufeff"
 	doc := Document{Attempts: []Record{{N: 1, Purpose: PurposeRequest, Request: RequestRecord{Method: "GET", URL: "http://h/\u009b"},
 		Response: &ResponseRecord{Status: 401, Body: body, Headers: http.Header{"X-\u0090": {"v\x7f"}}}}}}
 	for _, indent := range []bool{false, true} {
@@ -389,17 +392,17 @@ func TestWriteJSONEscapesC1(t *testing.T) {
 	}
 }
 
-// The escaper holds back a C2 cut off at the end of one Write.
-func TestC1EscaperSplitWrites(t *testing.T) {
-	in := []byte(`"x` + "\u009b\u00a0\x7f\u0085" + `"`)
+// The escaper holds back a rune cut off at the end of one Write.
+func TestJSONEscaperSplitWrites(t *testing.T) {
+	in := []byte(`"x` + "\u009b\u00a0\x7f\u0085\u202e—\u200b\ufeff€" + `"`)
 	var out bytes.Buffer
 	bw := bufio.NewWriter(&out)
-	e := &c1Escaper{w: bw}
+	e := &jsonEscaper{w: bw}
 	for i := range in {
 		e.Write(in[i : i+1])
 	}
 	bw.Flush()
-	if want := `"x\u009b` + "\u00a0" + `\u007f\u0085"`; out.String() != want {
+	if want := `"x\u009b` + "\u00a0" + `\u007f\u0085\u202e—\u200b\ufeff€"`; out.String() != want {
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
