@@ -38,6 +38,7 @@ type sendOptions struct {
 	clientSecret string
 	refreshToken string
 	tokenURL     string
+	oauthMore    oauthOptions
 	scope        string
 	grant        string
 	awsSigV4     string
@@ -536,7 +537,7 @@ func buildOffers(o *sendOptions, stdin io.Reader, stderr io.Writer) ([]offer, er
 		// --auth ntlm sends the type 1 right away, as curl --ntlm does.
 		out = append(out, offer{auth: &credentials.NTLM{User: user, Password: pass}, preemptive: explicit})
 	}
-	if o.token != "" && wants("bearer") {
+	if o.token != "" && wants("bearer") && !(o.refreshToken != "" && wants("oauth2")) {
 		tok, err := o.secret("token", o.token)
 		if err != nil {
 			return nil, fmt.Errorf("--token: %v", err)
@@ -624,6 +625,18 @@ func oauthFlags(o *sendOptions, user, pass string, stderr io.Writer) (*credentia
 			return nil, fmt.Errorf("--refresh-token: %v", err)
 		}
 		oa.RefreshToken = rt
+		if o.token != "" {
+			// --token beside --refresh-token: the token held, used first
+			// and refreshed when the server rejects it.
+			at, err := o.secret("token", o.token)
+			if err != nil {
+				return nil, fmt.Errorf("--token: %v", err)
+			}
+			oa.AccessToken = at
+		}
+	}
+	if err := o.oauthMore.apply(oa, o.trust); err != nil {
+		return nil, err
 	}
 	if grant == credentials.GrantRefreshToken && oa.RefreshToken == "" {
 		return nil, errors.New("--grant refresh_token needs --refresh-token")
@@ -834,6 +847,11 @@ func failedAuthStatus(s *session.Session) int {
 // among the schemes the user gave credentials for, skipping schemes already
 // rejected: resending credentials the server refused would only repeat the 401.
 func (p *sendPlan) answer(chs []httpclient.Challenge, tried map[string]bool) credentials.Authorizer {
+	for _, of := range p.offers {
+		if oa, ok := of.auth.(*credentials.OAuth2); ok {
+			oa.FollowChallenges(chs)
+		}
+	}
 	var usable []httpclient.Challenge
 	var auths []credentials.Authorizer
 	for _, c := range chs {

@@ -39,6 +39,12 @@ type Discovery struct {
 	PKCEMethods     []string // code_challenge_methods_supported
 	GrantTypes      []string // grant_types_supported
 	DPoPAlgs        []string // dpop_signing_alg_values_supported
+	AuthMethods     []string // token_endpoint_auth_methods_supported
+	RegistrationURL string   // registration_endpoint (RFC 7591)
+	PARURL          string   // pushed_authorization_request_endpoint (RFC 9126)
+	RequirePAR      bool     // require_pushed_authorization_requests
+	IssParameter    bool     // authorization_response_iss_parameter_supported (RFC 9207)
+	CIMD            bool     // client_id_metadata_document_supported
 
 	// ResourceMismatch is set when the metadata names another resource than
 	// the one requested: RFC 9728 §3.3 says to discard it, and OAuth2 does.
@@ -121,7 +127,14 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 	}
 	d.Resource, d.AuthorizationServers, d.ResourceScopes = prm.Resource, prm.AuthorizationServers, prm.ScopesSupported
 	d.BearerMethods, d.ResourceDocumentation, d.DPoPBound = prm.BearerMethods, prm.ResourceDocumentation, prm.DPoPBound
-	if resourceURL != "" && !sameResource(prm.Resource, resourceURL) {
+	if !sameOrigin(prm.Resource, d.ResourceMetadataURL) {
+		// Metadata from an origin is used only for that origin's resources:
+		// otherwise a server reached by a redirect could name itself the
+		// authorization server of the resource the user asked for.
+		d.ResourceMismatch = true
+		d.Problems = append(d.Problems, fmt.Sprintf("the metadata at %s claims resource %q on another origin; metadata is used only for its own origin's resources (RFC 9728 §3.3, §7.3)",
+			safeLine(d.ResourceMetadataURL), safeLine(prm.Resource)))
+	} else if resourceURL != "" && !sameResource(prm.Resource, resourceURL) {
 		d.ResourceMismatch = true
 		d.Problems = append(d.Problems, fmt.Sprintf("the metadata is for resource %q, not %q; RFC 9728 §3.3 says to discard it (it may be an attacker's)",
 			safeLine(prm.Resource), safeLine(resourceURL)))
@@ -155,6 +168,12 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 		PKCE          []string `json:"code_challenge_methods_supported"`
 		Grants        []string `json:"grant_types_supported"`
 		DPoPAlgs      []string `json:"dpop_signing_alg_values_supported"`
+		AuthMethods   []string `json:"token_endpoint_auth_methods_supported"`
+		Registration  string   `json:"registration_endpoint"`
+		PAR           string   `json:"pushed_authorization_request_endpoint"`
+		RequirePAR    bool     `json:"require_pushed_authorization_requests"`
+		IssParameter  bool     `json:"authorization_response_iss_parameter_supported"`
+		CIMD          bool     `json:"client_id_metadata_document_supported"`
 	}
 	var err error
 	d.MetadataURL, err = AuthorizationServerMetadataURL(issuer)
@@ -171,6 +190,8 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 	}
 	d.Issuer, d.TokenURL, d.AuthURL, d.DeviceURL = asm.Issuer, asm.Token, asm.Authorization, asm.Device
 	d.ScopesSupported, d.PKCEMethods, d.GrantTypes, d.DPoPAlgs = asm.Scopes, asm.PKCE, asm.Grants, asm.DPoPAlgs
+	d.AuthMethods, d.RegistrationURL, d.PARURL, d.RequirePAR = asm.AuthMethods, asm.Registration, asm.PAR, asm.RequirePAR
+	d.IssParameter, d.CIMD = asm.IssParameter, asm.CIMD
 	if asm.Issuer != issuer {
 		d.IssuerMismatch = true
 		d.Problems = append(d.Problems, fmt.Sprintf("the authorization server metadata says issuer %q but was looked up for %q; RFC 8414 §3.3 says not to use it",
@@ -179,7 +200,8 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 	if !slices.Contains(asm.PKCE, "S256") {
 		d.Problems = append(d.Problems, "the authorization server does not advertise PKCE S256 (code_challenge_methods_supported); authorization code flows may be open to code interception")
 	}
-	for _, e := range []struct{ name, u string }{{"token_endpoint", d.TokenURL}, {"authorization_endpoint", d.AuthURL}, {"device_authorization_endpoint", d.DeviceURL}} {
+	for _, e := range []struct{ name, u string }{{"token_endpoint", d.TokenURL}, {"authorization_endpoint", d.AuthURL}, {"device_authorization_endpoint", d.DeviceURL},
+		{"registration_endpoint", d.RegistrationURL}, {"pushed_authorization_request_endpoint", d.PARURL}} {
 		if e.u == "" {
 			continue
 		}
@@ -188,6 +210,51 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 		}
 	}
 	return nil
+}
+
+// DiscoverFromTokenURL finds the metadata of the authorization server whose
+// token endpoint is tokenURL, for when the token URL is known but another
+// endpoint is not. The issuer is not known, so each path the token endpoint
+// is under is tried as one, longest first (https://idp/tenant/oauth/token:
+// https://idp/tenant/oauth, https://idp/tenant, https://idp), each with the
+// RFC 8414 §3.1 path-inserted location and then the OpenID Connect
+// Discovery §4 path-appended one. A document is taken only when its issuer
+// is the one it was looked up for (RFC 8414 §3.3) and it names tokenURL as
+// its token endpoint.
+func DiscoverFromTokenURL(ctx context.Context, hc *http.Client, tokenURL string) (*Discovery, error) {
+	u, err := httpURL(tokenURL)
+	if err != nil {
+		return nil, err
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/")
+	var errs []error
+	for {
+		i := strings.LastIndex(path, "/")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+		issuer := u.Scheme + "://" + u.Host + path
+		d, err := DiscoverAuthorizationServer(ctx, hc, issuer)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case d.IssuerMismatch:
+			errs = append(errs, errors.New(d.Problems[0]))
+		case d.TokenURL != tokenURL:
+			errs = append(errs, fmt.Errorf("discovery: the metadata of %s names token endpoint %s, not %s", safeLine(issuer), safeLine(d.TokenURL), safeLine(tokenURL)))
+		default:
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("discovery: no authorization server metadata found for the token endpoint %s: %w", safeLine(tokenURL), errors.Join(errs...))
+}
+
+// sameOrigin reports whether two URLs share scheme, host and port.
+func sameOrigin(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Host != "" && httpclient.SameOrigin(ua, ub)
 }
 
 // sameResource compares resource identifiers as RFC 9728 §3.3 asks (they must

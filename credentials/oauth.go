@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -50,7 +51,13 @@ type OAuth2 struct {
 	User         string // password grant only
 	Password     string // password grant only
 	RefreshToken string // the refresh token to start from, for the refresh_token grant
-	DPoP         bool   // bind tokens to a per-session key (RFC 9449)
+	DPoP         bool   // bind tokens to a per-session key (RFC 9449); also turned on when the resource asks for DPoP
+	// AccessToken is a token the user already holds (--token beside
+	// --refresh-token): it is used first and refreshed when rejected.
+	AccessToken string
+	// Trusted are the origins the user trusts with secrets when a server
+	// names them as its token endpoint (--trust).
+	Trusted []httpclient.Origin
 	// AuthInForm sends the client id and secret in the form body
 	// (client_secret_post) instead of HTTP Basic (client_secret_basic, which
 	// RFC 6749 §2.3.1 makes every server support). x/oauth2's auto-detection is
@@ -81,6 +88,14 @@ type OAuth2 struct {
 	rsNonce    string
 	nonceUsed  string
 	requestURL string // what the user is requesting, for RFC 9728 §3.3
+
+	life       time.Duration // the held token's lifetime when issued, for renewing early
+	dpopOn     atomic.Bool   // the resource asked for DPoP (challenge or metadata)
+	discovered bool          // the protected resource metadata was read
+	tokenNamed string        // the metadata that named TokenURL; "" when the user gave it
+	issuer     string        // the authorization server's issuer, from its metadata
+	issParam   bool          // it sends iss in authorization responses (RFC 9207)
+	replacing  string        // why the next token request replaces the held token
 }
 
 // SetRequestURL tells the authorizer which URL it is getting a token for.
@@ -115,7 +130,7 @@ func (o *OAuth2) grant() string {
 
 // Scheme is "DPoP" when tokens are DPoP-bound, "Bearer" otherwise.
 func (o *OAuth2) Scheme() string {
-	if o.DPoP {
+	if o.dpopWanted() {
 		return "DPoP"
 	}
 	return "Bearer"
@@ -138,16 +153,50 @@ func (o *OAuth2) Describe() string {
 	if len(o.Scopes) > 0 {
 		s += ", scope " + strings.Join(o.Scopes, " ")
 	}
-	if o.DPoP {
+	if o.dpopWanted() {
 		s += ", DPoP-bound"
 	}
 	return s
 }
 
-// Token returns a copy of the current token, or nil before Prepare.
+// dpopWanted reports whether tokens are to be DPoP-bound: asked by the user,
+// or by the resource.
+func (o *OAuth2) dpopWanted() bool { return o.DPoP || o.dpopOn.Load() }
+
+// FollowChallenges reads the challenges of a 401 before keyhole answers
+// them: a resource that offers only DPoP (RFC 9449 §7.1, "DPoP algs=...")
+// gets DPoP-bound tokens. It returns what it decided, for the timeline, or "".
+func (o *OAuth2) FollowChallenges(chs []httpclient.Challenge) string {
+	if o.dpopWanted() {
+		return ""
+	}
+	var dpop *httpclient.Challenge
+	for i := range chs {
+		switch {
+		case chs[i].Is("Bearer"):
+			return ""
+		case chs[i].Is("DPoP"):
+			dpop = &chs[i]
+		}
+	}
+	if dpop == nil {
+		return ""
+	}
+	if algs := dpop.Param("algs"); algs != "" && !slices.Contains(strings.Fields(algs), "ES256") {
+		return "the resource wants DPoP proofs signed with " + safeLine(algs) + "; keyhole signs with ES256 only"
+	}
+	o.dpopOn.Store(true)
+	return "the resource accepts only DPoP-bound tokens (DPoP challenge): keyhole binds its tokens to a new ES256 key"
+}
+
+// Token returns a copy of the current token: the one given to start from
+// (AccessToken) until Prepare takes it, else the one obtained, or nil.
 func (o *OAuth2) Token() *oauth2.Token {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.tok == nil && o.AccessToken != "" {
+		return &oauth2.Token{AccessToken: o.AccessToken, TokenType: "Bearer", RefreshToken: o.RefreshToken}
+	}
 	if o.tok == nil {
 		return nil
 	}
@@ -159,6 +208,7 @@ func (o *OAuth2) Token() *oauth2.Token {
 func (o *OAuth2) Forget() {
 	o.mu.Lock()
 	o.tok, o.expires, o.stale, o.rejected, o.asked = nil, time.Time{}, false, "", nil
+	o.life, o.replacing = 0, ""
 	o.mu.Unlock()
 	o.nonceMu.Lock()
 	o.asNonce, o.rsNonce, o.nonceUsed = "", "", ""
@@ -175,7 +225,7 @@ func (o *OAuth2) SetNonce(n string) {
 // valid reports whether tok can be used now. Expiry is judged by o.Now
 // rather than by x/oauth2's wall clock so that tests and the user's idea of
 // "now" agree; like x/oauth2 it renews 10 s early, but never more than a
-// quarter of the token's life, so short-lived practice tokens get used.
+// quarter of the token's life, so short-lived tokens (5 s) get used.
 func (o *OAuth2) valid() bool {
 	if o.tok == nil || o.stale || o.tok.AccessToken == "" {
 		return false
@@ -183,11 +233,15 @@ func (o *OAuth2) valid() bool {
 	if o.expires.IsZero() {
 		return true
 	}
-	early := 10 * time.Second
-	if o.tok.ExpiresIn > 0 {
-		early = min(early, time.Duration(o.tok.ExpiresIn)*time.Second/4)
+	return o.now().Before(o.expires.Add(-o.early()))
+}
+
+// early is how long before expiry the held token is renewed.
+func (o *OAuth2) early() time.Duration {
+	if o.life <= 0 {
+		return 10 * time.Second
 	}
-	return o.now().Before(o.expires.Add(-early))
+	return min(10*time.Second, o.life/4)
 }
 
 func (o *OAuth2) store(t *oauth2.Token) {
@@ -196,13 +250,28 @@ func (o *OAuth2) store(t *oauth2.Token) {
 	if t.RefreshToken == "" && o.tok != nil {
 		t.RefreshToken = o.tok.RefreshToken
 	}
-	o.tok, o.stale = t, false
-	o.expires = time.Time{}
-	if t.ExpiresIn > 0 {
-		o.expires = o.now().Add(time.Duration(t.ExpiresIn) * time.Second)
-	} else if !t.Expiry.IsZero() {
-		o.expires = t.Expiry
+	o.tok, o.stale, o.replacing = t, false, ""
+	o.expires, o.life = time.Time{}, 0
+	now := o.now()
+	// x/oauth2 turns expires_in into Expiry by the wall clock and leaves
+	// ExpiresIn zero; the lifetime is what it was when the token arrived.
+	switch {
+	case t.ExpiresIn > 0:
+		o.life = time.Duration(t.ExpiresIn) * time.Second
+		o.expires = now.Add(o.life)
+	case !t.Expiry.IsZero():
+		o.life = time.Until(t.Expiry)
+		o.expires = now.Add(o.life)
 	}
+}
+
+// ReplacedBecause says why the token request being made replaces the token
+// that was held ("token expired", "token rejected: wrong audience"...), for
+// the timeline; "" when no token was replaced.
+func (o *OAuth2) ReplacedBecause() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.replacing
 }
 
 // Prepare obtains a token, or refreshes the one it has when it expired or was
@@ -211,7 +280,21 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	o.prep.Lock()
 	defer o.prep.Unlock()
 	o.mu.Lock()
+	if o.tok == nil && o.AccessToken != "" {
+		o.tok = &oauth2.Token{AccessToken: o.AccessToken, TokenType: "Bearer", RefreshToken: o.RefreshToken}
+		if j, err := ParseJWT(o.AccessToken); err == nil && j.ExpiresAt != nil {
+			o.expires = *j.ExpiresAt // an expired token is refreshed before it is sent
+		}
+		o.AccessToken = ""
+	}
 	ok := o.valid()
+	if !ok && o.tok != nil && o.replacing == "" {
+		if left := o.expires.Sub(o.now()); left > 0 {
+			o.replacing = "token expires in " + Duration(left) + ": renewing it early"
+		} else {
+			o.replacing = "token expired"
+		}
+	}
 	o.mu.Unlock()
 	if ok {
 		return nil
@@ -219,7 +302,10 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	if o.missingEndpoint() != "" {
+	o.mu.Lock()
+	wantMeta := !o.discovered && o.Resource == "" && ch != nil && ch.Param("resource_metadata") != ""
+	o.mu.Unlock()
+	if o.missingEndpoint() != "" || wantMeta {
 		if err := o.findEndpoints(ctx, hc, ch); err != nil {
 			return err
 		}
@@ -229,7 +315,10 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 		o.Scopes = strings.Fields(ch.Param("scope"))
 	}
 	o.mu.Unlock()
-	if o.DPoP {
+	if err := o.secretMayGo(); err != nil {
+		return err
+	}
+	if o.dpopWanted() {
 		if err := o.dpopClient(&hc); err != nil {
 			return err
 		}
@@ -279,10 +368,12 @@ func (o *OAuth2) missingEndpoint() string {
 	return ""
 }
 
-// findEndpoints fills the endpoints the grant lacks: from the protected
-// resource's metadata when there is a challenge or URL to find it from, else
-// from the metadata of the token endpoint's origin taken as the issuer. Metadata
-// about another resource or issuer is refused, never used.
+// findEndpoints fills the endpoints the grant lacks, and the resource
+// indicator: from the protected resource's metadata when there is a challenge
+// or URL to find it from, else from the metadata of the issuer the token
+// endpoint's URL belongs to (its path, then its parents, RFC 8414 §3.1 and
+// OpenID Connect Discovery §4). Metadata about another resource or issuer,
+// or served by another origin than the resource it describes, is refused.
 func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpclient.Challenge) error {
 	against := o.requestURLSnapshot()
 	if o.Resource != "" {
@@ -290,6 +381,9 @@ func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpcli
 	}
 	if against != "" || (ch != nil && ch.Param("resource_metadata") != "") {
 		d, err := Discover(ctx, hc, against, ch)
+		o.mu.Lock()
+		o.discovered = true
+		o.mu.Unlock()
 		if err == nil {
 			if d.ResourceMismatch || d.IssuerMismatch {
 				return fmt.Errorf("oauth2: refusing the discovered metadata: %s", d.Problems[0])
@@ -297,24 +391,32 @@ func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpcli
 			if err := o.fill(d); err != nil {
 				return err
 			}
+			o.mu.Lock()
+			if o.Resource == "" {
+				o.Resource = d.Resource // RFC 8707: the token is asked for this resource
+			}
+
+			o.mu.Unlock()
+			if d.DPoPBound {
+				o.dpopOn.Store(true)
+			}
 		} else if o.TokenURL == "" {
 			return err
 		}
 	}
 	if o.missingEndpoint() != "" && o.TokenURL != "" {
-		if u, err := url.Parse(o.TokenURL); err == nil {
-			if d, err := DiscoverAuthorizationServer(ctx, hc, u.Scheme+"://"+u.Host); err == nil && !d.IssuerMismatch {
-				if err := o.fill(d); err != nil {
-					return err
-				}
+		if d, err := DiscoverFromTokenURL(ctx, hc, o.TokenURL); err == nil {
+			if err := o.fill(d); err != nil {
+				return err
 			}
 		}
 	}
 	if m := o.missingEndpoint(); m != "" {
 		if o.TokenURL == "" {
-			return errors.New("oauth2: no token URL; give one, or answer a challenge that names resource_metadata (RFC 9728)")
+			return errors.New("oauth2: no token URL; give one with --token-url, or answer a challenge that names resource_metadata (RFC 9728)")
 		}
-		return fmt.Errorf("oauth2: the %s grant needs the %s and discovery did not find it; give its URL", o.grant(), m)
+		flag := map[string]string{"authorization endpoint": "--auth-url", "device authorization endpoint": "--device-url"}[m]
+		return fmt.Errorf("oauth2: the %s grant needs the %s and discovery did not find it; give its URL with %s", o.grant(), m, flag)
 	}
 	return nil
 }
@@ -326,8 +428,11 @@ func (o *OAuth2) fill(d *Discovery) error {
 			return fmt.Errorf("oauth2: refusing the discovered metadata: an endpoint is not an http(s) URL (%s)", safeLine(u))
 		}
 	}
-	if o.TokenURL == "" {
-		o.TokenURL = d.TokenURL
+	if o.TokenURL == "" && d.TokenURL != "" {
+		o.TokenURL, o.tokenNamed = d.TokenURL, d.MetadataURL
+	}
+	if d.Issuer != "" && o.issuer == "" {
+		o.issuer, o.issParam = d.Issuer, d.IssParameter
 	}
 	if o.AuthURL == "" {
 		o.AuthURL = d.AuthURL
@@ -400,6 +505,10 @@ func (o *OAuth2) device(ctx context.Context) (*oauth2.Token, error) {
 	c := o.config("")
 	da, err := c.DeviceAuth(ctx, o.resourceOpts()...)
 	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.ErrorCode != "" {
+			return nil, fmt.Errorf("oauth2: device authorization request refused (%s): %s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription))
+		}
 		return nil, err
 	}
 	if o.OnDeviceCode != nil {
@@ -428,6 +537,9 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 		code string
 		err  error
 	}
+	o.mu.Lock()
+	issuer, issParam := o.issuer, o.issParam
+	o.mu.Unlock()
 	got := make(chan result, 1)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/callback" {
@@ -439,8 +551,10 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 		switch {
 		case q.Get("state") != state:
 			res.err = errors.New("oauth2: the redirect carried the wrong state; another page may be trying to inject a code (RFC 6749 §10.12); start again")
+		case issProblem(q, issuer, issParam) != "":
+			res.err = errors.New("oauth2: authorization step: " + issProblem(q, issuer, issParam))
 		case q.Get("error") != "":
-			res.err = fmt.Errorf("oauth2: authorization refused (%s): %s", safeLine(q.Get("error")), ExplainTokenError(q.Get("error"), q.Get("error_description")))
+			res.err = fmt.Errorf("oauth2: authorization step refused (%s): %s", safeLine(q.Get("error")), ExplainAuthorizationError(q.Get("error"), q.Get("error_description")))
 		case q.Get("code") == "":
 			res.err = errors.New("oauth2: the redirect carried no code; the authorization server did not follow RFC 6749 §4.1.2")
 		default:
@@ -508,7 +622,7 @@ func (o *OAuth2) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
-	if o.DPoP && key != nil && strings.EqualFold(tok.TokenType, "DPoP") {
+	if o.dpopWanted() && key != nil && strings.EqualFold(tok.TokenType, "DPoP") {
 		o.nonceMu.Lock()
 		nonce := o.rsNonce
 		o.nonceMu.Unlock()
@@ -537,7 +651,7 @@ func (o *OAuth2) Rejected(ch *httpclient.Challenge) string {
 	case "use_dpop_nonce":
 		o.nonceMu.Lock()
 		defer o.nonceMu.Unlock()
-		if !o.DPoP || o.rsNonce == "" || o.rsNonce == o.nonceUsed {
+		if !o.dpopWanted() || o.rsNonce == "" || o.rsNonce == o.nonceUsed {
 			return ""
 		}
 		o.nonceUsed = o.rsNonce
@@ -548,15 +662,27 @@ func (o *OAuth2) Rejected(ch *httpclient.Challenge) string {
 		if o.tok == nil || o.tok.AccessToken == o.rejected {
 			return ""
 		}
+		why := o.whyRejected(ch)
+		if why == rejectedAudience {
+			// The same request would get a token for the same audience; only
+			// a resource indicator learnt from the metadata can change that.
+			if o.Resource != "" || o.discovered || ch.Param("resource_metadata") == "" {
+				return ""
+			}
+		}
 		o.rejected, o.stale = o.tok.AccessToken, true
-		if o.tok.RefreshToken != "" {
-			return "token rejected (invalid_token): refreshing"
+		o.replacing = why
+		if o.tok.RefreshToken != "" && why != rejectedAudience {
+			return why + " (invalid_token): refreshing"
 		}
 		switch o.grant() {
 		case GrantClientCredentials, GrantPassword:
-			return "token rejected (invalid_token): fetching a new one"
+			if why == rejectedAudience {
+				return why + " (invalid_token): asking again with the resource from its metadata (RFC 8707)"
+			}
+			return why + " (invalid_token): fetching a new one"
 		}
-		o.stale = false // an interactive grant needs the user: do not start it unasked
+		o.stale, o.replacing = false, "" // an interactive grant needs the user: do not start it unasked
 		return ""
 	case "insufficient_scope":
 		want := strings.Fields(ch.Param("scope"))
@@ -591,9 +717,44 @@ func (o *OAuth2) Rejected(ch *httpclient.Challenge) string {
 		o.Scopes = append(o.Scopes, missing...)
 		// The old token cannot grow its scope; run the grant again.
 		o.tok, o.stale = nil, false
-		return "asking for scope " + safeLine(strings.Join(missing, " "))
+		return "insufficient scope: asking for scope " + safeLine(strings.Join(missing, " "))
 	}
 	return ""
+}
+
+// What a rejected token's retry says it was.
+const (
+	rejectedExpired  = "token expired"
+	rejectedAudience = "token rejected: it is for another audience"
+	rejectedToken    = "token rejected"
+)
+
+// whyRejected tells an expired token from one for another audience and
+// from one refused for a reason the server did not say: from the expiry
+// keyhole knows (expires_in, a JWT's exp) and the server's
+// error_description. A JWT's aud is not compared with the URL: an API's
+// audience is often a name, not its URL.
+// Called with o.mu held.
+func (o *OAuth2) whyRejected(ch *httpclient.Challenge) string {
+	now := o.now()
+	var j *JWT
+	if LooksLikeJWT(o.tok.AccessToken) {
+		j, _ = ParseJWT(o.tok.AccessToken)
+	}
+	if !o.expires.IsZero() && !now.Before(o.expires) || j != nil && j.ExpiresAt != nil && !now.Before(*j.ExpiresAt) {
+		return rejectedExpired
+	}
+	// The server's words come next: it knows why it refused.
+	words := strings.FieldsFunc(strings.ToLower(ch.Param("error_description")), func(r rune) bool {
+		return !('a' <= r && r <= 'z')
+	})
+	switch {
+	case slices.Contains(words, "expired") || slices.Contains(words, "exp"):
+		return rejectedExpired
+	case slices.Contains(words, "audience") || slices.Contains(words, "aud"):
+		return rejectedAudience
+	}
+	return rejectedToken
 }
 
 // dpopClient wraps hc so that token requests carry a DPoP proof and, once,
@@ -676,6 +837,56 @@ func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 	}
+}
+
+// issProblem checks the iss of an authorization response against the
+// issuer whose metadata named the endpoints (RFC 9207 §2.4): a different one
+// means the response came from another authorization server (a mix-up
+// attack); none, from a server that says it sends one, is as bad. "" when
+// all is well or the issuer is not known.
+func issProblem(q url.Values, issuer string, required bool) string {
+	iss, sent := q["iss"]
+	switch {
+	case issuer == "":
+		return ""
+	case !sent && required:
+		return "the authorization response carries no iss although the authorization server's metadata says it sends one (RFC 9207); it may come from another server: start again"
+	case sent && (len(iss) != 1 || iss[0] != issuer):
+		return fmt.Sprintf("the authorization response says it comes from issuer %q, not %q (RFC 9207): another authorization server may be mixed up in this sign-in; start again", safeLine(strings.Join(iss, ",")), safeLine(issuer))
+	}
+	return ""
+}
+
+// authorizationErrors say what each error of the authorization step (the
+// redirect back from the browser, RFC 6749 §4.1.2.1; OpenID Connect Core
+// §3.1.2.6; RFC 8707; RFC 9126) means and what to do about it.
+var authorizationErrors = map[string]string{
+	"invalid_request":           "the authorization server refused the authorization request as malformed or not allowed, before asking the user: a parameter is missing or wrong, the redirect URI is not registered, or the server requires pushed authorization requests (PAR, RFC 9126)",
+	"unauthorized_client":       "this client may not use the authorization code flow; enable it for the client at the authorization server",
+	"access_denied":             "the user, or a policy of the server, declined the sign-in or the consent; sign in again and approve",
+	"unsupported_response_type": "the authorization server does not issue codes to this client (response_type=code)",
+	"invalid_scope":             "a requested scope is unknown or not allowed for this client; ask for fewer or other scopes",
+	"invalid_target":            "the resource indicator (resource=, RFC 8707) names a resource the authorization server does not know or will not issue tokens for; check --resource",
+	"server_error":              "the authorization server failed while handling the sign-in; try again later",
+	"temporarily_unavailable":   "the authorization server is overloaded or down; try again later",
+	"login_required":            "the server wants the user to sign in, and the request said not to ask",
+	"consent_required":          "the server wants the user's consent, and the request said not to ask",
+	"interaction_required":      "the server needs the user on its pages, and the request said not to ask",
+	"invalid_request_uri":       "the pushed request_uri is unknown, used already or expired (RFC 9126); push the request again",
+	"invalid_request_object":    "the signed request object was refused",
+}
+
+// ExplainAuthorizationError says what an error of the authorization step
+// means, with the server's own description made safe for a terminal.
+func ExplainAuthorizationError(code, description string) string {
+	s, ok := authorizationErrors[code]
+	if !ok {
+		s = "the authorization server answered the authorization request with error " + strings.TrimSpace(safeLine(code))
+	}
+	if description != "" {
+		s += " (server says: " + safeLine(description) + ")"
+	}
+	return s
 }
 
 // tokenErrors say in plain words what each RFC 6749 §5.2 (and RFC 8628 §3.5)

@@ -417,7 +417,8 @@ func TestRefreshWhenTheServerSaysInvalidToken(t *testing.T) {
 	if status(ex) != 200 {
 		t.Fatalf("status %d: %s", status(ex), ex.Response.Body)
 	}
-	if len(l.auto) != 1 || l.auto[0] != "token rejected (invalid_token): refreshing" {
+	// The server said why: "The access token expired" by its clock.
+	if len(l.auto) != 1 || l.auto[0] != "token expired (invalid_token): refreshing" {
 		t.Fatalf("automatic steps %q", l.auto)
 	}
 	// The same token rejected twice is not retried again.
@@ -439,7 +440,7 @@ func TestInsufficientScopeAsksOnce(t *testing.T) {
 	if status(ex) != 200 {
 		t.Fatalf("status %d: %s", status(ex), ex.Response.Body)
 	}
-	if len(l.auto) != 1 || l.auto[0] != "asking for scope "+practice.ScopeSecrets {
+	if len(l.auto) != 1 || l.auto[0] != "insufficient scope: asking for scope "+practice.ScopeSecrets {
 		t.Fatalf("automatic steps %q", l.auto)
 	}
 	if j, _ := credentials.ParseJWT(o.Token().AccessToken); strings.Join(j.Scope, " ") != "read "+practice.ScopeSecrets {
@@ -491,9 +492,11 @@ func TestDPoPWithNoncesAtBothServers(t *testing.T) {
 
 func TestSkewNeedsATokenForSkewsClock(t *testing.T) {
 	srv := startPractice(t, nil)
-	plain := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token"}
+	// A token asked for another resource carries the authorization
+	// server's times, from the future for /skew.
+	other := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token", Resource: srv.URL + "/jwt"}
 	l := newLoop(t)
-	ex := l.send(t.Context(), plain, srv.URL+"/skew")
+	ex := l.send(t.Context(), other, srv.URL+"/skew")
 	if status(ex) != 401 {
 		t.Fatalf("status %d", status(ex))
 	}
@@ -504,9 +507,14 @@ func TestSkewNeedsATokenForSkewsClock(t *testing.T) {
 	if desc := ex.Challenges[0].Param("error_description"); !strings.Contains(desc, "not valid yet") {
 		t.Fatalf("error_description %q", desc)
 	}
-	forSkew := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token", Resource: srv.URL + "/skew"}
-	if ex := l.send(t.Context(), forSkew, srv.URL+"/skew"); status(ex) != 200 {
-		t.Fatalf("token minted for /skew refused: %d %s", status(ex), ex.Response.Body)
+	// Without a resource given, the one /skew's metadata names is asked for
+	// (RFC 8707, RFC 9728), and the token is minted for /skew.
+	plain := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: srv.URL + "/oauth/token"}
+	if ex := l.send(t.Context(), plain, srv.URL+"/skew"); status(ex) != 200 {
+		t.Fatalf("token asked with /skew's resource refused: %d %s", status(ex), ex.Response.Body)
+	}
+	if plain.Resource != srv.URL+"/skew" {
+		t.Fatalf("resource %q", plain.Resource)
 	}
 }
 
@@ -578,7 +586,9 @@ func TestDeviceEndpointFoundFromTheTokenURL(t *testing.T) {
 	if err := o.Prepare(t.Context(), httpclient.New(httpclient.Options{}).Recorder(rec.add), nil); err != nil {
 		t.Fatalf("%v\n%s", err, rec.bodies())
 	}
-	if o.DeviceURL != srv.URL+"/oauth/device" || count(rec.purposes(), "discovery") != 1 {
+	// The token URL's parent path is tried as the issuer first (RFC 8414
+	// path-inserted, then OpenID path-appended), then the origin.
+	if o.DeviceURL != srv.URL+"/oauth/device" || count(rec.purposes(), "discovery") != 3 {
 		t.Fatalf("device URL %q, purposes %v", o.DeviceURL, rec.purposes())
 	}
 	if strings.Contains(rec.bodies(), "slow_down") {

@@ -371,7 +371,7 @@ func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth c
 	record := func(purpose string, ex *httpclient.Exchange) {
 		prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
 		if held && prepared.Purpose == PurposeToken {
-			if why := replacedToken(ex); why != "" {
+			if why := replacedToken(ex, replacedBecause(auth)); why != "" {
 				prepared.Auto = why
 			}
 		}
@@ -414,10 +414,20 @@ func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclien
 	return a
 }
 
-// replacedToken says why a token request replaced a token that was held,
-// from its grant_type: a refresh, or the grant run again when there was no
-// refresh token. "" when the request is not an OAuth token request.
-func replacedToken(ex *httpclient.Exchange) string {
+// replacedBecause is the authorizer's word for why its held token is being
+// replaced (expired, rejected, for another audience), or "token expired".
+func replacedBecause(auth credentials.Authorizer) string {
+	if r, ok := auth.(interface{ ReplacedBecause() string }); ok && r.ReplacedBecause() != "" {
+		return r.ReplacedBecause()
+	}
+	return "token expired"
+}
+
+// replacedToken says why a token request replaced a token that was held:
+// cause, then what its grant_type does about it: a refresh, or the grant
+// run again when there was no refresh token. "" when the request is not an
+// OAuth token request.
+func replacedToken(ex *httpclient.Exchange, cause string) string {
 	if ex.Request == nil {
 		return ""
 	}
@@ -429,11 +439,11 @@ func replacedToken(ex *httpclient.Exchange) string {
 	case "":
 		return ""
 	case "refresh_token":
-		return "token expired: refreshing it (grant_type=refresh_token)"
+		return cause + ": refreshing it (grant_type=refresh_token)"
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		return "" // polling for a device code is not a replacement
 	default:
-		return "token expired: no refresh token, running the grant again (grant_type=" + httpclient.SafeLine(g) + ")"
+		return cause + ": no refresh token, running the grant again (grant_type=" + httpclient.SafeLine(g) + ")"
 	}
 }
 

@@ -501,12 +501,12 @@ func TestSendOAuthPractice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The resource named by /skew's metadata is asked for (RFC 8707),
+		// so the token carries /skew's clock and is taken.
 		last := made[len(made)-1]
-		if last.Status() != 401 {
+		if last.Status() != 200 || !strings.Contains(string(made[len(made)-2].Exchange.Request.Body), "resource=") {
 			t.Fatalf("attempts %s", purposes(made))
 		}
-		finding(t, last, "token-not-yet-valid")
-		finding(t, last, "clock-skew")
 	})
 }
 

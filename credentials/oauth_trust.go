@@ -1,0 +1,73 @@
+package credentials
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"keyhole/httpclient"
+)
+
+// HeldBack is the error of a token request keyhole would not make because
+// it would have carried a secret where the user did not send it.
+type HeldBack struct {
+	What   string // "the client secret", "the refresh token"...
+	To     string // the token endpoint
+	Reason string // why, in words
+}
+
+func (e *HeldBack) Error() string {
+	return "oauth2: held back " + e.What + " from " + safeLine(e.To) + ": " + e.Reason
+}
+
+// secrets names what a token request of this authorizer carries that the
+// user gave and a stranger must not get, or "" when it carries none.
+func (o *OAuth2) secrets() string {
+	var s []string
+	if o.ClientSecret != "" {
+		s = append(s, "the client secret")
+	}
+	if o.RefreshToken != "" {
+		s = append(s, "the refresh token")
+	}
+	if o.grant() == GrantPassword && o.Password != "" {
+		s = append(s, "the password")
+	}
+	return strings.Join(s, " and ")
+}
+
+// secretMayGo enforces the trust rule for the token endpoint: a plain-http
+// endpoint off loopback never receives a secret, and an endpoint that a
+// server named (metadata, not the user's --token-url) on another origin than
+// the one the user sent the request to receives one only when the user
+// trusts that origin (--trust).
+func (o *OAuth2) secretMayGo() error {
+	what := o.secrets()
+	if what == "" || o.TokenURL == "" {
+		return nil
+	}
+	tu, err := url.Parse(o.TokenURL)
+	if err != nil {
+		return fmt.Errorf("oauth2: the token URL %q is not a URL", safeLine(o.TokenURL))
+	}
+	if tu.Scheme == "http" && !httpclient.OriginOf(tu).IsLoopback() {
+		return &HeldBack{What: what, To: o.TokenURL, Reason: "it is plain http off this machine, where anyone on the way can read it; use the https:// token endpoint"}
+	}
+	o.mu.Lock()
+	named, given := o.tokenNamed, o.requestURL
+	if given == "" {
+		given = o.Resource
+	}
+	o.mu.Unlock()
+	if named == "" || given == "" {
+		return nil // the user gave the token URL, or nothing says where the secret belongs
+	}
+	bound, _ := httpclient.OriginOfURL(given)
+	ok, why := httpclient.MaySendSecret(bound, httpclient.OriginOf(tu), o.Trusted)
+	if ok {
+		return nil
+	}
+	return &HeldBack{What: what, To: o.TokenURL, Reason: fmt.Sprintf(
+		"the token endpoint was named by the metadata at %s, not by you: %s; if it is yours, give --trust %s (or --token-url)",
+		safeLine(named), why, safeLine(tu.Scheme+"://"+tu.Host))}
+}

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"keyhole/credentials"
+	"keyhole/internal/oidctest"
+)
+
+// signIn runs the built keyhole like keyhole(), reading its stderr as a
+// user would: when it prints a URL to open (authorization code) or a code to
+// enter (device flow), the browser step is played against oidc-provider's
+// pages.
+func signIn(t *testing.T, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	home := t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "PATH=/usr/bin:/bin", "TERM=dumb",
+		credentials.NoKeychainEnv + "=1"}
+	var out strings.Builder
+	cmd.Stdout = &out
+	pr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var errOut strings.Builder
+	var wg sync.WaitGroup
+	var browseErr error
+	s := bufio.NewScanner(pr)
+	for s.Scan() {
+		line := s.Text()
+		errOut.WriteString(line + "\n")
+		open := ""
+		if u, ok := strings.CutPrefix(line, "Open this URL to sign in: "); ok {
+			open = u
+		} else if rest, ok := strings.CutPrefix(line, "To sign in, open "); ok {
+			if u, code, ok := strings.Cut(rest, " and enter the code "); ok {
+				open = u + "?user_code=" + code
+			}
+		}
+		if open != "" {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := oidctest.Browse(ctx, open); err != nil {
+					browseErr = err
+				}
+			}()
+		}
+	}
+	io.Copy(io.Discard, pr)
+	err = cmd.Wait()
+	wg.Wait()
+	if browseErr != nil {
+		t.Logf("browser step: %v", browseErr)
+	}
+	r := result{stdout: out.String(), stderr: errOut.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("keyhole %q: %v", args, err)
+	}
+	return r
+}
+
+// sent summarises a --json run: the purpose of each attempt and why
+// keyhole sent it, and the final status.
+type sent struct {
+	purposes []string
+	autos    []string
+	final    int
+	doc      string
+}
+
+func (s sent) count(purpose string) int {
+	n := 0
+	for _, p := range s.purposes {
+		if p == purpose {
+			n++
+		}
+	}
+	return n
+}
+
+func readSent(t *testing.T, r result) sent {
+	t.Helper()
+	var doc struct {
+		Final    struct{ Status int }
+		Attempts []struct {
+			Purpose string
+			Auto    string
+			Note    string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("--json output is not JSON: %v\nstdout:\n%s\nstderr:\n%s", err, r.stdout, r.stderr)
+	}
+	s := sent{final: doc.Final.Status, doc: r.stdout}
+	for _, a := range doc.Attempts {
+		s.purposes = append(s.purposes, a.Purpose)
+		s.autos = append(s.autos, a.Auto)
+	}
+	return s
+}
+
+// noSecrets fails t when any of secrets appears in what keyhole printed.
+func noSecrets(t *testing.T, r result, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(r.all(), s) {
+			t.Errorf("a secret (%.6s…) was printed", s)
+		}
+	}
+}
+
+func TestOIDCClientCredentialsWithResource(t *testing.T) {
+	as := oidctest.Start(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"discovered from the challenge", nil},
+		{"token URL under the tenant path", []string{"--token-url", as.Issuer + "/token"}},
+		{"resource given", []string{"--resource", as.Origin + "/api/aud", "--token-url", as.Issuer + "/token", "--scope", "read"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"send", "--json", "--client-id", "cc-basic", "--client-secret", oidctest.Secret}, tc.args...)
+			r := keyhole(t, runOpts{}, append(args, as.Origin+"/api/aud")...)
+			s := readSent(t, r)
+			if s.final != 200 || s.count("token") != 1 {
+				t.Fatalf("final %d after %d token requests, want 200 after 1: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+			}
+			if !strings.Contains(s.doc, "resource=") {
+				t.Errorf("no resource= in the token request:\n%s", s.doc)
+			}
+			noSecrets(t, r, oidctest.Secret)
+		})
+	}
+}
+
+// codeTokens runs the authorization code flow for clientID as another
+// program would (x/oauth2, the browser step played by oidctest), for the
+// refresh tests' starting tokens.
+func codeTokens(t *testing.T, as *oidctest.Server, clientID, resource string) *oauth2.Token {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := make(chan string, 1)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case codes <- r.URL.Query().Get("code"):
+		default:
+		}
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	c := &oauth2.Config{ClientID: clientID, Scopes: []string{"read", "offline_access"}, RedirectURL: "http://" + ln.Addr().String() + "/callback",
+		Endpoint: oauth2.Endpoint{AuthURL: as.Issuer + "/auth", TokenURL: as.Issuer + "/token", AuthStyle: oauth2.AuthStyleInParams}}
+	v := oauth2.GenerateVerifier()
+	res := oauth2.SetAuthURLParam("resource", resource)
+	ctx := context.Background()
+	if _, err := oidctest.Browse(ctx, c.AuthCodeURL("st", oauth2.S256ChallengeOption(v), oauth2.SetAuthURLParam("prompt", "consent"), res)); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Exchange(ctx, <-codes, oauth2.VerifierOption(v), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.RefreshToken == "" {
+		t.Fatal("oidc-provider issued no refresh token")
+	}
+	return tok
+}
+
+func TestOIDCAuthorizationCodeWithPKCE(t *testing.T) {
+	as := oidctest.Start(t)
+	r := signIn(t, "send", "--json", "--client-id", "app", "--grant", "authorization_code", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 1 {
+		t.Fatalf("final %d after %d token requests, want 200 after 1: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+	}
+	if !strings.Contains(s.doc, "code_verifier") || !strings.Contains(s.doc, "resource=") {
+		t.Errorf("the token request lacks code_verifier or resource:\n%s", s.doc)
+	}
+}
+
+func TestOIDCDeviceCode(t *testing.T) {
+	as := oidctest.Start(t)
+	r := signIn(t, "send", "--json", "--client-id", "app", "--grant", "device_code", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	// The device authorization request, then polls until the user approved.
+	if s.final != 200 || s.count("token") < 2 {
+		t.Fatalf("final %d after %d token requests, want 200: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+	}
+}
+
+func TestOIDCDeviceURLGivenByFlag(t *testing.T) {
+	as := oidctest.Start(t)
+	r := signIn(t, "send", "--json", "--client-id", "app", "--grant", "device_code", "--auth", "oauth2", "--scope", "read",
+		"--token-url", as.Issuer+"/token", "--device-url", as.Issuer+"/device/auth", "--resource", as.Origin+"/api/aud", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("discovery") != 0 {
+		t.Fatalf("final %d after %v, want 200 without discovery %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+}
+
+func TestOIDCRefresh(t *testing.T) {
+	as := oidctest.Start(t)
+	t.Run("refresh token alone", func(t *testing.T) {
+		tok := codeTokens(t, as, "app", as.Origin+"/api/aud")
+		r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "app", "--grant", "refresh_token", "--refresh-token", tok.RefreshToken, as.Origin+"/api/aud")
+		s := readSent(t, r)
+		if s.final != 200 || s.count("token") != 1 {
+			t.Fatalf("final %d after %d token requests, want 200 after 1: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+		}
+		noSecrets(t, r, tok.RefreshToken, tok.AccessToken)
+	})
+	t.Run("expired token beside the refresh token", func(t *testing.T) {
+		tok := codeTokens(t, as, "app-short", as.Origin+"/api/aud")
+		time.Sleep(time.Until(tok.Expiry) + time.Second) // a 5-second token
+		r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "app-short", "--token", tok.AccessToken, "--refresh-token", tok.RefreshToken, as.Origin+"/api/aud")
+		s := readSent(t, r)
+		if s.final != 200 || s.count("token") != 1 {
+			t.Fatalf("final %d after %d token requests, want 200 after 1: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+		}
+		if !strings.Contains(strings.Join(s.autos, "\n"), "token expired: refreshing") {
+			t.Errorf("the refresh does not say the token expired: %q", s.autos)
+		}
+		noSecrets(t, r, tok.RefreshToken, tok.AccessToken)
+	})
+}
+
+func TestOIDCDPoP(t *testing.T) {
+	as := oidctest.Start(t)
+	r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "cc-dpop", "--client-secret", oidctest.Secret, as.Origin+"/api/dpop")
+	s := readSent(t, r)
+	// The token endpoint and the resource each ask for a nonce once.
+	if s.final != 200 || s.count("token") != 2 || s.count("request") != 3 {
+		t.Fatalf("final %d after %v, want 200 after 2 token requests and 3 requests: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	noSecrets(t, r, oidctest.Secret)
+}
+
+func TestOIDCRejectionsSayWhy(t *testing.T) {
+	as := oidctest.Start(t)
+	// Sent before any challenge, the first token is asked without a
+	// resource and is for the server's default audience: the resource
+	// refuses it, and the retry says so rather than "token expired".
+	r := keyhole(t, runOpts{}, "send", "--json", "--auth", "oauth2", "--client-id", "cc-basic", "--client-secret", oidctest.Secret,
+		"--token-url", as.Issuer+"/token", "--scope", "read", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	autos := strings.Join(s.autos, "\n")
+	if s.final != 200 || s.count("token") != 2 {
+		t.Fatalf("final %d after %v, want 200 after 2 token requests: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	if !strings.Contains(autos, "another audience") || strings.Contains(autos, "expired") {
+		t.Errorf("the retries do not say the token was for another audience:\n%s", autos)
+	}
+}
+
+func TestOIDCAuthorizationStepErrorsAreTheirs(t *testing.T) {
+	as := oidctest.Start(t)
+	r := signIn(t, "send", "--client-id", "app", "--grant", "authorization_code", "--resource", "http://127.0.0.1:1/unknown",
+		"--auth-url", as.Issuer+"/auth", "--token-url", as.Issuer+"/token", as.Origin+"/api/aud")
+	if r.code == exitOK || !strings.Contains(r.stderr, "authorization step refused (invalid_target)") || strings.Contains(r.stderr, "token request") {
+		t.Fatalf("exit %d; want the authorization step's invalid_target explained:\n%s", r.code, r.stderr)
+	}
+}

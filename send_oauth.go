@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+
+	"keyhole/credentials"
+	"keyhole/httpclient"
+)
+
+// oauthOptions are the OAuth 2.0 flags of 'keyhole send' beyond the client
+// id, secret, token URL, scope and grant.
+type oauthOptions struct {
+	resource  string
+	authURL   string
+	deviceURL string
+	dpop      bool
+}
+
+// oauthFlagsMore adds them to fs.
+func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
+	fs.String(&o.resource, "resource", "", "URI", "OAuth 2.0 resource indicator (RFC 8707) the token is asked for (default: the resource named by its metadata, RFC 9728)")
+	fs.String(&o.authURL, "auth-url", "", "URL", "OAuth 2.0 authorization endpoint, when discovery cannot find it")
+	fs.String(&o.deviceURL, "device-url", "", "URL", "OAuth 2.0 device authorization endpoint, when discovery cannot find it")
+	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
+}
+
+// apply checks the endpoint URLs and sets them on oa, with the --trust
+// origins.
+func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
+	for _, t := range trust {
+		origin, err := httpclient.ParseOrigin(t)
+		if err != nil {
+			return fmt.Errorf("--trust: %v", err)
+		}
+		oa.Trusted = append(oa.Trusted, origin)
+	}
+	for _, f := range []struct{ flag, v string }{{"--resource", o.resource}, {"--auth-url", o.authURL}, {"--device-url", o.deviceURL}} {
+		if f.v == "" {
+			continue
+		}
+		u, err := url.Parse(f.v)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("%s %q is not an http:// or https:// URL", f.flag, f.v)
+		}
+		if f.flag == "--resource" && u.Fragment != "" {
+			return fmt.Errorf("--resource %q has a fragment, which RFC 8707 §2 forbids", f.v)
+		}
+	}
+	oa.Resource, oa.AuthURL, oa.DeviceURL = o.resource, o.authURL, o.deviceURL
+	oa.DPoP = o.dpop
+	return nil
+}
