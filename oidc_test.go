@@ -139,10 +139,10 @@ func TestOIDCClientCredentialsWithResource(t *testing.T) {
 	}{
 		{"discovered from the challenge", nil},
 		{"token URL under the tenant path", []string{"--token-url", as.Issuer + "/token"}},
-		{"resource given", []string{"--resource", as.Origin + "/api/aud", "--token-url", as.Issuer + "/token", "--scope", "read"}},
+		{"resource given", []string{"--resource", as.Origin + "/api/aud", "--token-url", as.Issuer + "/token"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"send", "--json", "--client-id", "cc-basic", "--client-secret", oidctest.Secret}, tc.args...)
+			args := append([]string{"send", "--json", "--client-id", "cc-basic", "--client-secret", oidctest.Secret, "--scope", "read"}, tc.args...)
 			r := keyhole(t, runOpts{}, append(args, as.Origin+"/api/aud")...)
 			s := readSent(t, r)
 			if s.final != 200 || s.count("token") != 1 {
@@ -252,7 +252,7 @@ func TestOIDCRefresh(t *testing.T) {
 
 func TestOIDCDPoP(t *testing.T) {
 	as := oidctest.Start(t)
-	r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "cc-dpop", "--client-secret", oidctest.Secret, as.Origin+"/api/dpop")
+	r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "cc-dpop", "--client-secret", oidctest.Secret, "--scope", "read", as.Origin+"/api/dpop")
 	s := readSent(t, r)
 	// The token endpoint and the resource each ask for a nonce once.
 	if s.final != 200 || s.count("token") != 2 || s.count("request") != 3 {

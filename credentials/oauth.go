@@ -395,6 +395,12 @@ func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpcli
 			if o.Resource == "" {
 				o.Resource = d.Resource // RFC 8707: the token is asked for this resource
 			}
+			if g := o.grant(); len(o.Scopes) == 0 && (ch == nil || ch.Param("scope") == "") && (g == GrantAuthorizationCode || g == GrantDeviceCode) {
+				// As MCP clients do: the challenge's scope, else every scope the
+				// resource lists. A user's sign-in is not asked twice for a
+				// missing scope; a machine client steps up instead.
+				o.Scopes = slices.Clone(d.ResourceScopes)
+			}
 
 			o.mu.Unlock()
 			if d.DPoPBound {
