@@ -210,7 +210,9 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 	if err != nil {
 		return Outcome{Stop: StopError, Err: err, Why: err.Error()}
 	}
-	r := &runner{w: w, p: p, at: at, tried: map[*Offer]bool{}, sent: map[*Offer]bool{}}
+	// A 407 on a direct connection comes from the server itself (the
+	// practice /proxy lesson): its proxy credentials are bound to it.
+	r := &runner{w: w, p: p, at: at, proxyAt: at, tried: map[*Offer]bool{}, sent: map[*Offer]bool{}}
 	if c := s.HTTPClient(); c != nil {
 		if px := c.ProxyFor(target); px != "" {
 			r.proxyAt, _ = OriginFor(px)

@@ -32,7 +32,7 @@ func (m Model) actions() []action {
 		return "off"
 	}
 	return []action{
-		{"send the request", k.SendAny, false, func(m *Model) tea.Cmd { return m.send(m.stickyAuth()) }},
+		{"send the request", k.SendAny, false, func(m *Model) tea.Cmd { return m.send() }},
 		{"cancel the request in flight", k.Cancel, false, func(m *Model) tea.Cmd {
 			if m.sending {
 				m.cancel()
@@ -154,11 +154,19 @@ func shownResponse(resp *httpclient.Response, secrets bool) *httpclient.Response
 // and says which credentials went.
 func (m *Model) forget() {
 	what := "no credentials were entered"
-	if m.auth != nil {
-		what = "the " + m.auth.Scheme() + " credentials entered for " + m.authHost
+	if len(m.wallet.Offers) > 0 {
+		var each []string
+		for _, o := range m.wallet.Offers {
+			side := ""
+			if o.Proxy {
+				side = "proxy "
+			}
+			each = append(each, "the "+side+o.Auth.Scheme()+" credentials entered for "+o.Origin.String())
+		}
+		what = strings.Join(each, " and ")
 	}
 	m.sess.Forget()
-	m.auth, m.authHost, m.form, m.pending = nil, "", form{}, nil
+	m.wallet, m.form = session.Wallet{}, form{}
 	if m.focus == focusForm {
 		m.setFocus(focusURL)
 	}
@@ -178,7 +186,7 @@ func (m *Model) runAction(a session.Action) tea.Cmd {
 		if !m.trust {
 			m.toggleTrust()
 		}
-		return m.send(m.stickyAuth())
+		return m.send()
 	case "open-docs", "sign-in", "fetch-metadata":
 		if a.URL == "" {
 			m.info("%s", safeLine(a.Label))
@@ -191,7 +199,7 @@ func (m *Model) runAction(a session.Action) tea.Cmd {
 		m.info("Cleared cookies, cached tokens and nonces; the credentials entered stay. Enter on the URL resends.")
 		return nil
 	case "refresh-token", "retry", "retry-with-nonce":
-		return m.send(m.stickyAuth())
+		return m.send()
 	case "use-https":
 		u, err := url.Parse(strings.TrimSpace(m.compose.url.Value()))
 		if err == nil && u.Scheme == "http" {

@@ -87,9 +87,14 @@ func (m *Model) importCurl(line string) tea.Cmd {
 	m.loadRequest(im.Request)
 	m.setFocus(focusURL)
 	auth, aerr := im.Authorizer()
-	m.auth, m.authHost, m.form = nil, "", form{}
+	m.dropServerOffers()
+	m.form = form{}
 	if auth != nil && aerr == nil {
-		m.auth, m.authHost = auth, origin(im.Request.URL)
+		if at, err := session.OriginFor(im.Request.URL); err == nil {
+			// As curl does: -u and a token go with the first request,
+			// --digest waits for its challenge.
+			m.wallet.Prefer(m.wallet.Add(&session.Offer{Auth: auth, Origin: at, Source: "curl", Upfront: im.Auth != "digest"}))
+		}
 		m.form = filledForm(im, m.styles.isDark)
 	}
 	if im.Trusted {
@@ -168,7 +173,7 @@ func (m *Model) requestsOverlay() overlay {
 			act: func(m *Model) tea.Cmd {
 				m.closeOverlay()
 				m.loadRequest(r.Request)
-				m.auth, m.authHost = nil, ""
+				m.dropServerOffers()
 				m.setFocus(focusURL)
 				m.info("Loaded %s; enter sends it.", safeLine(name))
 				if len(r.Unresolved) > 0 {

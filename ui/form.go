@@ -204,6 +204,17 @@ func (f *form) setDark(isDark bool) {
 	}
 }
 
+// mode is the form's scheme as credentials.Describe names it.
+func (f form) mode() string {
+	switch {
+	case f.kind == "oauth-client" && f.dpop:
+		return "dpop"
+	case f.kind == "oauth-client":
+		return "oauth2"
+	}
+	return f.kind
+}
+
 func (f form) valid() bool { return len(f.fields) > 0 }
 
 func (f form) last() bool { return f.idx == len(f.fields)-1 }

@@ -45,8 +45,10 @@ func (m Model) findToken() (foundToken, bool) {
 	if t, ok := typed(); ok {
 		return t, true
 	}
-	if b, ok := m.auth.(credentials.Bearer); ok && credentials.LooksLikeJWT(b.Token) {
-		return foundToken{raw: b.Token, source: "the token entered"}, true
+	for _, o := range slices.Backward(m.wallet.Offers) {
+		if b, ok := o.Auth.(credentials.Bearer); ok && credentials.LooksLikeJWT(b.Token) {
+			return foundToken{raw: b.Token, source: "the token entered"}, true
+		}
 	}
 	return foundToken{}, false
 }

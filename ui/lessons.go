@@ -46,7 +46,8 @@ func (m *Model) loadLesson(l practice.Lesson) {
 	m.lesson = newLesson(l, m.srv.URL)
 	m.lesson.done = m.lessonsDone[l.ID]
 	m.loadRequest(httpclient.Request{Method: l.Method, URL: m.srv.URL + l.Path})
-	m.auth, m.authHost, m.form, m.pending = nil, "", form{}, nil
+	m.dropServerOffers()
+	m.form = form{}
 	m.chal = challenges{}
 	m.setFocus(focusURL)
 	m.openLesson()

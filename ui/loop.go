@@ -24,20 +24,10 @@ func origin(raw string) string {
 	return u.Scheme + "://" + u.Host
 }
 
-// stickyAuth returns the credentials last entered when the URL still points at
-// the origin they were entered for: typing another host must not leak them.
-func (m *Model) stickyAuth() credentials.Authorizer {
-	if m.auth == nil {
-		return nil
-	}
-	if origin(m.compose.url.Value()) != m.authHost {
-		return nil
-	}
-	return m.auth
-}
-
-// send starts Session.Send in a Cmd.
-func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
+// send starts Session.Run in a Cmd with the wallet: Run decides which of
+// the credentials entered answers which challenge, for the server and the
+// proxy, and when to stop.
+func (m *Model) send() tea.Cmd {
 	if m.sending {
 		m.info("A request is in flight; esc cancels it.")
 		return nil
@@ -47,64 +37,96 @@ func (m *Model) send(auth credentials.Authorizer) tea.Cmd {
 		m.fail(err)
 		return nil
 	}
-	if v, ok := auth.(validator); ok {
-		if err := v.Validate(); err != nil {
-			m.fail(err)
-			return nil
-		}
-	}
-	m.pending = nil
-	if d, ok := auth.(*credentials.Digest); ok && !slices.ContainsFunc(m.sess.Attempts(), func(a *session.Attempt) bool {
-		return a.Purpose == session.PurposeRequest && offered(a, "Digest")
-	}) {
-		// Digest answers a challenge (Session.Send answers the newest one), so
-		// with none yet the first send goes without and sent() answers the
-		// 401 with these credentials, as curl --digest does.
-		m.pending, auth = d, nil
-	}
 	m.sess.SetDraft(req)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.sending = cancel, true
 	m.sendID++
 	id, sess, width, secrets := m.sendID, m.sess, m.resp.width, m.secrets
-	how := "without credentials"
-	if auth != nil {
-		how = "with " + auth.Scheme() + " credentials"
-	}
+	// Run reads its own copy: the user may forget credentials meanwhile.
+	w := session.Wallet{Offers: slices.Clone(m.wallet.Offers), HeaderSource: "the headers"}
+	policy := session.Policy{TrustRedirects: m.trust}
+	how := ""
 	if m.trust {
-		how += ", redirects trusted"
+		how = ", redirects trusted"
 	}
-	m.info("Sending %s %s %s…", req.Method, credentials.RedactURL(req.URL), how)
+	m.info("Sending %s %s%s…", req.Method, credentials.RedactURL(req.URL), how)
 	m.prompt = nil
-	var listen tea.Cmd
+	var listen []tea.Cmd
 	done := make(chan struct{})
-	if o, ok := auth.(*credentials.OAuth2); ok {
-		listen = m.hookOAuth(o, id, done)
+	had := false
+	for _, o := range w.Offers {
+		if oa, ok := o.Auth.(*credentials.OAuth2); ok {
+			listen = append(listen, m.hookOAuth(oa, id, done))
+			had = had || hadToken(oa)
+		}
 	}
-	had, fromForm := hadToken(auth), m.fromForm
+	fromForm := m.fromForm
 	m.fromForm = false
-	return tea.Batch(m.spin.Tick, listen, func() tea.Msg {
-		as, err := sess.Send(ctx, auth)
+	return tea.Batch(append(listen, m.spin.Tick, func() tea.Msg {
+		out := sess.Run(ctx, &w, policy)
 		close(done)
-		msg := sentMsg{id: id, attempts: as, err: err, hadToken: had, fromForm: fromForm}
-		if last := lastRequest(as); last != nil && last.Exchange != nil {
+		msg := sentMsg{id: id, attempts: out.Attempts, err: out.Err, hadToken: had, fromForm: fromForm}
+		if last := lastRequest(out.Attempts); last != nil && last.Exchange != nil {
 			msg.doc = docFor(last.Exchange.Response, secrets, width)
 		}
 		return msg
-	})
+	})...)
 }
 
-// offered reports whether attempt a was challenged with scheme.
-func offered(a *session.Attempt, scheme string) bool {
-	if a == nil || a.Exchange == nil {
-		return false
+// answer takes the form's credentials into the wallet.
+func (m *Model) answer() error {
+	auth, err := m.form.authorizer()
+	if err != nil {
+		return err
 	}
-	for _, ch := range a.Exchange.Challenges {
-		if ch.Is(scheme) {
-			return true
+	if v, ok := auth.(validator); ok {
+		if err := v.Validate(); err != nil {
+			return err
 		}
 	}
-	return false
+	return m.offer(auth, m.form.status, m.form.mode())
+}
+
+// offer puts what the form built for scheme mode in the wallet, bound to
+// where it answers: the proxy's origin for a 407 through a proxy, else the
+// request's. It replaces what was entered before for the same place and
+// scheme, and is preferred. Once entered it goes up front to its origin
+// (sending again needs no new challenge) unless its scheme cannot go before
+// its challenge (Digest, registry tokens): those wait for one, so a Digest
+// answer is never sent to a URL that did not ask for it.
+func (m *Model) offer(auth credentials.Authorizer, status int, mode string) error {
+	target := m.compose.url.Value()
+	d, _ := credentials.Describe(mode)
+	o := &session.Offer{Auth: auth, Source: "the form", Proxy: status == 407, Upfront: !d.Challenged}
+	if p := m.sess.HTTPClient().ProxyFor(target); o.Proxy && p != "" {
+		target = p
+	}
+	at, err := session.OriginFor(target)
+	if err != nil {
+		return err
+	}
+	o.Origin = at
+	m.wallet.Offers = slices.DeleteFunc(m.wallet.Offers, func(x *session.Offer) bool {
+		return x.Proxy == o.Proxy && x.Origin == at && x.Auth.Scheme() == auth.Scheme()
+	})
+	m.wallet.Prefer(m.wallet.Add(o))
+	return nil
+}
+
+// dropServerOffers forgets the server credentials entered, keeping the
+// proxy's: a new lesson or request starts without them.
+func (m *Model) dropServerOffers() {
+	m.wallet.Offers = slices.DeleteFunc(slices.Clone(m.wallet.Offers), func(o *session.Offer) bool { return !o.Proxy })
+}
+
+// sentWords says what credentials a carried ("Basic, proxy Basic",
+// "Bearer (from the headers)", "none"), as Run recorded it; a token request
+// made on the way names the scheme it authenticated with.
+func sentWords(a *session.Attempt) string {
+	if len(a.Carried) == 0 && a.Scheme != "" {
+		return a.Scheme
+	}
+	return a.CarriedWords()
 }
 
 func lastRequest(as []*session.Attempt) *session.Attempt {
@@ -170,10 +192,6 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		}
 		m.status, m.statusErr = fmt.Sprintf("Attempt %d: %s", last.N, why), true
 		m.setFocus(focusURL)
-	case m.pending != nil && offered(last, m.pending.Scheme()):
-		p := m.pending
-		m.pending, m.fromForm = nil, msg.fromForm
-		return m.send(p)
 	case m.chal.active():
 		head := fmt.Sprintf("Attempt %d: %d %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText))
 		if o, _ := m.chal.picked(); msg.fromForm && o.act == nil && m.form.status == m.chal.status && m.chal.offers(m.form.kind) {
@@ -190,8 +208,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.status, m.statusErr = fmt.Sprintf("%s %s; enter answers it.", head, m.chal.hint()), true
 		m.setFocus(focusPicker)
 	default:
-		m.info("Attempt %d: %d %s in %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
-			round(last.Exchange.Timing.Total))
+		m.info("Attempt %d: %d %s in %s, with %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
+			round(last.Exchange.Timing.Total), sentWords(last))
 		if refreshed != "" {
 			m.status += " " + refreshed + "."
 		}

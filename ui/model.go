@@ -93,10 +93,8 @@ type Model struct {
 	sending   bool
 	sendID    int
 	cancel    context.CancelFunc
-	auth      credentials.Authorizer // last credentials the user entered
-	pending   credentials.Authorizer // answers the challenge the next send gets (an imported --digest)
-	authHost  string                 // the origin they were entered for
-	reveal    bool                   // show credentials of the shown attempt
+	wallet    session.Wallet // the credentials entered, each bound to its origin
+	reveal    bool           // show credentials of the shown attempt
 	bodyGen   int
 	status    string
 	statusErr bool
@@ -329,7 +327,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	if key.Matches(msg, k.SendAny) {
-		return m.send(m.stickyAuth()), false
+		return m.send(), false
 	}
 	if key.Matches(msg, k.Forget) && !m.sending {
 		m.forget()
@@ -370,7 +368,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			if isCurl(m.compose.url.Value()) {
 				return m.importCurl(m.compose.url.Value()), false
 			}
-			return m.send(m.stickyAuth()), false
+			return m.send(), false
 		}
 	case focusMethod:
 		switch msg.String() {
@@ -414,14 +412,12 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				m.form.focus(m.form.idx + 1)
 				return nil, false
 			}
-			auth, err := m.form.authorizer()
-			if err != nil {
+			if err := m.answer(); err != nil {
 				m.fail(err)
 				return nil, false
 			}
-			m.auth, m.authHost = auth, origin(m.compose.url.Value())
 			m.fromForm = true
-			return m.send(auth), false
+			return m.send(), false
 		}
 	case focusTimeline:
 		switch {

@@ -121,7 +121,7 @@ func (m *Model) sessionLoaded(msg loadedMsg) {
 	}
 	m.sess = msg.sess
 	m.sess.SetClient(m.newClient())
-	m.auth, m.authHost, m.form, m.mark = nil, "", form{}, 0
+	m.wallet, m.form, m.mark = session.Wallet{}, form{}, 0
 	m.loadRequest(m.sess.Draft())
 	as := m.sess.Attempts()
 	m.tl.follow = true
