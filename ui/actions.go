@@ -192,8 +192,8 @@ func (m *Model) runAction(a session.Action) tea.Cmd {
 			m.info("%s", safeLine(a.Label))
 			return nil
 		}
-		m.info("%s: %s (copied to the clipboard)", safeLine(a.Label), safeLine(a.URL))
-		return tea.SetClipboard(a.URL)
+		m.info("%s: %s", safeLine(a.Label), safeLine(a.URL))
+		return copyText(a.URL, safeLine(a.Label)+" "+safeLine(a.URL), false)
 	case "clear-cookies":
 		m.sess.Forget()
 		m.info("Cleared cookies, cached tokens and nonces; the credentials entered stay. Enter on the URL resends.")
@@ -238,6 +238,8 @@ func (m *Model) featureMsg(msg tea.Msg) tea.Cmd {
 		m.sessionLoaded(msg)
 	case tlsMsg:
 		m.tlsLoaded(msg)
+	case copiedMsg:
+		m.copied(msg)
 	case harMsg:
 		if msg.err != nil {
 			m.fail(msg.err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,8 +19,8 @@ type harMsg struct {
 	err  error
 }
 
-// copyCurl puts the selected attempt on the clipboard as a curl command
-// (OSC 52): secrets are $KEYHOLE_ variables unless secrets are shown.
+// copyCurl copies the selected attempt as a curl command: secrets are
+// $KEYHOLE_ variables unless secrets are shown.
 func (m *Model) copyCurl() tea.Cmd {
 	a := m.tl.selected()
 	if a == nil {
@@ -35,8 +36,74 @@ func (m *Model) copyCurl() tea.Cmd {
 	if m.secrets {
 		how = "secrets included, as shown"
 	}
-	m.info("Copied attempt %d as a curl command to the clipboard (%s).", a.N, how)
-	return tea.SetClipboard(c)
+	m.info("Copying attempt %d as a curl command (%s)…", a.N, how)
+	// With secrets shown the command is not written to a file: no secret goes to disk in clear.
+	return copyText(c, fmt.Sprintf("attempt %d as a curl command (%s)", a.N, how), !m.secrets)
+}
+
+// copiedMsg says where copied text went, so the status line says what
+// happened rather than "copied" when the terminal may have dropped it.
+type copiedMsg struct {
+	what    string
+	tmux    bool  // inside tmux: the text was given to tmux load-buffer
+	tmuxErr error // what tmux said when that failed
+	file    string
+	fileErr error
+}
+
+// copyText sends text to the terminal's clipboard (OSC 52), which many
+// terminals and tmux's default settings ignore without a word; inside tmux
+// it also loads tmux's paste buffer, and when keep is set it writes the
+// text to a new 0600 file in the temporary folder, so it is somewhere real.
+func copyText(text, what string, keep bool) tea.Cmd {
+	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
+		msg := copiedMsg{what: what}
+		if os.Getenv("TMUX") != "" {
+			msg.tmux = true
+			cmd := exec.Command("tmux", "load-buffer", "-")
+			cmd.Stdin = strings.NewReader(text)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				msg.tmuxErr = fmt.Errorf("%v %s", err, strings.TrimSpace(string(out)))
+			}
+		}
+		if keep {
+			msg.file, msg.fileErr = keepCopy(text)
+		}
+		return msg
+	})
+}
+
+// keepCopy writes text to a new file only the user can read.
+func keepCopy(text string) (string, error) {
+	f, err := os.CreateTemp("", "keyhole-copy-*.txt") // mode 0600
+	if err != nil {
+		return "", err
+	}
+	_, err = f.WriteString(text + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return f.Name(), err
+}
+
+// copied says what a copy did.
+func (m *Model) copied(msg copiedMsg) {
+	also := ""
+	switch {
+	case msg.file != "":
+		also = "; it is also in " + msg.file
+	case msg.fileErr != nil:
+		also = "; it could not be kept in a file: " + msg.fileErr.Error()
+	}
+	switch {
+	case msg.tmux && msg.tmuxErr == nil:
+		m.info("Copied %s to the tmux buffer (prefix ] pastes) and sent it to the terminal clipboard (OSC 52)%s.", msg.what, also)
+	case msg.tmux:
+		m.status, m.statusErr = fmt.Sprintf("tmux load-buffer failed (%s); %s went only to the terminal clipboard (OSC 52), which tmux passes on only with set-clipboard on%s.",
+			safeLine(msg.tmuxErr.Error()), msg.what, also), true
+	default:
+		m.info("Sent %s to the terminal clipboard (OSC 52); your terminal may block OSC 52%s.", msg.what, also)
+	}
 }
 
 // exportHAR writes every attempt, secrets masked, to a new HAR file in the

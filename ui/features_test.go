@@ -297,7 +297,7 @@ func TestCopyAsCurlAndHAR(t *testing.T) {
 	if strings.Contains(c, practice.Password) {
 		t.Fatalf("the copied command holds the password: %s", c)
 	}
-	mustContain(t, m.Status(), "Copied attempt 2")
+	mustContain(t, m.Status(), "Copying attempt 2")
 
 	t.Chdir(t.TempDir())
 	m = press(t, m, f4)

@@ -20,6 +20,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("TMPDIR", dir)
+	// Copies load tmux's buffer inside tmux: never the buffer of the tmux the tests run in.
+	os.Unsetenv("TMUX")
 	code := m.Run()
 	if left, _ := filepath.Glob(filepath.Join(dir, "keyhole-body-*")); len(left) > 0 && code == 0 {
 		fmt.Fprintf(os.Stderr, "spill files left by the tests: %v\n", left)
