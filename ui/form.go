@@ -421,7 +421,7 @@ func (f form) view(st Styles, on bool) []string {
 		}
 		out = append(out, "  "+st.Muted.Render("ctrl+g: "+strings.Join(others, ", ")))
 	}
-	if f.note != "" {
+	if f.note != "" && f.value("Token URL") == "" { // the note says what an empty Token URL does
 		out = append(out, "  "+st.Muted.Render(f.note))
 	}
 	return out

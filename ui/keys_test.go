@@ -192,3 +192,35 @@ func TestTimelineColumnsStayAligned(t *testing.T) {
 	}
 	mustContain(t, ansi.Strip(rows[0]), "/basic · 127.0.0.1:", "none")
 }
+
+// A letter finds the kind of answer as well as the scheme: o is OAuth 2.0.
+func TestPickerLetterFindsTheKind(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/jwt")
+	m = press(t, m, enter)
+	m = press(t, m, keys("o")...)
+	if o, _ := m.chal.picked(); o.kind != "oauth-client" {
+		t.Fatalf("o picked %q, want OAuth 2.0", o.kind)
+	}
+	m = press(t, m, keys("r")...)
+	if o, _ := m.chal.picked(); o.kind != "registry" {
+		t.Fatalf("r picked %q, want the registry token", o.kind)
+	}
+}
+
+// The note about an empty Token URL goes once the field is filled.
+func TestTokenURLNoteOnlyWhileEmpty(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/jwt")
+	m = press(t, m, enter)
+	m = press(t, m, keys("o")...)
+	m = press(t, m, enter)
+	if m.Focused() != "form" || m.form.kind != "oauth-client" {
+		t.Fatalf("focus %s, form %q", m.Focused(), m.form.kind)
+	}
+	mustContain(t, screen(m), "Token URL empty: endpoints will be discovered")
+	m = press(t, m, keys(m.srv.URL+"/oauth/token")...)
+	if s := screen(m); strings.Contains(s, "Token URL empty") {
+		t.Errorf("the note stays after the Token URL is filled:\n%s", s)
+	}
+}

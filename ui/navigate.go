@@ -32,9 +32,14 @@ func (m *Model) jumpTo(r rune) {
 	n := len(m.chal.opts)
 	for d := 1; d <= n; d++ {
 		i := (m.chal.cursor + d) % n
-		if label := m.chal.label(i); label != "" && unicode.ToLower([]rune(label)[0]) == unicode.ToLower(r) {
-			m.chal.cursor = i
-			return
+		// "Bearer: OAuth 2.0" answers to b and to o; "→ Trust …" to t.
+		label := strings.TrimPrefix(m.chal.label(i), "→ ")
+		scheme, kind, _ := strings.Cut(label, ": ")
+		for _, word := range []string{scheme, kind} {
+			if word != "" && unicode.ToLower([]rune(word)[0]) == unicode.ToLower(r) {
+				m.chal.cursor = i
+				return
+			}
 		}
 	}
 	m.status, m.statusErr = fmt.Sprintf("No answer starts with %q: ↑/↓ choose, enter picks; the form opens after the pick.", string(r)), true
