@@ -20,6 +20,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/practice"
+	"keyhole/session"
 )
 
 // Secrets of the test server, distinct from the practice ones so a leak is
@@ -190,7 +191,8 @@ func TestSendExitStatuses(t *testing.T) {
 		{[]string{main.URL + "/forbidden"}, exitForbidden, "403"},
 		{[]string{main.URL + "/teapot"}, exitHTTPError, "418"},
 		{[]string{main.URL + "/secret-basic"}, exitAuth, "missing-credentials"},
-		{[]string{"-U", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitOK, "through the proxy"},
+		// -U is the proxy's: a server answering 407 itself, with no proxy on the way, does not get it.
+		{[]string{"-U", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitAuth, "so -U was not sent"},
 		// -u is the server's, as in curl: a proxy asking gets no answer from it.
 		{[]string{"-u", testUser + ":" + testPassword, main.URL + "/proxy-auth"}, exitAuth, "give the proxy's credentials with -U USER[:PASSWORD]"},
 		{[]string{main.URL + "/proxy-auth"}, exitAuth, "407"},
@@ -1021,8 +1023,8 @@ func TestBypassProxy(t *testing.T) {
 		{"", "example.com", false},
 		{",,", "example.com", false},
 	} {
-		if got := bypassProxy(c.list, c.host); got != c.want {
-			t.Errorf("bypassProxy(%q, %q) = %v, want %v", c.list, c.host, got, c.want)
+		if got := session.BypassProxy(c.list, c.host); got != c.want {
+			t.Errorf("session.BypassProxy(%q, %q) = %v, want %v", c.list, c.host, got, c.want)
 		}
 	}
 }

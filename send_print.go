@@ -24,13 +24,10 @@ type printer struct {
 	w           io.Writer
 	color       bool
 	showSecrets bool
-	cert        string                    // the client certificate offered on https, named
-	proxyOnly   map[*session.Attempt]bool // attempts that answered a proxy with -U
 }
 
 func newPrinter(w io.Writer, showSecrets bool) *printer {
-	return &printer{w: w, color: colorprofile.Detect(w, os.Environ()) >= colorprofile.ANSI, showSecrets: showSecrets,
-		proxyOnly: map[*session.Attempt]bool{}}
+	return &printer{w: w, color: colorprofile.Detect(w, os.Environ()) >= colorprofile.ANSI, showSecrets: showSecrets}
 }
 
 func (p *printer) line(s string) { fmt.Fprintln(p.w, s) }
@@ -79,12 +76,15 @@ func (p *printer) attempt(a *session.Attempt) {
 	if a.Purpose != session.PurposeRequest {
 		head += "  (" + a.Purpose + " request)"
 	} else {
-		head += "  " + p.credentialWords(a)
+		head += "  " + credentialWords(a)
 	}
 	if a.Auto != "" {
 		head += "  [automatic: " + httpclient.SafeLine(a.Auto) + "]"
 	}
 	p.line(p.paint("5", head))
+	if a.Reason != "" && a.Reason != session.ReasonFirst && a.Auto == "" {
+		p.line("   why: " + httpclient.SafeLine(a.Reason))
+	}
 	if a.Note != "" {
 		p.line("   " + httpclient.SafeLine(a.Note))
 	}
@@ -135,27 +135,87 @@ func (p *printer) attempt(a *session.Attempt) {
 	}
 }
 
-// credentialWords says what an attempt of the user's request authenticated
-// with: "with Digest", "with proxy Basic", "with Basic, proxy Basic, client
-// certificate CN=alice", or "without credentials".
-func (p *printer) credentialWords(a *session.Attempt) string {
-	var with []string
-	h := a.Exchange.Request.Header
-	proxyScheme, _, _ := strings.Cut(h.Get("Proxy-Authorization"), " ")
-	if a.Scheme != "" && !p.proxyOnly[a] {
-		with = append(with, a.Scheme)
-	} else if scheme, _, _ := strings.Cut(h.Get("Authorization"), " "); scheme != "" {
-		// The user's own -H 'Authorization: ...': credentials all the same.
-		with = append(with, httpclient.SafeLine(scheme)+" (from -H)")
-	}
-	if proxyScheme != "" {
-		with = append(with, "proxy "+httpclient.SafeLine(proxyScheme))
-	}
-	if p.cert != "" && strings.HasPrefix(strings.ToLower(a.Exchange.Request.URL), "https:") {
-		with = append(with, p.cert)
-	}
-	if len(with) == 0 {
+// credentialWords says what an attempt of the user's request carried, in
+// the session's words: "with Digest", "with Basic, proxy Basic, client
+// certificate CN=alice", "with Bearer (from -H)", or "without credentials".
+func credentialWords(a *session.Attempt) string {
+	if len(a.Carried) == 0 {
 		return "without credentials"
 	}
-	return "with " + strings.Join(with, ", ")
+	return "with " + a.CarriedWords()
+}
+
+// finish prints what follows the attempts (the body, the JSON document,
+// the status line, a curl command, a HAR file) and returns the exit status.
+func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome, w *session.Wallet, stderr io.Writer) int {
+	last := s.Last()
+	switch {
+	case o.json:
+		if err := writeRecords(p.w, s.Attempts(), o.showSecrets); err != nil {
+			fmt.Fprintf(stderr, "keyhole send: cannot write JSON: %v\n", err)
+		}
+	case last == nil:
+	case o.quiet:
+		p.statusLine(last)
+	case res.Err == nil:
+		p.body(last)
+	}
+	if last != nil && last.Status() == 407 && !slices.ContainsFunc(w.Offers, func(o *session.Offer) bool { return o.Proxy }) {
+		if o.proxyUser != "" && last.Exchange.Proxy == "" {
+			fmt.Fprintln(stderr, "keyhole send: the 407 came from the server itself, not a proxy: this request goes direct (no -x, no HTTP_PROXY), so -U was not sent")
+		} else {
+			fmt.Fprintln(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with -U USER[:PASSWORD] (-u is for the server)")
+		}
+	}
+	if res.Err != nil {
+		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(res.Err.Error()))
+	} else if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
+		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
+	}
+	if o.printCurl && last != nil {
+		out := p.w
+		if o.json {
+			out = stderr // stdout holds one JSON document
+		}
+		fmt.Fprintln(out, session.Curl(last, o.showSecrets))
+	}
+	if o.har != "" {
+		if err := writeHAR(o.har, s.Attempts(), o.showSecrets); err != nil {
+			fmt.Fprintf(stderr, "keyhole send: %v\n", err)
+			return exitUsage
+		}
+	}
+	if res.Err != nil {
+		return failedAuthStatus(s)
+	}
+	return exitStatus(last.Status())
+}
+
+// failedAuthStatus is the exit status when the credentials could not be
+// applied: a usage error when nothing went out for them, no answer when a
+// token request got none, and an authentication failure when a token or
+// metadata request was refused.
+func failedAuthStatus(s *session.Session) int {
+	all := s.Attempts()
+	if len(all) == 0 || all[len(all)-1].Purpose == session.PurposeRequest {
+		return exitUsage
+	}
+	if all[len(all)-1].Status() == 0 {
+		return exitNoAnswer
+	}
+	return exitAuth
+}
+
+func exitStatus(status int) int {
+	switch {
+	case status == 0:
+		return exitNoAnswer
+	case status < 400:
+		return exitOK
+	case status == 401 || status == 407:
+		return exitAuth
+	case status == 403:
+		return exitForbidden
+	}
+	return exitHTTPError
 }

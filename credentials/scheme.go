@@ -270,11 +270,15 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == GrantPassword && v["user"] == "" {
 		return nil, errors.New("the password grant needs -u USER:PASSWORD")
 	}
-	return &OAuth2{
+	o := &OAuth2{
 		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
 		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
 		RefreshToken: v["refresh_token"], DPoP: dpop,
-	}, nil
+	}
+	if o.RefreshToken != "" {
+		o.AccessToken = v["token"] // the token held, refreshed when refused
+	}
+	return o, nil
 }
 
 // AWSScope reads PROVIDER:REGION:SERVICE, or in curl's spelling

@@ -38,21 +38,26 @@ type Final struct {
 
 // Record is one attempt.
 type Record struct {
-	N          int               `json:"n"`
-	Purpose    string            `json:"purpose"`
-	Auto       string            `json:"auto,omitempty"`
-	Note       string            `json:"note,omitempty"`
-	Scheme     string            `json:"scheme,omitempty"`
-	Started    time.Time         `json:"started,omitzero"`
-	Finished   time.Time         `json:"finished,omitzero"`
-	Request    RequestRecord     `json:"request"`
-	Response   *ResponseRecord   `json:"response"`
-	Error      *string           `json:"error"`
-	Redirects  []RedirectRecord  `json:"redirects"`
-	Challenges []ChallengeRecord `json:"challenges"`
-	Problems   []ProblemRecord   `json:"problems,omitempty"`
-	Findings   []FindingRecord   `json:"findings"`
-	TimingMS   TimingRecord      `json:"timing_ms"`
+	N       int    `json:"n"`
+	Purpose string `json:"purpose"`
+	Auto    string `json:"auto,omitempty"`
+	Note    string `json:"note,omitempty"`
+	Scheme  string `json:"scheme,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Carried is Attempt.CarriedWords for a request attempt ("Basic, proxy
+	// Basic", "none"); Credentials the same as data.
+	Carried     string            `json:"carried,omitempty"`
+	Credentials []Carried         `json:"credentials,omitempty"`
+	Started     time.Time         `json:"started,omitzero"`
+	Finished    time.Time         `json:"finished,omitzero"`
+	Request     RequestRecord     `json:"request"`
+	Response    *ResponseRecord   `json:"response"`
+	Error       *string           `json:"error"`
+	Redirects   []RedirectRecord  `json:"redirects"`
+	Challenges  []ChallengeRecord `json:"challenges"`
+	Problems    []ProblemRecord   `json:"problems,omitempty"`
+	Findings    []FindingRecord   `json:"findings"`
+	TimingMS    TimingRecord      `json:"timing_ms"`
 }
 
 // RequestRecord is a request as sent.
@@ -196,11 +201,14 @@ func Records(attempts []*Attempt, showSecrets bool) Document {
 
 func recordOf(a *Attempt, show bool) Record {
 	r := Record{
-		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Started: a.Started, Finished: a.Finished,
-		Redirects: []RedirectRecord{}, Challenges: []ChallengeRecord{}, Findings: []FindingRecord{},
+		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Reason: a.Reason, Credentials: a.Carried,
+		Started: a.Started, Finished: a.Finished, Redirects: []RedirectRecord{}, Challenges: []ChallengeRecord{}, Findings: []FindingRecord{},
 	}
 	if r.Purpose == "" {
 		r.Purpose = PurposeRequest
+	}
+	if r.Purpose == PurposeRequest {
+		r.Carried = a.CarriedWords()
 	}
 	for _, f := range a.Findings {
 		r.Findings = append(r.Findings, FindingRecord{f.Code, f.Severity, f.Message, f.Next, f.DocURL})
@@ -551,7 +559,8 @@ func codeIsSecretInForm(pairs [][]byte) bool {
 // Attempt rebuilds an attempt from its record, for a loaded session. Secrets
 // that were masked when the record was written stay masked.
 func (r Record) Attempt() (*Attempt, error) {
-	a := &Attempt{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Note: r.Note, Scheme: r.Scheme, Started: r.Started, Finished: r.Finished}
+	a := &Attempt{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Note: r.Note, Scheme: r.Scheme, Reason: r.Reason, Carried: r.Credentials,
+		Started: r.Started, Finished: r.Finished}
 	ex := &httpclient.Exchange{}
 	body, err := decodeBody(r.Request.Body, r.Request.BodyEncoding)
 	if err != nil {

@@ -57,6 +57,10 @@ func (p Policy) trusts(o httpclient.Origin) bool {
 	return false
 }
 
+// ReasonFirst is the Reason of a Run's first request when it carries no
+// credentials of the wallet.
+const ReasonFirst = "first request"
+
 // Stop says why Run stopped.
 type Stop string
 
@@ -80,12 +84,12 @@ type Outcome struct {
 
 // Carried is one credential a request carried, in words both faces show.
 type Carried struct {
-	Scheme string // "Basic", "Bearer", "APIKey", or "client certificate"
-	Proxy  bool   // went in Proxy-Authorization
-	Source string // where the user gave it ("-u", "-H", "form"); "" when unknown
-	Detail string // what tells it apart without a secret: "alice", "SHA-256", "CN=alice"
+	Scheme string `json:"scheme"`           // "Basic", "Bearer", "APIKey", or "client certificate"
+	Proxy  bool   `json:"proxy,omitempty"`  // went in Proxy-Authorization
+	Source string `json:"source,omitempty"` // where the user gave it ("-u", "-H", "form")
+	Detail string `json:"detail,omitempty"` // what tells it apart without a secret: "alice", "SHA-256", "CN=alice"
 	// FromHeaders: the user's own header in the draft, not an offer.
-	FromHeaders bool
+	FromHeaders bool `json:"from_headers,omitempty"`
 }
 
 // String is "Basic", "proxy Basic", "Bearer (from -H)" or
@@ -170,6 +174,14 @@ type connPinner interface {
 	PinConnection(ctx context.Context) (pinned context.Context, release func())
 }
 
+// challengeFollower is an Authorizer whose scheme follows what the server
+// asks for: an OAuth 2.0 client turns to DPoP-bound tokens when the
+// resource offers only DPoP. Run shows it the challenges before choosing,
+// and adds what it decided to the reason of the attempt it answers.
+type challengeFollower interface {
+	FollowChallenges(chs []httpclient.Challenge) (decided string)
+}
+
 // maxLegs bounds the legs of one multi-leg handshake.
 const maxLegs = 4
 
@@ -185,7 +197,9 @@ const maxLegs = 4
 // offer first, else the strongest challenge (credentials.Preferred). An
 // offer refused once is not sent again. A credential is never sent to an
 // origin other than its own: a 401 from another origin reached by a
-// redirect is answered only when p trusts redirects or that origin.
+// redirect is answered by sending to the request's own origin again, where
+// the client keeps the credentials from the redirect unless trusted; Run
+// stops once they were left behind (StopOtherOrigin).
 //
 // Multi-leg schemes plug in through credentials.Handshaker: when the answer
 // to a leg is a 401 whose challenge continues the handshake, Run sends the
@@ -222,7 +236,7 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		r.server = w.upfront(at, false, p.Send == SendUpfront)
 	}
 	r.proxy = w.upfront(r.proxyAt, true, false)
-	r.reason = "first request"
+	r.reason = ReasonFirst
 	if r.server != nil {
 		r.reason += ", with " + offerWords(r.server) + " up front"
 	}
@@ -274,9 +288,9 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			out.Stop, out.Why = StopError, "nothing was sent"
 			return out
 		}
-		if status := last.Status(); status == 401 && legs < maxLegs && continues(r.server, last.Exchange.Challenges) {
+		if leg := r.leg(last); leg != "" && legs < maxLegs {
 			legs++
-			r.reason = fmt.Sprintf("%s handshake, leg %d", r.server.Auth.Scheme(), legs+1)
+			r.reason = fmt.Sprintf("%s handshake, leg %d", leg, legs+1)
 			continue
 		}
 		if release != nil {
@@ -318,6 +332,9 @@ func (r *runner) next(last *Attempt) (Stop, string) {
 	}
 	chs := last.Exchange.Challenges
 	if status == 407 {
+		if r.server != nil {
+			r.tried[r.server] = false // the proxy stopped it: the server never saw it
+		}
 		next := r.w.answer(chs, true, r.proxyAt, r.tried)
 		if next == nil {
 			return refusal(r.w, true, r.proxy != nil)
@@ -335,8 +352,16 @@ func (r *runner) next(last *Attempt) (Stop, string) {
 			respAt = o
 		}
 	}
-	if respAt != r.at && !r.p.TrustRedirects && !r.p.trusts(respAt) {
+	if respAt != r.at && !r.p.TrustRedirects && !r.p.trusts(respAt) && dropped(last) {
+		// The credentials went to their own origin, and the client kept
+		// them from the redirect's target: answering again changes nothing.
 		return StopOtherOrigin, "the challenge came from " + respAt.String() + " after a redirect; credentials given for " + r.at.String() + " are not sent there unless it is trusted"
+	}
+	decided := map[*Offer]string{}
+	for _, o := range r.w.Offers {
+		if f, ok := o.Auth.(challengeFollower); ok && !o.Proxy && o.Origin == r.at {
+			decided[o] = f.FollowChallenges(chs)
+		}
 	}
 	next := r.w.answer(chs, false, r.at, r.tried)
 	if next == nil {
@@ -344,7 +369,20 @@ func (r *runner) next(last *Attempt) (Stop, string) {
 	}
 	r.server = next
 	r.reason = "answering the server's " + next.Auth.Scheme() + " challenge with " + offerWords(next)
+	if d := decided[next]; d != "" {
+		r.reason += "; " + d
+	}
 	return "", ""
+}
+
+// dropped reports whether a redirect of a left credentials behind.
+func dropped(a *Attempt) bool {
+	for _, h := range a.Exchange.Redirects {
+		if len(h.Dropped) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // resumable reports whether prev, the session's last attempt, is a
@@ -394,19 +432,29 @@ func offerWords(o *Offer) string {
 	return o.Auth.Scheme() + " from " + o.Source
 }
 
-// continues reports whether the 401 to server's leg is the next leg of its
-// handshake.
-func continues(server *Offer, chs []httpclient.Challenge) bool {
-	h, ok := authOf(server).(credentials.Handshaker)
-	if !ok {
-		return false
+// leg names the handshake that last's answer continues ("NTLM", "proxy
+// NTLM"): a 401 to a server offer's leg, or a 407 to a proxy offer's, whose
+// challenge carries the next leg. "" when it continues none.
+func (r *runner) leg(last *Attempt) string {
+	o, header, name := r.server, httpclient.WWWAuthenticate, ""
+	switch last.Status() {
+	case 401:
+	case 407:
+		o, header, name = r.proxy, httpclient.ProxyAuthenticate, "proxy "
+	default:
+		return ""
 	}
+	h, ok := authOf(o).(credentials.Handshaker)
+	if !ok {
+		return ""
+	}
+	chs := last.Exchange.Challenges
 	for i := range chs {
-		if chs[i].Header == httpclient.WWWAuthenticate && chs[i].Is(h.Scheme()) && h.Continues(&chs[i]) {
-			return true
+		if chs[i].Header == header && chs[i].Is(h.Scheme()) && h.Continues(&chs[i]) {
+			return name + h.Scheme()
 		}
 	}
-	return false
+	return ""
 }
 
 func lastRequest(as []*Attempt) *Attempt {
@@ -448,8 +496,8 @@ func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Of
 	var sources []string
 	mode := ""
 	for _, o := range w.Offers {
-		if o.Proxy || o.Origin != at || sent[o] {
-			continue
+		if o.Proxy || o.Origin != at || sent[o] || o.Accepts != nil {
+			continue // an offer narrowed to some challenges is not held back by the others' absence
 		}
 		if o.Source != "" && !contains(sources, o.Source) {
 			sources = append(sources, o.Source)

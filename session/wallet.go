@@ -111,6 +111,9 @@ func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at httpclient.Or
 	if proxy {
 		header = httpclient.ProxyAuthenticate
 	}
+	if at.Host == "" {
+		return nil // no origin (no proxy on the way): nothing is bound to it
+	}
 	var usable []httpclient.Challenge
 	var by []*Offer
 	for _, c := range chs {
@@ -140,6 +143,9 @@ func (w *Wallet) answer(chs []httpclient.Challenge, proxy bool, at httpclient.Or
 // With all, every server offer whose scheme can go before its challenge
 // counts as upfront.
 func (w *Wallet) upfront(at httpclient.Origin, proxy, all bool) *Offer {
+	if at.Host == "" {
+		return nil
+	}
 	var first *Offer
 	for _, e := range w.Offers {
 		if e.Proxy != proxy || e.Origin != at || !(e.Upfront || all && canGoFirst(e.Auth)) {
