@@ -153,14 +153,25 @@ func (m *Model) importCurl(line string) tea.Cmd {
 	}
 	m.loadRequest(im.Request)
 	m.setFocus(focusURL)
-	auth, aerr := im.Authorizer()
+	// The command's credentials become offers as keyhole send's flags
+	// would make them (session.Imported.Offers): -u for the URL's origin,
+	// -U for the proxy's, each sent when curl would send it.
+	offers, oerr := im.Offers()
 	m.dropServerOffers()
 	m.form = form{}
-	if auth != nil && aerr == nil {
-		if at, err := session.OriginFor(im.Request.URL); err == nil {
-			// As curl does: -u and a token go with the first request,
-			// --digest waits for its challenge.
-			m.wallet.Prefer(m.wallet.Add(&session.Offer{Auth: auth, Origin: at, Source: "curl", Upfront: im.Auth != "digest"}))
+	var perr error
+	if im.Proxy != "" || im.NoProxy != "" {
+		perr = m.setProxyFor(im.Proxy, im.NoProxy)
+	}
+	var sources []string
+	if oerr == nil && perr == nil {
+		for _, o := range offers {
+			m.wallet.Add(o)
+			side := ""
+			if o.Proxy {
+				side = "proxy "
+			}
+			sources = append(sources, side+o.Auth.Scheme()+" credentials ("+o.Source+")")
 		}
 		m.form = filledForm(im, m.styles.isDark)
 	}
@@ -176,11 +187,17 @@ func (m *Model) importCurl(line string) tea.Cmd {
 
 	how := "no credentials"
 	switch {
-	case aerr != nil:
-		how = "credentials not usable: " + aerr.Error()
-	case auth != nil:
-		how = auth.Scheme() + " credentials, sent with the next enter"
+	case oerr != nil:
+		how = "credentials not usable: " + oerr.Error()
+	case perr != nil:
+		how = "its proxy not usable: " + perr.Error()
+	case len(sources) > 0:
+		how = strings.Join(sources, ", ") + ", sent with the next enter as curl sends them"
 	}
+	if im.Proxy != "" && perr == nil {
+		notes = append(notes, "proxy "+m.proxyName())
+	}
+	notes = append(notes, im.Cannot...)
 	if len(im.Variables) > 0 {
 		notes = append(notes, "unset variables: $"+strings.Join(im.Variables, ", $"))
 	}
@@ -191,7 +208,7 @@ func (m *Model) importCurl(line string) tea.Cmd {
 	if len(notes) > 0 {
 		m.status += " " + safeLine(strings.Join(notes, "; "))
 	}
-	m.statusErr = aerr != nil
+	m.statusErr = oerr != nil || perr != nil
 	return cmd
 }
 

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"net/http"
-	"net/url"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
+	"keyhole/session"
 )
 
 // openProxy asks for the proxy URL; empty means the environment's
@@ -34,20 +34,35 @@ func (m *Model) proxyKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // setProxy takes a proxy URL ("" for the environment's) and rebuilds the client.
-func (m *Model) setProxy(raw string) error {
+func (m *Model) setProxy(raw string) error { return m.setProxyFor(raw, "") }
+
+// setProxyFor takes a proxy URL and a no-proxy list (curl's -x and
+// --noproxy) as keyhole send reads them (session.ParseProxy): http, https,
+// socks5 or socks5h. A user and password in the URL become the proxy's
+// credentials in the wallet, answering its 407 in the open as -U does.
+func (m *Model) setProxyFor(raw, noProxy string) error {
 	if raw == "" {
-		m.proxy, m.proxyURL = nil, ""
+		m.proxy, m.proxyURL = session.ProxyFunc(nil, noProxy), ""
 		m.sess.SetClient(m.newClient())
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("proxy: %q is not an http(s) URL with a host; type one like http://127.0.0.1:8402", safeLine(raw))
+	u, userinfo, err := session.ParseProxy(raw)
+	if err != nil {
+		return fmt.Errorf("proxy: %v", err)
 	}
-	if u.User != nil {
-		return fmt.Errorf("proxy: leave the user and password out of the URL; answer the proxy's 407 from the picker instead")
+	if userinfo != "" {
+		at, err := session.OriginFor(u.String())
+		if err != nil {
+			return fmt.Errorf("proxy: %v", err)
+		}
+		user, pass, _ := strings.Cut(userinfo, ":")
+		b := credentials.Basic{User: user, Password: pass}
+		if err := b.Validate(); err != nil {
+			return fmt.Errorf("proxy: %v", err)
+		}
+		m.wallet.Add(&session.Offer{Auth: b, Origin: at, Proxy: true, Source: "the proxy URL"})
 	}
-	m.proxy, m.proxyURL = http.ProxyURL(u), u.String()
+	m.proxy, m.proxyURL = session.ProxyFunc(u, noProxy), u.String()
 	m.sess.SetClient(m.newClient())
 	return nil
 }

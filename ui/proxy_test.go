@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"keyhole/practice"
 )
 
@@ -44,11 +46,45 @@ func TestProxyFromThePalette(t *testing.T) {
 		t.Fatalf("answered 407: %d, Proxy-Authorization sent %v (status %q)", last.Status(), last.Exchange.Request.Header.Get("Proxy-Authorization") != "", m.Status())
 	}
 
-	// A URL with credentials in it is refused: the picker answers the 407.
-	if err := m.setProxy("http://alice:wonderland@" + strings.TrimPrefix(p.URL, "http://")); err == nil {
-		t.Fatal("a proxy URL with a password was accepted")
-	}
+	// A non-http(s)/socks proxy is refused; a user and password in the URL
+	// become the proxy's credentials, bound to the proxy, not a header.
 	if err := m.setProxy("ftp://x"); err == nil {
-		t.Fatal("a non-http proxy URL was accepted")
+		t.Fatal("an ftp:// proxy URL was accepted")
+	}
+	if err := m.setProxy("socks5://127.0.0.1:1080"); err != nil {
+		t.Fatalf("socks5 proxy refused: %v", err)
+	}
+	if err := m.setProxy("http://alice:wonderland@" + strings.TrimPrefix(p.URL, "http://")); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(m.proxyName(), "wonderland") {
+		t.Fatalf("the proxy's password is shown: %q", m.proxyName())
+	}
+	if o := m.wallet.Offers[len(m.wallet.Offers)-1]; !o.Proxy || o.Origin.String() != p.URL || o.Auth.Scheme() != "Basic" {
+		t.Fatalf("user info in the proxy URL gave %+v, want a proxy Basic offer for %s", o, p.URL)
+	}
+}
+
+// A pasted curl command with -x, -U and -u reaches the server through the
+// proxy as curl does: the proxy's 407 answered with -U, the server's Basic
+// sent up front.
+func TestCurlImportThroughTheProxy(t *testing.T) {
+	p, err := practice.StartProxy("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	m := started(t, 120, 40)
+	m = press(t, m, esc)
+	m.setFocus(focusURL)
+	m = press(t, m, tea.PasteMsg{Content: "curl -x " + p.URL + " -U alice:wonderland -u alice:wonderland " + m.srv.URL + "/basic"})
+	if !strings.Contains(m.Status(), "proxy "+p.URL) {
+		t.Fatalf("status after the import: %q", m.Status())
+	}
+	m = press(t, m, enter)
+	as := m.sess.Attempts()
+	last := as[len(as)-1]
+	if last.Status() != 200 || last.Exchange.Request.Header.Get("Proxy-Authorization") == "" {
+		t.Fatalf("curl -x -U -u: %d after %d attempts (status %q)", last.Status(), len(as), m.Status())
 	}
 }
