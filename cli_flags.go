@@ -383,6 +383,7 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
 	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
+	fs.Bool(&o.allowCmd, "allow-cmd", "", "run a profile's cmd: secret reference that was not saved on this machine (a copied profiles file), and trust it from then on")
 	fs.Func("mark-secret", "", "NAME", "treat the header, query parameter or cookie NAME as a secret: masked in every output, never resent to another origin; repeatable", func(v string) error {
 		o.markSecret = append(o.markSecret, v)
 		return nil

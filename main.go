@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"keyhole/credentials"
+	"keyhole/httpclient"
 	"keyhole/session"
 	"keyhole/ui"
 )
@@ -253,16 +254,18 @@ func cmdProfile(sub string, po profileOptions, pos []string, stdout, stderr io.W
 		if len(list) == 0 {
 			fmt.Fprintln(stdout, "no profiles yet; see keyhole profile --help")
 		}
+		// Everything below came from a file someone may have edited by
+		// hand, or copied in: it is made safe like server text.
 		for _, p := range list {
-			h := p.Host
+			h := httpclient.SafeLine(p.Host)
 			if h == "" {
 				h = "any host"
 			}
 			var where []string
 			for _, k := range slices.Sorted(maps.Keys(p.Secrets)) {
-				where = append(where, k+" in "+p.Secrets[k])
+				where = append(where, httpclient.SafeLine(k)+" in "+httpclient.SafeLine(p.Secrets[k]))
 			}
-			fmt.Fprintf(stdout, "%-16s %-10s %-24s %s\n", p.Name, p.Scheme, h, strings.Join(where, ", "))
+			fmt.Fprintf(stdout, "%-16s %-10s %-24s %s\n", httpclient.SafeLine(p.Name), httpclient.SafeLine(p.Scheme), h, strings.Join(where, ", "))
 		}
 		return exitOK
 	case "delete":

@@ -67,6 +67,7 @@ type sendOptions struct {
 	noProxy       string
 	trust         []string
 	markSecret    []string
+	allowCmd      bool
 }
 
 // cmdSend runs 'keyhole send' on the options its flags (fs) were parsed
@@ -164,7 +165,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 // given gathers the credentials of the flags, the profile and ~/.netrc,
 // secrets read and missing passwords asked for.
 func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*session.Given, error) {
-	g := &session.Given{URL: o.url, Values: map[string]string{}, ProxySource: "-U"}
+	g := &session.Given{URL: o.url, Values: map[string]string{}, ProxySource: "-U", AllowCommands: o.allowCmd}
 	if fs.Seen("auth") || o.curl != "" {
 		g.Mode = o.auth
 	}

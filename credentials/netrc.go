@@ -27,7 +27,7 @@ func NetrcPath() string {
 // curl does) from the netrc file at path: the first "machine" entry naming the
 // host, else the "default" entry. A missing file is not an error: ok is false.
 func NetrcLookup(path, host string) (Basic, bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileLimit(path, MaxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Basic{}, false, nil
 	}

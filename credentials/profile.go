@@ -1,6 +1,8 @@
 package credentials
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"keyhole/httpclient"
 )
 
 // Profile is a named set of credentials the user saved to reuse: a scheme and
@@ -39,7 +43,11 @@ func IsSecretField(name string) bool { return slices.Contains(SecretFields, stri
 type Profiles struct {
 	Path  string
 	Store *SecretStore
-	list  []Profile
+	// AllowCommands lets Values run a cmd: reference this machine has not
+	// seen saved (keyhole send --allow-cmd): a profiles file copied from
+	// someone else is code. Each command allowed is trusted from then on.
+	AllowCommands bool
+	list          []Profile
 }
 
 type profilesFile struct {
@@ -61,7 +69,7 @@ func DefaultProfilesPath() (string, error) {
 // OpenProfiles reads the profiles at path; a missing file is an empty set.
 func OpenProfiles(path string, store *SecretStore) (*Profiles, error) {
 	ps := &Profiles{Path: path, Store: store}
-	b, err := os.ReadFile(path)
+	b, err := ReadFileLimit(path, MaxSmallFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return ps, nil
 	}
@@ -151,7 +159,67 @@ func (ps *Profiles) Save(name, host, scheme string, values map[string]string) (P
 		return Profile{}, err
 	}
 	ps.list = list
+	for k, where := range p.Secrets {
+		if command, ok := strings.CutPrefix(where, "cmd:"); ok {
+			// The user wrote this command here: it runs without asking.
+			if err := ps.trustCommand(p.Name, k, command); err != nil {
+				return Profile{}, err
+			}
+		}
+	}
 	return p, nil
+}
+
+// trustedCommandsFile lists, beside the profiles file, a hash of each cmd:
+// reference saved or allowed on this machine, by profile and field. A
+// profiles file copied in brings none.
+func (ps *Profiles) trustedCommandsFile() string {
+	return filepath.Join(filepath.Dir(ps.Path), "trusted-commands")
+}
+
+func commandHash(profile, field, command string) string {
+	h := sha256.Sum256([]byte(profile + "\x00" + field + "\x00" + command))
+	return hex.EncodeToString(h[:])
+}
+
+func (ps *Profiles) commandTrusted(profile, field, command string) bool {
+	b, err := ReadFileLimit(ps.trustedCommandsFile(), MaxSmallFile)
+	if err != nil {
+		return false
+	}
+	return slices.Contains(strings.Fields(string(b)), commandHash(profile, field, command))
+}
+
+func (ps *Profiles) trustCommand(profile, field, command string) error {
+	if ps.commandTrusted(profile, field, command) {
+		return nil
+	}
+	dir := filepath.Dir(ps.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create %s: %v", dir, err)
+	}
+	f, err := os.OpenFile(ps.trustedCommandsFile(), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot record the trusted command: %v", err)
+	}
+	_, err = fmt.Fprintln(f, commandHash(profile, field, command))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// mayRun refuses a cmd: reference of p that this machine never saw saved,
+// unless AllowCommands, which then trusts it from now on.
+func (ps *Profiles) mayRun(p Profile, field, where string) error {
+	command, ok := strings.CutPrefix(where, "cmd:")
+	if !ok || ps.commandTrusted(p.Name, field, command) {
+		return nil
+	}
+	if !ps.AllowCommands {
+		return fmt.Errorf("profile %s reads its %s by running the command %q, and that profile was not saved on this machine (a copied profiles file is code); if you trust the command, run again with --allow-cmd, or save the profile here", httpclient.SafeLine(p.Name), httpclient.SafeLine(field), command)
+	}
+	return ps.trustCommand(p.Name, field, command)
 }
 
 // Delete removes a profile and its stored secrets.
@@ -184,9 +252,12 @@ func (ps *Profiles) Values(p Profile) (map[string]string, error) {
 	}
 	for k, where := range p.Secrets {
 		if IsReference(where) {
+			if err := ps.mayRun(p, k, where); err != nil {
+				return nil, err
+			}
 			v, err := ResolveSecret(where)
 			if err != nil {
-				return nil, fmt.Errorf("profile %s, %s: %v", p.Name, k, err)
+				return nil, fmt.Errorf("profile %s, %s: %v", httpclient.SafeLine(p.Name), k, err)
 			}
 			out[k] = v
 			continue
@@ -194,9 +265,9 @@ func (ps *Profiles) Values(p Profile) (map[string]string, error) {
 		v, err := ps.Store.Get(secretKey(p.Name, k))
 		if errors.Is(err, ErrNoSecret) {
 			if where == inMemory {
-				return nil, fmt.Errorf("profile %s: the %s was kept in memory only (no keychain here) and is gone; save it again as a reference such as env:NAME", p.Name, k)
+				return nil, fmt.Errorf("profile %s: the %s was kept in memory only (no keychain here) and is gone; save it again as a reference such as env:NAME", httpclient.SafeLine(p.Name), k)
 			}
-			return nil, fmt.Errorf("profile %s: the %s is missing from the %s; save the profile again", p.Name, k, ps.Store.Kind())
+			return nil, fmt.Errorf("profile %s: the %s is missing from the %s; save the profile again", httpclient.SafeLine(p.Name), k, ps.Store.Kind())
 		}
 		if err != nil {
 			return nil, err

@@ -61,7 +61,7 @@ func ResolveSecret(ref string) (string, error) {
 			}
 			path = home + string(os.PathSeparator) + rest
 		}
-		b, err := os.ReadFile(path)
+		b, err := ReadFileLimit(path, MaxSmallFile)
 		if err != nil {
 			return "", fmt.Errorf("cannot read the secret file: %v", err)
 		}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -76,7 +75,11 @@ func loadClientCert(certFile, keyFile string) (tls.Certificate, error) {
 }
 
 func readTLSFile(what, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	limit := int64(MaxSmallFile)
+	if what == "CA certificate" {
+		limit = MaxCABundle
+	}
+	data, err := ReadFileLimit(path, limit)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("mtls: the %s file %s does not exist; check the path", what, path)

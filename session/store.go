@@ -82,7 +82,7 @@ func Save(dir string, s *Session, name string) (string, error) {
 		name = base
 	}
 	path := filepath.Join(dir, base+".json")
-	if old, err := os.ReadFile(path); err == nil {
+	if old, err := credentials.ReadFileLimit(path, MaxFile); err == nil {
 		if _, err := parseFile(path, old); err != nil {
 			return "", fmt.Errorf("%v; not overwriting it: save under another name or move it away", err)
 		}
@@ -141,11 +141,92 @@ func fileName(name string) string {
 	return strings.Trim(b.String(), ".-")
 }
 
+// MaxFile bounds a saved session keyhole reads: each attempt keeps at most
+// the client's body limit (50 MiB), so a bigger file is not one of its own.
+const MaxFile = 1 << 30
+
+// summaryHead bounds what List reads of each file: the fields before
+// "attempts" (version, saved, name, draft, final).
+const summaryHead = 1 << 20
+
+// summarize fills e from the head of the session file at path, never
+// reading more than summaryHead bytes of it: listing a folder of big
+// sessions must not parse every file whole. Files are written with the
+// attempts last; the count of attempts is the final attempt's number.
+func summarize(path string, e *Entry) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read session file: %w", err)
+	}
+	defer fh.Close()
+	dec := json.NewDecoder(io.LimitReader(fh, summaryHead))
+	var f File
+	version := -1
+	notJSON := func(err error) error {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("session file %s is not valid JSON at byte %d", path, se.Offset)
+		}
+		return fmt.Errorf("session file %s is not a keyhole session: %v", path, err)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		if err == nil {
+			err = errors.New("not a JSON object")
+		}
+		return notJSON(err)
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				break // the head limit: what was read so far decides
+			}
+			return notJSON(err)
+		}
+		var dst any
+		switch t {
+		case "version":
+			dst = &version
+		case "saved":
+			dst = &f.Saved
+		case "name":
+			dst = &f.Name
+		case "draft":
+			dst = &f.Draft
+		case "final":
+			dst = &f.Final
+		}
+		if dst == nil {
+			break // "attempts" or anything else: the summary is complete
+		}
+		if err := dec.Decode(dst); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return fmt.Errorf("session file %s holds more than %d KiB before its attempts; open it to see it", path, summaryHead>>10)
+			}
+			return fmt.Errorf("session file %s is damaged: %v", path, err)
+		}
+	}
+	switch {
+	case version < 1:
+		return fmt.Errorf("session file %s is not a keyhole session (no \"version\")", path)
+	case version > FileVersion:
+		return fmt.Errorf("session file %s was written by a newer keyhole (format %d; this one reads %d)", path, version, FileVersion)
+	}
+	if f.Name != "" {
+		e.Name = f.Name
+	}
+	e.Saved, e.URL, e.Attempts = f.Saved, f.Draft.URL, f.Final.Attempt
+	if f.Final.Status != nil {
+		e.LastStatus = *f.Final.Status
+	}
+	return nil
+}
+
 // Load reads a saved session. The attempts come back as they were saved,
 // secrets masked; credential headers of the draft that were masked are
 // dropped, so the next send asks for them instead of sending the mask.
 func Load(path string) (*Session, error) {
-	data, err := os.ReadFile(path)
+	data, err := credentials.ReadFileLimit(path, MaxFile)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read session file: %w", err)
 	}
@@ -240,19 +321,7 @@ func List(dir string) ([]Entry, error) {
 		}
 		path := filepath.Join(dir, n)
 		e := Entry{Name: strings.TrimSuffix(n, ".json"), Path: path}
-		data, err := os.ReadFile(path)
-		if err == nil {
-			var f *File
-			if f, err = parseFile(path, data); err == nil {
-				if f.Name != "" {
-					e.Name = f.Name
-				}
-				e.Saved, e.URL, e.Attempts = f.Saved, f.Draft.URL, len(f.Attempts)
-				if f.Final.Status != nil {
-					e.LastStatus = *f.Final.Status
-				}
-			}
-		}
+		err := summarize(path, &e)
 		if err != nil {
 			e.Err = err
 			if info, ierr := de.Info(); ierr == nil {

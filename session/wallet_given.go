@@ -36,6 +36,9 @@ type Given struct {
 	Proxy                  string // the proxy's URL, "" when requests go direct
 	ClientCert             string // names the client certificate offered on https
 	Trusted                []httpclient.Origin
+	// AllowCommands lets a profile run a cmd: reference this machine has
+	// not seen saved (send --allow-cmd; credentials.Profiles.AllowCommands).
+	AllowCommands bool
 	// OAuth configures an OAuth 2.0 client before use: where a device code
 	// or an authorization URL is shown, how a browser is opened.
 	OAuth func(*credentials.OAuth2) error
@@ -83,6 +86,7 @@ func (g *Given) FromProfile(name string) error {
 	if err != nil {
 		return err
 	}
+	ps.AllowCommands = g.AllowCommands
 	p, ok := ps.Get(name)
 	if !ok {
 		return fmt.Errorf("no profile called %q; 'keyhole profile list' shows them", name)
@@ -90,7 +94,7 @@ func (g *Given) FromProfile(name string) error {
 	if p.Host != "" {
 		at, err := OriginFor(g.URL)
 		if err != nil || (!strings.EqualFold(p.Host, at.Host+":"+at.Port) && !strings.EqualFold(p.Host, at.Host)) {
-			return fmt.Errorf("profile %s is for %s, not for %q; use a profile for that host or save one", p.Name, p.Host, g.URL)
+			return fmt.Errorf("profile %s is for %s, not for %q; use a profile for that host or save one", httpclient.SafeLine(p.Name), httpclient.SafeLine(p.Host), g.URL)
 		}
 	}
 	v, err := ps.Values(p)
