@@ -214,7 +214,7 @@ func wrap(lines []string, width int) []string {
 			out = make([]string, i, len(lines)+len(lines)/4)
 			copy(out, lines[:i])
 		}
-		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+		out = append(out, softWrap(l, width)...)
 	}
 	if out == nil {
 		return lines
