@@ -458,6 +458,7 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 	set("noproxy", &o.noProxy, im.NoProxy)
 	if im.ProxyUser != "" && !fs.Seen("proxy-user") {
 		o.proxyUser = im.ProxyUser + ":" + im.ProxyPassword
+		o.proxyAuth = im.ProxyAuth // Basic only unless the command said otherwise, as in curl
 	}
 	if !fs.Seen("netrc") && !fs.Seen("netrc-optional") && !fs.Seen("netrc-file") {
 		o.netrc, o.netrcOptional = im.Netrc == "required", im.Netrc == "optional"

@@ -64,10 +64,13 @@ type sendOptions struct {
 	profile       string
 	proxy         string
 	proxyUser     string
-	noProxy       string
-	trust         []string
-	markSecret    []string
-	allowCmd      bool
+	// proxyAuth limits -U to one scheme ("basic", "digest", "ntlm"), as
+	// curl's --proxy-basic etc. do; "" or "auto" answers what the proxy offers.
+	proxyAuth  string
+	noProxy    string
+	trust      []string
+	markSecret []string
+	allowCmd   bool
 }
 
 // cmdSend runs 'keyhole send' on the options its flags (fs) were parsed
@@ -195,7 +198,7 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 		if err != nil {
 			return nil, err
 		}
-		g.ProxyUser = user + ":" + pass
+		g.ProxyUser, g.ProxyMode = user+":"+pass, o.proxyAuth
 	}
 	if o.profile != "" {
 		if err := g.FromProfile(o.profile); err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"keyhole/internal/peers"
 )
 
 // finalStatus is the status keyhole send --json ended on.
@@ -90,7 +92,8 @@ func shellQuote(args []string) string {
 
 // authRecorder is a server that offers only the given schemes and keeps every
 // Authorization and Proxy-Authorization it is sent: the attacker's view of
-// what a password meant for another scheme would have become.
+// what a password meant for another scheme would have become. The getter
+// returns what was seen since it was last called.
 func authRecorder(t *testing.T, status int, challenge string) (*httptest.Server, func() []string) {
 	t.Helper()
 	var mu sync.Mutex
@@ -116,24 +119,30 @@ func authRecorder(t *testing.T, status int, challenge string) (*httptest.Server,
 	return srv, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
-		return append([]string(nil), seen...)
+		out := seen
+		seen = nil
+		return out
 	}
 }
 
 // A curl command asking for a scheme keyhole cannot answer yet is said on
-// stderr, and its password goes nowhere: not as Basic up front, not as Basic
-// in answer to anything.
-func TestSendCurlSchemeKeyholeLacksSendsNoPassword(t *testing.T) {
-	server, serverSaw := authRecorder(t, http.StatusUnauthorized, "NTLM|Negotiate|Basic realm=\"decoy\"")
-	proxy, proxySaw := authRecorder(t, http.StatusProxyAuthRequired, "NTLM|Digest realm=\"p\", nonce=\"n\", qop=\"auth\"|Basic realm=\"decoy\"")
+// stderr and its password goes nowhere; a command naming a scheme sends its
+// password with that scheme only, never as Basic, even when Basic is what the
+// server or proxy offers.
+func TestSendCurlNeverTurnsAPasswordIntoBasic(t *testing.T) {
+	server, serverSaw := authRecorder(t, http.StatusUnauthorized, "Negotiate|Basic realm=\"decoy\"")
+	proxy, proxySaw := authRecorder(t, http.StatusProxyAuthRequired, "Negotiate|Basic realm=\"decoy\"")
 	cases := []struct {
 		cmd, says string
 		saw       func() []string
+		nothing   bool // nothing at all may be sent, not even a first NTLM leg
 	}{
-		{"curl --ntlm -u alice:s3cret " + server.URL + "/x", "keyhole does not do NTLM yet: --ntlm ignored; the password is not sent", serverSaw},
-		{"curl -u alice:s3cret --negotiate " + server.URL + "/x", "keyhole does not do Negotiate (Kerberos/SPNEGO) yet: --negotiate ignored; the password is not sent", serverSaw},
-		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-ntlm http://127.0.0.1:1/x", "keyhole does not answer a proxy's NTLM challenge yet: --proxy-ntlm ignored; the proxy password is not sent", proxySaw},
-		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-digest http://127.0.0.1:1/x", "keyhole does not answer a proxy's Digest challenge yet: --proxy-digest ignored; the proxy password is not sent", proxySaw},
+		{"curl -u alice:s3cret --negotiate " + server.URL + "/x", "keyhole does not do Negotiate (Kerberos/SPNEGO) yet: --negotiate ignored; the password is not sent", serverSaw, true},
+		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-negotiate http://127.0.0.1:1/x", "keyhole does not answer a proxy's Negotiate (Kerberos/SPNEGO) challenge yet: --proxy-negotiate ignored; the proxy password is not sent", proxySaw, true},
+		{"curl --ntlm -u alice:s3cret " + server.URL + "/x", "", serverSaw, false},
+		{"curl --digest -u alice:s3cret " + server.URL + "/x", "", serverSaw, true},
+		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-digest http://127.0.0.1:1/x", "", proxySaw, true},
+		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-ntlm http://127.0.0.1:1/x", "", proxySaw, false},
 	}
 	for _, c := range cases {
 		r := keyhole(t, runOpts{}, "send", "--curl", c.cmd)
@@ -141,11 +150,45 @@ func TestSendCurlSchemeKeyholeLacksSendsNoPassword(t *testing.T) {
 		if !strings.Contains(r.stderr, c.says) {
 			t.Errorf("%s: stderr does not say %q:\n%s", c.cmd, c.says, r.stderr)
 		}
-		if saw := c.saw(); len(saw) > 0 {
+		saw := c.saw()
+		if c.nothing && len(saw) > 0 {
 			t.Errorf("%s: the server was sent credentials: %q", c.cmd, saw)
+		}
+		for _, h := range saw {
+			if strings.Contains(h, "Basic") {
+				t.Errorf("%s: the password went as Basic: %q", c.cmd, saw)
+			}
 		}
 		if strings.Contains(r.all(), "s3cret") {
 			t.Errorf("%s: the password was printed:\n%s", c.cmd, r.all())
+		}
+	}
+}
+
+// NTLM and a Digest proxy, through Squid (a server nobody here wrote), end
+// where curl ends for the same command.
+func TestSendCurlImportNTLMAndProxySchemesSquid(t *testing.T) {
+	origin := windowsOrigin(t)
+	accel := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm", Accel: origin.URL})
+	ntlmProxy := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	digestProxy := peers.StartSquid(t, peers.SquidOptions{Scheme: "digest", Users: map[string]string{"alice": "wonderland"}})
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--ntlm", "-u", "alice:any", accel.URL + "/hello"}, 200},
+		{[]string{"--anyauth", "-u", "alice:any", accel.URL + "/hello"}, 200},
+		{[]string{"-x", ntlmProxy.URL, "--proxy-ntlm", "-U", "alice:any", origin.URL + "/via"}, 200},
+		{[]string{"-x", ntlmProxy.URL, "--proxy-anyauth", "-U", "alice:any", origin.URL + "/via"}, 200},
+		{[]string{"-x", ntlmProxy.URL, "-U", "alice:any", origin.URL + "/via"}, 407}, // -U alone is Basic, which this proxy does not take
+		{[]string{"-x", digestProxy.URL, "--proxy-digest", "-U", "alice:wonderland", origin.URL + "/via"}, 200},
+		{[]string{"-x", digestProxy.URL, "--proxy-digest", "-U", "alice:wrong", origin.URL + "/via"}, 407},
+	} {
+		peers.Curl(t, c.want, c.args...)
+		cmd := "curl " + shellQuote(c.args)
+		r := keyhole(t, runOpts{}, "send", "--json", "--curl", cmd)
+		if got := finalStatus(t, r); got != c.want {
+			t.Errorf("keyhole send --curl %q ended on %d, curl on %d\nstderr: %s", cmd, got, c.want, r.stderr)
 		}
 	}
 }

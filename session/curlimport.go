@@ -83,8 +83,8 @@ var (
 // asking for one says so and drops the password rather than send it with
 // another scheme. A scheme leaves these lists when keyhole learns it.
 var (
-	CurlCannotYet      = map[string]string{"ntlm": "NTLM", "negotiate": "Negotiate (Kerberos/SPNEGO)"}
-	CurlProxyCannotYet = map[string]string{"digest": "Digest", "ntlm": "NTLM", "negotiate": "Negotiate (Kerberos/SPNEGO)"}
+	CurlCannotYet      = map[string]string{"negotiate": "Negotiate (Kerberos/SPNEGO)"}
+	CurlProxyCannotYet = map[string]string{"negotiate": "Negotiate (Kerberos/SPNEGO)"}
 )
 
 // curlArgOptions are curl's options that take a value; knowing them keeps an
@@ -658,6 +658,8 @@ func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 		return b, b.Validate()
 	case "digest":
 		return &credentials.Digest{User: im.User, Password: im.Password}, nil
+	case "ntlm":
+		return &credentials.NTLM{User: im.User, Password: im.Password}, nil
 	case "bearer":
 		b := credentials.Bearer{Token: im.Token}
 		return b, b.Validate()
@@ -695,6 +697,7 @@ func (im *Imported) Offers() ([]*Offer, error) {
 			return nil, fmt.Errorf("curl import: %v", err)
 		}
 		server(&credentials.Digest{User: im.User, Password: im.Password}, false, "curl --anyauth -u")
+		server(&credentials.NTLM{User: im.User, Password: im.Password}, false, "curl --anyauth -u")
 		server(b, false, "curl --anyauth -u")
 	case "digest":
 		a, err := im.Authorizer()
@@ -702,12 +705,13 @@ func (im *Imported) Offers() ([]*Offer, error) {
 			return nil, err
 		}
 		server(a, false, "curl --digest -u")
-	case "basic", "bearer", "aws-sigv4":
+	case "basic", "ntlm", "bearer", "aws-sigv4":
+		// Up front, as curl sends them (NTLM's first leg included).
 		a, err := im.Authorizer()
 		if err != nil {
 			return nil, err
 		}
-		source := map[string]string{"basic": "curl -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
+		source := map[string]string{"basic": "curl -u", "ntlm": "curl --ntlm -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
 		server(a, true, source)
 	}
 	if im.ProxyUser != "" && im.Proxy != "" {
@@ -731,8 +735,11 @@ func (im *Imported) Offers() ([]*Offer, error) {
 			proxy(b, "curl -U")
 		case "digest":
 			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-digest -U")
+		case "ntlm":
+			proxy(&credentials.NTLM{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-ntlm -U")
 		case "auto":
 			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-anyauth -U")
+			proxy(&credentials.NTLM{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-anyauth -U")
 			proxy(b, "curl --proxy-anyauth -U")
 		}
 	}

@@ -33,9 +33,13 @@ type Given struct {
 	// ProxyUser is -U "user:password" for the proxy that Proxy names;
 	// ProxySource says where it came from ("-U", "-x user info").
 	ProxyUser, ProxySource string
-	Proxy                  string // the proxy's URL, "" when requests go direct
-	ClientCert             string // names the client certificate offered on https
-	Trusted                []httpclient.Origin
+	// ProxyMode limits ProxyUser to one scheme ("basic", "digest", "ntlm"),
+	// as curl's --proxy-basic and the like do; "" or "auto" answers the
+	// scheme the proxy offers, as --proxy-anyauth.
+	ProxyMode  string
+	Proxy      string // the proxy's URL, "" when requests go direct
+	ClientCert string // names the client certificate offered on https
+	Trusted    []httpclient.Origin
 	// AllowCommands lets a profile run a cmd: reference this machine has
 	// not seen saved (send --allow-cmd; credentials.Profiles.AllowCommands).
 	AllowCommands bool
@@ -310,6 +314,9 @@ func (g *Given) proxyOffer(w *Wallet) error {
 	// The proxy's challenge chooses among the schemes a user and password
 	// answer, as curl --proxy-anyauth does.
 	for _, mode := range []string{"basic", "digest", "ntlm"} {
+		if g.ProxyMode != "" && g.ProxyMode != "auto" && g.ProxyMode != mode {
+			continue
+		}
 		d, _ := credentials.Describe(mode)
 		a, err := d.Build(map[string]string{"user": user, "password": pass})
 		if err != nil {
