@@ -972,7 +972,7 @@ func TestSendThroughProxy(t *testing.T) {
 	// --noproxy sends straight to the server: its own 401, no proxy's 407.
 	r = keyhole(t, runOpts{}, "send", "-x", proxy.URL, "--noproxy", "example.com,127.0.0.1", srv.URL+"/basic")
 	wantCode(t, r, exitAuth)
-	if strings.Contains(r.stdout, "via proxy") || strings.Contains(r.stdout, "407") || !strings.Contains(r.stdout, "401 Unauthorized") {
+	if strings.Contains(r.stdout, "via proxy") || strings.Contains(r.stdout, "407 Proxy") || !strings.Contains(r.stdout, "401 Unauthorized") {
 		t.Errorf("--noproxy still went through the proxy:\n%s", r.stdout)
 	}
 
