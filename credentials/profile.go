@@ -34,7 +34,7 @@ const (
 
 // SecretFields are the profile fields whose values are secrets: they never go
 // into the profiles file.
-var SecretFields = []string{"password", "token", "api_key", "client_secret", "secret_key", "session_token", "refresh_token"}
+var SecretFields = SecretKeys()
 
 // IsSecretField reports whether a profile field holds a secret.
 func IsSecretField(name string) bool { return slices.Contains(SecretFields, strings.ToLower(name)) }

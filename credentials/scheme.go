@@ -31,10 +31,19 @@ type Description struct {
 	// Challenged schemes cannot be sent before their challenge arrives
 	// (Digest needs the nonce, a registry token the realm).
 	Challenged bool
+	// Proxy schemes also answer a proxy's challenge with the proxy's user
+	// and password (-U, curl --proxy-anyauth).
+	Proxy bool
+	// Named schemes are offered only when the user names them (--auth,
+	// the form): their fields are another scheme's too (DPoP-bound tokens
+	// from the OAuth client, which turns to DPoP by itself when asked), or
+	// they need no field at all (a registry token).
+	Named bool
 	// Fields are what the user fills in, in the order the form asks.
 	Fields []Field
-	// Headers are the request headers its Authorizer writes; their values
-	// are secrets (redaction, masking).
+	// Headers are the secret request headers its Authorizer writes: the
+	// session marks them secret on every request (masking, scrubbing of
+	// echoes, stripping on a redirect to another origin).
 	Headers []string
 	// Curl is the curl option that selects it, "" when curl has none.
 	Curl string
@@ -73,7 +82,7 @@ var oauthFields = []Field{
 // a menu lists them.
 var Schemes = []Description{
 	{
-		Mode: "basic", Title: "HTTP Basic", Wire: "Basic", Rank: 10, Fields: userPassword,
+		Mode: "basic", Title: "HTTP Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--basic",
 		Build: func(v map[string]string) (Authorizer, error) {
 			b := Basic{User: v["user"], Password: v["password"]}
@@ -82,7 +91,7 @@ var Schemes = []Description{
 		Detail: basicUser,
 	},
 	{
-		Mode: "digest", Title: "HTTP Digest", Wire: "Digest", Rank: 30, Challenged: true, Fields: userPassword,
+		Mode: "digest", Title: "HTTP Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--digest",
 		Build: func(v map[string]string) (Authorizer, error) {
 			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
@@ -107,12 +116,12 @@ var Schemes = []Description{
 		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, false) },
 	},
 	{
-		Mode: "dpop", Title: "OAuth 2.0 client, DPoP-bound tokens", Wire: "DPoP", Rank: 25, Fields: oauthFields,
+		Mode: "dpop", Title: "OAuth 2.0 client, DPoP-bound tokens", Wire: "DPoP", Rank: 25, Named: true, Fields: oauthFields,
 		Headers: []string{"Authorization", "DPoP"},
 		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
 	},
 	{
-		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true,
+		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true, Named: true,
 		Fields:  []Field{{Key: "user", Label: "User", Flag: "-u", Optional: true}, {Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true}},
 		Headers: []string{"Authorization"},
 		Build: func(v map[string]string) (Authorizer, error) {
@@ -122,7 +131,7 @@ var Schemes = []Description{
 	{
 		// NTLM proves the password without sending it, but its answer can
 		// be relayed or cracked offline, so it ranks below Digest.
-		Mode: "ntlm", Title: "NTLM (Windows)", Wire: "NTLM", Rank: 27,
+		Mode: "ntlm", Title: "NTLM (Windows)", Wire: "NTLM", Rank: 27, Proxy: true,
 		Fields: []Field{
 			{Key: "user", Label: `User (DOMAIN\user or user@domain)`, Flag: "-u"},
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
@@ -149,14 +158,33 @@ var Schemes = []Description{
 	},
 	{
 		Mode: "aws-sigv4", Title: "AWS Signature V4", Wire: "AWS4-HMAC-SHA256",
-		Fields:  []Field{{Key: "aws_sigv4", Label: "Provider:region:service", Flag: "--aws-sigv4"}},
-		Headers: []string{"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token"},
+		Fields: []Field{
+			{Key: "aws_sigv4", Label: "Provider:region:service", Flag: "--aws-sigv4"},
+			{Key: "access_key", Label: "Access key", Flag: "AWS_ACCESS_KEY_ID", Optional: true},
+			{Key: "secret_key", Label: "Secret key", Flag: "AWS_SECRET_ACCESS_KEY", Secret: true, Optional: true},
+			{Key: "session_token", Label: "Session", Flag: "AWS_SESSION_TOKEN", Secret: true, Optional: true},
+		},
+		Headers: []string{"Authorization", "X-Amz-Security-Token"},
 		Curl:    "--aws-sigv4",
 		Build: func(v map[string]string) (Authorizer, error) {
-			return SigV4FromEnv(AWSScope(v["aws_sigv4"]))
+			provider, region, service := AWSScope(v["aws_sigv4"])
+			if v["access_key"] == "" {
+				return SigV4FromEnv(provider, region, service)
+			}
+			if parts := strings.Split(provider, ":"); region == "" && len(parts) == 4 {
+				region, service = parts[2], parts[3] // aws:amz:REGION:SERVICE
+			}
+			s := SigV4{AccessKey: v["access_key"], SecretKey: v["secret_key"], SessionToken: v["session_token"], Region: region, Service: service}
+			return s, s.Validate()
 		},
 	},
 }
+
+// Register adds a scheme's description, from the scheme's own file, so
+// that a new scheme touches only its file, its practice lesson, its tests
+// and the README: the faces, profiles, the picker and redaction follow.
+// Call it from an init function.
+func Register(d Description) { Schemes = append(Schemes, d) }
 
 // Describe returns the description of mode ("basic"), or false.
 func Describe(mode string) (Description, bool) {
@@ -197,7 +225,8 @@ func rank(wire string) int {
 	return r
 }
 
-// SecretKeys are the field keys whose values are secrets, in any scheme.
+// SecretKeys are the field keys whose values are secrets, in any scheme:
+// a profile keeps them in the secret store, never in its file.
 func SecretKeys() []string {
 	var out []string
 	for _, d := range Schemes {
@@ -309,4 +338,17 @@ type Handshaker interface {
 	Continues(ch *httpclient.Challenge) bool
 	// ConnectionBound reports whether the legs must share one connection.
 	ConnectionBound() bool
+}
+
+// MarkWritten marks as secret, on r, the headers the scheme wire's
+// descriptions say its Authorizer writes, so that masking, scrubbing and
+// redirects treat them as the secrets they are whatever their names.
+func MarkWritten(r *httpclient.Request, wire string) {
+	for _, d := range ForWire(wire) {
+		for _, h := range d.Headers {
+			for _, v := range r.Header.Values(h) {
+				r.MarkSecret(httpclient.InHeader, h, v)
+			}
+		}
+	}
 }

@@ -321,6 +321,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 		if err := auth.Apply(r, ch); err != nil {
 			return nil, err
 		}
+		credentials.MarkWritten(r, auth.Scheme())
 		a.Scheme = auth.Scheme()
 	}
 	if auth := st.proxy.auth; auth != nil {
@@ -334,6 +335,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 		if err := auth.Apply(r, ch); err != nil {
 			return nil, err
 		}
+		credentials.MarkWritten(r, auth.Scheme())
 	}
 	a.Carried = carried(r, st, serverCh)
 	a.Started = s.Now()

@@ -207,29 +207,16 @@ func (g *Given) Wallet() (*Wallet, error) {
 		w.Add(&Offer{Auth: a, Origin: at, Upfront: upfront, Source: g.source(first)})
 		return nil
 	}
-	oauth := v["client_id"] != "" || v["grant"] != "" || v["refresh_token"] != ""
 	// --token beside --refresh-token is the OAuth client's token held: used
 	// first, refreshed when refused, not an offer of its own.
-	held := v["token"] != "" && v["refresh_token"] != "" && (mode == "auto" || mode == "oauth2")
-	// Digest before Basic: an explicit --auth digest waits for its
-	// challenge, and when a server offers both Preferred picks Digest.
-	for _, s := range []struct {
-		mode, first string
-		given       bool
-	}{
-		{"digest", "user", v["user"] != ""},
-		{"basic", "user", v["user"] != ""},
-		{"ntlm", "user", v["user"] != ""},
-		{"bearer", "token", v["token"] != "" && !held},
-		{"oauth2", "client_id", oauth},
-		{"dpop", "client_id", oauth && mode == "dpop"}, // in auto, the OAuth client turns to DPoP when the resource asks
-		{"apikey", "api_key", v["api_key"] != ""},
-		{"aws-sigv4", "aws_sigv4", v["aws_sigv4"] != ""},
-	} {
-		if s.given {
-			if err := add(s.mode, s.first); err != nil {
-				return nil, err
-			}
+	held := v["token"] != "" && v["refresh_token"] != "" && v["client_id"] != ""
+	for _, d := range credentials.Schemes {
+		// A registry token is offered below, for registry challenges only.
+		if d.Named && mode != d.Mode || d.Mode == "registry" || !filled(d, v) || d.Mode == "bearer" && held {
+			continue
+		}
+		if err := add(d.Mode, d.Fields[0].Key); err != nil {
+			return nil, err
 		}
 	}
 	if mode == "registry" || mode == "auto" && v["token"] == "" {
@@ -295,6 +282,17 @@ func CertName(c *tls.Config) string {
 	return httpclient.SafeLine(leaf.Subject.String())
 }
 
+// filled reports whether v holds what scheme d needs: its fields that are
+// not optional, or, when all are, any of them.
+func filled(d credentials.Description, v map[string]string) bool {
+	any, all := false, true
+	for _, f := range d.Fields {
+		any = any || v[f.Key] != ""
+		all = all && (f.Optional || v[f.Key] != "")
+	}
+	return any && all
+}
+
 // proxyOffer adds -U, bound to the proxy's origin.
 func (g *Given) proxyOffer(w *Wallet) error {
 	if g.ProxyUser == "" {
@@ -313,11 +311,10 @@ func (g *Given) proxyOffer(w *Wallet) error {
 	}
 	// The proxy's challenge chooses among the schemes a user and password
 	// answer, as curl --proxy-anyauth does.
-	for _, mode := range []string{"basic", "digest", "ntlm"} {
-		if g.ProxyMode != "" && g.ProxyMode != "auto" && g.ProxyMode != mode {
+	for _, d := range credentials.Schemes {
+		if !d.Proxy || g.ProxyMode != "" && g.ProxyMode != "auto" && g.ProxyMode != d.Mode {
 			continue
 		}
-		d, _ := credentials.Describe(mode)
 		a, err := d.Build(map[string]string{"user": user, "password": pass})
 		if err != nil {
 			return fmt.Errorf("%s: %v", g.ProxySource, err)
