@@ -413,7 +413,9 @@ Examples:
   keyhole send -x http://127.0.0.1:8402 -U alice http://127.0.0.1:8401/proxy
 
 Exit status: 0 final status below 400, 4 for 401/407, 3 for 403, 5 other >= 400,
-1 no response (DNS, connection, TLS, timeout), 2 usage error.
+1 no response (DNS, connection, TLS, timeout), 2 usage error, 6 an answer cut
+short (its body stopped by the timeout or a broken stream, or redirects stopped
+at the limit of 10).
 
 Flags:
 `

@@ -28,6 +28,7 @@ const (
 	exitForbidden = 3
 	exitAuth      = 4 // 401 or 407
 	exitHTTPError = 5
+	exitCutShort  = 6 // an answer came but was cut short (timeout, broken body, redirect loop)
 )
 
 func main() {
@@ -182,7 +183,7 @@ Examples:
 
 Run 'keyhole COMMAND --help' for a command's flags and examples.
 Exit status of the commands: 0 ok, 1 no response, 2 usage error, 3 forbidden,
-4 authentication failed (401/407), 5 other HTTP error.
+4 authentication failed (401/407), 5 other HTTP error, 6 answer cut short.
 `
 
 const profileHelp = `Usage:

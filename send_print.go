@@ -169,6 +169,8 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 	}
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(res.Err.Error()))
+	} else if last.Exchange.CutShort() {
+		fmt.Fprintf(stderr, "keyhole send: the answer was cut short: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	} else if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	}
@@ -187,6 +189,9 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 	}
 	if res.Err != nil {
 		return failedAuthStatus(s)
+	}
+	if last.Exchange.CutShort() {
+		return exitCutShort
 	}
 	return exitStatus(last.Status())
 }

@@ -115,6 +115,11 @@ type Timing struct {
 	DNS, Connect, TLS, FirstByte, Total time.Duration
 }
 
+// CutShort reports that an answer came but is not whole: its body was cut by
+// the timeout or a broken stream, or it is a redirect keyhole stopped
+// following at the hop limit. Err says which.
+func (ex *Exchange) CutShort() bool { return ex != nil && ex.Response != nil && ex.Err != nil }
+
 // Exchange is one request as sent and what came of it.
 type Exchange struct {
 	Request    *Request // as sent to the first URL, credentials included
@@ -326,6 +331,11 @@ func (c *Client) Do(ctx context.Context, r *Request) *Exchange {
 		if !c.opts.FollowRedirects || !isRedirect(resp.StatusCode) || loc == "" || hop >= c.opts.MaxRedirects {
 			ex.Response, ex.Err = c.read(resp)
 			ex.Challenges, ex.Problems = parseBoth(resp.Header)
+			if ex.Err == nil && c.opts.FollowRedirects && isRedirect(resp.StatusCode) && loc != "" {
+				ex.Err = &TransportError{Kind: KindRedirectLimit,
+					Err:  fmt.Errorf("stopped after %d redirects, and the server still redirects (to %s)", hop, SafeLine(loc)),
+					Hint: "a redirect loop, often a login that wants a cookie or a proxy that rewrites the scheme: follow the hops in the timeline"}
+			}
 			return ex
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))

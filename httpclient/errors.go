@@ -25,6 +25,7 @@ const (
 	KindCancelled           = "cancelled"
 	KindHeadersTooLarge     = "headers-too-large"
 	KindMalformedHeader     = "malformed-header"
+	KindRedirectLimit       = "redirect-limit" // the answer is a redirect keyhole stopped following
 	KindOther               = "other"
 )
 
