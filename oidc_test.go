@@ -3,10 +3,17 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -284,5 +291,105 @@ func TestOIDCAuthorizationStepErrorsAreTheirs(t *testing.T) {
 		"--auth-url", as.Issuer+"/auth", "--token-url", as.Issuer+"/token", as.Origin+"/api/aud")
 	if r.code == exitOK || !strings.Contains(r.stderr, "authorization step refused (invalid_target)") || strings.Contains(r.stderr, "token request") {
 		t.Fatalf("exit %d; want the authorization step's invalid_target explained:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestOIDCInvalidClientRetriedWithTheRightMethod(t *testing.T) {
+	as := oidctest.Start(t)
+	// cc-basic authenticates with its secret. Given a key as well, keyhole
+	// starts with private_key_jwt, is told invalid_client, and tries the
+	// secret the way the server lists next.
+	r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "cc-basic", "--client-secret", oidctest.Secret, "--client-key", clientKey(t, nil), "--scope", "read",
+		"--token-url", as.Issuer+"/token", "--resource", as.Origin+"/api/aud", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	autos := strings.Join(s.autos, "\n")
+	if s.final != 200 || s.count("token") != 2 {
+		t.Fatalf("final %d after %v, want 200 after 2 token requests: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	if !strings.Contains(autos, "invalid_client with private_key_jwt: retrying with client_secret_basic") {
+		t.Errorf("the retry does not say why:\n%s", autos)
+	}
+	noSecrets(t, r, oidctest.Secret)
+}
+
+func TestOIDCWrongClientAuthExplained(t *testing.T) {
+	jwk := ""
+	clientKey(t, &jwk)
+	as := oidctest.Start(t, "CLIENT_JWK="+jwk)
+	// cc-jwt authenticates with its key; forced to Basic with a secret, the
+	// refusal says how keyhole authenticated and what in it may be wrong.
+	r := keyhole(t, runOpts{}, "send", "--client-id", "cc-jwt", "--client-secret", oidctest.Secret, "--client-auth", "basic",
+		"--token-url", as.Issuer+"/token", as.Origin+"/api/aud")
+	if r.code == exitOK || !strings.Contains(r.stderr, "token request refused (invalid_client)") ||
+		!strings.Contains(r.stderr, "keyhole authenticated with client_secret_basic (as asked") || !strings.Contains(r.stderr, "form-encodes") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+	}
+	noSecrets(t, r, oidctest.Secret)
+}
+
+// clientKey writes a new P-256 private key as PEM and returns its path;
+// jwk, when not nil, gets its public JWK.
+func clientKey(t *testing.T, jwk *string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if jwk != nil {
+		pt, _ := key.PublicKey.ECDH()
+		b := pt.Bytes()
+		j, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "alg": "ES256",
+			"x": base64.RawURLEncoding.EncodeToString(b[1:33]), "y": base64.RawURLEncoding.EncodeToString(b[33:65])})
+		*jwk = string(j)
+	}
+	return path
+}
+
+func TestOIDCPrivateKeyJWT(t *testing.T) {
+	jwk := ""
+	path := clientKey(t, &jwk)
+	as := oidctest.Start(t, "CLIENT_JWK="+jwk)
+	r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "cc-jwt", "--client-key", path, "--scope", "read", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 1 || !strings.Contains(s.doc, "client_assertion_type") {
+		t.Fatalf("final %d after %v, want 200 after 1 token request with an assertion: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+}
+
+func TestOIDCDynamicRegistration(t *testing.T) {
+	as := oidctest.Start(t)
+	// An MCP-style resource: a bare 401 with resource_metadata, no client id
+	// known. keyhole reads the metadata, registers, signs in with PKCE and
+	// resource=, and retries.
+	r := signIn(t, "send", "--json", "--register", as.Origin+"/mcp")
+	s := readSent(t, r)
+	// The registration, the pushed authorization request (the server
+	// offers PAR) and the token request.
+	if s.final != 200 || s.count("token") != 3 {
+		t.Fatalf("final %d after %v, want 200 after a registration, a push and a token request: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	autos := strings.Join(s.autos, "\n")
+	if !strings.Contains(autos, "client registration (RFC 7591)") || !strings.Contains(autos, "pushed authorization request (RFC 9126)") {
+		t.Errorf("the steps do not say why: %q", s.autos)
+	}
+}
+
+func TestOIDCPushedAuthorizationRequest(t *testing.T) {
+	as := oidctest.Start(t)
+	r := signIn(t, "send", "--json", "--client-id", "par-app", "--grant", "authorization_code", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 2 {
+		t.Fatalf("final %d after %v, want 200 after the pushed request and a token request: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	if !strings.Contains(strings.Join(s.autos, "\n"), "pushed authorization request (RFC 9126)") {
+		t.Errorf("the push does not say why: %q", s.autos)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 
@@ -11,10 +12,13 @@ import (
 // oauthOptions are the OAuth 2.0 flags of 'keyhole send' beyond the client
 // id, secret, token URL, scope and grant.
 type oauthOptions struct {
-	resource  string
-	authURL   string
-	deviceURL string
-	dpop      bool
+	resource   string
+	authURL    string
+	deviceURL  string
+	dpop       bool
+	clientAuth string
+	clientKey  string
+	register   bool
 }
 
 // oauthFlagsMore adds them to fs.
@@ -22,6 +26,9 @@ func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
 	fs.String(&o.resource, "resource", "", "URI", "OAuth 2.0 resource indicator (RFC 8707) the token is asked for (default: the resource named by its metadata, RFC 9728)")
 	fs.String(&o.authURL, "auth-url", "", "URL", "OAuth 2.0 authorization endpoint, when discovery cannot find it")
 	fs.String(&o.deviceURL, "device-url", "", "URL", "OAuth 2.0 device authorization endpoint, when discovery cannot find it")
+	fs.String(&o.clientAuth, "client-auth", "", "METHOD", "how the OAuth 2.0 client authenticates at the token endpoint: basic|post|private_key_jwt|tls|none (default: from the server's metadata, the others tried after invalid_client)")
+	fs.String(&o.clientKey, "client-key", "", "FILE", "the client's private key (PEM) for --client-auth private_key_jwt (RFC 7523)")
+	fs.Bool(&o.register, "register", "", "register keyhole as an OAuth 2.0 client first (dynamic client registration, RFC 7591); done by itself when no --client-id is given")
 	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
 }
 
@@ -48,6 +55,26 @@ func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 		}
 	}
 	oa.Resource, oa.AuthURL, oa.DeviceURL = o.resource, o.authURL, o.deviceURL
-	oa.DPoP = o.dpop
+	oa.DPoP, oa.Register = o.dpop, o.register
+	if o.clientAuth != "" {
+		m, err := credentials.ClientAuthMethod(o.clientAuth)
+		if err != nil {
+			return fmt.Errorf("--client-auth: %v", err)
+		}
+		oa.ClientAuth = m
+	}
+	if o.clientKey != "" {
+		k, err := credentials.LoadClientKey(o.clientKey)
+		if err != nil {
+			return fmt.Errorf("--client-key: %v", err)
+		}
+		oa.ClientKey = k
+		if oa.ClientAuth == "" && oa.ClientSecret == "" {
+			oa.ClientAuth = credentials.AuthPrivateKeyJWT
+		}
+	}
+	if oa.ClientAuth == credentials.AuthPrivateKeyJWT && oa.ClientKey == nil {
+		return errors.New("--client-auth private_key_jwt needs --client-key FILE")
+	}
 	return nil
 }

@@ -3,6 +3,7 @@ package credentials
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -64,6 +65,18 @@ type OAuth2 struct {
 	// not used: it resends every failed token request the other way, which
 	// doubles the timeline and hides a device flow's slow_down.
 	AuthInForm bool
+	// ClientAuth forces the client authentication method (one of the Auth*
+	// constants); "" picks it from the server's
+	// token_endpoint_auth_methods_supported and the credentials held, and
+	// tries the others the server lists after invalid_client.
+	ClientAuth string
+	// ClientKey signs private_key_jwt assertions (RFC 7523); ClientKeyID is
+	// its kid, when the server needs one to find the key.
+	ClientKey   crypto.Signer
+	ClientKeyID string
+	// Register makes keyhole register itself (RFC 7591) even when a client
+	// id was given; without a client id it registers whenever it can.
+	Register bool
 
 	// OnDeviceCode tells the user where to enter the code (device_code grant).
 	OnDeviceCode func(userCode, verificationURI, verificationURIComplete string)
@@ -96,6 +109,15 @@ type OAuth2 struct {
 	issuer     string        // the authorization server's issuer, from its metadata
 	issParam   bool          // it sends iss in authorization responses (RFC 9207)
 	replacing  string        // why the next token request replaces the held token
+
+	authMethods     []string // the token endpoint's token_endpoint_auth_methods_supported
+	method          string   // the client authentication chosen, once one worked or was named
+	methodWhy       string
+	registrationURL string // registration_endpoint (RFC 7591)
+	parURL          string // pushed_authorization_request_endpoint (RFC 9126)
+	requirePAR      bool
+	registered      bool   // ClientID and ClientSecret came from registration at this server
+	step            string // why the request being made is made, for its attempt
 }
 
 // SetRequestURL tells the authorizer which URL it is getting a token for.
@@ -304,9 +326,19 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	}
 	o.mu.Lock()
 	wantMeta := !o.discovered && o.Resource == "" && ch != nil && ch.Param("resource_metadata") != ""
+	mustRegister := (o.ClientID == "" || o.Register) && !o.registered
+	needMeta := mustRegister && o.registrationURL == ""
 	o.mu.Unlock()
-	if o.missingEndpoint() != "" || wantMeta {
+	if o.missingEndpoint() != "" || wantMeta || needMeta && !o.discovered {
 		if err := o.findEndpoints(ctx, hc, ch); err != nil {
+			return err
+		}
+	}
+	if needMeta {
+		o.tokenMetadata(ctx, hc) // where to register
+	}
+	if mustRegister {
+		if err := o.register(ctx, hc); err != nil {
 			return err
 		}
 	}
@@ -318,11 +350,19 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	if err := o.secretMayGo(); err != nil {
 		return err
 	}
+	if method, _ := o.clientMethod(); method == AuthPrivateKeyJWT && o.ClientKey == nil {
+		return errors.New("oauth2: private_key_jwt needs the client's private key; give it with --client-key FILE")
+	}
+	plainHC := hc
+	if o.ClientKey != nil {
+		hc = o.assertionClient(hc)
+	}
 	if o.dpopWanted() {
 		if err := o.dpopClient(&hc); err != nil {
 			return err
 		}
 	}
+	tokenHC := hc
 	ctx = context.WithValue(httpclient.WithPurpose(ctx, "token"), oauth2.HTTPClient, hc)
 
 	o.mu.Lock()
@@ -334,6 +374,7 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	}
 	o.mu.Unlock()
 	if rt != "" {
+		o.tokenStep("refresh_token")
 		// An empty access token makes x/oauth2 refresh at once.
 		t, err := o.config("").TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
 		if err == nil {
@@ -341,18 +382,90 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 			return nil
 		}
 		if o.grant() == GrantRefreshToken {
-			return tokenError(err)
+			return o.tokenError(err)
 		}
 		o.mu.Lock()
 		o.tok = nil // the refresh token is spent or revoked: run the grant again
 		o.mu.Unlock()
 	}
-	t, err := o.obtain(ctx)
+	o.tokenStep(o.grant())
+	t, err := o.obtain(context.WithValue(ctx, parClientKey{}, tokenHC))
+	if err != nil && isInvalidClient(err) && o.ClientAuth == "" && o.grant() != GrantAuthorizationCode && o.grant() != GrantDeviceCode {
+		// The doctor: another method the server lists may be the one this
+		// client was registered with. Each try is an attempt of its own.
+		first, _ := o.clientMethod()
+		tried := []string{first}
+		o.tokenMetadata(ctx, plainHC) // which methods the server lists
+		for _, m := range o.otherMethods(tried) {
+			o.mu.Lock()
+			o.method, o.methodWhy = m, "invalid_client with "+strings.Join(tried, ", then ")+": retrying with "+m
+			o.step = "token request again: " + o.methodWhy + ", which the server also lists"
+			o.mu.Unlock()
+			tried = append(tried, m)
+			if t, err = o.obtain(ctx); err == nil || !isInvalidClient(err) {
+				break
+			}
+		}
+		if err == nil {
+			o.mu.Lock()
+			o.methodWhy = "the server refused " + strings.Join(tried[:len(tried)-1], ", ") + " (invalid_client) and took " + tried[len(tried)-1] + "; give --client-auth " + shortMethod(tried[len(tried)-1]) + " next time"
+			o.mu.Unlock()
+		} else if isInvalidClient(err) {
+			o.mu.Lock()
+			o.method = ""
+			o.mu.Unlock()
+			return fmt.Errorf("%w (tried %s)", o.tokenError(err), strings.Join(tried, ", "))
+		}
+	}
 	if err != nil {
-		return tokenError(err)
+		return o.tokenError(err)
 	}
 	o.store(t)
 	return nil
+}
+
+// tokenMetadata reads the metadata of the token endpoint's authorization
+// server once, when no discovery has: how clients authenticate there and
+// whether they can register.
+func (o *OAuth2) tokenMetadata(ctx context.Context, hc *http.Client) {
+	o.mu.Lock()
+	known := o.issuer != "" || o.TokenURL == ""
+	o.mu.Unlock()
+	if known {
+		return
+	}
+	if d, err := DiscoverFromTokenURL(ctx, hc, o.TokenURL); err == nil {
+		o.fill(d)
+	}
+}
+
+// parClientKey carries the client that pushed authorization requests go
+// through (the one token requests use) to authCode.
+type parClientKey struct{}
+
+// tokenStep labels the token request about to be made: its grant and the
+// client authentication, with why that one.
+func (o *OAuth2) tokenStep(grant string) {
+	method, why := o.clientMethod()
+	o.setStep("token request (" + grant + "), client authentication " + method + ": " + why)
+}
+
+// shortMethod is the --client-auth spelling of a method.
+func shortMethod(m string) string {
+	switch m {
+	case AuthBasic:
+		return "basic"
+	case AuthPost:
+		return "post"
+	case AuthTLS:
+		return "tls"
+	}
+	return m
+}
+
+func isInvalidClient(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && re.ErrorCode == "invalid_client"
 }
 
 // missingEndpoint names the endpoint the grant needs and lacks, or "".
@@ -439,6 +552,9 @@ func (o *OAuth2) fill(d *Discovery) error {
 	}
 	if d.Issuer != "" && o.issuer == "" {
 		o.issuer, o.issParam = d.Issuer, d.IssParameter
+		o.mu.Lock()
+		o.authMethods, o.registrationURL, o.parURL, o.requirePAR = d.AuthMethods, d.RegistrationURL, d.PARURL, d.RequirePAR
+		o.mu.Unlock()
 	}
 	if o.AuthURL == "" {
 		o.AuthURL = d.AuthURL
@@ -457,22 +573,16 @@ func (o *OAuth2) scopes() []string {
 }
 
 func (o *OAuth2) config(redirect string) *oauth2.Config {
+	// A public client (no secret) identifies itself with client_id in the
+	// form (RFC 6749 §2.3.1, §4.1.3); Basic with an empty password is not that.
+	method, _ := o.clientMethod()
 	return &oauth2.Config{
 		ClientID:     o.ClientID,
-		ClientSecret: o.ClientSecret,
-		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL, AuthStyle: o.authStyle()},
+		ClientSecret: o.secretFor(method),
+		Endpoint:     oauth2.Endpoint{AuthURL: o.AuthURL, TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceURL, AuthStyle: oauth2Style(method)},
 		RedirectURL:  redirect,
 		Scopes:       o.scopes(),
 	}
-}
-
-func (o *OAuth2) authStyle() oauth2.AuthStyle {
-	// A public client (no secret) identifies itself with client_id in the
-	// form (RFC 6749 §2.3.1, §4.1.3); Basic with an empty password is not that.
-	if o.AuthInForm || o.ClientSecret == "" {
-		return oauth2.AuthStyleInParams
-	}
-	return oauth2.AuthStyleInHeader
 }
 
 func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
@@ -485,7 +595,8 @@ func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
 func (o *OAuth2) obtain(ctx context.Context) (*oauth2.Token, error) {
 	switch o.grant() {
 	case GrantClientCredentials:
-		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL, Scopes: o.scopes(), AuthStyle: o.authStyle()}
+		method, _ := o.clientMethod()
+		cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.secretFor(method), TokenURL: o.TokenURL, Scopes: o.scopes(), AuthStyle: oauth2Style(method)}
 		if o.Resource != "" {
 			cc.EndpointParams = url.Values{"resource": {o.Resource}}
 		}
@@ -538,6 +649,16 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 	pk := NewPKCE()
 	c := o.config(redirect)
 	authURL := c.AuthCodeURL(state, append(o.resourceOpts(), pk.AuthOption())...)
+	o.mu.Lock()
+	par := o.parURL
+	o.mu.Unlock()
+	if hc, ok := ctx.Value(parClientKey{}).(*http.Client); ok && par != "" {
+		u, _ := url.Parse(authURL)
+		if authURL, err = o.pushAuthorization(ctx, hc, par, u.Query()); err != nil {
+			return nil, err
+		}
+		o.tokenStep(GrantAuthorizationCode)
+	}
 
 	type result struct {
 		code string
@@ -910,6 +1031,9 @@ var tokenErrors = map[string]string{
 	"slow_down":               "polling too fast; wait 5 seconds more between polls from now on",
 	"use_dpop_nonce":          "the server wants a DPoP nonce in the proof; resend with the nonce from its DPoP-Nonce header",
 	"invalid_dpop_proof":      "the DPoP proof was refused: check its htm, htu, iat and signature",
+	"invalid_target":          "the resource indicator (resource=, RFC 8707) names a resource this server does not issue tokens for",
+	"invalid_client_metadata": "the registration was refused: a field of the client metadata is not allowed (RFC 7591 §3.2.2)",
+	"invalid_redirect_uri":    "the registration was refused: the server does not accept the loopback redirect URI (RFC 7591 §3.2.2)",
 	"server_error":            "the authorization server failed; try again later",
 	"temporarily_unavailable": "the authorization server is overloaded or down; try again later",
 }
@@ -927,12 +1051,13 @@ func ExplainTokenError(code, description string) string {
 	return s
 }
 
-// tokenError turns x/oauth2's error into one line that says what to do.
-func tokenError(err error) error {
+// tokenError turns x/oauth2's error into one line that says what to do,
+// with the likely cause from what keyhole sent.
+func (o *OAuth2) tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.ErrorCode != "" {
-			return fmt.Errorf("oauth2: token request refused (%s): %s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription))
+			return fmt.Errorf("oauth2: token request refused (%s): %s%s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription), o.likelyCause(re.ErrorCode))
 		}
 		status := 0
 		if re.Response != nil {
@@ -945,6 +1070,49 @@ func tokenError(err error) error {
 		return errors.New(msg)
 	}
 	return errors.New("oauth2: " + msg)
+}
+
+// likelyCause says what in keyhole's own request most likely drew the
+// error code, or "".
+func (o *OAuth2) likelyCause(code string) string {
+	method, why := o.clientMethod()
+	o.mu.Lock()
+	listed := slices.Clone(o.authMethods)
+	o.mu.Unlock()
+	switch code {
+	case "invalid_client":
+		s := "; keyhole authenticated with " + method + " (" + why + ")"
+		if len(listed) > 0 && !slices.Contains(listed, method) {
+			s += ", which the server does not list (it lists " + safeLine(strings.Join(listed, ", ")) + ")"
+		}
+		if method == AuthBasic && url.QueryEscape(o.ClientSecret) != o.ClientSecret {
+			s += "; the secret holds characters that Basic form-encodes first (RFC 6749 §2.3.1), which some servers do not decode: try --client-auth post"
+		}
+		if method == AuthNone {
+			s += "; the server may want this client to authenticate: give --client-secret or --client-key"
+		}
+		return s
+	case "invalid_grant":
+		switch o.grant() {
+		case GrantAuthorizationCode:
+			return "; for a code: it was used already or expired, or the redirect_uri or the PKCE code_verifier does not match the authorization request"
+		case GrantRefreshToken:
+			return "; for a refresh token: it was used already (a server that rotates refresh tokens takes each once) or revoked"
+		case GrantPassword:
+			return "; for the password grant: the user name or password is wrong"
+		}
+	case "invalid_target":
+		if o.Resource != "" {
+			return "; keyhole asked for resource " + safeLine(o.Resource) + " (RFC 8707)"
+		}
+	case "invalid_scope":
+		if s := o.scopes(); len(s) > 0 {
+			return "; keyhole asked for scope " + safeLine(strings.Join(s, " "))
+		}
+	case "unauthorized_client":
+		return "; the grant was " + o.grant()
+	}
+	return ""
 }
 
 // safeLine makes server-supplied text safe for a terminal, on one line.

@@ -546,17 +546,22 @@ func TestDiagnoseTokenEndpoint(t *testing.T) {
 	if err == nil {
 		t.Fatal("a refused token request must be an error")
 	}
-	// x/oauth2 may try a second way of sending the client secret; each try is
-	// an attempt of its own and none is the request itself.
+	// After invalid_client keyhole reads the server's metadata for the other
+	// ways to send the client secret; each try is an attempt of its own and
+	// none is the request itself.
 	if len(made) == 0 || len(made) != len(s.Attempts()) {
 		t.Fatalf("made %d attempts, session holds %d", len(made), len(s.Attempts()))
 	}
+	var last *Attempt
 	for _, a := range made {
-		if a.Purpose != PurposeToken || a.Auto == "" {
+		if a.Purpose != PurposeToken && a.Purpose != PurposeDiscovery || a.Auto == "" {
 			t.Fatalf("attempt %d: purpose %q auto %q", a.N, a.Purpose, a.Auto)
 		}
+		if a.Purpose == PurposeToken {
+			last = a
+		}
 	}
-	f := finding(t, made[len(made)-1], "token-request-failed")
+	f := finding(t, last, "token-request-failed")
 	if f.DocURL != "https://as.example/errors#invalid_client" || !strings.Contains(f.Message, "invalid_client") {
 		t.Errorf("finding %+v", f)
 	}

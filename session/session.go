@@ -372,6 +372,9 @@ func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth c
 	}
 	record := func(purpose string, ex *httpclient.Exchange) {
 		prepared := s.recordPrepared(purpose, auth.Scheme(), resource, ex)
+		if sr, ok := auth.(interface{ StepReason() string }); ok && prepared.Purpose == PurposeToken && sr.StepReason() != "" {
+			prepared.Auto = sr.StepReason() // which OAuth step, and how the client authenticated
+		}
 		if held && prepared.Purpose == PurposeToken {
 			if why := replacedToken(ex, replacedBecause(auth)); why != "" {
 				prepared.Auto = why
