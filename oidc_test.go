@@ -203,8 +203,10 @@ func TestOIDCAuthorizationCodeWithPKCE(t *testing.T) {
 	as := oidctest.Start(t)
 	r := signIn(t, "send", "--json", "--client-id", "app", "--grant", "authorization_code", as.Origin+"/api/aud")
 	s := readSent(t, r)
-	if s.final != 200 || s.count("token") != 1 {
-		t.Fatalf("final %d after %d token requests, want 200 after 1: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
+	// The server offers PAR: the pushed authorization request, then the
+	// token request.
+	if s.final != 200 || s.count("token") != 2 {
+		t.Fatalf("final %d after %d token requests, want 200 after 2: %v %q\n%s", s.final, s.count("token"), s.purposes, s.autos, r.stderr)
 	}
 	if !strings.Contains(s.doc, "code_verifier") || !strings.Contains(s.doc, "resource=") {
 		t.Errorf("the token request lacks code_verifier or resource:\n%s", s.doc)
