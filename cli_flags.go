@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"keyhole/credentials"
 	"keyhole/httpclient"
 	"keyhole/session"
 )
@@ -310,7 +311,9 @@ func newSendOptions() *sendOptions {
 	return &sendOptions{auth: "auto", location: true, maxAttempts: 3}
 }
 
-var authModes = []string{"auto", "none", "basic", "digest", "bearer", "apikey", "oauth2", "aws-sigv4", "ntlm"}
+// authModes are --auth's values: auto, none, and each scheme's mode, from
+// the scheme descriptions.
+var authModes = append([]string{"auto", "none"}, credentials.Modes()...)
 
 func sendFlags(o *sendOptions) *flagSet {
 	fs := newFlagSet("keyhole send")

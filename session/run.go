@@ -314,7 +314,7 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 type runner struct {
 	w             *Wallet
 	p             Policy
-	at, proxyAt   httpclient.Origin // the request's origin, the proxy's ("" when direct)
+	at, proxyAt   httpclient.Origin // the request's origin, the proxy's (the request's when direct: a server's own 407)
 	server, proxy *Offer
 	reason        string
 	tried, sent   map[*Offer]bool
