@@ -34,6 +34,7 @@ type RegistryToken struct {
 
 	mu      sync.Mutex
 	bound   httpclient.Origin // the origin of the request the password is for
+	held    httpclient.Origin // a token service the password was held back from, until TakeHeldBack
 	token   string
 	key     string // realm, service and scope the token was issued for
 	scope   string
@@ -155,15 +156,34 @@ func (t *RegistryToken) userFor(ctx context.Context, ch *httpclient.Challenge) (
 		return t.User, ctx // tokenURL refuses it
 	}
 	t.mu.Lock()
-	bound := t.bound
-	t.mu.Unlock()
-	may, why := httpclient.MaySendSecret(bound, realm, t.Trusted)
+	defer t.mu.Unlock()
+	may, why := httpclient.MaySendSecret(t.bound, realm, t.Trusted)
 	if may {
 		return t.User, ctx
 	}
+	t.held = realm
 	note := fmt.Sprintf("The password of %s was not sent to the registry's token service: %s. The token was asked for anonymously. If that token service is yours, trust it: keyhole send --trust %s, or confirm the host in the TUI.",
 		httpclient.SafeLine(t.User), why, httpclient.SafeLine(realm.String()))
 	return "", httpclient.WithWithheld(ctx, note)
+}
+
+// TakeHeldBack returns the origin of the token service the password was last
+// held back from, once: a face asks the user whether to trust it.
+func (t *RegistryToken) TakeHeldBack() (httpclient.Origin, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o := t.held
+	t.held = httpclient.Origin{}
+	return o, o.Host != ""
+}
+
+// Trust lets the password go to o from now on, and drops the token fetched
+// without it, so that the next Prepare asks again with the password.
+func (t *RegistryToken) Trust(o httpclient.Origin) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.Trusted = append(t.Trusted, o)
+	t.token, t.key, t.scope, t.expires = "", "", "", time.Time{}
 }
 
 // tokenURL is realm?service=…&scope=…(&account=user).

@@ -234,6 +234,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.practiceReady(msg)
 	case sentMsg:
 		cmd = m.sent(msg)
+		m.askTrust()
 	case oauthPromptMsg:
 		cmd = m.prompted(msg)
 	case savedMsg:

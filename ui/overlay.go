@@ -29,9 +29,10 @@ const (
 	ovProfileName        // name and host of a profile to save
 	ovProxy              // the proxy URL
 	ovDetail             // an attempt's headers and findings whole
+	ovTrust              // may a secret go to an origin a server named
 )
 
-var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name", "proxy", "detail"}
+var ovNames = [...]string{"", "help", "palette", "lessons", "lesson", "diff", "sessions", "requests", "jwt", "tls", "profiles", "profile name", "proxy", "detail", "trust"}
 
 // row is one selectable line of an overlay; act runs on enter.
 type row struct {
@@ -236,6 +237,8 @@ func (o overlay) keys() []key.Binding {
 		return []key.Binding{b("enter", "apply"), closeKey}
 	case o.kind == ovProfiles:
 		return []key.Binding{b("↑/↓", "choose"), b("enter", "fill the form"), closeKey}
+	case o.kind == ovTrust:
+		return []key.Binding{b("↑/↓", "choose"), b("enter", "answer"), b("esc", "do not trust")}
 	case o.kind == ovLesson:
 		return []key.Binding{b("↑/↓", "step"), b("space", "tick"), closeKey}
 	case o.kind == ovPalette:
