@@ -387,3 +387,23 @@ func TestRunResumesAtTheLastChallenge(t *testing.T) {
 		t.Errorf("reason %q", r)
 	}
 }
+
+// NoAutoRefresh keeps an invalid_token rejection for the user to see (a
+// lesson shows the failure first); by default Run fetches a new token at once.
+func TestRunNoAutoRefresh(t *testing.T) {
+	srv := startPractice(t)
+	offer := func() *Wallet {
+		w := &Wallet{}
+		w.Add(&Offer{Auth: &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret,
+			TokenURL: srv.URL + "/oauth/token", AccessToken: "revoked-or-garbage"}, Origin: originOf(t, srv.URL), Upfront: true, Source: "test"})
+		return w
+	}
+	_, out := run(t, httpclient.Options{}, srv.URL+"/jwt", offer(), Policy{NoAutoRefresh: true})
+	if got := trail(out.Attempts); got != "request 401 Bearer\n" || out.Stop != StopRejected {
+		t.Fatalf("NoAutoRefresh:\n%s(stop %s)", got, out.Stop)
+	}
+	_, out = run(t, httpclient.Options{}, srv.URL+"/jwt", offer(), Policy{})
+	if got := trail(out.Attempts); !strings.HasPrefix(got, "request 401 Bearer\n") || !strings.HasSuffix(got, "token 200 none\nrequest 200 Bearer\n") {
+		t.Fatalf("default policy:\n%s(stop %s)", got, out.Stop)
+	}
+}
