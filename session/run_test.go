@@ -407,3 +407,20 @@ func TestRunNoAutoRefresh(t *testing.T) {
 		t.Fatalf("default policy:\n%s(stop %s)", got, out.Stop)
 	}
 }
+
+// One registry rule for both faces: a Bearer challenge whose realm is a
+// token service URL and that names a service or a scope.
+func TestIsRegistryChallenge(t *testing.T) {
+	for v, want := range map[string]bool{
+		`Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"`: true,
+		`Bearer realm="http://127.0.0.1:8401/token",scope="repository:demo:pull"`:                                         true,
+		`Bearer realm="example",service="api"`:                                                                            false,
+		`Bearer realm="https://auth.example.com/token"`:                                                                   false,
+		`Basic realm="https://auth.example.com/token",service="x"`:                                                        false,
+	} {
+		chs, _ := httpclient.ParseChallenges(v)
+		if got := IsRegistryChallenge(chs[0]); got != want {
+			t.Errorf("%s: %v, want %v", v, got, want)
+		}
+	}
+}

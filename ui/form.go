@@ -10,6 +10,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 // field is one input of a credentials form.
@@ -152,9 +153,10 @@ func buildKinds() map[string]kind {
 	}
 }
 
-// kindsFor lists the kinds that answer ch, in picker order. A Bearer
-// challenge naming a service is a registry's (Docker, OCI): its token comes
-// from the realm, so the registry kind goes first.
+// kindsFor lists the kinds that answer ch, in picker order. A registry's
+// Bearer challenge (Docker, OCI; session.IsRegistryChallenge, the rule
+// keyhole send answers by) gets its token from the realm, so the registry
+// kind goes first.
 func kindsFor(ch httpclient.Challenge) []string {
 	all := kinds()
 	var out []string
@@ -163,7 +165,7 @@ func kindsFor(ch httpclient.Challenge) []string {
 			out = append(out, k)
 		}
 	}
-	if i := slices.Index(out, "registry"); i > 0 && ch.Param("service") != "" {
+	if i := slices.Index(out, "registry"); i > 0 && session.IsRegistryChallenge(ch) {
 		out = append([]string{"registry"}, slices.Delete(out, i, i+1)...)
 	}
 	return out
