@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 
 	"keyhole/credentials"
 	"keyhole/session"
@@ -46,26 +47,14 @@ func (m Model) explanation(w int) tagged {
 		here = spot{focusPicker, -1}
 	}
 	a := m.shown()
-	if a == nil {
-		t.wrapped(w, here, st.Muted.Render("Nothing sent yet. Enter on the URL sends the request; what the server answers is explained here: what it wants, why an attempt failed, what to try next."))
+	k := explKey{a: a, active: m.chal.active(), w: w, dark: st.isDark}
+	if c := m.explCache; c != nil && c.key == k {
+		t.lines, t.spots = append(t.lines, c.t.lines...), append(t.spots, c.t.spots...)
 	} else {
-		t.wrapped(w, here, m.attemptHead(a))
-		for _, l := range explain(st, a, m.chal) {
-			t.wrapped(w, here, l)
-		}
-		for _, b := range m.before(a) {
-			if len(b.Findings) == 0 {
-				continue
-			}
-			status, why := outcome(b)
-			if why != "" {
-				status += " " + why
-			}
-			t.wrapped(w, here, "", st.Title.Render(fmt.Sprintf("Before it: attempt %d", b.N))+" "+
-				st.Muted.Render(fmt.Sprintf("[%s] %s %s", b.Purpose, safeLine(credentials.RedactURL(requestURL(b))), status)))
-			for _, l := range findingLines(st, b.Findings)[2:] {
-				t.wrapped(w, here, l)
-			}
+		t = m.explained(a, w, here)
+		if c != nil {
+			c.key, c.t = k, t
+			t = tagged{lines: slices.Clone(t.lines), spots: slices.Clone(t.spots)}
 		}
 	}
 	if m.chal.active() {
@@ -83,6 +72,52 @@ func (m Model) explanation(w int) tagged {
 	if les := m.lesson.view(st, 4); len(les) > 0 {
 		t.add(nowhere, "")
 		t.wrapped(w, nowhere, les...)
+	}
+	return t
+}
+
+// explKey is what the explanation of an attempt is drawn from: an attempt
+// never changes once listed, so its lines are kept between frames.
+type explKey struct {
+	a      *session.Attempt
+	active bool // the picker offers some of the next steps
+	w      int
+	dark   bool
+}
+
+// explCache is the explanation drawn last, shared by the model's copies.
+type explCache struct {
+	key explKey
+	t   tagged
+}
+
+// explained is attempt a explained at w columns: its status, what the
+// server wants, why it failed, what to do next, and what the attempts
+// keyhole made for it (token requests) found.
+func (m Model) explained(a *session.Attempt, w int, here spot) tagged {
+	st := m.styles
+	var t tagged
+	if a == nil {
+		t.wrapped(w, here, st.Muted.Render("Nothing sent yet. Enter on the URL sends the request; what the server answers is explained here: what it wants, why an attempt failed, what to try next."))
+		return t
+	}
+	t.wrapped(w, here, m.attemptHead(a))
+	for _, l := range explain(st, a, m.chal) {
+		t.wrapped(w, here, l)
+	}
+	for _, b := range m.before(a) {
+		if len(b.Findings) == 0 {
+			continue
+		}
+		status, why := outcome(b)
+		if why != "" {
+			status += " " + why
+		}
+		t.wrapped(w, here, "", st.Title.Render(fmt.Sprintf("Before it: attempt %d", b.N))+" "+
+			st.Muted.Render(fmt.Sprintf("[%s] %s %s", b.Purpose, safeLine(credentials.RedactURL(requestURL(b))), status)))
+		for _, l := range findingLines(st, b.Findings)[2:] {
+			t.wrapped(w, here, l)
+		}
 	}
 	return t
 }

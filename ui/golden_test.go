@@ -73,7 +73,7 @@ func steady(t *testing.T, m Model) Model {
 	}
 	m.compose.url.SetValue(fix(m.compose.url.Value()))
 	m.status = regexp.MustCompile(` in [0-9.]+(µs|ms|s)([.,])`).ReplaceAllString(fix(m.status), " in 1.2ms${2}")
-	m.tl.cache = &rowCache{}
+	m.tl.cache, m.explCache = &rowCache{}, &explCache{} // drawn from attempts changed in place
 	m.tl.set(m.sess.Attempts())
 	if a := m.shown(); a != nil {
 		m.resp.n = 0

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -76,17 +77,30 @@ func (c *hlCache) highlight(st Styles, syn syntax, row string) string {
 	if syn == synForm {
 		s = formRow(st, row)
 	} else {
-		s = lexRow(st, lexerOf()[syn], row)
+		s = lexRow(st, syn, lexerOf()[syn], row)
 	}
 	c.rows[k] = s
 	return s
 }
 
-func lexRow(st Styles, l chroma.Lexer, row string) string {
+// jsonKey matches a pretty-printed JSON row that starts with a member's name.
+var jsonKey = regexp.MustCompile(`^\s*"(\\.|[^"\\])*": `)
+
+func lexRow(st Styles, syn syntax, l chroma.Lexer, row string) string {
 	if l == nil {
 		return row
 	}
-	it, err := l.Tokenise(nil, row)
+	var opts *chroma.TokeniseOptions
+	if syn == "json" {
+		// A row is lexed alone, so it starts in the state its first token
+		// needs: inside an object for a member or a closing brace, inside
+		// an array for a value.
+		opts = &chroma.TokeniseOptions{State: "arrayvalue"}
+		if t := strings.TrimSpace(row); jsonKey.MatchString(row) || strings.HasPrefix(t, "}") {
+			opts.State = "objectvalue"
+		}
+	}
+	it, err := l.Tokenise(opts, row)
 	if err != nil {
 		return row
 	}

@@ -115,14 +115,15 @@ type Model struct {
 	lessonsDone map[string]bool                       // IDs of the practice lessons completed
 	steps       map[string][]bool
 
-	w, h    int
-	explTop int  // first line of the explanation pane shown
-	explFor int  // the attempt explTop was scrolled for
-	sight   int  // focus, picker cursor and form field explTop was last kept in sight for
-	mouse   bool // the mouse is captured (f6): clicks focus, the wheel scrolls the pane under it
-	search  search
-	hl      *hlCache         // body rows as coloured lately, shared by the model's copies
-	clock   func() time.Time // the local clock: tokens' times are read against it
+	w, h      int
+	explTop   int  // first line of the explanation pane shown
+	explFor   int  // the attempt explTop was scrolled for
+	sight     int  // focus, picker cursor and form field explTop was last kept in sight for
+	mouse     bool // the mouse is captured (f6): clicks focus, the wheel scrolls the pane under it
+	search    search
+	hl        *hlCache         // body rows as coloured lately, shared by the model's copies
+	explCache *explCache       // the shown attempt's explanation as last drawn
+	clock     func() time.Time // the local clock: tokens' times are read against it
 	// savedN is how many attempts the last save held; quitting with more asks once.
 	savedN    int
 	quitAsked bool
@@ -131,20 +132,21 @@ type Model struct {
 // New builds the model for o. Nothing is started until Init.
 func New(o Options) Model {
 	m := Model{
-		opts:    o,
-		keys:    DefaultKeyMap(),
-		styles:  NewStyles(true),
-		compose: newCompose(),
-		tl:      newTimeline(),
-		help:    newHelpBar(true),
-		spin:    spinner.New(spinner.WithSpinner(spinner.Dot)),
-		focus:   focusURL,
-		browser: credentials.SystemBrowser,
-		hl:      &hlCache{},
-		clock:   time.Now,
-		search:  search{line: -1},
-		w:       80,
-		h:       24,
+		opts:      o,
+		keys:      DefaultKeyMap(),
+		styles:    NewStyles(true),
+		compose:   newCompose(),
+		tl:        newTimeline(),
+		help:      newHelpBar(true),
+		spin:      spinner.New(spinner.WithSpinner(spinner.Dot)),
+		focus:     focusURL,
+		browser:   credentials.SystemBrowser,
+		hl:        &hlCache{},
+		explCache: &explCache{},
+		clock:     time.Now,
+		search:    search{line: -1},
+		w:         80,
+		h:         24,
 	}
 	m.sess = session.New(m.newClient(), httpclient.Request{Method: "GET"})
 	m.lessonsDone, m.steps = map[string]bool{}, map[string][]bool{}

@@ -140,7 +140,7 @@ func (m Model) geometry() geometry {
 	}
 	g.timeline = box{0, top + rest - tlH, w, tlH}
 	midH := rest - tlH
-	ew := w * 2 / 5
+	ew := w / 3
 	if m.explainFirst() {
 		ew = w * 11 / 20
 	}
