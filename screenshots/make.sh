@@ -17,4 +17,3 @@ for t in "${tapes[@]}"; do
   echo "== $t"
   vhs "$t.tape"
 done
-pkill -f 'screenshots/bin/keyhole practice' 2>/dev/null || true
