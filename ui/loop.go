@@ -106,6 +106,9 @@ func (m *Model) offer(auth credentials.Authorizer, status int, mode string) erro
 		return err
 	}
 	o.Origin = at
+	if mode == "registry" {
+		o.Accepts = session.IsRegistryChallenge // as send's registry offer
+	}
 	m.wallet.Offers = slices.DeleteFunc(m.wallet.Offers, func(x *session.Offer) bool {
 		return x.Proxy == o.Proxy && x.Origin == at && x.Auth.Scheme() == auth.Scheme()
 	})
