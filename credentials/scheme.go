@@ -328,8 +328,8 @@ func AWSScope(v string) (provider, region, service string) {
 // with that challenge, without counting it as a new request or as a refusal.
 // A ConnectionBound handshaker needs every leg on one kept-alive HTTP/1.1
 // connection (the server authenticates the connection, not the request):
-// Run then sends the legs under the client's PinConnection. Neither face
-// knows a scheme has legs; a multi-leg scheme is a Description plus its
+// its Apply puts each leg on its own httpclient.Conn (Request.Conn). Neither
+// face knows a scheme has legs; a multi-leg scheme is a Description plus its
 // Handshaker.
 type Handshaker interface {
 	Authorizer

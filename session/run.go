@@ -165,15 +165,6 @@ func IsRegistryChallenge(c httpclient.Challenge) bool {
 		(c.Param("service") != "" || c.Param("scope") != "")
 }
 
-// connPinner is a client that keeps requests on one connection: under the
-// context PinConnection returns, every request goes over the same kept-alive
-// HTTP/1.1 connection until release is called. Run uses it for the legs of a
-// connection-bound credentials.Handshaker (NTLM, Negotiate); a client
-// without it sends each leg as net/http pools them.
-type connPinner interface {
-	PinConnection(ctx context.Context) (pinned context.Context, release func())
-}
-
 // challengeFollower is an Authorizer whose scheme follows what the server
 // asks for: an OAuth 2.0 client turns to DPoP-bound tokens when the
 // resource offers only DPoP. Run shows it the challenges before choosing,
@@ -202,10 +193,11 @@ const maxLegs = 4
 // stops once they were left behind (StopOtherOrigin).
 //
 // Multi-leg schemes plug in through credentials.Handshaker: when the answer
-// to a leg is a 401 whose challenge continues the handshake, Run sends the
-// next leg with the same offer (not counted in MaxAttempts), and for a
-// connection-bound one it runs every leg under the client's PinConnection
-// (see connPinner), so neither face knows the scheme has legs.
+// to a leg is a 401 (a 407 for a proxy offer) whose challenge continues the
+// handshake, Run sends the next leg with the same offer, not counted in
+// MaxAttempts; a connection-bound one keeps its legs on one connection
+// itself (httpclient.Request.Conn, as credentials.NTLM does), so neither
+// face knows the scheme has legs.
 //
 // Every attempt records why it was made (Attempt.Reason) and what it
 // carried (Attempt.Carried). When credentials were given but never sent
@@ -251,12 +243,6 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 
 	var out Outcome
 	legs := 0
-	var release func()
-	defer func() {
-		if release != nil {
-			release()
-		}
-	}()
 	for {
 		st := step{
 			server: carry(r.server, httpclient.WWWAuthenticate), proxy: carry(r.proxy, httpclient.ProxyAuthenticate),
@@ -267,11 +253,6 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		for _, o := range []*Offer{r.server, r.proxy} {
 			if o != nil {
 				r.tried[o], r.sent[o] = true, true
-			}
-		}
-		if h, ok := authOf(r.server).(credentials.Handshaker); ok && h.ConnectionBound() && release == nil {
-			if pin, ok := any(s.HTTPClient()).(connPinner); ok {
-				ctx, release = pin.PinConnection(ctx)
 			}
 		}
 		made, err := s.send(ctx, st)
@@ -292,10 +273,6 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			legs++
 			r.reason = fmt.Sprintf("%s handshake, leg %d", leg, legs+1)
 			continue
-		}
-		if release != nil {
-			release()
-			release = nil
 		}
 		legs = 0
 		if stop, why := r.next(last); stop != "" {
