@@ -9,7 +9,7 @@ import (
 // TestSupportedCoversEveryAuthorizer checks Supported against the Scheme of
 // every Authorizer keyhole has, so a new one cannot be forgotten in pick.go.
 func TestSupportedCoversEveryAuthorizer(t *testing.T) {
-	for _, a := range []Authorizer{Basic{}, &Digest{}, Bearer{}, &OAuth2{}, &OAuth2{DPoP: true}, &RegistryToken{}, APIKey{}, SigV4{}, &NTLM{}} {
+	for _, a := range []Authorizer{Basic{}, &Digest{}, Bearer{}, &OAuth2{}, &OAuth2{DPoP: true}, &RegistryToken{}, APIKey{}, SigV4{}, &NTLM{}, &Negotiate{}} {
 		if !Supported(a.Scheme()) {
 			t.Errorf("Supported(%q) = false, but %T sends it", a.Scheme(), a)
 		}
@@ -19,7 +19,7 @@ func TestSupportedCoversEveryAuthorizer(t *testing.T) {
 			t.Errorf("Supported(%q) = false; scheme names are case-insensitive", s)
 		}
 	}
-	for _, s := range []string{"Negotiate", "Newauth", "HOBA", ""} {
+	for _, s := range []string{"Newauth", "HOBA", ""} {
 		if Supported(s) {
 			t.Errorf("Supported(%q) = true, but keyhole cannot answer it", s)
 		}
@@ -43,8 +43,8 @@ func TestPreferredPicksOnlyChallengeSchemes(t *testing.T) {
 		{ch("APIKey", "Basic"), 1},
 		{ch("AWS4-HMAC-SHA256"), -1},
 		{ch("APIKey"), -1},
-		{ch("Negotiate", "NTLM"), 1},
-		{ch("Negotiate"), -1},
+		{ch("Negotiate", "NTLM"), 0},
+		{ch("Negotiate"), 0},
 		{ch("NTLM", "Digest"), 1},
 		{nil, -1},
 	} {

@@ -144,6 +144,24 @@ var Schemes = []Description{
 		Detail: ntlmDetail,
 	},
 	{
+		// Negotiate sends a ticket good for this one service, and no
+		// secret at all: it ranks first.
+		Mode: "negotiate", Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35,
+		Fields: []Field{
+			{Key: "user", Label: "User (empty: the ticket from kinit)", Flag: "-u", Optional: true},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
+		},
+		Headers: []string{"Authorization"}, Curl: "--negotiate",
+		Build: func(v map[string]string) (Authorizer, error) {
+			n := &Negotiate{User: v["user"], Password: v["password"]}
+			if n.User != "" {
+				n.NTLM = &NTLM{User: n.User, Password: n.Password}
+			}
+			return n, nil
+		},
+		Detail: negotiateDetail,
+	},
+	{
 		Mode: "apikey", Title: "API key", Wire: "APIKey",
 		Fields: []Field{
 			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true},

@@ -71,9 +71,10 @@ func write(t testing.TB, path, content string) {
 
 // process is a server the test started.
 type process struct {
-	cmd  *exec.Cmd
-	out  *lockedBuffer
-	once sync.Once
+	cmd    *exec.Cmd
+	out    *lockedBuffer
+	once   sync.Once
+	exited chan struct{}
 }
 
 type lockedBuffer struct {
@@ -102,6 +103,7 @@ func start(t testing.TB, cmd *exec.Cmd, addr string) *process {
 		t.Fatalf("starting %s: %v", cmd.Path, err)
 	}
 	exited := make(chan struct{})
+	p.exited = exited
 	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() { p.stop(exited) })
 	deadline := time.Now().Add(20 * time.Second)
