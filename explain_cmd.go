@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -162,6 +163,12 @@ func (p *printer) explain(header, value string, chs []httpclient.Challenge, prob
 		}
 		if c.Token68 != "" {
 			p.line("       token68 " + httpclient.SafeLine(c.Token68))
+		}
+		for _, l := range session.TokenDetails(c, time.Now()) {
+			p.line("       " + httpclient.SafeLine(l))
+		}
+		for _, l := range session.AboutScheme(c.Scheme) {
+			p.line("       " + httpclient.SafeLine(l))
 		}
 	}
 	if i := credentials.Preferred(chs); i >= 0 {

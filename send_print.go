@@ -167,6 +167,9 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 			fmt.Fprintln(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with -U USER[:PASSWORD] (-u is for the server)")
 		}
 	}
+	if last != nil && last.Status() == 401 && !o.json {
+		noTicketHint(last, stderr)
+	}
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(res.Err.Error()))
 	} else if last.Exchange.CutShort() {

@@ -109,3 +109,45 @@ func TestSendDigestProxySquid(t *testing.T) {
 	r = keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:wrong", o.URL+"/via")
 	wantCode(t, r, exitAuth, "send", "-x", sq.URL, "-U", "alice:wrong", o.URL)
 }
+
+// Acceptance: after kinit, keyhole send <Negotiate origin> → 200 with scheme
+// Negotiate, the server's mutual-auth answer checked; without a ticket →
+// exit 4 and a finding naming kinit. curl --negotiate -u : agrees.
+func TestSendNegotiateApache(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	url := peers.StartApacheGSSAPI(t, realm) + "/private/hello.txt"
+	env := runOpts{env: realm.CCacheEnv()}
+
+	peers.CurlEnv(t, realm.CCacheEnv(), 401, "--negotiate", "-u", ":", url)
+	r := keyhole(t, env, "send", url)
+	wantCode(t, r, exitAuth, "send", url)
+	if !strings.Contains(r.stdout, "negotiate-no-ticket") || !strings.Contains(r.stdout, "kinit user@REALM") {
+		t.Fatalf("without a ticket:\n%s\n%s", r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "kinit user@KEYHOLE.TEST") {
+		t.Errorf("stderr does not name the realm's kinit:\n%s", r.stderr)
+	}
+
+	realm.Kinit(t)
+	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--negotiate", "-u", ":", url)
+	r = keyhole(t, env, "send", url)
+	wantCode(t, r, exitOK, "send", url)
+	for _, want := range []string{"with Negotiate", "hello from Apache", "negotiate-mutual", "alice@KEYHOLE.TEST for HTTP/localhost"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	// A KDC that does not answer: said in words, never a crash. (The
+	// first realm's cache now holds curl's service ticket, which needs no
+	// KDC, so a second realm.)
+	down := peers.StartKerberos(t)
+	url = peers.StartApacheGSSAPI(t, down) + "/private/hello.txt"
+	down.Kinit(t)
+	down.StopKDC()
+	r = keyhole(t, runOpts{env: down.CCacheEnv()}, "send", url)
+	t.Logf("KDC down: exit %d\n%s", r.code, r.all())
+	if r.code == exitOK || !strings.Contains(r.all(), "no KDC answered") {
+		t.Fatalf("KDC down: exit %d\n%s", r.code, r.all())
+	}
+}

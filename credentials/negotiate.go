@@ -172,6 +172,13 @@ func (n *Negotiate) Ticket() (*TicketInfo, *krbcreds.CCache, error) {
 	return info, cc, nil
 }
 
+// HasTicket reports whether the credential cache holds a ticket-granting
+// ticket that has not expired.
+func HasTicket() bool {
+	_, _, err := (&Negotiate{}).Ticket()
+	return err == nil
+}
+
 // Apply answers ch. Without a token in ch (the server's first "Negotiate")
 // it sends a Kerberos AP-REQ for HTTP/host in an SPNEGO NegTokenInit; when
 // Kerberos cannot be used and NTLM is set, an NTLM type 1 instead. A token

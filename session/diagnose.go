@@ -348,7 +348,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 	}
 	switch {
 	case scheme == "" && apiKey == "":
-		if !proxy {
+		if !proxy && !d.negotiateMissing(offered) {
 			d.add(Finding{Code: "missing-credentials", Severity: Error,
 				Message: "The server wants credentials" + offeredWords(offered) + ", and this request sent none.",
 				Next:    "Pick a scheme it offers and enter credentials."})

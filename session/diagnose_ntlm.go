@@ -9,11 +9,13 @@ import (
 	"keyhole/httpclient"
 )
 
-// connectionBound explains a 401 or 407 that answered an NTLM leg: the type 2
-// challenge that follows a type 1 is the exchange going to plan, not a
-// refusal; after a type 3 it is. It reports whether ch was such a scheme.
+// connectionBound explains a 401 or 407 that answered an NTLM leg (NTLM,
+// or NTLM inside Negotiate): the type 2 challenge that follows a type 1 is
+// the exchange going to plan, not a refusal; after a type 3 it is. A
+// Kerberos ticket refused is explained too. It reports whether ch was such
+// a scheme.
 func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
-	if !ch.Is("NTLM") {
+	if !ch.Is("NTLM") && !ch.Is("Negotiate") {
 		return false
 	}
 	who := "server"
@@ -21,10 +23,14 @@ func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
 	if proxy {
 		who, header = "proxy", "Proxy-Authorization"
 	}
-	sent, _ := credentials.DecodeNTLMToken(d.header().Get(header))
+	value := d.header().Get(header)
+	sent := ntlmIn(value)
+	if ch.Is("Negotiate") && sent == nil {
+		return d.kerberosRefused(ch, who, value)
+	}
 	switch {
 	case sent != nil && sent.Type == 1 && ch.Token68 != "":
-		m, err := credentials.DecodeNTLMToken(ch.Token68)
+		m, err := ntlmOfToken(ch)
 		if err != nil {
 			d.add(Finding{Code: "ntlm-challenge-malformed", Severity: Error,
 				Message: "The " + who + "'s NTLM type 2 challenge does not decode: " + clean(err.Error()) + ".",
@@ -109,4 +115,103 @@ func (d *diagnosis) sentNTLM() {
 		}
 		d.add(Finding{Code: "ntlm-authenticate", Severity: Info, Message: msg + "."})
 	}
+}
+
+// ntlmIn is the NTLM message a credential header value carries, directly
+// ("NTLM ...") or inside Negotiate; nil for none.
+func ntlmIn(value string) *credentials.NTLMMessage {
+	scheme, _, _ := strings.Cut(strings.TrimSpace(value), " ")
+	switch {
+	case strings.EqualFold(scheme, "NTLM"):
+		m, _ := credentials.DecodeNTLMToken(value)
+		return m
+	case strings.EqualFold(scheme, "Negotiate"):
+		if t, err := credentials.DecodeNegotiateToken(value); err == nil {
+			return t.NTLM
+		}
+	}
+	return nil
+}
+
+// ntlmOfToken decodes the NTLM message of a challenge's token.
+func ntlmOfToken(ch *httpclient.Challenge) (*credentials.NTLMMessage, error) {
+	if ch.Is("NTLM") {
+		return credentials.DecodeNTLMToken(ch.Token68)
+	}
+	t, err := credentials.DecodeNegotiateToken(ch.Token68)
+	if err != nil {
+		return nil, err
+	}
+	if t.NTLM == nil {
+		return nil, fmt.Errorf("the Negotiate token carries no NTLM message (%s)", strings.Join(t.Describe(time.Time{}), "; "))
+	}
+	return t.NTLM, nil
+}
+
+// kerberosRefused explains a Negotiate challenge that answered a Kerberos
+// ticket (value, the header sent), or none.
+func (d *diagnosis) kerberosRefused(ch *httpclient.Challenge, who, value string) bool {
+	t, err := credentials.DecodeNegotiateToken(value)
+	if value == "" || err != nil {
+		return false
+	}
+	why := "it says no more"
+	if ch.Token68 != "" {
+		if back, err := credentials.DecodeNegotiateToken(ch.Token68); err == nil {
+			if w := credentials.KerberosErrorWords(back.KerberosError); w != "" {
+				why = w
+			} else if back.KerberosError != 0 || back.State != "" {
+				why = strings.Join(back.Describe(d.in.Now), "; ")
+			}
+		}
+	}
+	service := t.Service
+	if service == "" {
+		service = "the service"
+	}
+	d.add(Finding{Code: "credentials-rejected", Severity: Error,
+		Message: "The " + who + " refused the Kerberos ticket for " + clean(service) + ": " + clean(why) + "." + bodyHint(d.ex.Response),
+		Next:    "Check with klist that the ticket is for " + clean(service) + " in the server's realm; a refusal with a valid ticket usually means the server's keytab does not match the KDC (its owners can check it)."})
+	return true
+}
+
+// negotiateMissing explains a 401 that offers Negotiate to a request that
+// carried nothing: there was no Kerberos ticket to send. It reports
+// whether it did; "pick a scheme" would be no help.
+func (d *diagnosis) negotiateMissing(offered []httpclient.Challenge) bool {
+	if !offers(offered, "Negotiate") {
+		return false
+	}
+	next := "Get a Kerberos ticket with kinit user@REALM (keyhole reads the credential cache KRB5CCNAME names, or /tmp/krb5cc_UID, as curl --negotiate -u : does), then send again."
+	if offers(offered, "NTLM") {
+		next += ` Or answer its NTLM with a Windows user: -u 'DOMAIN\user:password'.`
+	}
+	d.add(Finding{Code: "negotiate-no-ticket", Severity: Error,
+		Message: "The server wants Kerberos: it offers " + schemeList(offered) + ", and this request carried no Kerberos ticket.",
+		Next:    next})
+	return true
+}
+
+// authorizerFindings are what the authorizer that answered learned from the
+// answer: the Kerberos ticket sent and the server's mutual-authentication
+// proof, checked with the session key only the authorizer holds.
+func authorizerFindings(auth credentials.Authorizer, a *Attempt) []Finding {
+	n, ok := auth.(*credentials.Negotiate)
+	if !ok || a.Exchange == nil {
+		return nil
+	}
+	var out []Finding
+	if s := n.Sent(); s != "" {
+		out = append(out, Finding{Code: "negotiate-sent", Severity: Info, Message: "Sent " + s + "."})
+	}
+	switch verified, why := n.Answered(a.Exchange.Response); {
+	case verified && why == "":
+		out = append(out, Finding{Code: "negotiate-mutual", Severity: Info,
+			Message: "The server proved it holds the service's key: its Kerberos AP-REP decrypts with the session key and echoes the time sent (mutual authentication)."})
+	case why != "":
+		out = append(out, Finding{Code: "negotiate-mutual-failed", Severity: Error,
+			Message: "The server's mutual-authentication answer does not check out: " + clean(why) + ".",
+			Next:    "Do not trust this answer: something between you and the service answered in its place."})
+	}
+	return out
 }

@@ -29,7 +29,9 @@ func TestDescribe(t *testing.T) {
 		{`Bearer resource_metadata="https://rs.example/.well-known/oauth-protected-resource"`, "Bearer, wants a token, metadata at https://rs.example/.well-known/oauth-protected-resource"},
 		{`DPoP algs="ES256 PS256"`, "DPoP, proof algorithms ES256 PS256"},
 		{`Basic realm="practice", charset="UTF-8"`, "Basic, realm 'practice', UTF-8"},
-		{`Negotiate RA==`, "Negotiate, a 4-byte token (a step of a multi-leg exchange), keyhole cannot answer this scheme"},
+		{`Negotiate RA==`, "Negotiate, a malformed Negotiate token: negotiate: the token is neither SPNEGO nor Kerberos nor NTLM: not a valid SPNEGO token: asn1: syntax error: truncated tag or length"},
+		{`Negotiate`, "Negotiate, wants a Kerberos ticket for HTTP/host (SPNEGO), from kinit's credential cache"},
+		{`NTLM`, "NTLM, wants NTLM: a three-leg exchange on one connection, starting with a type 1 message"},
 		{`Newauth realm="apps", type=1`, "Newauth, realm 'apps', keyhole cannot answer this scheme"},
 	}
 	for _, c := range cases {

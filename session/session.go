@@ -342,6 +342,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 	a.Exchange = client.Do(ctx, r)
 	a.Finished = s.Now()
 	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: a.Finished})
+	a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a)...)
 	if st.finish != nil {
 		st.finish(a)
 	}

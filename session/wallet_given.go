@@ -219,6 +219,21 @@ func (g *Given) Wallet() (*Wallet, error) {
 			return nil, err
 		}
 	}
+	if mode == "negotiate" || mode == "auto" && (v["user"] != "" || credentials.HasTicket()) {
+		// Kerberos needs no flag: the ticket kinit left is used, as curl
+		// --negotiate -u : does; -u adds a password login and NTLM inside
+		// Negotiate for when there is none.
+		d, _ := credentials.Describe("negotiate")
+		a, err := d.Build(v)
+		if err != nil {
+			return nil, err
+		}
+		src := "the Kerberos ticket cache"
+		if v["user"] != "" {
+			src = g.source("user")
+		}
+		w.Add(&Offer{Auth: a, Origin: at, Upfront: mode == "negotiate", Source: src})
+	}
 	if mode == "registry" || mode == "auto" && v["token"] == "" {
 		src := "anonymous"
 		if v["user"] != "" {
