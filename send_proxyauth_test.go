@@ -146,8 +146,21 @@ func TestSendNegotiateApache(t *testing.T) {
 	down.Kinit(t)
 	down.StopKDC()
 	r = keyhole(t, runOpts{env: down.CCacheEnv()}, "send", url)
-	t.Logf("KDC down: exit %d\n%s", r.code, r.all())
 	if r.code == exitOK || !strings.Contains(r.all(), "no KDC answered") {
 		t.Fatalf("KDC down: exit %d\n%s", r.code, r.all())
+	}
+}
+
+// Proxy and origin at once: NTLM at the Squid proxy (-U), Digest at the
+// origin behind it (-u, the practice server's /digest), on one request.
+func TestSendNTLMProxyAndDigestOrigin(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	srv := startPractice(t)
+	url := srv.URL + "/digest"
+	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-ntlm", "-U", "bob:any", "--digest", "-u", "alice:wonderland", url)
+	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "bob:any", "-u", "alice:wonderland", url)
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, "-U", "-u", url)
+	if !strings.Contains(r.stdout, "with Digest, proxy NTLM") || !strings.Contains(r.stdout, `"scheme":"Digest"`) {
+		t.Fatalf("output:\n%s", r.stdout)
 	}
 }

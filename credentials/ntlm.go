@@ -29,9 +29,10 @@ type NTLM struct {
 	User     string
 	Password string
 
-	mu   sync.Mutex
-	conn *httpclient.Conn
-	leg  int // the NTLM message last sent: 0, 1 or 3
+	mu       sync.Mutex
+	conn     *httpclient.Conn
+	leg      int    // the NTLM message last sent: 0, 1 or 3
+	answered string // the type 2 the type 3 answered
 }
 
 func (*NTLM) Scheme() string { return "NTLM" }
@@ -73,12 +74,19 @@ func (n *NTLM) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 		r.Conn, n.leg = n.conn, 1
 		return nil
 	}
+	if n.leg == 3 && tok == n.answered {
+		// The type 2 was answered and the connection authenticated: later
+		// requests (the origin's own challenge behind an NTLM proxy) go on
+		// it without credentials, as Windows clients send them.
+		r.Conn = n.conn
+		return nil
+	}
 	msg, err := NTLMAuthenticate(tok, n.User, n.Password)
 	if err != nil {
 		return err
 	}
 	r.Header.Set(HeaderFor(ch), "NTLM "+base64.StdEncoding.EncodeToString(msg))
-	r.Conn, n.leg = n.conn, 3
+	r.Conn, n.leg, n.answered = n.conn, 3, tok
 	return nil
 }
 

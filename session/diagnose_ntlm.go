@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,8 @@ func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
 				Next:    "keyhole cannot answer it; the " + who + "'s NTLM setup is broken."})
 			return true
 		}
+		// Not a refusal: the proxy's 407 is leg 2 of its NTLM exchange.
+		d.out = slices.DeleteFunc(d.out, func(f Finding) bool { return f.Code == "proxy-auth-required" })
 		d.add(Finding{Code: "ntlm-challenge", Severity: Info,
 			Message: "Leg 2 of 3: the " + who + " answered the type 1 with its NTLM type 2 challenge (" + type2Words(m, d.in.Now) + ").",
 			Next:    "keyhole answers it with a type 3 (NTLMv2) on the same connection; the password itself is never sent."})
@@ -63,7 +66,7 @@ func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
 			user = sent.Domain + `\` + user
 		}
 		d.add(Finding{Code: "credentials-rejected", Severity: Error,
-			Message: "The " + who + " refused the NTLM type 3 for " + clean(fmt.Sprintf("%q", user)) + ": the user name, domain or password is wrong (NTLM says no more)." + bodyHint(d.ex.Response),
+			Message: "The " + who + " refused the NTLM type 3 for " + `"` + clean(user) + `"` + ": the user name, domain or password is wrong (NTLM says no more)." + bodyHint(d.ex.Response),
 			Next:    `Check the password, and give the domain when the account is in one: -u 'DOMAIN\user:password' or -u user@domain.example:password.`})
 	case sent != nil && sent.Type == 1:
 		d.add(Finding{Code: "ntlm-no-challenge", Severity: Error,
@@ -106,7 +109,7 @@ func (d *diagnosis) sentNTLM() {
 		if !m.NTLMv2() {
 			kind = "NTLMv1"
 		}
-		msg := fmt.Sprintf("Leg 3 of 3: the type 3 in %s answers for %s with an %s", header, clean(fmt.Sprintf("%q", user)), kind)
+		msg := fmt.Sprintf("Leg 3 of 3: the type 3 in %s answers for %s with an %s", header, `"`+clean(user)+`"`, kind)
 		if m.Workstation != "" {
 			msg += ", from workstation " + clean(fmt.Sprintf("%q", m.Workstation))
 		}
