@@ -212,7 +212,8 @@ func (g *Given) Wallet() (*Wallet, error) {
 	held := v["token"] != "" && v["refresh_token"] != "" && v["client_id"] != ""
 	for _, d := range credentials.Schemes {
 		// A registry token is offered below, for registry challenges only.
-		if d.Named && mode != d.Mode || d.Mode == "registry" || !filled(d, v) || d.Mode == "bearer" && held {
+		// Negotiate is offered below: a ticket in the cache is enough.
+		if d.Named && mode != d.Mode || d.Mode == "registry" || d.Mode == "negotiate" || !filled(d, v) || d.Mode == "bearer" && held {
 			continue
 		}
 		if err := add(d.Mode, d.Fields[0].Key); err != nil {

@@ -32,7 +32,7 @@ func TestGivenWallet(t *testing.T) {
 		want   string
 	}{
 		{"", map[string]string{"user": "alice", "password": "pw"}, "",
-			"Basic from -u, Digest from -u, NTLM from -u, Bearer from -u"},
+			"Basic from -u, Digest from -u, NTLM from -u, Negotiate from -u, Bearer from -u"},
 		{"basic", map[string]string{"user": "alice", "password": "pw"}, "", "Basic up from -u"},
 		{"digest", map[string]string{"user": "alice", "password": "pw"}, "", "Digest from -u"},
 		{"", map[string]string{"token": "t"}, "", "Bearer from --token"},
