@@ -386,6 +386,35 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
 	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
+	// curl's own spellings of --auth, --token and the proxy's scheme, so that
+	// the flags of a curl command work here as they are.
+	for _, c := range []struct{ flag, mode string }{{"basic", "basic"}, {"digest", "digest"}, {"ntlm", "ntlm"}, {"anyauth", "auto"}} {
+		fs.BoolFunc(c.flag, "as --auth "+c.mode+", curl's spelling", func(v string) error {
+			if on, err := strconv.ParseBool(v); err != nil || !on {
+				return err
+			}
+			return fs.Set("auth", c.mode)
+		})
+	}
+	fs.Func("oauth2-bearer", "", "TOKEN", "as --token TOKEN --auth bearer (sent up front), curl's spelling", func(v string) error {
+		if err := fs.Set("token", v); err != nil {
+			return err
+		}
+		return fs.Set("auth", "bearer")
+	})
+	for _, c := range []struct{ flag, mode string }{{"proxy-basic", "basic"}, {"proxy-digest", "digest"}, {"proxy-ntlm", "ntlm"}, {"proxy-anyauth", "auto"}} {
+		help := "answer the proxy with " + strings.ToUpper(c.mode[:1]) + c.mode[1:] + " only, as curl does"
+		if c.mode == "auto" {
+			help = "answer whichever of Basic, Digest or NTLM the proxy offers (what -U does without these)"
+		}
+		fs.BoolFunc(c.flag, help, func(v string) error {
+			if on, err := strconv.ParseBool(v); err != nil || !on {
+				return err
+			}
+			o.proxyAuth = c.mode
+			return nil
+		})
+	}
 	fs.Bool(&o.allowCmd, "allow-cmd", "", "run a profile's cmd: secret reference that was not saved on this machine (a copied profiles file), and trust it from then on")
 	fs.Func("mark-secret", "", "NAME", "treat the header, query parameter or cookie NAME as a secret: masked in every output, never resent to another origin; repeatable", func(v string) error {
 		o.markSecret = append(o.markSecret, v)

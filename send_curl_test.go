@@ -40,8 +40,9 @@ func curlStatus(t *testing.T, curl string, args []string) int {
 }
 
 // TestSendCurlImportReachesCurlsStatus imports curl commands that choose a
-// scheme (--digest, --anyauth) or go through a proxy (-x, -U) and sends them;
-// keyhole must end on the status curl itself ends on. Before the import read
+// scheme (--digest, --anyauth) or go through a proxy (-x, -U) and sends them,
+// then gives the same arguments to keyhole send itself; keyhole must end on
+// the status curl itself ends on. Before the import read
 // -x/-U and --anyauth, these went around the proxy or sent -u as Basic to a
 // Digest-only server.
 func TestSendCurlImportReachesCurlsStatus(t *testing.T) {
@@ -78,6 +79,12 @@ func TestSendCurlImportReachesCurlsStatus(t *testing.T) {
 		r := keyhole(t, runOpts{}, "send", "--json", "--curl", cmd)
 		if got := finalStatus(t, r); got != want {
 			t.Errorf("keyhole send --curl %q ended on %d, curl on %d\nstderr: %s", cmd, got, want, r.stderr)
+		}
+		// The same arguments as keyhole send's own flags, spelled as curl's.
+		args := append([]string{"send", "--json"}, c.args...)
+		r = keyhole(t, runOpts{}, args...)
+		if got := finalStatus(t, r); got != want {
+			t.Errorf("keyhole %q ended on %d, curl on %d\nstderr: %s", args, got, want, r.stderr)
 		}
 	}
 }
