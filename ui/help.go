@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -15,21 +16,42 @@ type helpBar struct {
 	shown bool          // an overlay is drawn instead of the panes
 	page  []string      // the overlay's lines; nil draws the keys
 	keys  []key.Binding // what the open overlay answers to, for the bar
+	memo  *helpMemo     // the bar drawn last, shared by the model's copies
+}
+
+// helpMemo is the help bar as last drawn and what it was drawn from: it
+// changes with the focus, not every frame.
+type helpMemo struct {
+	key  string
+	line string
 }
 
 func newHelpBar(isDark bool) helpBar {
 	h := help.New()
 	h.Styles = help.DefaultStyles(isDark)
-	return helpBar{h: h}
+	return helpBar{h: h, memo: &helpMemo{}}
 }
 
 func (b *helpBar) SetWidth(w int) { b.h.SetWidth(w) }
 
 func (b helpBar) short(k focusedHelp) string {
+	keys := k.ShortHelp()
 	if b.shown && b.keys != nil {
-		return b.h.ShortHelpView(b.keys)
+		keys = b.keys
 	}
-	return b.h.ShortHelpView(k.ShortHelp())
+	var id strings.Builder
+	fmt.Fprint(&id, b.h.Width(), "\x00")
+	for _, k := range keys {
+		id.WriteString(k.Help().Key + "\x00" + k.Help().Desc + "\x00")
+	}
+	if b.memo != nil && b.memo.key == id.String() {
+		return b.memo.line
+	}
+	line := b.h.ShortHelpView(keys)
+	if b.memo != nil {
+		b.memo.key, b.memo.line = id.String(), line
+	}
+	return line
 }
 
 // overlay is the open overlay's page; without one, every key in at most h lines.

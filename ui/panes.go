@@ -166,26 +166,38 @@ func (m Model) tabShown() pane {
 // colour. Lines are cut to fit (panes wrap what must be read whole).
 func (st Styles) frame(lines []string, w, h int, title, foot string, on bool) []string {
 	b := lipgloss.RoundedBorder()
-	edge := st.Border
+	edge := st.edge
 	if on {
-		edge = st.BorderFocus
+		edge = st.edgeOn
 	}
 	iw := max(w-4, 1)
 	out := make([]string, 0, h)
 	out = append(out, edgeLine(edge, b.TopLeft, b.Top, b.TopRight, title, w))
-	side := edge.Render(b.Left)
-	right := edge.Render(b.Right)
+	side := edge.paint(b.Left) + " "
+	right := " " + edge.paint(b.Right)
 	for _, l := range fit(lines, iw, max(h-2, 0)) {
-		out = append(out, side+" "+l+" "+right)
+		out = append(out, side+l+right)
 	}
 	out = append(out, edgeLine(edge, b.BottomLeft, b.Bottom, b.BottomRight, foot, w))
 	return out[:min(len(out), h)]
 }
 
+// sgrPair is the colour sequences a style puts around text, taken once so that
+// frames, drawn every frame, do not go through lipgloss line by line.
+type sgrPair struct{ open, close string }
+
+func sgrOf(s lipgloss.Style) sgrPair {
+	r := s.Render("x")
+	i := strings.Index(r, "x")
+	return sgrPair{r[:i], r[i+1:]}
+}
+
+func (e sgrPair) paint(s string) string { return e.open + s + e.close }
+
 // edgeLine is a frame's top or bottom edge with label set into it.
-func edgeLine(edge lipgloss.Style, left, fill, right, label string, w int) string {
+func edgeLine(edge sgrPair, left, fill, right, label string, w int) string {
 	if w < 2 {
-		return edge.Render(strings.Repeat(fill, max(w, 0)))
+		return edge.paint(strings.Repeat(fill, max(w, 0)))
 	}
 	lw := width(label)
 	if lw > w-6 {
@@ -193,9 +205,9 @@ func edgeLine(edge lipgloss.Style, left, fill, right, label string, w int) strin
 		lw = width(label)
 	}
 	if lw == 0 {
-		return edge.Render(left + strings.Repeat(fill, w-2) + right)
+		return edge.paint(left + strings.Repeat(fill, w-2) + right)
 	}
-	return edge.Render(left+fill) + " " + label + " " + edge.Render(strings.Repeat(fill, max(w-lw-5, 0))+right)
+	return edge.paint(left+fill) + " " + label + " " + edge.paint(strings.Repeat(fill, max(w-lw-5, 0))+right)
 }
 
 // title styles a pane's title for its frame.

@@ -36,6 +36,8 @@ type Styles struct {
 	Secret lipgloss.Style // a revealed credential
 	Done   lipgloss.Style
 	isDark bool
+	// edge and edgeOn are Border and BorderFocus as colour sequences.
+	edge, edgeOn sgrPair
 }
 
 // NewStyles builds the styles for a dark or light background.
@@ -49,6 +51,7 @@ func NewStyles(isDark bool) Styles {
 	s.TitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent).Underline(true)
 	s.Border = lipgloss.NewStyle().Foreground(c("#A8A8A8", "#5C5C5C"))
 	s.BorderFocus = lipgloss.NewStyle().Foreground(accent)
+	s.edge, s.edgeOn = sgrOf(s.Border), sgrOf(s.BorderFocus)
 	s.FrameTitle = lipgloss.NewStyle().Bold(true).Foreground(c("#555555", "#AAAAAA"))
 	s.FrameTitleFocus = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Label = lipgloss.NewStyle().Foreground(c("#555555", "#AAAAAA"))
