@@ -102,8 +102,17 @@ func (m Model) explained(a *session.Attempt, w int, here spot) tagged {
 		return t
 	}
 	t.wrapped(w, here, m.attemptHead(a))
+	if a.Auto != "" {
+		t.wrapped(w, here, st.Label.Render("Auto ")+safeLine(a.Auto))
+	}
+	if a.Reason != "" && a.Reason != session.ReasonFirst {
+		t.wrapped(w, here, st.Label.Render("Sent ")+safeLine(a.Reason))
+	}
 	for _, l := range explain(st, a, m.chal) {
 		t.wrapped(w, here, l)
+	}
+	if len(a.Findings) == 0 && (a.Status() >= 400 || a.Status() == 0) {
+		t.wrapped(w, here, "", st.Muted.Render("keyhole draws no conclusion about authentication from this answer; the response's body and headers may say more."))
 	}
 	for _, b := range m.before(a) {
 		if len(b.Findings) == 0 {

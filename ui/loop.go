@@ -169,7 +169,11 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		}
 		// What was sent before the error (a token endpoint's refusal) is
 		// shown and explained.
+		// The challenge being answered stays in the picker, to retry with
+		// other credentials.
+		chal := m.chal
 		cmd := m.showSelected()
+		m.chal = chal
 		m.fail(msg.err)
 		return cmd
 	}

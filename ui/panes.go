@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"keyhole/session"
 )
 
 // box is a pane's place on the screen, its frame included.
@@ -71,8 +73,9 @@ func paneOf(f focus) pane {
 }
 
 // explainFirst reports whether the moment is the explanation's: nothing sent
-// yet (it holds the lesson), a challenge to answer, or an attempt that
-// failed. After a success the body is what the user came for.
+// yet (it holds the lesson), a challenge to answer, an attempt that failed
+// or one keyhole warns about (a login page where a 401 was expected). After
+// a success the body is what the user came for.
 func (m Model) explainFirst() bool {
 	a := m.shown()
 	if a == nil || m.chal.active() {
@@ -83,23 +86,23 @@ func (m Model) explainFirst() bool {
 		return true
 	}
 	for _, f := range a.Findings {
-		if f.Severity == "error" {
+		if f.Severity != session.Info { // a login page instead of a 401 is a warning
 			return true
 		}
 	}
 	return false
 }
 
-// statusLines is the status message wrapped to the width, at most three lines.
+// statusLines is the status message wrapped to the width, at most four lines.
 func (m Model) statusLines(w int) []string {
 	st := m.styles.Line.Info
 	if m.statusErr {
 		st = m.styles.Line.Error
 	}
 	lines := wrapLines([]string{st.Render(m.status)}, w)
-	if len(lines) > 3 {
-		lines = lines[:3]
-		lines[2] = ansi.Truncate(lines[2], w-1, "") + "…"
+	if len(lines) > 4 { // the explanation says the rest
+		lines = lines[:4]
+		lines[3] = ansi.Truncate(lines[3], w-1, "") + "…"
 	}
 	if len(lines) == 0 {
 		lines = []string{""}

@@ -208,8 +208,9 @@ func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	if rest != "" {
 		rest = "  " + rest
 	}
-	// What is worth saying gets its room as long as the path keeps 16 columns.
-	pathW := max(min(room, max(room-ansi.StringWidth(rest), 16)), 0)
+	// What is worth saying gets its room as long as the path keeps 28 columns;
+	// the row's explanation says it whole.
+	pathW := max(min(room, max(room-ansi.StringWidth(rest), 28)), 0)
 	where := pathFirst(raw, pathW)
 	rest = ansi.Truncate(rest, max(room-ansi.StringWidth(where), 0), "…")
 	status = padCols(status, tlStatus)
