@@ -446,7 +446,10 @@ func looksLikeForm(b []byte) bool {
 // (see SecretScanner), so the rest of the body keeps its exact bytes. A
 // body cut by the client's limit is masked up to the cut.
 func redactJSON(b []byte, replace func(string) []byte) ([]byte, int) {
-	spans := JSONSecrets(b)
+	return splice(b, JSONSecrets(b), replace)
+}
+
+func splice(b []byte, spans []Span, replace func(string) []byte) ([]byte, int) {
 	if len(spans) == 0 {
 		return b, 0
 	}
@@ -471,6 +474,16 @@ func replaceOf(replace func(string) []byte, b []byte, sp Span) []byte {
 		return nil
 	}
 	return replace(sp.Field(b))
+}
+
+// MaskSpans returns b with each span, in order, replaced by Redacted as a
+// JSON string; b itself is not changed.
+func MaskSpans(b []byte, spans []Span) []byte {
+	if len(spans) == 0 {
+		return b
+	}
+	out, _ := splice(b, spans, nil)
+	return out
 }
 
 // Span is the byte range of a secret value in a body.

@@ -183,6 +183,19 @@ func (s *SecretScanner) Scan(p []byte, found func(start, end int64)) {
 	}
 }
 
+// Offset is how many bytes Scan has read.
+func (s *SecretScanner) Offset() int64 { return s.off }
+
+// Open reports where the secret value still open at the end of what Scan
+// has read starts: the part of it read so far is to be masked already.
+func (s *SecretScanner) Open() (start int64, ok bool) {
+	switch s.st {
+	case scanSecretString, scanSecretContainer, scanSecretScalar:
+		return s.valStart, true
+	}
+	return 0, false
+}
+
 // Flush ends the document: a value open at its end (cut by the body limit)
 // is reported up to the end.
 func (s *SecretScanner) Flush(found func(start, end int64)) {

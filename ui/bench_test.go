@@ -242,3 +242,96 @@ func BenchmarkViewSpill(b *testing.B) {
 	m.resp.scroll(m.resp.total() * 3 / 4)
 	benchView(b, m, float64(peak)/float64(body.Len()))
 }
+
+// benchSizes are the body sizes of the size-sweep benchmarks: around the
+// kept-body limit (50 MiB) on both sides, to show there is no step there.
+var benchSizes = []int{1 << 20, 10 << 20, 49 << 20, 51 << 20, 200 << 20}
+
+// BenchmarkEnterToShown is Enter on the URL until the body's first rows
+// are drawn, through a loopback server, for bodies of each size (past
+// 50 MiB the rest spills to a file). peak-heap/body is the heap while it
+// arrived and was formatted.
+func BenchmarkEnterToShown(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(fmt.Sprintf("%dMB", size>>20), func(b *testing.B) {
+			body := jsonBody(size)
+			u := serveBody(b, body)
+			b.SetBytes(int64(len(body)))
+			var peak uint64
+			for b.Loop() {
+				m := drive(b, New(Options{URL: u}), tea.WindowSizeMsg{Width: 200, Height: 50})
+				peak = max(peak, peakHeap(func() { m = drive(b, m, enter) }))
+				_ = m.View()
+				if m.resp.shownDoc() == nil {
+					b.Fatalf("no body shown; status %q", m.Status())
+				}
+				b.StopTimer()
+				m.resp.setDoc(nil)
+				m.sess.Last().Exchange.Response.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(peak)/float64(len(body)), "peak-heap/body")
+		})
+	}
+}
+
+// BenchmarkResizeSizes is a terminal resize and its frame with a body of
+// each size shown.
+func BenchmarkResizeSizes(b *testing.B) {
+	for _, size := range []int{1 << 20, 10 << 20, 60 << 20, 200 << 20} {
+		b.Run(fmt.Sprintf("%dMB", size>>20), func(b *testing.B) {
+			m, _ := bigBodyModel(b, size)
+			b.Cleanup(func() { m.resp.setDoc(nil); m.sess.Last().Exchange.Response.Close() })
+			i := 0
+			for b.Loop() {
+				i++
+				next, _ := m.Update(tea.WindowSizeMsg{Width: 200 - i%2*120, Height: 50})
+				m = next.(Model)
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkPageDown200MB is page-down and its frame in a 200 MB body.
+func BenchmarkPageDown200MB(b *testing.B) {
+	m, _ := bigBodyModel(b, 200<<20)
+	b.Cleanup(func() { m.resp.setDoc(nil); m.sess.Last().Exchange.Response.Close() })
+	pgdn := tea.KeyPressMsg{Code: tea.KeyPgDown}
+	for b.Loop() {
+		next, _ := m.Update(pgdn)
+		m = next.(Model)
+		_ = m.View()
+	}
+}
+
+// BenchmarkKeystrokeWhileLoading is a keystroke (Update and its frame)
+// while another goroutine formats a 60 MB body, as the body Cmd does when
+// a response arrives: the formatting must not stall the UI.
+func BenchmarkKeystrokeWhileLoading(b *testing.B) {
+	body := jsonBody(60 << 20)
+	resp := &httpclient.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, BodyBytes: int64(len(body))}
+	m := drive(b, New(Options{URL: "http://127.0.0.1:1/"}), tea.WindowSizeMsg{Width: 200, Height: 50})
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				docFor(resp, false, 200)
+			}
+		}
+	}()
+	b.Cleanup(func() { close(stop); <-done })
+	keys := []tea.Msg{tea.KeyPressMsg{Code: 'a', Text: "a"}, tea.KeyPressMsg{Code: tea.KeyBackspace}}
+	i := 0
+	for b.Loop() {
+		next, _ := m.Update(keys[i%2])
+		m = next.(Model)
+		_ = m.View()
+		i++
+	}
+}

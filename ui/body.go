@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,7 +13,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/session"
 )
 
 // bodyDoc is a response body ready to draw. It indexes the lines of the kept
@@ -26,6 +27,7 @@ type bodyDoc struct {
 	src   []byte
 	json  bool
 	lines []docLine
+	wide  []wideLine       // the lines, kept and spilled, whose bound passes wideMin
 	rows  *rowIndex        // for the last width asked
 	cache map[int][]string // wrapped rows of lines drawn lately, for rows.width
 	spill *spilled         // the body past the client's limit, after lines
@@ -39,12 +41,22 @@ type docLine struct {
 	cont  bool   // a long JSON string cut: the line starts inside the string
 }
 
-// rowIndex maps screen rows to lines for one width.
+// rowIndex maps screen rows to lines for one width. Only the lines that
+// take more than one row are listed: a real body has few, and a resize
+// then costs a pass over them, not over every line.
 type rowIndex struct {
 	width int
-	start []uint32 // first row of each line; nil when every line is one row
+	multi []uint32 // the lines taking more than one row, in order
+	extra []uint32 // extra[k]: the rows beyond one of multi[:k]; one longer than multi
 	total int
 }
+
+// wideMin is the column bound past which a line is listed in bodyDoc.wide:
+// narrower lines are one row at any width of the pane but the narrowest.
+// Pretty-printed JSON has few lines wider.
+const wideMin = 64
+
+type wideLine struct{ line, bound uint32 }
 
 // maxLineBytes cuts longer lines so that drawing one stays cheap: a minified
 // document without a newline would otherwise be one line rewrapped per frame.
@@ -68,8 +80,14 @@ const hexLimit = 64 << 10
 
 // formatBody indexes resp's body: JSON pretty-printed (also a JSON body cut
 // by the client's limit, up to the cut), binary as a hex dump, text as is.
+// A big body is not validated first, a pass as long as the indexing: like
+// a cut one, it is laid out as JSON unless a byte says it is none.
 // It reads the whole body; call it in a Cmd.
-func formatBody(resp *httpclient.Response) *bodyDoc {
+func formatBody(resp *httpclient.Response) *bodyDoc { return formatMasked(resp, nil) }
+
+// formatMasked is formatBody with the secrets of a JSON spill masked as
+// scan, which has read the kept body, finds them in the rest.
+func formatMasked(resp *httpclient.Response, scan *session.SecretScanner) *bodyDoc {
 	d := &bodyDoc{}
 	if resp == nil || len(resp.Body) == 0 {
 		return d
@@ -80,7 +98,7 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 		// A hex dump stops long before the limit; a spill would not follow it.
 		d.src = []byte(httpclient.HexDump(b, hexLimit))
 		d.indexText()
-	case looksJSON(resp, b) && (json.Valid(b) || resp.Truncated):
+	case looksJSON(resp, b) && (resp.Truncated || len(b) > bigBody || json.Valid(b)):
 		d.src, d.json = b, true
 		if !d.indexJSON() {
 			d.json, d.lines = false, nil
@@ -92,9 +110,26 @@ func formatBody(resp *httpclient.Response) *bodyDoc {
 	}
 	d.lines = slices.Clip(d.lines)
 	if resp.Spill != "" && !httpclient.IsBinary(b) {
-		d.spill = indexSpill(resp.Spill)
+		d.spill = indexSpill(resp.Spill, resp.BodyBytes-int64(len(resp.Body)), scan)
 	}
+	d.listWide()
 	return d
+}
+
+// listWide lists the lines whose bound passes wideMin.
+func (d *bodyDoc) listWide() {
+	n := 0
+	for i := range d.count() {
+		if d.bound(i) > wideMin {
+			n++
+		}
+	}
+	d.wide = make([]wideLine, 0, n)
+	for i := range d.count() {
+		if b := d.bound(i); b > wideMin {
+			d.wide = append(d.wide, wideLine{uint32(i), uint32(b)})
+		}
+	}
 }
 
 // docFor masks what the user did not ask to see, formats and counts rows
@@ -106,7 +141,28 @@ func docFor(resp *httpclient.Response, secrets bool, width int) *bodyDoc {
 	if resp != nil && len(resp.Body) > bigBody {
 		defer eagerGC()()
 	}
-	d := formatBody(shownResponse(resp, secrets))
+	if secrets || resp == nil || len(resp.Body) == 0 || !looksJSON(resp, resp.Body) {
+		d := formatBody(shownResponse(resp, secrets))
+		d.rowsAt(width)
+		return d
+	}
+	// JSON: the kept part masked, and the scanner that read it goes on
+	// into the spill, where a value may have been cut in two.
+	scan := session.NewSecretScanner(session.CodeIsSecret(resp.Body))
+	var spans []session.Span
+	scan.Scan(resp.Body, func(a, z int64) { spans = append(spans, session.Span{Start: int(a), End: int(z)}) })
+	if resp.Spill == "" {
+		scan.Flush(func(a, z int64) { spans = append(spans, session.Span{Start: int(a), End: int(z)}) })
+	} else if a, ok := scan.Open(); ok {
+		spans = append(spans, session.Span{Start: int(a), End: len(resp.Body)}) // the spill shows the rest masked
+	}
+	shown := resp
+	if len(spans) > 0 {
+		r := *resp
+		r.Body = session.MaskSpans(resp.Body, spans)
+		shown = &r
+	}
+	d := formatMasked(shown, scan)
 	d.rowsAt(width)
 	return d
 }
@@ -347,43 +403,76 @@ func (d *bodyDoc) text(i int) string {
 	return safeLine(string(out))
 }
 
-// rowsAt counts the rows of every line at width. A line whose column bound
-// fits is one row without being drawn, which is nearly every line of a real
-// body; the others are drawn and wrapped once to count.
+// rowsAt counts the rows of every line at width from the lines' column
+// bounds, without drawing them: a resize of a 200 MB body costs a pass over
+// its wide lines. A line takes ceil(bound/(width-1)) rows: wrapping at
+// width fills each row but the last with at least width-1 columns (a
+// double-width rune may not fit the last column), so its rows all fit;
+// when the bound is generous the line ends in a blank row or two.
 func (d *bodyDoc) rowsAt(width int) *rowIndex {
 	if d.rows != nil && d.rows.width == width {
 		return d.rows
 	}
-	ri := &rowIndex{width: width}
-	count := d.count()
-	for i := range count {
-		n := 1
-		if d.bound(i) > width {
-			n = len(wrap([]string{d.text(i)}, width))
+	ri := &rowIndex{width: width, extra: []uint32{0}}
+	check := func(i, bound int) {
+		if n := rowsFor(bound, width); n > 1 {
+			ri.multi = append(ri.multi, uint32(i))
+			ri.extra = append(ri.extra, ri.extra[len(ri.extra)-1]+uint32(n-1))
 		}
-		if n != 1 && ri.start == nil {
-			ri.start = make([]uint32, i, count)
-			for k := range i {
-				ri.start[k] = uint32(k)
-			}
-		}
-		if ri.start != nil {
-			ri.start = append(ri.start, uint32(ri.total))
-		}
-		ri.total += n
 	}
+	if width >= wideMin {
+		for _, w := range d.wide {
+			check(int(w.line), int(w.bound))
+		}
+	} else {
+		for i := range d.count() {
+			check(i, d.bound(i))
+		}
+	}
+	ri.total = d.count() + int(ri.extra[len(ri.extra)-1])
 	d.rows, d.cache = ri, nil
 	return ri
 }
 
+// rowsOf is the rows line i takes at width (see rowsAt).
+func (d *bodyDoc) rowsOf(i, width int) int { return rowsFor(d.bound(i), width) }
+
+func rowsFor(bound, width int) int {
+	if bound <= width {
+		return 1
+	}
+	w := max(width-1, 1)
+	return (bound + w - 1) / w
+}
+
+// lineAt is the line shown at row r, and which of its rows r is.
+func (d *bodyDoc) lineAt(r, width int) (line, k int) {
+	ri := d.rowsAt(width)
+	// The last multi-row line starting at or before r.
+	j := sort.Search(len(ri.multi), func(j int) bool { return int(ri.multi[j])+int(ri.extra[j]) > r }) - 1
+	if j < 0 {
+		return r, 0
+	}
+	i, start := int(ri.multi[j]), int(ri.multi[j])+int(ri.extra[j])
+	if n := int(ri.extra[j+1] - ri.extra[j]); r <= start+n {
+		return i, r - start
+	}
+	return r - int(ri.extra[j+1]), 0
+}
+
+// rowOf is the first row of line i.
+func (d *bodyDoc) rowOf(i, width int) int {
+	ri := d.rowsAt(width)
+	k := sort.Search(len(ri.multi), func(k int) bool { return int(ri.multi[k]) >= i })
+	return i + int(ri.extra[k])
+}
+
 // row draws screen row r of the body at width.
 func (d *bodyDoc) row(r, width int) string {
-	ri := d.rowsAt(width)
-	if ri.start == nil {
-		return d.text(r) // every line is one row at this width
+	i, k := d.lineAt(r, width)
+	if d.rowsOf(i, width) == 1 {
+		return d.text(i)
 	}
-	i := sort.Search(len(ri.start), func(i int) bool { return int(ri.start[i]) > r }) - 1
-	k := r - int(ri.start[i])
 	rows, ok := d.cache[i]
 	if !ok {
 		rows = wrap([]string{d.text(i)}, width)
@@ -392,7 +481,10 @@ func (d *bodyDoc) row(r, width int) string {
 		}
 		d.cache[i] = rows
 	}
-	return rows[min(k, len(rows)-1)]
+	if k >= len(rows) {
+		return ""
+	}
+	return rows[k]
 }
 
 // all draws every line, unwrapped: for small bodies and tests.
@@ -422,13 +514,16 @@ func (d *bodyDoc) bound(i int) int {
 // it to. Its lines are indexed like the kept ones and read from the file
 // when they come on screen, so a body of any size scrolls without being in
 // memory. It is shown as sent: formatting JSON from the middle of a
-// document, without what came before, would guess at its nesting.
+// document, without what came before, would guess at its nesting. The
+// secrets in it are masked as each line is drawn (spans).
 type spilled struct {
 	name  string
 	f     *os.File
 	size  int64
+	rest  int64 // the bytes past the kept body, spilled or only counted
 	lines []spillLine
-	err   error // the file could not be read: said on the separator line
+	spans []session.Span // secret values, as offsets in the file
+	err   error          // the file could not be read: said on the separator line
 }
 
 // close closes the spill file the doc reads from, if any.
@@ -439,15 +534,18 @@ func (d *bodyDoc) close() {
 }
 
 // spillLine is one line of the spill: where it starts, and a column bound.
+// A spill stops at httpclient.DefaultSpillLimit, under 4 GiB.
 type spillLine struct {
-	off  int64
+	off  uint32
 	cols uint32
 }
 
-// indexSpill reads the spill file once to find its lines. It reads the
-// whole file; call it in a Cmd.
-func indexSpill(name string) *spilled {
-	s := &spilled{name: name}
+// indexSpill reads the spill file once to find its lines, and its secrets
+// when scan is set (a JSON body, scan having read the kept part). rest is
+// the bytes the server sent past the kept body. It reads the whole file;
+// call it in a Cmd.
+func indexSpill(name string, rest int64, scan *session.SecretScanner) *spilled {
+	s := &spilled{name: name, rest: rest}
 	f, err := os.Open(name)
 	if err != nil {
 		s.err = err
@@ -462,32 +560,58 @@ func indexSpill(name string) *spilled {
 		return s
 	}
 	s.lines = make([]spillLine, 0, n)
-	r := bufio.NewReaderSize(f, 64<<10)
-	var off, start int64
-	cols := 0
+	base := int64(-1) // the scanner counts from the kept body's first byte
+	found := func(a, z int64) {
+		s.spans = append(s.spans, session.Span{Start: int(max(a-base, 0)), End: int(z - base)})
+	}
+	buf := make([]byte, 256<<10)
+	var off, start int64 // where buf[0] is in the file; where the line began
+	cols, keep := 0, 0
 	for {
-		c, size, err := r.ReadRune()
+		k, err := io.ReadFull(f, buf[keep:])
+		b := buf[:keep+k]
+		if scan != nil {
+			if base < 0 {
+				base = scan.Offset()
+			}
+			scan.Scan(b[keep:], found)
+		}
+		end := len(b)
+		if err == nil {
+			end -= utf8.UTFMax // a rune cut by the read is taken with the next
+		}
+		i := 0
+		for i < end {
+			c := b[i]
+			if c == '\n' {
+				s.lines = append(s.lines, spillLine{off: uint32(start), cols: uint32(cols)})
+				i++
+				start, cols = off+int64(i), 0
+				continue
+			}
+			if off+int64(i)-start >= maxLineBytes && utf8.RuneStart(c) {
+				s.lines = append(s.lines, spillLine{off: uint32(start), cols: uint32(cols)})
+				start, cols = off+int64(i), 0
+			}
+			n, size := runeCols(b[i:])
+			cols += n
+			i += size
+		}
 		if err != nil {
-			if err != io.EOF {
+			if err != io.EOF && err != io.ErrUnexpectedEOF {
 				s.err = err
 			}
+			off += int64(i)
 			break
 		}
-		if c == '\n' {
-			s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
-			off++
-			start, cols = off, 0
-			continue
-		}
-		if off-start >= maxLineBytes {
-			s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
-			start, cols = off, 0
-		}
-		cols += spillCols(c, size)
-		off += int64(size)
+		keep = copy(buf, b[i:])
+		off += int64(i)
+	}
+	if scan != nil {
+		scan.Flush(found)
 	}
 	if start < off {
-		s.lines = append(s.lines, spillLine{off: start, cols: uint32(cols)})
+		s.lines = append(s.lines, spillLine{off: uint32(start), cols: uint32(cols)})
 	}
 	s.size, s.lines = off, slices.Clip(s.lines)
 	return s
@@ -513,32 +637,24 @@ func countLines(f *os.File) (int, error) {
 	return n + size/maxLineBytes, err
 }
 
-// spillCols is runeCols for a decoded rune.
-func spillCols(r rune, size int) int {
-	switch {
-	case r < utf8.RuneSelf && (r < 0x20 || r == 0x7f):
-		return 4
-	case r < utf8.RuneSelf:
-		return 1
-	case r == utf8.RuneError && size == 1:
-		return 4
-	case r <= 0x9f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
-		return 6
-	}
-	return 2
-}
-
-// count is the spill's lines and the line that introduces them.
+// count is the spill's lines, the line that introduces them and, when the
+// spill stopped at its limit, the line that says so.
 func (s *spilled) count() int {
 	if s == nil {
 		return 0
 	}
+	if s.capped() {
+		return 2 + len(s.lines)
+	}
 	return 1 + len(s.lines)
 }
 
+// capped reports whether the server sent more than the spill holds.
+func (s *spilled) capped() bool { return s.err == nil && s.rest > s.size }
+
 func (s *spilled) bound(i int) int {
-	if i == 0 {
-		return width(s.text(0))
+	if i == 0 || i > len(s.lines) {
+		return width(s.text(i))
 	}
 	return int(s.lines[i-1].cols)
 }
@@ -551,16 +667,43 @@ func (s *spilled) text(i int) string {
 		}
 		return safeLine(fmt.Sprintf("··· past the client's limit: %s more, as sent, read from %s", byteSize(s.size), s.name))
 	}
+	if i > len(s.lines) {
+		return fmt.Sprintf("··· the spill stops at %s: %s more were counted, not kept", byteSize(s.size), byteSize(s.rest-s.size))
+	}
 	l := s.lines[i-1]
 	end := s.size
 	if i < len(s.lines) {
-		end = s.lines[i].off
+		end = int64(s.lines[i].off)
 	}
-	buf := make([]byte, end-l.off)
-	if _, err := s.f.ReadAt(buf, l.off); err != nil && err != io.EOF {
+	buf := make([]byte, end-int64(l.off))
+	if _, err := s.f.ReadAt(buf, int64(l.off)); err != nil && err != io.EOF {
 		return safeLine(fmt.Sprintf("(%s cannot be read: %v)", s.name, err))
 	}
+	buf = s.mask(buf, int(l.off))
 	buf = bytes.TrimSuffix(buf, []byte("\n"))
 	buf = bytes.TrimSuffix(buf, []byte("\r"))
 	return safeText(string(buf))
 }
+
+// mask replaces the secrets in buf, the bytes of the file from off: a
+// secret's first line shows the mask, the lines of a secret that spans
+// several show nothing of it.
+func (s *spilled) mask(buf []byte, off int) []byte {
+	j := sort.Search(len(s.spans), func(j int) bool { return s.spans[j].End > off })
+	if j == len(s.spans) || s.spans[j].Start >= off+len(buf) {
+		return buf
+	}
+	out := make([]byte, 0, len(buf))
+	at := off
+	for ; j < len(s.spans) && s.spans[j].Start < off+len(buf); j++ {
+		sp := s.spans[j]
+		if sp.Start >= at {
+			out = append(out, buf[at-off:sp.Start-off]...)
+			out = append(out, redactedJSON...)
+		}
+		at = min(max(sp.End, at), off+len(buf))
+	}
+	return append(out, buf[at-off:]...)
+}
+
+var redactedJSON = `"` + credentials.Redacted + `"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"keyhole/credentials"
 	"keyhole/httpclient"
 )
 
@@ -228,17 +229,17 @@ func FuzzSpill(f *testing.F) {
 		if err := os.WriteFile(name, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s := indexSpill(name)
+		s := indexSpill(name, int64(len(data)), nil)
 		defer s.f.Close()
 		if s.err != nil || s.size != int64(len(data)) {
 			t.Fatalf("err %v, size %d of %d", s.err, s.size, len(data))
 		}
 		var next int64
 		for i, l := range s.lines {
-			if l.off < next || l.off > s.size || i == 0 && l.off != 0 {
+			if off := int64(l.off); off < next || off > s.size || i == 0 && off != 0 {
 				t.Fatalf("line %d starts at %d after %d", i, l.off, next)
 			}
-			next = l.off + 1
+			next = int64(l.off) + 1
 		}
 		for i := range s.count() {
 			txt := s.text(i)
@@ -265,5 +266,53 @@ func TestEagerGCNests(t *testing.T) {
 	b()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("GOGC %d after both ended, want 100 restored", got)
+	}
+}
+
+// A 60 MB JSON body keeps 50 MiB and spills the rest: no secret-named
+// value shows in clear on any line, in the kept part, in one cut in two by
+// the limit, or in the spill; f8 shows them.
+func TestSecretsMaskedAcrossTheLimit(t *testing.T) {
+	pad := `{"pad":"` + strings.Repeat("p", 16<<10) + `"},`
+	var b bytes.Buffer
+	b.WriteString(`[{"access_token":"SECRET-KEPT-1"},`)
+	for b.Len() < httpclient.DefaultBodyLimit-200 {
+		b.WriteString(pad)
+	}
+	b.WriteString(`{"id_token":"SECRET-CUT-` + strings.Repeat("c", 400) + `"},`) // the limit falls in it
+	for b.Len() < 55<<20 {
+		b.WriteString(pad)
+	}
+	b.WriteString("{\"refresh_token\":\"SECRET-SPILL-3\",\n\"Password\": {\"a\": [\"SECRET-NESTED-4\"]}, \"code\": \"UNAUTHORIZED\"},")
+	for b.Len() < 60<<20 {
+		b.WriteString(pad)
+	}
+	b.WriteString(`{"client_secret":"SECRET-LAST-5"}]`)
+	body := b.Bytes()
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	})
+	m := sized(t, New(Options{URL: u}), 120, 40)
+	m = press(t, m, enter)
+	resp := m.sess.Last().Exchange.Response
+	if resp.Spill == "" {
+		t.Fatalf("no spill; status %q", m.Status())
+	}
+	t.Cleanup(func() { m.resp.setDoc(nil); resp.Close() })
+	lines := m.resp.doc.all()
+	masks := 0
+	for i, l := range lines {
+		if strings.Contains(l, "SECRET-") {
+			t.Errorf("line %d of %d shows a secret: %.120q", i, len(lines), l)
+		}
+		masks += strings.Count(l, credentials.Redacted)
+	}
+	if masks < 5 || !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "UNAUTHORIZED") }) {
+		t.Errorf("%d masks, want 5, and the error code shown", masks)
+	}
+	m.secrets = true
+	if d := docFor(resp, true, 120); !slices.ContainsFunc(d.all(), func(l string) bool { return strings.Contains(l, "SECRET-SPILL-3") }) {
+		t.Error("with secrets shown, the spilled token is not")
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -112,11 +111,8 @@ func (m Model) bodyLineAt(r int) int {
 	if doc == nil {
 		return r
 	}
-	ri := doc.rowsAt(m.resp.width)
-	if ri.start == nil {
-		return r
-	}
-	return max(sort.Search(len(ri.start), func(i int) bool { return int(ri.start[i]) > r })-1, 0)
+	i, _ := doc.lineAt(r, m.resp.width)
+	return i
 }
 
 // bodyRowOf is the first row of body line i.
@@ -125,10 +121,7 @@ func (m Model) bodyRowOf(i int) int {
 	if doc == nil {
 		return i
 	}
-	if ri := doc.rowsAt(m.resp.width); ri.start != nil && i < len(ri.start) {
-		return int(ri.start[i])
-	}
-	return i
+	return doc.rowOf(i, m.resp.width)
 }
 
 // marked shows every occurrence of the query in a plain row.
