@@ -316,3 +316,19 @@ func TestSecretsMaskedAcrossTheLimit(t *testing.T) {
 		t.Error("with secrets shown, the spilled token is not")
 	}
 }
+
+// A line of numbers or colons longer than a string may be is cut too, and
+// each piece's column bound holds (docLine.cols is 16 bits).
+func TestLongScalarRunsAreCut(t *testing.T) {
+	for _, body := range []string{"[" + strings.Repeat("1", 100_000) + "]", `{"a"` + strings.Repeat(":", 100_000) + "1}"} {
+		d := formatBody(jsonResp([]byte(body), true))
+		for i := range d.lines {
+			if w := ansi.StringWidth(d.text(i)); w > d.bound(i) {
+				t.Fatalf("line %d is %d wide, bound %d", i, w, d.bound(i))
+			}
+		}
+		if len(d.lines) < 5 {
+			t.Errorf("%d lines; want the run cut", len(d.lines))
+		}
+	}
+}

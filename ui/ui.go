@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"keyhole/httpclient"
 	"keyhole/session"
@@ -32,7 +33,9 @@ type Options struct {
 func Run(o Options) error {
 	// 120 frames a second (Bubble Tea's most; its default is 60): the first
 	// frame and every keystroke wait for the next tick, so this halves that wait.
-	p := tea.NewProgram(New(o), tea.WithFPS(120))
+	// The colour profile lipgloss detected when it loaded: Bubble Tea would
+	// detect it again, and under tmux each detection runs "tmux info".
+	p := tea.NewProgram(New(o), tea.WithFPS(120), tea.WithColorProfile(lipgloss.Writer.Profile))
 	// A closed terminal sends SIGHUP, which Bubble Tea leaves to Go's
 	// default: exit at once, spill files left behind. Stop the program
 	// instead, so the cleanup below runs. (SIGINT and SIGTERM it handles.)
