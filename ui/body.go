@@ -13,6 +13,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"keyhole/credentials"
 	"keyhole/httpclient"
 	"keyhole/session"
@@ -326,6 +328,17 @@ func (d *bodyDoc) indexJSON() bool {
 			esc := false
 			j := i + 1
 			for ; j < len(src); j++ {
+				if !esc {
+					// Printable ASCII but quotes and backslashes, in one go.
+					stop, k := min(len(src), start+maxLineBytes), j
+					for k < stop && plainInString[src[k]] {
+						k++
+					}
+					cols += k - j
+					if j = k; j == len(src) {
+						break
+					}
+				}
 				b := src[j]
 				if !esc && j-start >= maxLineBytes && utf8.RuneStart(b) {
 					d.add(start, cols, depth, cont)
@@ -354,6 +367,15 @@ func (d *bodyDoc) indexJSON() bool {
 	end()
 	return true
 }
+
+// printable holds the bytes that take one column as they are: printable ASCII.
+// plainInString is printable without the bytes a JSON string treats apart.
+var printable, plainInString = func() (p, q [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		p[c], q[c] = true, c != '"' && c != '\\'
+	}
+	return p, q
+}()
 
 // jsonScalar holds the bytes of numbers, true, false and null.
 var jsonScalar = func() (t [256]bool) {
@@ -411,19 +433,23 @@ func (d *bodyDoc) text(i int) string {
 	return safeLine(string(out))
 }
 
-// rowsAt counts the rows of every line at width from the lines' column
-// bounds, without drawing them: a resize of a 200 MB body costs a pass over
-// its wide lines. A line takes ceil(bound/(width-1)) rows: wrapping at
-// width fills each row but the last with at least width-1 columns (a
-// double-width rune may not fit the last column), so its rows all fit;
-// when the bound is generous the line ends in a blank row or two.
+// rowsAt counts the rows of every line at width. A line that fits its
+// column bound is one row without being drawn, which is nearly every line
+// of a real body, and only the lines wider than wideMin are looked at when
+// the pane is wider than that. A line up to hardWrapAt columns is wrapped
+// at words (wrap) to be counted; a longer one, a minified document's
+// 12 KiB piece, is cut at the width (hardRows) and takes
+// ceil(bound/(width-1)) rows without being drawn: a double-width rune may
+// not fit a row's last column, and a generous bound leaves a blank row.
+// So a resize of a 200 MB body costs a pass over its wide lines.
 func (d *bodyDoc) rowsAt(width int) *rowIndex {
 	if d.rows != nil && d.rows.width == width {
 		return d.rows
 	}
 	ri := &rowIndex{width: width, extra: []uint32{0}}
+	d.rows, d.cache = ri, nil
 	check := func(i, bound int) {
-		if n := rowsFor(bound, width); n > 1 {
+		if n := d.rowsFor(i, bound, width); n > 1 {
 			ri.multi = append(ri.multi, uint32(i))
 			ri.extra = append(ri.extra, ri.extra[len(ri.extra)-1]+uint32(n-1))
 		}
@@ -438,19 +464,41 @@ func (d *bodyDoc) rowsAt(width int) *rowIndex {
 		}
 	}
 	ri.total = d.count() + int(ri.extra[len(ri.extra)-1])
-	d.rows, d.cache = ri, nil
 	return ri
 }
 
-// rowsOf is the rows line i takes at width (see rowsAt).
-func (d *bodyDoc) rowsOf(i, width int) int { return rowsFor(d.bound(i), width) }
+// hardWrapAt is the column bound past which a line is cut at the width
+// rather than wrapped at words: counting word-wrapped rows means drawing.
+const hardWrapAt = 1024
 
-func rowsFor(bound, width int) int {
-	if bound <= width {
+// rowsFor is the rows line i, of column bound bound, takes at width.
+func (d *bodyDoc) rowsFor(i, bound, width int) int {
+	switch {
+	case bound <= width:
 		return 1
+	case bound > hardWrapAt:
+		w := max(width-1, 1)
+		return (bound + w - 1) / w
 	}
-	w := max(width-1, 1)
-	return (bound + w - 1) / w
+	return len(d.wrapped(i, width))
+}
+
+// wrapped is line i drawn and wrapped at width, cached while width holds.
+func (d *bodyDoc) wrapped(i, width int) []string {
+	if rows, ok := d.cache[i]; ok {
+		return rows
+	}
+	var rows []string
+	if d.bound(i) > hardWrapAt {
+		rows = strings.Split(ansi.Hardwrap(d.text(i), width, true), "\n")
+	} else {
+		rows = wrap([]string{d.text(i)}, width)
+	}
+	if d.cache == nil || len(d.cache) > 256 {
+		d.cache = map[int][]string{} // a screen is far fewer lines; the rest scrolled away
+	}
+	d.cache[i] = rows
+	return rows
 }
 
 // lineAt is the line shown at row r, and which of its rows r is.
@@ -478,17 +526,10 @@ func (d *bodyDoc) rowOf(i, width int) int {
 // row draws screen row r of the body at width.
 func (d *bodyDoc) row(r, width int) string {
 	i, k := d.lineAt(r, width)
-	if d.rowsOf(i, width) == 1 {
+	if d.bound(i) <= width {
 		return d.text(i)
 	}
-	rows, ok := d.cache[i]
-	if !ok {
-		rows = wrap([]string{d.text(i)}, width)
-		if d.cache == nil || len(d.cache) > 256 {
-			d.cache = map[int][]string{} // a screen is far fewer lines; the rest scrolled away
-		}
-		d.cache[i] = rows
-	}
+	rows := d.wrapped(i, width)
 	if k >= len(rows) {
 		return ""
 	}
@@ -590,6 +631,16 @@ func indexSpill(name string, rest int64, scan *session.SecretScanner) *spilled {
 		}
 		i := 0
 		for i < end {
+			// Printable ASCII, most of any text, a column each, in one go.
+			stop := min(end, int(start+maxLineBytes-off))
+			j := i
+			for j < stop && printable[b[j]] {
+				j++
+			}
+			cols += j - i
+			if i = j; i >= end {
+				break
+			}
 			c := b[i]
 			if c == '\n' {
 				s.lines = append(s.lines, spillLine{off: uint32(start), cols: uint32(cols)})
