@@ -185,9 +185,8 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 			g.Values[key] = v
 		}
 	}
-	if o.oauthMore.register && o.clientID == "" && o.grant == "" {
-		// --register: keyhole becomes a public client, which signs a user in.
-		g.Values["grant"] = credentials.GrantAuthorizationCode
+	if o.oauthMore.register {
+		g.Values["register"] = "yes"
 	}
 	uses := map[string]bool{"": true, "auto": true, "basic": true, "digest": true, "ntlm": true, "oauth2": true, "dpop": true, "registry": true}
 	if o.user != "" && uses[strings.ToLower(g.Mode)] {

@@ -28,7 +28,7 @@ func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
 	fs.String(&o.deviceURL, "device-url", "", "URL", "OAuth 2.0 device authorization endpoint, when discovery cannot find it")
 	fs.String(&o.clientAuth, "client-auth", "", "METHOD", "how the OAuth 2.0 client authenticates at the token endpoint: basic|post|private_key_jwt|tls|none (default: from the server's metadata, the others tried after invalid_client)")
 	fs.String(&o.clientKey, "client-key", "", "FILE", "the client's private key (PEM) for --client-auth private_key_jwt (RFC 7523)")
-	fs.Bool(&o.register, "register", "", "register keyhole as an OAuth 2.0 client first (dynamic client registration, RFC 7591); done by itself when no --client-id is given")
+	fs.Bool(&o.register, "register", "", "register keyhole as an OAuth 2.0 client first, at the registration_endpoint the server names (dynamic client registration, RFC 7591); then no --client-id is needed")
 	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
 }
 
@@ -55,7 +55,7 @@ func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 		}
 	}
 	oa.Resource, oa.AuthURL, oa.DeviceURL = o.resource, o.authURL, o.deviceURL
-	oa.DPoP, oa.Register = o.dpop, o.register
+	oa.DPoP = oa.DPoP || o.dpop
 	if o.clientAuth != "" {
 		m, err := credentials.ClientAuthMethod(o.clientAuth)
 		if err != nil {

@@ -70,12 +70,13 @@ var userPassword = []Field{
 }
 
 var oauthFields = []Field{
-	{Key: "client_id", Label: "Client id", Flag: "--client-id"},
+	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true}, // empty with register: keyhole registers (RFC 7591)
 	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true},
 	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true},
 	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true},
 	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true},
 	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true},
+	{Key: "register", Label: "Register (RFC 7591)", Flag: "--register", Optional: true},
 }
 
 // Schemes describes every scheme keyhole can send, in the order a form or
@@ -317,10 +318,18 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == GrantPassword && v["user"] == "" {
 		return nil, errors.New("the password grant needs -u USER:PASSWORD")
 	}
+	if v["client_id"] == "" {
+		if v["register"] == "" {
+			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or --register to register keyhole with the authorization server (RFC 7591)")
+		}
+		if grant == "" {
+			grant = GrantAuthorizationCode // a registered public client signs a user in
+		}
+	}
 	o := &OAuth2{
 		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
 		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
-		RefreshToken: v["refresh_token"], DPoP: dpop,
+		RefreshToken: v["refresh_token"], DPoP: dpop, Register: v["register"] != "",
 	}
 	if o.RefreshToken != "" {
 		o.AccessToken = v["token"] // the token held, refreshed when refused
