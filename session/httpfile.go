@@ -2,6 +2,7 @@ package session
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -149,7 +150,11 @@ func ParseHTTPFile(r io.Reader) ([]NamedRequest, error) {
 		}
 		for _, h := range p.raw[1:] {
 			k, v, _ := strings.Cut(sub(h), ":")
-			req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if strings.EqualFold(k, "Authorization") {
+				v = basicShorthand(v)
+			}
+			req.Header.Add(k, v)
 		}
 		// Trailing blank lines separate requests; they are not body.
 		body := p.body
@@ -168,6 +173,32 @@ func ParseHTTPFile(r io.Reader) ([]NamedRequest, error) {
 		result = append(result, nr)
 	}
 	return result, nil
+}
+
+// basicShorthand encodes REST Client's shorthand for Basic credentials,
+// "Basic user:password" or "Basic user password" (the first space parts them), as REST Client does before
+// sending it; a value already in base64 (token68 never holds ':' or a space)
+// is left as written.
+func basicShorthand(v string) string {
+	scheme, rest, ok := strings.Cut(v, " ")
+	if !ok || !strings.EqualFold(scheme, "Basic") {
+		return v
+	}
+	rest = strings.TrimSpace(rest)
+	if strings.Contains(rest, "{{") {
+		return v // an unresolved variable: sent as written, and listed
+	}
+	userPass := ""
+	switch {
+	case strings.Contains(rest, " "):
+		user, pass, _ := strings.Cut(rest, " ")
+		userPass = user + ":" + strings.TrimSpace(pass)
+	case strings.Contains(rest, ":"):
+		userPass = rest
+	default:
+		return v
+	}
+	return scheme + " " + base64.StdEncoding.EncodeToString([]byte(userPass))
 }
 
 // substitute replaces {{name}} with file variables, which may refer to each

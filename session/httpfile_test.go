@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -136,4 +137,34 @@ func FuzzParseHTTPFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHTTPFileBasicShorthand: REST Client lets a file write Basic
+// credentials in clear ("Basic user:password" or "Basic user password") and
+// encodes them before sending; keyhole sent them unencoded and the server
+// answered 401 "check your password". A loopback server checks what arrives.
+func TestHTTPFileBasicShorthand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "alice" || p != "wonder:land" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="t"`)
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	for _, value := range []string{
+		"Basic alice:wonder:land",
+		"basic alice wonder:land",
+		"Basic YWxpY2U6d29uZGVyOmxhbmQ=", // already encoded: left as written
+	} {
+		file := "GET " + srv.URL + "/\nAuthorization: " + value + "\n"
+		reqs, err := ParseHTTPFile(strings.NewReader(file))
+		if err != nil || len(reqs) != 1 {
+			t.Fatalf("%q: %v, %d requests", value, err, len(reqs))
+		}
+		r := reqs[0].Request
+		ex := httpclient.New(httpclient.Options{}).Do(context.Background(), &r)
+		if ex.Err != nil || ex.Response.Status != 200 {
+			t.Errorf("Authorization: %s sent as %q: status %v, err %v", value, r.Header.Get("Authorization"), ex.Response, ex.Err)
+		}
+	}
 }
