@@ -20,6 +20,12 @@ type Lesson struct {
 	// request and its 401, reading the challenge, answering it, the retry,
 	// and the mistake made on purpose.
 	Steps []string
+	// Ticks holds the check of each step, in the same order (ticks.go).
+	Ticks []Tick
+	// NoAutoRefresh and NoAutoStepUp turn off keyhole's automatic token
+	// refresh and scope step-up while the lesson is open, so the failure
+	// the lesson teaches happens before keyhole repairs it.
+	NoAutoRefresh, NoAutoStepUp bool
 }
 
 // Goal is the outcome that completes a lesson: the final status of a request
@@ -67,6 +73,15 @@ const (
 // reasons other than the password, then what a server can do to a terminal
 // and to patience.
 func Lessons() []Lesson {
+	ls := lessonTexts()
+	for i := range ls {
+		c := lessonChecks[ls[i].ID]
+		ls[i].Ticks, ls[i].NoAutoRefresh, ls[i].NoAutoStepUp = c.ticks, c.noAutoRefresh, c.noAutoStepUp
+	}
+	return ls
+}
+
+func lessonTexts() []Lesson {
 	return []Lesson{{
 		ID: "basic", Title: "Basic authentication",
 		Teaches: "A 401 with WWW-Authenticate: Basic asks for a user name and password, sent base64-encoded (not encrypted) in every request.",

@@ -1,0 +1,177 @@
+package practice
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"keyhole/session"
+)
+
+// Tick is the check that ticks one step of a lesson: what an attempt made
+// during the lesson must show. Its zero fields accept anything, except Path,
+// whose zero value means the lesson's own path.
+type Tick struct {
+	Path    string // the request's path starts with this; "" is the lesson's Path
+	Method  string // the request's method; "" is any
+	Purpose string // session.PurposeToken or PurposeDiscovery; "" is the user's request
+	Status  int    // the final status; 0 is any
+	// NoAnswer: no response came (cancelled, refused, timed out).
+	NoAnswer bool
+	Finding  string // a finding code the attempt carries
+	Without  string // a finding code the attempt must not carry
+	// AfterPrevious: only an attempt made after the one that ticked the
+	// step before counts, for a step that repeats an earlier outcome
+	// ("log in again: 200" after a logout).
+	AfterPrevious bool
+	// Carried names a credential the request carried, by scheme, lower
+	// case ("basic", "proxy basic", "ntlm"); "none" means it carried none.
+	Carried string
+}
+
+// met reports whether attempt a, made while lesson l was open against the
+// practice server at base, meets t.
+func (t Tick) met(l Lesson, base string, a *session.Attempt) bool {
+	if a.Exchange == nil || a.Exchange.Request == nil {
+		return false
+	}
+	purpose := t.Purpose
+	if purpose == "" {
+		purpose = session.PurposeRequest
+	}
+	if a.Purpose != purpose {
+		return false
+	}
+	if purpose == session.PurposeRequest {
+		path := t.Path
+		if path == "" {
+			path = l.Path
+		}
+		if !strings.HasPrefix(a.Exchange.Request.URL, base) {
+			return false
+		}
+		u, err := url.Parse(a.Exchange.Request.URL)
+		if err != nil || !strings.HasPrefix(u.Path, path) {
+			return false
+		}
+	}
+	if t.Method != "" && !strings.EqualFold(a.Exchange.Request.Method, t.Method) {
+		return false
+	}
+	if t.NoAnswer && a.Status() != 0 || t.Status != 0 && a.Status() != t.Status {
+		return false
+	}
+	if t.Finding != "" && !slices.ContainsFunc(a.Findings, func(f session.Finding) bool { return f.Code == t.Finding }) {
+		return false
+	}
+	if t.Without != "" && slices.ContainsFunc(a.Findings, func(f session.Finding) bool { return f.Code == t.Without }) {
+		return false
+	}
+	switch t.Carried {
+	case "":
+	case "none":
+		return len(a.Carried) == 0
+	default:
+		return slices.ContainsFunc(a.Carried, func(c session.Carried) bool {
+			name := strings.ToLower(c.Scheme)
+			if c.Proxy {
+				name = "proxy " + name
+			}
+			return name == t.Carried
+		})
+	}
+	return true
+}
+
+// Progress says which of l's steps the attempts made during the lesson have
+// ticked, in step order. A step ticks when any attempt meets its check, so a
+// learner who makes the mistake before the success is not sent back; the
+// lesson is done when every step has ticked.
+func (l Lesson) Progress(base string, attempts []*session.Attempt) []bool {
+	ticked := make([]bool, len(l.Steps))
+	prev := -1 // the attempt that ticked the step before
+	for i, t := range l.Ticks {
+		if i >= len(ticked) {
+			break
+		}
+		from := 0
+		if t.AfterPrevious {
+			if prev < 0 {
+				continue
+			}
+			from = prev + 1
+		}
+		j := slices.IndexFunc(attempts[from:], func(a *session.Attempt) bool { return t.met(l, base, a) })
+		if j >= 0 {
+			ticked[i], prev = true, from+j
+		} else {
+			prev = -1
+		}
+	}
+	return ticked
+}
+
+// Done reports whether every step of l has ticked.
+func Done(ticked []bool) bool {
+	return len(ticked) > 0 && !slices.Contains(ticked, false)
+}
+
+// lessonCheck is how a lesson is checked: a Tick per step, and the
+// automatic repairs it turns off.
+type lessonCheck struct {
+	ticks                       []Tick
+	noAutoRefresh, noAutoStepUp bool
+}
+
+// The first request of most lessons: sent bare, refused.
+var (
+	bare401 = Tick{Status: 401, Carried: "none"}
+	bare407 = Tick{Status: 407, Carried: "none"}
+)
+
+// lessonChecks ticks each lesson's Steps, by lesson ID, one Tick per step in
+// the same order. "Read the challenge" steps tick with the attempt that
+// brought the challenge: reading cannot be observed, and the challenge is on
+// screen from that attempt on.
+var lessonChecks = map[string]lessonCheck{
+	"basic": {ticks: []Tick{bare401, bare401, {Carried: "basic"},
+		{Status: 200, Carried: "basic"}, {Finding: "credentials-rejected", Carried: "basic"}}},
+	"bearer": {ticks: []Tick{bare401, {Status: 401, Carried: "bearer"},
+		{Finding: "token-invalid"}, {Status: 200, Carried: "bearer"}}},
+	"digest": {ticks: []Tick{bare401, bare401, {Finding: "credentials-rejected", Carried: "digest"},
+		{Status: 200, Carried: "digest"}, {Finding: "digest-stale-nonce"}}},
+	"digest-sha512": {ticks: []Tick{bare401, {Carried: "digest"}, {Status: 200, Carried: "digest"},
+		{Finding: "credentials-rejected", Carried: "digest"}}},
+	"apikey": {ticks: []Tick{{Status: 401, Finding: "no-challenge", Carried: "none"}, {Status: 401, Carried: "bearer"},
+		{Carried: "apikey"}, {Status: 200, Carried: "apikey"}}},
+	"registry": {ticks: []Tick{bare401, {Purpose: session.PurposeToken},
+		{Status: 200, Carried: "bearer"}, {Finding: "token-invalid"}}},
+	"jwt": {noAutoRefresh: true, ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: session.PurposeToken}, {Status: 200, Carried: "bearer"}, {Finding: "token-expired"}}},
+	"scoped": {noAutoStepUp: true, ticks: []Tick{bare401, {Status: 403, Finding: "insufficient-scope"},
+		{Status: 200, Carried: "bearer"}}},
+	"skew": {ticks: []Tick{bare401, {Finding: "token-not-yet-valid"}, {Finding: "clock-skew"},
+		{Status: 200, Carried: "bearer"}}},
+	"wrong-resource": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: session.PurposeDiscovery}, {Purpose: session.PurposeDiscovery, Finding: "resource-mismatch"},
+		{Path: "/jwt", Status: 200}}},
+	"dpop": {ticks: []Tick{bare401, {Finding: "dpop-nonce-required"}, {Status: 200, Carried: "dpop"},
+		{Status: 401, Carried: "bearer"}}},
+	"multi": {ticks: []Tick{bare401, bare401, {Path: "/multi/split", Status: 401},
+		{Status: 200}}},
+	"no-challenge": {ticks: []Tick{{Status: 401, Finding: "no-challenge", Carried: "none"},
+		{Status: 401, Finding: "no-challenge", Carried: "none"}, {Status: 200, Carried: "basic"}}},
+	"forbidden": {ticks: []Tick{bare401, {Status: 403, Finding: "forbidden"}, {Status: 200, Carried: "basic"}}},
+	"proxy": {ticks: []Tick{{Status: 407, Finding: "proxy-auth-required", Carried: "none"},
+		{Status: 407, Carried: "basic"}, {Status: 200, Carried: "proxy basic"}}},
+	"redirect": {ticks: []Tick{{Carried: "basic"}, {Finding: "auth-dropped-on-redirect"},
+		{Status: 200, Carried: "basic"}}},
+	"session": {ticks: []Tick{{Finding: "login-redirect"}, {Path: "/login", Method: "POST"},
+		{Status: 200, Without: "login-redirect"}, {Path: "/logout"},
+		{Status: 200, Without: "login-redirect", AfterPrevious: true}}},
+	"hostile": {ticks: []Tick{bare401, bare401, {Status: 200, Carried: "basic"}}},
+	"slow": {ticks: []Tick{{NoAnswer: true}, {Status: 401}, {Status: 200, Carried: "basic"}}},
+	"ntlm": {ticks: []Tick{bare401, {Finding: "ntlm-challenge"}, {Status: 200, Carried: "ntlm"},
+		{Finding: "credentials-rejected", Carried: "ntlm"}}},
+	"proxy-digest": {ticks: []Tick{bare407, bare407, {Status: 200, Carried: "proxy digest"}}},
+}
