@@ -116,7 +116,7 @@ func lessonTexts() []Lesson {
 		Teaches: "Digest never sends the password: the client hashes it with the server's nonce. The server offers SHA-256 and MD5; keyhole picks the strongest.",
 		Method:  "GET", Path: "/digest",
 		Credentials: "Digest: alice / wonderland",
-		Try:         "Answer with a wrong password and see a fresh nonce without stale=true; then the right one. Wait 30 s, or send 10 times, and watch the nonce go stale.",
+		Try:         "Answer with a wrong password and see a fresh nonce without stale=true; then the right one.",
 		Checks:      "The response hash over user, realm, password, nonce, nc, cnonce, qop, method and URI.",
 		Goal:        Goal{Status: 200},
 		Steps: []string{
@@ -124,7 +124,6 @@ func lessonTexts() []Lesson {
 			"Read them: keyhole chooses SHA-256 and qop auth.",
 			"Pick Digest and enter alice / a wrong password: 401 again with a new nonce and no stale=true (credentials-rejected).",
 			"Retry with alice / wonderland: 200.",
-			"Keep sending: after 10 uses or 30 s the server says stale=true and keyhole recomputes without asking (digest-stale-nonce).",
 		},
 	}, {
 		ID: "digest-sha512", Title: "Digest with SHA-512-256 and userhash",
@@ -200,14 +199,14 @@ func lessonTexts() []Lesson {
 		Teaches: "Tokens carry times (iat, nbf, exp); when two clocks disagree, a fresh token looks not-yet-valid or expired. /skew's clock runs 5 minutes behind the token server's, and its Date header shows it.",
 		Method:  "GET", Path: "/skew",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
-		Try:         "Get a token and send it; compare its nbf and iat (keyhole jwt) with the response's Date header and with your own clock. Then ask for a token with resource=<server>/skew.",
+		Try:         "Pick OAuth 2.0 client credentials and send; keyhole reads the resource from the metadata and asks for the token with resource=<server>/skew. Compare the token's nbf and iat (ctrl+t) with the response's Date header and with your own clock.",
 		Checks:      "The token's time claims against a clock 5 minutes slow; a token asked for with resource <server>/skew is minted by /skew's own clock.",
 		Goal:        Goal{Status: 200, Finding: "clock-skew"},
 		Steps: []string{
 			"Send GET /skew: 401, Bearer challenge with resource_metadata.",
-			"Answer with a fresh token from /oauth/token: 401 again, error_description says the token is not valid yet (token-not-yet-valid).",
-			"Compare the token's nbf with the response's Date: 5 minutes apart (clock-skew). Nothing about the credentials is wrong; a real fix is NTP on the server, or leeway.",
-			"The fix this server accepts: ask the token endpoint for a token with resource=<server>/skew (RFC 8707 resource indicator); it is minted by /skew's clock. Retry with it: 200.",
+			"Pick OAuth 2.0 client credentials: keyhole posts to /oauth/token with resource=<server>/skew, the resource the metadata names (RFC 8707), so /skew's own clock mints it.",
+			"Compare the token's nbf with the response's Date: 5 minutes apart (clock-skew). A token minted by the other clock would look not yet valid; a real fix is NTP on the server, or leeway.",
+			"Retry with it: 200.",
 		},
 	}, {
 		ID: "wrong-resource", Title: "Metadata about another resource",
@@ -235,7 +234,6 @@ func lessonTexts() []Lesson {
 			"Send GET /dpop: 401, DPoP algs=\"ES256\".",
 			"Answer with a DPoP-bound token and a proof: 401, error=\"use_dpop_nonce\" and a DPoP-Nonce header (dpop-nonce-required).",
 			"Retry with the nonce in the proof: 200 (keyhole retries once by itself, marked automatic in the timeline).",
-			"Send the token as Bearer instead: refused.",
 		},
 	}, {
 		ID: "multi", Title: "Several challenges in one header",
