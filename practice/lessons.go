@@ -95,7 +95,6 @@ func lessonTexts() []Lesson {
 			"Read the challenge: Basic, realm practice, UTF-8 user names allowed.",
 			"Pick Basic and enter alice / wonderland.",
 			"Retry: 200. The request carried Authorization: Basic YWxpY2U6d29uZGVybGFuZA== (anyone can decode it).",
-			"Retry with a wrong password: the same challenge comes back (credentials-rejected).",
 		},
 	}, {
 		ID: "bearer", Title: "Bearer tokens",

@@ -111,6 +111,15 @@ func (l Lesson) Progress(base string, attempts []*session.Attempt) []bool {
 	return ticked
 }
 
+// Uses reports whether a request to path belongs to lesson l: its own path,
+// or a path one of its steps sends to (/login for the cookie lesson).
+func (l Lesson) Uses(path string) bool {
+	if strings.HasPrefix(path, l.Path) {
+		return true
+	}
+	return slices.ContainsFunc(l.Ticks, func(t Tick) bool { return t.Path != "" && strings.HasPrefix(path, t.Path) })
+}
+
 // Done reports whether every step of l has ticked.
 func Done(ticked []bool) bool {
 	return len(ticked) > 0 && !slices.Contains(ticked, false)
@@ -134,8 +143,7 @@ var (
 // brought the challenge: reading cannot be observed, and the challenge is on
 // screen from that attempt on.
 var lessonChecks = map[string]lessonCheck{
-	"basic": {ticks: []Tick{bare401, bare401, {Carried: "basic"},
-		{Status: 200, Carried: "basic"}, {Finding: "credentials-rejected", Carried: "basic"}}},
+	"basic": {ticks: []Tick{bare401, bare401, {Carried: "basic"}, {Status: 200, Carried: "basic"}}},
 	"bearer": {ticks: []Tick{bare401, {Status: 401, Carried: "bearer"},
 		{Finding: "token-invalid"}, {Status: 200, Carried: "bearer"}}},
 	"digest": {ticks: []Tick{bare401, bare401, {Finding: "credentials-rejected", Carried: "digest"},

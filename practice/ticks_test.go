@@ -49,7 +49,7 @@ func TestLessonStepsTick(t *testing.T) {
 	digest := &credentials.Digest{User: User, Password: Password}
 	jwt := client("", "")
 	scripts := map[string][]step{
-		"basic":         {{draft: "/basic"}, {auth: alice}, {auth: wrong}},
+		"basic":         {{draft: "/basic"}, {auth: wrong}, {auth: alice}},
 		"bearer":        {{draft: "/bearer"}, {auth: credentials.Bearer{Token: "guess"}}, {auth: credentials.Bearer{Token: Token}}},
 		"digest":        {{draft: "/digest"}, {auth: &credentials.Digest{User: User, Password: "nope"}}, {auth: digest, times: 12}},
 		"digest-sha512": {{draft: "/digest/sha512"}, {auth: &credentials.Digest{User: User, Password: Password}}, {auth: &credentials.Digest{User: User, Password: "nope"}}},

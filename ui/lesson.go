@@ -1,8 +1,7 @@
 package ui
 
 import (
-	"slices"
-	"strings"
+	"fmt"
 
 	"keyhole/practice"
 	"keyhole/session"
@@ -10,38 +9,47 @@ import (
 
 // lesson is the practice lesson being worked on.
 type lesson struct {
-	l      practice.Lesson
-	base   string   // the practice server's URL
-	seen   []string // finding codes shown during the lesson
-	done   bool
-	active bool
+	l        practice.Lesson
+	base     string             // the practice server's URL
+	attempts []*session.Attempt // made while the lesson was open
+	ticked   []bool             // its steps ticked so far, in order
+	done     bool
+	active   bool
 }
 
 func newLesson(l practice.Lesson, base string) lesson {
 	return lesson{l: l, base: base, active: true}
 }
 
-// observe marks the lesson done when an attempt on its path reaches the goal.
+// observe ticks the steps whose checks the attempts made so far meet
+// (practice.Lesson.Progress); a step once ticked stays ticked, and the
+// lesson is done when every step has ticked.
 func (ls *lesson) observe(as []*session.Attempt) {
 	if !ls.active {
 		return
 	}
-	for _, a := range as {
-		if a.Exchange == nil || a.Exchange.Request == nil || a.Purpose != session.PurposeRequest {
-			continue
-		}
-		if !strings.HasPrefix(a.Exchange.Request.URL, ls.base+ls.l.Path) {
-			continue
-		}
-		for _, f := range a.Findings {
-			if !slices.Contains(ls.seen, f.Code) {
-				ls.seen = append(ls.seen, f.Code)
-			}
-		}
-		if ls.l.Goal.Reached(a.Status(), ls.seen) {
-			ls.done = true
+	ls.attempts = append(ls.attempts, as...)
+	now := ls.l.Progress(ls.base, ls.attempts)
+	if len(ls.ticked) != len(now) {
+		ls.ticked = make([]bool, len(now))
+	}
+	for i, t := range now {
+		ls.ticked[i] = ls.ticked[i] || t
+	}
+	if practice.Done(ls.ticked) {
+		ls.done = true
+	}
+}
+
+// count says how many steps have ticked.
+func (ls lesson) count() int {
+	n := 0
+	for _, t := range ls.ticked {
+		if t {
+			n++
 		}
 	}
+	return n
 }
 
 func (ls lesson) view(st Styles, h int) []string {
@@ -51,6 +59,8 @@ func (ls lesson) view(st Styles, h int) []string {
 	head := st.Title.Render("Lesson: " + ls.l.Title)
 	if ls.done {
 		head += " " + st.Done.Render("✓ done")
+	} else {
+		head += " " + st.Muted.Render(fmt.Sprintf("%d/%d steps", ls.count(), len(ls.l.Steps)))
 	}
 	out := []string{head,
 		st.Label.Render("Credentials ") + ls.l.Credentials,

@@ -8,6 +8,7 @@ import (
 
 	"keyhole/httpclient"
 	"keyhole/practice"
+	"keyhole/session"
 )
 
 // openLessons lists the practice lessons, done ones ticked, the current one
@@ -28,11 +29,17 @@ func (m *Model) openLessons() {
 		if m.lessonsDone[l.ID] {
 			mark = "✓ "
 		}
+		ticks := 0
+		for _, t := range m.steps[l.ID] {
+			if t {
+				ticks++
+			}
+		}
 		if m.lesson.active && l.ID == m.lesson.l.ID {
 			o.cursor = i
 		}
 		o.rows = append(o.rows, row{
-			label: fmt.Sprintf("%s%-*s  %s %s", mark, w, l.Title, l.Method, l.Path),
+			label: fmt.Sprintf("%s%-*s  %d/%d  %s %s", mark, w, l.Title, ticks, len(l.Steps), l.Method, l.Path),
 			act:   func(m *Model) tea.Cmd { m.loadLesson(l); return nil },
 		})
 	}
@@ -43,8 +50,7 @@ func (m *Model) openLessons() {
 // in full. The draft starts over as the lesson's own: the previous lesson's
 // headers, body (a login form's password) and credentials stay behind.
 func (m *Model) loadLesson(l practice.Lesson) {
-	m.lesson = newLesson(l, m.srv.URL)
-	m.lesson.done = m.lessonsDone[l.ID]
+	m.startLesson(l)
 	m.loadRequest(httpclient.Request{Method: l.Method, URL: m.srv.URL + l.Path})
 	m.dropServerOffers()
 	m.form = form{}
@@ -54,8 +60,36 @@ func (m *Model) loadLesson(l practice.Lesson) {
 	m.info("Lesson: %s. esc closes the lesson, enter on the URL sends %s %s.", l.Title, l.Method, l.Path)
 }
 
-// openLesson shows the current lesson in full, its steps as a checklist the
-// user ticks with space or enter.
+// startLesson makes l the lesson being worked on, with the progress kept
+// from earlier runs.
+func (m *Model) startLesson(l practice.Lesson) {
+	m.lesson = newLesson(l, m.srv.URL)
+	m.lesson.done = m.lessonsDone[l.ID]
+	m.lesson.ticked = append([]bool(nil), m.steps[l.ID]...)
+}
+
+// lessonObserved files the attempts just made against the lesson's steps
+// and keeps the progress across runs.
+func (m *Model) lessonObserved(as []*session.Attempt) {
+	if !m.lesson.active {
+		return
+	}
+	m.lesson.observe(as)
+	id := m.lesson.l.ID
+	m.steps[id] = append([]bool(nil), m.lesson.ticked...)
+	if m.lesson.done {
+		m.lessonsDone[id] = true
+	}
+	if m.progressPath == "" {
+		return
+	}
+	if err := (progress{Done: m.lessonsDone, Steps: m.steps}).save(m.progressPath); err != nil {
+		m.info("The lessons' progress could not be kept: %s", safeLine(err.Error()))
+	}
+}
+
+// openLesson shows the current lesson in full, its steps as a checklist
+// that ticks itself as the attempts meet each step's check.
 func (m *Model) openLesson() {
 	if !m.lesson.active {
 		m.fail(errors.New("no lesson is open; ctrl+l lists the lessons of the practice server"))
@@ -66,7 +100,7 @@ func (m *Model) openLesson() {
 	if m.lesson.done {
 		title += " ✓ done"
 	}
-	o := overlay{kind: ovLesson, title: title, hint: "space/enter ticks a step, esc closes", cursor: m.ov.cursor}
+	o := overlay{kind: ovLesson, title: title, hint: "steps tick themselves as you do them; esc closes", cursor: m.ov.cursor}
 	if m.ov.kind != ovLesson {
 		o.cursor = 0
 	}
@@ -79,22 +113,13 @@ func (m *Model) openLesson() {
 		"",
 		st.Title.Render("Steps"),
 	}
-	ticks := m.steps[l.ID]
+	ticks := m.lesson.ticked
 	for i, s := range l.Steps {
 		box := "[ ] "
 		if i < len(ticks) && ticks[i] {
 			box = "[x] "
 		}
-		o.rows = append(o.rows, row{label: box + s, act: func(m *Model) tea.Cmd {
-			t := m.steps[l.ID]
-			if len(t) < len(l.Steps) {
-				t = append(t, make([]bool, len(l.Steps)-len(t))...)
-			}
-			t[i] = !t[i]
-			m.steps[l.ID] = t
-			m.openLesson()
-			return nil
-		}})
+		o.rows = append(o.rows, row{label: box + s, act: func(m *Model) tea.Cmd { return nil }})
 	}
 	m.openOverlay(o)
 }

@@ -45,6 +45,10 @@ func (m *Model) send() tea.Cmd {
 	// Run reads its own copy: the user may forget credentials meanwhile.
 	w := session.Wallet{Offers: slices.Clone(m.wallet.Offers), HeaderSource: "the headers"}
 	policy := session.Policy{TrustRedirects: m.trust}
+	if m.lesson.active {
+		// A lesson about a failure keeps keyhole from repairing it at once.
+		policy.NoAutoRefresh, policy.NoAutoStepUp = m.lesson.l.NoAutoRefresh, m.lesson.l.NoAutoStepUp
+	}
 	how := ""
 	if m.trust {
 		how = ", redirects trusted"
@@ -179,10 +183,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	}
 	last := lastRequest(msg.attempts)
 	m.followLesson(last)
-	m.lesson.observe(msg.attempts)
-	if m.lesson.done {
-		m.lessonsDone[m.lesson.l.ID] = true
-	}
+	m.lessonObserved(msg.attempts)
 	if last == nil {
 		m.info("Nothing was sent.")
 		return nil
@@ -327,9 +328,11 @@ func (m *Model) followLesson(a *session.Attempt) {
 	if err != nil || origin(a.Exchange.Request.URL) != origin(m.srv.URL) {
 		return
 	}
+	if m.lesson.active && m.lesson.l.Uses(u.Path) {
+		return // a step of this lesson goes there (/jwt to compare with /wrong-resource)
+	}
 	if l, ok := practice.LessonFor(u.Path); ok && (!m.lesson.active || l.ID != m.lesson.l.ID) {
-		m.lesson = newLesson(l, m.srv.URL)
-		m.lesson.done = m.lessonsDone[l.ID]
+		m.startLesson(l)
 	}
 }
 
@@ -350,7 +353,7 @@ func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
 			l = x
 		}
 	}
-	m.lesson = newLesson(l, msg.srv.URL)
+	m.startLesson(l)
 	m.compose.setMethod(l.Method)
 	if m.compose.url.Value() == "" {
 		m.compose.url.SetValue(msg.srv.URL + l.Path)

@@ -113,7 +113,9 @@ type Model struct {
 	proxy       func(*http.Request) (*url.URL, error) // nil: the environment's proxy
 	proxyURL    string                                // the proxy set in the TUI, "" for the environment
 	lessonsDone map[string]bool                       // IDs of the practice lessons completed
-	steps       map[string][]bool
+	steps       map[string][]bool                     // each lesson's steps ticked, kept across runs
+	// progressPath is the lab's state file ("" when there is no home).
+	progressPath string
 
 	w, h      int
 	explTop   int  // first line of the explanation pane shown
@@ -149,7 +151,9 @@ func New(o Options) Model {
 		h:         24,
 	}
 	m.sess = session.New(m.newClient(), httpclient.Request{Method: "GET"})
-	m.lessonsDone, m.steps = map[string]bool{}, map[string][]bool{}
+	m.progressPath = o.ProgressFile
+	p := loadProgress(m.progressPath)
+	m.lessonsDone, m.steps = p.Done, p.Steps
 	if o.URL != "" {
 		m.compose.url.SetValue(o.URL)
 		m.compose.url.CursorEnd()

@@ -335,8 +335,10 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 }
 
 // /scoped with a token lacking read:secrets: the 403 shows the
-// insufficient_scope finding and the automatic retry asking for the scope.
-func TestOAuthInsufficientScopeRetry(t *testing.T) {
+// insufficient_scope finding. The insufficient-scope lesson turns keyhole's
+// automatic scope step-up off, so the learner sees the 403 stay (issue 21,
+// item 7: it used to solve itself with no input) and its step tick.
+func TestOAuthInsufficientScopeInTheLesson(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/scoped")
 	m = toOAuthForm(t, m)
@@ -357,8 +359,11 @@ func TestOAuthInsufficientScopeRetry(t *testing.T) {
 			retry = a
 		}
 	}
-	if forbidden == nil || retry == nil || retry.Status() != 200 {
-		t.Fatalf("403 %v, retry %v (status %q)", forbidden != nil, retry, m.Status())
+	if m.lesson.l.ID != "scoped" {
+		t.Fatalf("lesson %q, want the insufficient-scope lesson to follow the URL", m.lesson.l.ID)
+	}
+	if forbidden == nil || retry != nil {
+		t.Fatalf("403 %v, automatic retry %v (status %q): in the lesson the 403 must stay for the learner", forbidden != nil, retry, m.Status())
 	}
 	found := false
 	for _, f := range forbidden.Findings {
@@ -366,6 +371,9 @@ func TestOAuthInsufficientScopeRetry(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the 403 has no insufficient-scope finding")
+	}
+	if len(m.lesson.ticked) < 2 || !m.lesson.ticked[1] || m.lesson.done {
+		t.Fatalf("steps ticked %v, done %v: the 403 step must tick and the lesson not be done yet", m.lesson.ticked, m.lesson.done)
 	}
 	m = toTimeline(t, m)
 	for m.resp.n != forbidden.N {

@@ -27,10 +27,16 @@ type Options struct {
 	// Requests are the requests of an .http file (keyhole api.http); the TUI
 	// opens on a list of them to pick from.
 	Requests []session.NamedRequest
+	// ProgressFile keeps the lessons' progress across runs; "" keeps none.
+	// Run sets it to the XDG state file when it is empty.
+	ProgressFile string
 }
 
 // Run runs the TUI until the user quits.
 func Run(o Options) error {
+	if o.ProgressFile == "" {
+		o.ProgressFile = progressPath()
+	}
 	// 120 frames a second (Bubble Tea's most; its default is 60): the first
 	// frame and every keystroke wait for the next tick, so this halves that wait.
 	// The colour profile lipgloss detected when it loaded: Bubble Tea would
