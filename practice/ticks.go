@@ -4,9 +4,29 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-
-	"keyhole/session"
 )
+
+// Purposes of a Seen attempt, as session names them.
+const (
+	PurposeRequest   = "request"
+	PurposeToken     = "token"
+	PurposeDiscovery = "discovery"
+)
+
+// Seen is what a lesson's checks look at in one attempt. The lab knows no
+// loop of its own: the face that drives the lesson fills it from each
+// attempt (ui.seenOf; session's attempts), which keeps this package free of
+// session, whose tests start the practice server.
+type Seen struct {
+	Purpose  string   // PurposeRequest, PurposeToken or PurposeDiscovery
+	Method   string   // the request's method
+	URL      string   // the request's URL
+	Status   int      // the final status, 0 when no response came
+	Findings []string // the finding codes
+	// Carried names each credential the request carried, lower case:
+	// "basic", "proxy digest", "bearer".
+	Carried []string
+}
 
 // Tick is the check that ticks one step of a lesson: what an attempt made
 // during the lesson must show. Its zero fields accept anything, except Path,
@@ -14,7 +34,7 @@ import (
 type Tick struct {
 	Path    string // the request's path starts with this; "" is the lesson's Path
 	Method  string // the request's method; "" is any
-	Purpose string // session.PurposeToken or PurposeDiscovery; "" is the user's request
+	Purpose string // PurposeToken or PurposeDiscovery; "" is the user's request
 	Status  int    // the final status; 0 is any
 	// NoAnswer: no response came (cancelled, refused, timed out).
 	NoAnswer bool
@@ -31,40 +51,37 @@ type Tick struct {
 
 // met reports whether attempt a, made while lesson l was open against the
 // practice server at base, meets t.
-func (t Tick) met(l Lesson, base string, a *session.Attempt) bool {
-	if a.Exchange == nil || a.Exchange.Request == nil {
-		return false
-	}
+func (t Tick) met(l Lesson, base string, a Seen) bool {
 	purpose := t.Purpose
 	if purpose == "" {
-		purpose = session.PurposeRequest
+		purpose = PurposeRequest
 	}
 	if a.Purpose != purpose {
 		return false
 	}
-	if purpose == session.PurposeRequest {
+	if purpose == PurposeRequest {
 		path := t.Path
 		if path == "" {
 			path = l.Path
 		}
-		if !strings.HasPrefix(a.Exchange.Request.URL, base) {
+		if !strings.HasPrefix(a.URL, base) {
 			return false
 		}
-		u, err := url.Parse(a.Exchange.Request.URL)
+		u, err := url.Parse(a.URL)
 		if err != nil || !strings.HasPrefix(u.Path, path) {
 			return false
 		}
 	}
-	if t.Method != "" && !strings.EqualFold(a.Exchange.Request.Method, t.Method) {
+	if t.Method != "" && !strings.EqualFold(a.Method, t.Method) {
 		return false
 	}
-	if t.NoAnswer && a.Status() != 0 || t.Status != 0 && a.Status() != t.Status {
+	if t.NoAnswer && a.Status != 0 || t.Status != 0 && a.Status != t.Status {
 		return false
 	}
-	if t.Finding != "" && !slices.ContainsFunc(a.Findings, func(f session.Finding) bool { return f.Code == t.Finding }) {
+	if t.Finding != "" && !slices.Contains(a.Findings, t.Finding) {
 		return false
 	}
-	if t.Without != "" && slices.ContainsFunc(a.Findings, func(f session.Finding) bool { return f.Code == t.Without }) {
+	if t.Without != "" && slices.Contains(a.Findings, t.Without) {
 		return false
 	}
 	switch t.Carried {
@@ -72,13 +89,7 @@ func (t Tick) met(l Lesson, base string, a *session.Attempt) bool {
 	case "none":
 		return len(a.Carried) == 0
 	default:
-		return slices.ContainsFunc(a.Carried, func(c session.Carried) bool {
-			name := strings.ToLower(c.Scheme)
-			if c.Proxy {
-				name = "proxy " + name
-			}
-			return name == t.Carried
-		})
+		return slices.Contains(a.Carried, t.Carried)
 	}
 	return true
 }
@@ -87,7 +98,7 @@ func (t Tick) met(l Lesson, base string, a *session.Attempt) bool {
 // ticked, in step order. A step ticks when any attempt meets its check, so a
 // learner who makes the mistake before the success is not sent back; the
 // lesson is done when every step has ticked.
-func (l Lesson) Progress(base string, attempts []*session.Attempt) []bool {
+func (l Lesson) Progress(base string, attempts []Seen) []bool {
 	ticked := make([]bool, len(l.Steps))
 	prev := -1 // the attempt that ticked the step before
 	for i, t := range l.Ticks {
@@ -101,7 +112,7 @@ func (l Lesson) Progress(base string, attempts []*session.Attempt) []bool {
 			}
 			from = prev + 1
 		}
-		j := slices.IndexFunc(attempts[from:], func(a *session.Attempt) bool { return t.met(l, base, a) })
+		j := slices.IndexFunc(attempts[from:], func(a Seen) bool { return t.met(l, base, a) })
 		if j >= 0 {
 			ticked[i], prev = true, from+j
 		} else {
@@ -152,16 +163,16 @@ var lessonChecks = map[string]lessonCheck{
 		{Finding: "credentials-rejected", Carried: "digest"}}},
 	"apikey": {ticks: []Tick{{Status: 401, Finding: "no-challenge", Carried: "none"}, {Status: 401, Carried: "bearer"},
 		{Carried: "apikey"}, {Status: 200, Carried: "apikey"}}},
-	"registry": {ticks: []Tick{bare401, {Purpose: session.PurposeToken},
+	"registry": {ticks: []Tick{bare401, {Purpose: PurposeToken},
 		{Status: 200, Carried: "bearer"}, {Finding: "token-invalid"}}},
 	"jwt": {noAutoRefresh: true, ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
-		{Purpose: session.PurposeToken}, {Status: 200, Carried: "bearer"}, {Finding: "token-expired"}}},
+		{Purpose: PurposeToken}, {Status: 200, Carried: "bearer"}, {Finding: "token-expired"}}},
 	"scoped": {noAutoStepUp: true, ticks: []Tick{bare401, {Status: 403, Finding: "insufficient-scope"},
 		{Status: 200, Carried: "bearer"}}},
-	"skew": {ticks: []Tick{bare401, {Purpose: session.PurposeToken}, {Finding: "clock-skew"},
+	"skew": {ticks: []Tick{bare401, {Purpose: PurposeToken}, {Finding: "clock-skew"},
 		{Status: 200, Carried: "bearer"}}},
 	"wrong-resource": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
-		{Purpose: session.PurposeDiscovery}, {Purpose: session.PurposeDiscovery, Finding: "resource-mismatch"},
+		{Purpose: PurposeDiscovery}, {Purpose: PurposeDiscovery, Finding: "resource-mismatch"},
 		{Path: "/jwt", Finding: "resource-metadata"}}},
 	"dpop": {ticks: []Tick{bare401, {Finding: "dpop-nonce-required"}, {Status: 200, Carried: "dpop"}}},
 	"multi": {ticks: []Tick{bare401, bare401, {Path: "/multi/split", Status: 401},

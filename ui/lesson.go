@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"keyhole/practice"
 	"keyhole/session"
@@ -10,9 +11,9 @@ import (
 // lesson is the practice lesson being worked on.
 type lesson struct {
 	l        practice.Lesson
-	base     string             // the practice server's URL
-	attempts []*session.Attempt // made while the lesson was open
-	ticked   []bool             // its steps ticked so far, in order
+	base     string          // the practice server's URL
+	attempts []practice.Seen // what the lesson's checks need of the attempts made while it was open
+	ticked   []bool          // its steps ticked so far, in order
 	done     bool
 	active   bool
 }
@@ -28,7 +29,11 @@ func (ls *lesson) observe(as []*session.Attempt) {
 	if !ls.active {
 		return
 	}
-	ls.attempts = append(ls.attempts, as...)
+	for _, a := range as {
+		if s, ok := seenOf(a); ok {
+			ls.attempts = append(ls.attempts, s)
+		}
+	}
 	now := ls.l.Progress(ls.base, ls.attempts)
 	if len(ls.ticked) != len(now) {
 		ls.ticked = make([]bool, len(now))
@@ -68,4 +73,23 @@ func (ls lesson) view(st Styles, h int) []string {
 		st.Label.Render("Try ") + ls.l.Try,
 	}
 	return out[:min(len(out), h)]
+}
+
+// seenOf is what the lesson's checks look at in attempt a.
+func seenOf(a *session.Attempt) (practice.Seen, bool) {
+	if a.Exchange == nil || a.Exchange.Request == nil {
+		return practice.Seen{}, false
+	}
+	s := practice.Seen{Purpose: a.Purpose, Method: a.Exchange.Request.Method, URL: a.Exchange.Request.URL, Status: a.Status()}
+	for _, f := range a.Findings {
+		s.Findings = append(s.Findings, f.Code)
+	}
+	for _, c := range a.Carried {
+		name := strings.ToLower(c.Scheme)
+		if c.Proxy {
+			name = "proxy " + name
+		}
+		s.Carried = append(s.Carried, name)
+	}
+	return s, true
 }
