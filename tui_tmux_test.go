@@ -154,3 +154,23 @@ func TestQNeverQuitsFromThePickerOrAForm(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// At 80x24 the explanation of a 401 is a tab of its own, and every line of
+// it, down to the lesson's last, is reached with pgdn in a real terminal.
+func TestExplanationScrollsAt80x24(t *testing.T) {
+	s := startTmux(t, 80, 24)
+	s.waitFor("Practice server on")
+	s.keys("Enter")
+	scr := s.waitFor("Basic is preselected")
+	for _, want := range []string{"Explanation │ Response │ Timeline", "What the server wants", "The server wants credentials"} {
+		if !strings.Contains(scr, want) {
+			t.Fatalf("screen lacks %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "with a wrong password.") {
+		t.Fatalf("the whole explanation fits: the test needs one to scroll:\n%s", scr)
+	}
+	s.keys("PgDn")
+	s.waitFor("with a wrong password.") // the lesson's last words, the explanation's last line
+	s.keys("C-c", "C-c")
+}

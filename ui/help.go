@@ -87,6 +87,12 @@ func (b helpBar) keysPage(k KeyMap, w int) []string {
 		lines = append(lines, strings.Split(r, "\n")...)
 	}
 	lines = append(lines, "",
+		"The panes: Request on top, Explanation beside Response, Timeline below; under",
+		"100 columns the lower three are tabs. tab moves between them; the focused frame",
+		"is in the accent colour. In the picker a letter jumps to the answer starting with it.",
+		"In the response, / searches the body (n, N go on) and enter shows every header whole.",
+		"q quits only where nothing is typed; with attempts not saved, quitting asks once.",
+		"",
 		"The loop: enter in the URL sends; on a 401/407 the scheme picker takes focus,",
 		"enter picks the scheme, type the credentials (tab to the next field),",
 		"enter on the last field retries. esc cancels a request in flight.",
