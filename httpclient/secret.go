@@ -4,10 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // One rule decides what is a secret, and the same rule strips credentials
@@ -218,8 +221,7 @@ func (g *secretRegistry) remember(r *Request) {
 	}
 }
 
-// scrubber returns the replacer of every remembered value, in the forms a
-// server may echo it: as sent, JSON-escaped, URL-encoded.
+// scrubber returns the replacer of every remembered value (NewScrubber).
 func (g *secretRegistry) scrubber() *strings.Replacer {
 	g.mu.RLock()
 	r := g.replacer
@@ -230,15 +232,29 @@ func (g *secretRegistry) scrubber() *strings.Replacer {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.replacer = NewScrubber(slices.Collect(maps.Keys(g.values)), false)
+	return g.replacer
+}
+
+// NewScrubber returns a replacer that masks each of values (at least
+// MinScrubbed bytes long) in the forms a server may echo it: as sent,
+// JSON-escaped, URL-encoded; nil when there is nothing to mask. With
+// sameWidth, each is masked by as many • as it has runes, so that text laid
+// out in columns keeps its layout.
+func NewScrubber(values []string, sameWidth bool) *strings.Replacer {
 	var pairs []string
 	seen := map[string]bool{}
 	add := func(s string) {
 		if len(s) >= MinScrubbed && !seen[s] {
 			seen[s] = true
-			pairs = append(pairs, s, Redacted)
+			mask := Redacted
+			if sameWidth {
+				mask = strings.Repeat("•", utf8.RuneCountInString(s))
+			}
+			pairs = append(pairs, s, mask)
 		}
 	}
-	for v := range g.values {
+	for _, v := range values {
 		add(v)
 		if b, err := json.Marshal(v); err == nil {
 			add(string(b[1 : len(b)-1]))
@@ -246,11 +262,13 @@ func (g *secretRegistry) scrubber() *strings.Replacer {
 		add(url.QueryEscape(v))
 		add(url.PathEscape(v))
 	}
+	if len(pairs) == 0 {
+		return nil
+	}
 	// strings.Replacer tries the old strings in argument order at each
 	// position: a secret that contains another must come first.
 	sortLongestFirst(pairs)
-	g.replacer = strings.NewReplacer(pairs...)
-	return g.replacer
+	return strings.NewReplacer(pairs...)
 }
 
 func sortLongestFirst(pairs []string) {

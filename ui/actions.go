@@ -141,12 +141,17 @@ func (m *Model) toggleSecrets() tea.Cmd {
 
 // shownResponse is resp as the body pane may show it: secret fields of JSON
 // and form bodies (a token endpoint's access_token) masked unless asked for.
-func shownResponse(resp *httpclient.Response, secrets bool) *httpclient.Response {
+// echo masks what the server echoes of the secrets the session sent
+// (scrubberOf); nil masks nothing.
+func shownResponse(resp *httpclient.Response, secrets bool, echo *strings.Replacer) *httpclient.Response {
 	if secrets || resp == nil || len(resp.Body) == 0 {
 		return resp
 	}
 	r := *resp
 	r.Body = session.RedactBody(resp.Header.Get("Content-Type"), resp.Body)
+	if echo != nil {
+		r.Body = []byte(echo.Replace(string(r.Body)))
+	}
 	return &r
 }
 

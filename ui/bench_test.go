@@ -321,7 +321,7 @@ func BenchmarkKeystrokeWhileLoading(b *testing.B) {
 			case <-stop:
 				return
 			default:
-				docFor(resp, false, 200)
+				docFor(resp, false, nil, 200)
 			}
 		}
 	}()

@@ -142,12 +142,12 @@ func (d *bodyDoc) listWide() {
 // walked several times (masking, indexing, rows), each leaving garbage;
 // with Go's default GOGC the heap may reach twice what is live before a
 // collection, past the 3x-the-body goal, so collection runs sooner then.
-func docFor(resp *httpclient.Response, secrets bool, width int) *bodyDoc {
+func docFor(resp *httpclient.Response, secrets bool, echo *strings.Replacer, width int) *bodyDoc {
 	if resp != nil && len(resp.Body) > bigBody {
 		defer eagerGC()()
 	}
 	if secrets || resp == nil || len(resp.Body) == 0 || !looksJSON(resp, resp.Body) {
-		d := formatBody(shownResponse(resp, secrets))
+		d := formatBody(shownResponse(resp, secrets, echo))
 		d.rowsAt(width)
 		return d
 	}
@@ -165,6 +165,13 @@ func docFor(resp *httpclient.Response, secrets bool, width int) *bodyDoc {
 	if len(spans) > 0 {
 		r := *resp
 		r.Body = session.MaskSpans(resp.Body, spans)
+		shown = &r
+	}
+	if echo != nil && resp.Spill == "" {
+		// What the server echoes of the secrets sent; not with a spill, whose
+		// offsets follow the kept part byte for byte.
+		r := *shown
+		r.Body = []byte(echo.Replace(string(shown.Body)))
 		shown = &r
 	}
 	d := formatMasked(shown, scan)

@@ -312,7 +312,7 @@ func TestSecretsMaskedAcrossTheLimit(t *testing.T) {
 		t.Errorf("%d masks, want 5, and the error code shown", masks)
 	}
 	m.secrets = true
-	if d := docFor(resp, true, 120); !slices.ContainsFunc(d.all(), func(l string) bool { return strings.Contains(l, "SECRET-SPILL-3") }) {
+	if d := docFor(resp, true, nil, 120); !slices.ContainsFunc(d.all(), func(l string) bool { return strings.Contains(l, "SECRET-SPILL-3") }) {
 		t.Error("with secrets shown, the spilled token is not")
 	}
 }

@@ -137,7 +137,7 @@ func (m Model) attemptHead(a *session.Attempt) string {
 	s := st.Title.Render(fmt.Sprintf("Attempt %d", a.N)) + " "
 	if a.Exchange != nil && a.Exchange.Response != nil {
 		resp := a.Exchange.Response
-		s += st.statusStyle(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, safeLine(resp.StatusText)))
+		s += st.statusStyle(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, safeLine(m.unlessShown(resp.StatusText))))
 	} else {
 		_, why := outcome(a)
 		s += st.Status.None.Render("no response: " + why)

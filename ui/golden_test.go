@@ -80,7 +80,7 @@ func steady(t *testing.T, m Model) Model {
 		m.show(a)
 		m.chal.set(a)
 		if a.Exchange.Response != nil {
-			m.resp.setDoc(docFor(a.Exchange.Response, false, m.resp.width))
+			m.resp.setDoc(docFor(a.Exchange.Response, false, scrubberOf(m.sess), m.resp.width))
 		}
 	}
 	m.layout()

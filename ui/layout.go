@@ -158,24 +158,24 @@ func (m Model) render() string {
 	lines = append(lines, st.frame(m.compose.view(st, m.focus), w, g.request.h, reqTitle, "", paneOf(m.focus) == paneRequest)...)
 	if m.help.shown {
 		page := m.help.overlay(st, m.keys, g.middle.innerW(), g.middle.innerH())
-		lines = append(lines, st.frame(wrapLines(page, g.middle.innerW()), w, g.middle.h, "", "", true)...)
+		lines = append(lines, m.scrubbed(st.frame(wrapLines(page, g.middle.innerW()), w, g.middle.h, "", "", true))...)
 	} else {
 		var blocks [][]string
 		var widths []int
 		for _, p := range []pane{paneExplain, paneResponse} {
 			if b := g.boxOf(p); b.h > 0 && b.y == g.middle.y {
-				blocks, widths = append(blocks, m.paneLines(p, b, g)), append(widths, b.w)
+				blocks, widths = append(blocks, m.scrubbedPane(p, m.paneLines(p, b, g))), append(widths, b.w)
 			}
 		}
 		if g.timeline.h > 0 && g.timeline.y == g.middle.y {
-			blocks, widths = append(blocks, m.paneLines(paneTimeline, g.timeline, g)), append(widths, g.timeline.w)
+			blocks, widths = append(blocks, m.scrubbed(m.paneLines(paneTimeline, g.timeline, g))), append(widths, g.timeline.w)
 		}
 		lines = append(lines, beside(blocks, widths)...)
 		if g.timeline.h > 0 && g.timeline.y > g.middle.y {
-			lines = append(lines, m.paneLines(paneTimeline, g.timeline, g)...)
+			lines = append(lines, m.scrubbed(m.paneLines(paneTimeline, g.timeline, g))...)
 		}
 	}
-	lines = append(lines, m.statusLines(w)...)
+	lines = append(lines, m.scrubbed(m.statusLines(w))...)
 	lines = append(lines, m.help.short(focusedHelp{m.keys, m.focus, m.sending}))
 	return strings.Join(fit(lines, w, h), "\n")
 }

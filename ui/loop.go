@@ -71,7 +71,7 @@ func (m *Model) send() tea.Cmd {
 		close(done)
 		msg := sentMsg{id: id, attempts: out.Attempts, err: out.Err, hadToken: had, fromForm: fromForm}
 		if last := lastRequest(out.Attempts); last != nil && last.Exchange != nil {
-			msg.doc = docFor(last.Exchange.Response, secrets, width)
+			msg.doc = docFor(last.Exchange.Response, secrets, scrubberOf(sess), width)
 		}
 		return msg
 	})...)
@@ -296,8 +296,8 @@ func (m *Model) showSelected() tea.Cmd {
 		return nil
 	}
 	m.resp.note = m.styles.Muted.Render("formatting the body…")
-	gen, width, resp, secrets := m.bodyGen, m.resp.width, a.Exchange.Response, m.secrets
-	return func() tea.Msg { return bodyMsg{gen: gen, doc: docFor(resp, secrets, width)} }
+	gen, width, resp, secrets, echo := m.bodyGen, m.resp.width, a.Exchange.Response, m.secrets, scrubberOf(m.sess)
+	return func() tea.Msg { return bodyMsg{gen: gen, doc: docFor(resp, secrets, echo, width)} }
 }
 
 func (m *Model) toggleReveal() {

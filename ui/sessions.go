@@ -132,7 +132,7 @@ func (m *Model) sessionLoaded(msg loadedMsg) {
 		m.followLesson(last)
 		m.show(last)
 		m.chal.set(last)
-		m.resp.logic = bodyText(shownResponse(responseOf(last), m.secrets))
+		m.resp.logic = bodyText(shownResponse(responseOf(last), m.secrets, scrubberOf(m.sess)))
 		m.resp.body = wrap(m.resp.logic, m.resp.width)
 	}
 	m.setFocus(focusURL)

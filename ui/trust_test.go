@@ -61,3 +61,48 @@ func TestRegistryRealmOnAnotherOriginAsksFirst(t *testing.T) {
 		t.Errorf("with the token: %d (%s)", a.Status(), m.Status())
 	}
 }
+
+// Issue 17 items 4 and 6 in the TUI: a server that echoes the password in
+// its reason phrase, a header and the body gets it shown masked in the
+// panes, the layout intact; f8 shows it.
+func TestEchoedSecretIsMaskedInThePanes(t *testing.T) {
+	const pw = "pw-echo-tui-73205"
+	u := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, p, ok := r.BasicAuth()
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Basic realm="echo"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		conn, buf, _ := w.(http.Hijacker).Hijack()
+		defer conn.Close()
+		body := `{"error_description":"wrong password ` + p + `"}`
+		fmt.Fprintf(buf, "HTTP/1.1 403 Not %s\r\nX-Echo: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", p, p, len(body), body)
+		buf.Flush()
+	})
+	m := New(Options{URL: u + "/x"})
+	m = sized(t, m, 120, 40)
+	m = press(t, m, esc, enter)
+	m = press(t, m, enter)
+	m = press(t, m, keys("carol")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(pw)...)
+	m = press(t, m, enter)
+	if a := m.sess.Last(); a.Status() != 403 {
+		t.Fatalf("status %d (%s)", a.Status(), m.Status())
+	}
+	s := screen(m)
+	if strings.Contains(s, pw) {
+		t.Errorf("the echoed password is on screen:\n%s", s)
+	}
+	mustContain(t, s, strings.Repeat("•", len(pw)))
+	for i, l := range strings.Split(s, "\n") {
+		if w := len([]rune(l)); w != 120 && l != "" && i < 39 {
+			t.Errorf("line %d is %d wide: %q", i, w, l)
+		}
+	}
+	m = press(t, m, f8)
+	if !strings.Contains(screen(m), pw) {
+		t.Errorf("f8 does not show the echo:\n%s", screen(m))
+	}
+}
