@@ -368,5 +368,47 @@ func lessonTexts() []Lesson {
 			"Read the challenge: SHA-256 or MD5, qop auth, a fresh nonce.",
 			"Answer with proxy Digest alice / wonderland: 200.",
 		},
+	}, {
+		ID: "audience", Title: "A resource that checks the token's audience",
+		Teaches: "An API that checks aud refuses a token asked for no resource in particular. RFC 8707: the client names the resource (resource=) in the token request, and the authorization server puts it in aud. The resource to name comes from the API's own metadata (RFC 9728).",
+		Method:  "GET", Path: "/aud",
+		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
+		Try:         "Send, then answer with client credentials: keyhole reads /aud's metadata and asks for resource=<server>/aud. Then ask a token for resource <server>/jwt yourself (Resource field, --resource) and see it refused as for another audience.",
+		Checks:      "The token's aud must be <server>/aud.",
+		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
+		Steps: []string{
+			"Send GET /aud: 401, Bearer challenge with resource_metadata (resource-metadata).",
+			"Answer with client credentials: keyhole fetches the metadata (resource <server>/aud) and sends resource=<server>/aud in the token request.",
+			"The token's aud is <server>/aud: 200.",
+			"With a token for another resource the answer is 401, error_description \"for another audience\", and keyhole's retry says so instead of \"token expired\".",
+		},
+	}, {
+		ID: "tenant", Title: "An issuer with a path (a tenant)",
+		Teaches: "Keycloak realms, Entra and Okta tenants have issuers with a path (<server>/tenant). Their metadata is at /.well-known/oauth-authorization-server/tenant (RFC 8414 §3.1, inserted before the path), or at /tenant/.well-known/openid-configuration (OpenID Connect Discovery, appended); not at the host's root.",
+		Method:  "GET", Path: TenantPath + "/api",
+		Credentials: "OAuth 2.0 client credentials: client " + ClientID + " / " + ClientSecret + ", no token URL (discovery finds /tenant/token)",
+		Try:         "Answer with client credentials and no token URL: follow the discovery attempts from the resource's metadata to the tenant's. Then give only the token URL <server>/tenant/token with the device grant and see keyhole find the device endpoint under the tenant.",
+		Checks:      "A token from the tenant's token endpoint, for resource <server>/tenant/api.",
+		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
+		Steps: []string{
+			"Send GET /tenant/api: 401, Bearer challenge with resource_metadata (resource-metadata).",
+			"The metadata names the authorization server <server>/tenant: keyhole fetches /.well-known/oauth-authorization-server/tenant.",
+			"Its token endpoint is <server>/tenant/token: the token request goes there, with resource=<server>/tenant/api.",
+			"Retry with the token: 200.",
+		},
+	}, {
+		ID: "client-auth", Title: "invalid_client: the wrong way to send the client secret",
+		Teaches: "A token endpoint accepts the client's secret in Basic (client_secret_basic) or in the form (client_secret_post), and a client registered for one may be refused the other with invalid_client, as if the secret were wrong. The server's metadata lists the methods it takes (token_endpoint_auth_methods_supported).",
+		Method:  "GET", Path: "/client-auth",
+		Credentials: "OAuth 2.0 client credentials: client " + PostClientID + " / " + PostClientSecret + ", token URL /oauth/token",
+		Try:         "Answer with the post-client's credentials: keyhole sends them in Basic first, is told invalid_client, reads the metadata and retries with client_secret_post. Then force Basic (--client-auth basic) and read the explanation.",
+		Checks:      PostClientID + "'s id and secret in the token request's form, never in Basic.",
+		Goal:        Goal{Status: 200, Finding: "token-request-failed"},
+		Steps: []string{
+			"Send GET /client-auth: 401, Bearer challenge.",
+			"Answer with client credentials: the token request with Basic gets 401 invalid_client (token-request-failed).",
+			"keyhole reads the server's metadata: it lists client_secret_basic and client_secret_post, and retries with the form.",
+			"The token request with the secret in the form succeeds; retry with the token: 200.",
+		},
 	}}
 }

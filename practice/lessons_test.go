@@ -23,7 +23,7 @@ var findingCodes = []string{
 	"proxy-auth-required", "forbidden", "auth-dropped-on-redirect", "login-redirect",
 	"credentials-over-plain-http", "credentials-in-url", "empty-basic-credentials",
 	"malformed-challenge", "resource-metadata", "resource-mismatch", "token-pending",
-	"ntlm-challenge",
+	"ntlm-challenge", "token-request-failed",
 }
 
 func TestLessonsAreComplete(t *testing.T) {
@@ -248,7 +248,11 @@ func TestLessonsThroughKeyholesLoop(t *testing.T) {
 			{auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", Resource: s.URL + "/skew"}}},
 		"wrong-resource": {{draft: "/wrong-resource"},
 			{auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}, fails: "somewhere-else"}},
-		"dpop": {{draft: "/dpop"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}}},
+		"dpop":     {{draft: "/dpop"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}}},
+		"audience": {{draft: "/aud"}, {auth: client("")}},
+		"tenant":   {{draft: TenantPath + "/api"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}}},
+		"client-auth": {{draft: "/client-auth"},
+			{auth: &credentials.OAuth2{ClientID: PostClientID, ClientSecret: PostClientSecret, TokenURL: s.URL + "/oauth/token"}}},
 	}
 	for _, l := range Lessons() {
 		script, ok := scripts[l.ID]

@@ -25,6 +25,13 @@ import (
 const (
 	ClientID     = "practice-client"
 	ClientSecret = "practice-secret"
+	// PostClientID is a second client, registered for client_secret_post:
+	// its id and secret must come in the form, never in Basic.
+	PostClientID     = "post-client"
+	PostClientSecret = "post-secret"
+	// TenantPath is the path of the tenant issuer: its metadata is at
+	// /.well-known/oauth-authorization-server/tenant (RFC 8414 §3.1).
+	TenantPath = "/tenant"
 	// ScopeSecrets is the scope /scoped demands; tokens get "read" unless asked.
 	ScopeSecrets = "read:secrets"
 	// DefaultTokenTTL is how long access tokens live unless SetTokenTTL says otherwise.
@@ -37,7 +44,7 @@ const (
 var practiceScopes = []string{"read", "write", ScopeSecrets}
 
 // protectedPaths are the resources behind the authorization server.
-var protectedPaths = []string{"/jwt", "/scoped", "/skew", "/dpop", "/wrong-resource"}
+var protectedPaths = []string{"/jwt", "/scoped", "/skew", "/dpop", "/wrong-resource", "/aud", TenantPath + "/api", "/client-auth"}
 
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -140,6 +147,9 @@ func baseURL(r *http.Request) string {
 func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	a := s.auth()
 	mux.HandleFunc("/.well-known/oauth-authorization-server", a.asMetadata)
+	mux.HandleFunc("/.well-known/oauth-authorization-server"+TenantPath, a.asMetadata)
+	mux.HandleFunc(TenantPath+"/token", a.token)
+	mux.HandleFunc(TenantPath+"/device", a.deviceAuthorization)
 	for _, p := range protectedPaths {
 		mux.HandleFunc("/.well-known/oauth-protected-resource"+p, a.resourceMetadata)
 	}
@@ -152,6 +162,9 @@ func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/skew", a.resource("/skew", "", false))
 	mux.HandleFunc("/dpop", a.resource("/dpop", "", true))
 	mux.HandleFunc("/wrong-resource", a.resource("/wrong-resource", "", false))
+	mux.HandleFunc("/aud", a.resource("/aud", "", false))
+	mux.HandleFunc(TenantPath+"/api", a.resource(TenantPath+"/api", "", false))
+	mux.HandleFunc("/client-auth", a.resource("/client-auth", "", false))
 }
 
 func (s *Server) oauthEndpoints() []Endpoint {
@@ -165,17 +178,26 @@ func (s *Server) oauthEndpoints() []Endpoint {
 		{"GET", "/skew", "Bearer, clock 5m behind", client + ", resource <base>/skew"},
 		{"GET", "/dpop", "DPoP (RFC 9449)", client + " with a DPoP proof"},
 		{"GET", "/wrong-resource", "Bearer, mismatched metadata", "none: discovery must refuse it"},
+		{"GET", "/aud", "Bearer, checks aud", client + ", resource <base>/aud"},
+		{"GET", TenantPath + "/api", "Bearer, issuer <base>" + TenantPath, client + ", token URL " + TenantPath + "/token"},
+		{"GET", "/client-auth", "Bearer", PostClientID + " / " + PostClientSecret + " in the form (client_secret_post)"},
 	}
 }
 
 // asMetadata is RFC 8414 authorization server metadata.
+// At /.well-known/oauth-authorization-server/tenant it is the tenant
+// issuer's, whose endpoints are under /tenant.
 func (a *authServer) asMetadata(w http.ResponseWriter, r *http.Request) {
 	b := baseURL(r)
+	issuer, token, device := b, b+"/oauth/token", b+"/oauth/device"
+	if strings.HasSuffix(r.URL.Path, TenantPath) {
+		issuer, token, device = b+TenantPath, b+TenantPath+"/token", b+TenantPath+"/device"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                b,
+		"issuer":                                issuer,
 		"authorization_endpoint":                b + "/oauth/authorize",
-		"token_endpoint":                        b + "/oauth/token",
-		"device_authorization_endpoint":         b + "/oauth/device",
+		"token_endpoint":                        token,
+		"device_authorization_endpoint":         device,
 		"grant_types_supported":                 []string{"client_credentials", "authorization_code", deviceGrantType, "refresh_token", "password"},
 		"response_types_supported":              []string{"code"},
 		"code_challenge_methods_supported":      []string{"S256"},
@@ -194,9 +216,13 @@ func (a *authServer) resourceMetadata(w http.ResponseWriter, r *http.Request) {
 	if path == "/wrong-resource" {
 		resource = b + "/somewhere-else"
 	}
+	as := b
+	if path == TenantPath+"/api" {
+		as = b + TenantPath
+	}
 	m := map[string]any{
 		"resource":                 resource,
-		"authorization_servers":    []string{b},
+		"authorization_servers":    []string{as},
 		"scopes_supported":         practiceScopes,
 		"bearer_methods_supported": []string{"header"},
 		"resource_documentation":   b + "/",
@@ -266,7 +292,13 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 	} else {
 		id, secret = f.Get("client_id"), f.Get("client_secret")
 	}
-	if !equal(id, ClientID) || !equal(secret, ClientSecret) {
+	if equal(id, PostClientID) && viaHeader {
+		// Registered for client_secret_post: Basic is the wrong method.
+		w.Header().Set("WWW-Authenticate", `Basic realm="practice-oauth"`)
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "this client is registered for client_secret_post: send client_id and client_secret in the form, not in Basic")
+		return
+	}
+	if !(equal(id, ClientID) && equal(secret, ClientSecret) || equal(id, PostClientID) && equal(secret, PostClientSecret)) {
 		if viaHeader {
 			w.Header().Set("WWW-Authenticate", `Basic realm="practice-oauth"`)
 		}
@@ -857,7 +889,7 @@ func (a *authServer) verify(r *http.Request, raw, path string, now time.Time) (j
 	}
 	aud, _ := claims.GetAudience()
 	b := baseURL(r)
-	if !slices.Contains(aud, b) && !slices.Contains(aud, b+path) {
+	if path == "/aud" && !slices.Contains(aud, b+path) || !slices.Contains(aud, b) && !slices.Contains(aud, b+path) {
 		return nil, "The access token is for another audience (" + quoteSafe(strings.Join(aud, " ")) + "), not " + b + path
 	}
 	return claims, ""
