@@ -134,7 +134,7 @@ func (h focusedHelp) ShortHelp() []key.Binding {
 	case focusPicker:
 		b = []key.Binding{k.Up, k.Down, k.Pick, k.Next}
 	case focusExplain:
-		b = []key.Binding{k.Up, k.Down, k.PageDown, k.Next}
+		b = []key.Binding{k.Up, k.Down, k.PageDown, k.Detail, k.Next}
 	case focusForm:
 		b = []key.Binding{k.Retry, k.NextField, k.Reveal}
 	case focusTimeline:

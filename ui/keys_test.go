@@ -163,6 +163,14 @@ func TestDetailShowsLongHeadersWhole(t *testing.T) {
 		t.Errorf("the header is not shown whole:\n%s", screen(m))
 	}
 	checkFrame(t, m, 100, 30, "detail")
+	// From the explanation pane too.
+	m = press(t, m, esc)
+	for m.Focused() != "explanation" {
+		m = press(t, m, tab)
+	}
+	if m = press(t, m, enter); m.Overlay() != "detail" {
+		t.Fatalf("enter on the explanation opened %q", m.Overlay())
+	}
 }
 
 // Every kind of timeline row keeps the columns: a cancelled attempt and a

@@ -403,6 +403,10 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, false
 	case focusExplain:
+		if key.Matches(msg, k.Detail) {
+			m.openDetail()
+			return nil, false
+		}
 		m.scrollExplain(msg)
 		return nil, false
 	case focusForm:
