@@ -379,8 +379,7 @@ func lessonTexts() []Lesson {
 		Steps: []string{
 			"Send GET /aud: 401, Bearer challenge with resource_metadata (resource-metadata).",
 			"Answer with client credentials: keyhole fetches the metadata (resource <server>/aud) and sends resource=<server>/aud in the token request.",
-			"The token's aud is <server>/aud: 200.",
-			"With a token for another resource the answer is 401, error_description \"for another audience\", and keyhole's retry says so instead of \"token expired\".",
+			"The token's aud is <server>/aud: 200. (A token for another resource gets 401 \"for another audience\", and keyhole's retry says so, not \"token expired\".)",
 		},
 	}, {
 		ID: "tenant", Title: "An issuer with a path (a tenant)",

@@ -192,4 +192,11 @@ var lessonChecks = map[string]lessonCheck{
 	"ntlm": {ticks: []Tick{bare401, {Finding: "ntlm-challenge"}, {Status: 200, Carried: "ntlm"},
 		{Finding: "credentials-rejected", Carried: "ntlm"}}},
 	"proxy-digest": {ticks: []Tick{bare407, bare407, {Status: 200, Carried: "proxy digest"}}},
+	"audience": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: PurposeToken}, {Status: 200, Carried: "bearer"}}},
+	"tenant": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: PurposeDiscovery, Path: "/.well-known/oauth-authorization-server" + TenantPath},
+		{Purpose: PurposeToken, Path: TenantPath + "/token"}, {Status: 200, Carried: "bearer"}}},
+	"client-auth": {ticks: []Tick{bare401, {Purpose: PurposeToken, Finding: "token-request-failed"},
+		{Purpose: PurposeDiscovery}, {Status: 200, Carried: "bearer"}}},
 }

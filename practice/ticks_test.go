@@ -73,6 +73,10 @@ func TestLessonStepsTick(t *testing.T) {
 		"ntlm": {{draft: NTLMPath}, {auth: &credentials.NTLM{User: `PRACTICE\alice`, Password: Password}},
 			{auth: &credentials.NTLM{User: `PRACTICE\alice`, Password: "nope"}}},
 		"proxy-digest": {{draft: ProxyDigestPath}, {auth: &credentials.Digest{User: User, Password: Password}}},
+		"audience":     {{draft: "/aud"}, {auth: client("", "")}},
+		"tenant":       {{draft: TenantPath + "/api"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}}},
+		"client-auth": {{draft: "/client-auth"},
+			{auth: &credentials.OAuth2{ClientID: PostClientID, ClientSecret: PostClientSecret, TokenURL: s.URL + "/oauth/token"}}},
 	}
 	for _, l := range Lessons() {
 		t.Run(l.ID, func(t *testing.T) {
