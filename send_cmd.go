@@ -188,7 +188,7 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	if o.oauthMore.register {
 		g.Values["register"] = "yes"
 	}
-	uses := map[string]bool{"": true, "auto": true, "basic": true, "digest": true, "ntlm": true, "oauth2": true, "dpop": true, "registry": true}
+	uses := map[string]bool{"": true, "auto": true, "basic": true, "digest": true, "ntlm": true, "negotiate": true, "oauth2": true, "dpop": true, "registry": true}
 	if o.user != "" && uses[strings.ToLower(g.Mode)] {
 		user, pass, err := promptPassword("-u", "", o.user, stdin, stderr)
 		if err != nil {

@@ -144,7 +144,7 @@ func TestSendCurlNeverTurnsAPasswordIntoBasic(t *testing.T) {
 		saw       func() []string
 		nothing   bool // nothing at all may be sent, not even a first NTLM leg
 	}{
-		{"curl -u alice:s3cret --negotiate " + server.URL + "/x", "keyhole does not do Negotiate (Kerberos/SPNEGO) yet: --negotiate ignored; the password is not sent", serverSaw, true},
+		{"curl -u alice:s3cret --negotiate " + server.URL + "/x", "", serverSaw, false},
 		{"curl -x " + proxy.URL + " -U bob:s3cret --proxy-negotiate http://127.0.0.1:1/x", "keyhole does not answer a proxy's Negotiate (Kerberos/SPNEGO) challenge yet: --proxy-negotiate ignored; the proxy password is not sent", proxySaw, true},
 		{"curl --ntlm -u alice:s3cret " + server.URL + "/x", "", serverSaw, false},
 		{"curl --digest -u alice:s3cret " + server.URL + "/x", "", serverSaw, true},
@@ -190,6 +190,8 @@ func TestSendCurlImportNTLMAndProxySchemesSquid(t *testing.T) {
 		{[]string{"-x", ntlmProxy.URL, "-U", "alice:any", origin.URL + "/via"}, 407}, // -U alone is Basic, which this proxy does not take
 		{[]string{"-x", digestProxy.URL, "--proxy-digest", "-U", "alice:wonderland", origin.URL + "/via"}, 200},
 		{[]string{"-x", digestProxy.URL, "--proxy-digest", "-U", "alice:wrong", origin.URL + "/via"}, 407},
+		// NTLM at the proxy and Digest at the practice server behind it, at once.
+		{[]string{"-x", ntlmProxy.URL, "--proxy-ntlm", "-U", "bob:any", "--digest", "-u", "alice:wonderland", startPractice(t).URL + "/digest"}, 200},
 	} {
 		peers.Curl(t, c.want, c.args...)
 		cmd := "curl " + shellQuote(c.args)
@@ -197,5 +199,19 @@ func TestSendCurlImportNTLMAndProxySchemesSquid(t *testing.T) {
 		if got := finalStatus(t, r); got != c.want {
 			t.Errorf("keyhole send --curl %q ended on %d, curl on %d\nstderr: %s", cmd, got, c.want, r.stderr)
 		}
+	}
+}
+
+// curl --negotiate -u : (the ticket from kinit) imports as Negotiate and
+// ends where curl ends, against Apache's mod_auth_gssapi and a real KDC.
+func TestSendCurlImportNegotiateApache(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	url := peers.StartApacheGSSAPI(t, realm) + "/private/hello.txt"
+	realm.Kinit(t)
+	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--negotiate", "-u", ":", url)
+	r := keyhole(t, runOpts{env: realm.CCacheEnv()}, "send", "--curl", "curl --negotiate -u : "+url)
+	wantCode(t, r, exitOK, "send", "--curl", url)
+	if !strings.Contains(r.stdout, "with Negotiate") || strings.Contains(r.all(), "does not do") {
+		t.Errorf("curl --negotiate -u : imported:\n%s\n%s", r.stdout, r.stderr)
 	}
 }

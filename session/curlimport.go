@@ -83,7 +83,7 @@ var (
 // asking for one says so and drops the password rather than send it with
 // another scheme. A scheme leaves these lists when keyhole learns it.
 var (
-	CurlCannotYet      = map[string]string{"negotiate": "Negotiate (Kerberos/SPNEGO)"}
+	CurlCannotYet      = map[string]string{}
 	CurlProxyCannotYet = map[string]string{"negotiate": "Negotiate (Kerberos/SPNEGO)"}
 )
 
@@ -658,8 +658,10 @@ func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 		return b, b.Validate()
 	case "digest":
 		return &credentials.Digest{User: im.User, Password: im.Password}, nil
-	case "ntlm":
-		return &credentials.NTLM{User: im.User, Password: im.Password}, nil
+	case "ntlm", "negotiate":
+		// "-u :" is curl's way to say Negotiate uses the ticket from kinit.
+		d, _ := credentials.Describe(im.Auth)
+		return d.Build(map[string]string{"user": im.User, "password": im.Password})
 	case "bearer":
 		b := credentials.Bearer{Token: im.Token}
 		return b, b.Validate()
@@ -705,13 +707,13 @@ func (im *Imported) Offers() ([]*Offer, error) {
 			return nil, err
 		}
 		server(a, false, "curl --digest -u")
-	case "basic", "ntlm", "bearer", "aws-sigv4":
+	case "basic", "ntlm", "negotiate", "bearer", "aws-sigv4":
 		// Up front, as curl sends them (NTLM's first leg included).
 		a, err := im.Authorizer()
 		if err != nil {
 			return nil, err
 		}
-		source := map[string]string{"basic": "curl -u", "ntlm": "curl --ntlm -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
+		source := map[string]string{"basic": "curl -u", "ntlm": "curl --ntlm -u", "negotiate": "curl --negotiate -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
 		server(a, true, source)
 	}
 	if im.ProxyUser != "" && im.Proxy != "" {
