@@ -39,7 +39,8 @@ import (
 // does the Kerberos work.
 type Negotiate struct {
 	// User ("alice" or "alice@REALM") and Password, optional: a password
-	// login to the KDC when the credential cache holds no ticket.
+	// login to the KDC when the credential cache holds no ticket and User
+	// names a realm that krb5.conf lists.
 	User, Password string
 	// Config and CCache override KRB5_CONFIG and KRB5CCNAME (tests).
 	Config, CCache string
@@ -240,23 +241,22 @@ func (n *Negotiate) kerberos(rawURL string) ([]byte, error) {
 	var cl *krbclient.Client
 	info, cc, err := n.Ticket()
 	var nt *NoTicketError
-	if err != nil && !(errors.As(err, &nt) && n.User != "" && n.Password != "") {
+	user, realm, named := strings.Cut(n.User, "@")
+	realm = strings.ToUpper(realm)
+	// A password login only goes to a realm the user named (-u
+	// user@REALM) and krb5.conf lists: a distribution's placeholder
+	// default_realm (Debian's ATHENA.MIT.EDU) must not receive a try with
+	// the password.
+	_, listed := kdcsOf(cfg, realm)
+	if err != nil && !(errors.As(err, &nt) && named && listed && n.Password != "") {
 		return nil, err
 	}
 	if err != nil {
-		// No ticket to read: log in with the password given.
-		user, realm, _ := strings.Cut(n.User, "@")
-		if realm == "" {
-			realm = cfg.LibDefaults.DefaultRealm
-		}
-		if realm == "" {
-			return nil, errors.New("negotiate: no realm to log in to: give -u user@REALM or set default_realm in krb5.conf")
-		}
-		cl = krbclient.NewWithPassword(user, strings.ToUpper(realm), n.Password, cfg, krbclient.DisablePAFXFAST(true))
+		cl = krbclient.NewWithPassword(user, realm, n.Password, cfg, krbclient.DisablePAFXFAST(true))
 		if err := cl.Login(); err != nil {
 			return nil, kerberosError("logging in as "+user+"@"+strings.ToUpper(realm), err, host)
 		}
-		info = &TicketInfo{Client: user + "@" + strings.ToUpper(realm), Realm: strings.ToUpper(realm)}
+		info = &TicketInfo{Client: user + "@" + realm, Realm: realm}
 	} else {
 		cl, err = krbclient.NewFromCCache(cc, cfg, krbclient.DisablePAFXFAST(true))
 		if err != nil {
@@ -296,6 +296,19 @@ func (n *Negotiate) kerberos(rawURL string) ([]byte, error) {
 	// service; the ticket-granting ticket's, from the cache, bound them.
 	n.ticket = &TicketInfo{Client: info.Client, Service: spn, Realm: tkt.Realm, Cache: info.Cache, Start: info.Start, End: info.End}
 	return b, nil
+}
+
+// kdcsOf reports whether krb5.conf lists KDCs for realm.
+func kdcsOf(cfg *config.Config, realm string) ([]string, bool) {
+	if realm == "" {
+		return nil, false
+	}
+	for _, r := range cfg.Realms {
+		if strings.EqualFold(r.Realm, realm) && len(r.KDC) > 0 {
+			return r.KDC, true
+		}
+	}
+	return nil, false
 }
 
 // kerberosError puts a gokrb5 error in plain words.

@@ -85,3 +85,31 @@ func TestNegotiateKerberosErrors(t *testing.T) {
 		t.Fatalf("fallback sent %+v %v; %q", tok, err, n.Sent())
 	}
 }
+
+// Without a ticket, -u user@REALM logs in with the password to a realm
+// krb5.conf lists; a user without a realm does not (NoTicketError).
+func TestNegotiatePasswordLogin(t *testing.T) {
+	realm, url := kerberosSite(t)
+	c := httpclient.New(httpclient.Options{})
+	for _, tc := range []struct {
+		user string
+		want int
+	}{{"alice@KEYHOLE.TEST", 200}, {"alice", 0}} {
+		n := &credentials.Negotiate{Config: realm.Config, CCache: realm.CCache, User: tc.user, Password: peers.AlicePassword}
+		r := &httpclient.Request{Method: "GET", URL: url, Header: http.Header{}}
+		err := n.Apply(r, nil)
+		if tc.want == 0 {
+			var nt *credentials.NoTicketError
+			if !errors.As(err, &nt) {
+				t.Errorf("%s: %v, want no ticket", tc.user, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.user, err)
+		}
+		if ex := c.Do(context.Background(), r); ex.Response == nil || ex.Response.Status != tc.want {
+			t.Fatalf("%s: %+v %v", tc.user, ex.Response, ex.Err)
+		}
+	}
+}

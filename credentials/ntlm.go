@@ -122,18 +122,6 @@ func NTLMAuthenticate(tok, user, password string) ([]byte, error) {
 	return msg, nil
 }
 
-// Rejected asks for the type 3 leg when the answer to the type 1 carries a
-// type 2. After a type 3, an NTLM challenge again means the password (or the
-// user or domain) was refused: no retry.
-func (n *NTLM) Rejected(ch *httpclient.Challenge) string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.leg == 1 && ch != nil && ch.Token68 != "" {
-		return "NTLM leg 3: answering the type 2 challenge with a type 3 on the same connection"
-	}
-	return ""
-}
-
 // Continues reports whether ch carries the server's type 2, the challenge
 // the type 3 answers: the handshake goes on rather than being refused.
 func (n *NTLM) Continues(ch *httpclient.Challenge) bool {

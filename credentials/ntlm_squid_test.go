@@ -42,7 +42,7 @@ func legs(t *testing.T, c *httpclient.Client, r *httpclient.Request, auth *crede
 			return out
 		}
 		ch = &ex.Challenges[0]
-		if auth.Rejected(ch) == "" {
+		if !auth.Continues(ch) {
 			return out
 		}
 	}

@@ -409,5 +409,18 @@ func lessonTexts() []Lesson {
 			"keyhole reads the server's metadata: it lists client_secret_basic and client_secret_post, and retries with the form.",
 			"The token request with the secret in the form succeeds; retry with the token: 200.",
 		},
+	}, {
+		ID: "negotiate", Title: "Negotiate: Kerberos tickets, and NTLM inside",
+		Teaches: "WWW-Authenticate: Negotiate asks for a Kerberos ticket (RFC 4559). A ticket is a message from your realm's KDC, encrypted for one service (HTTP/host), that says who you are and until when: kinit user@REALM gets the ticket-granting ticket, the client asks the KDC for HTTP/host's ticket with it, and your password never reaches the web server. Windows servers also take NTLM inside Negotiate when there is no ticket.",
+		Method:  "GET", Path: NegotiatePath,
+		Credentials: `No KDC here: NTLM inside Negotiate, PRACTICE\alice / wonderland`,
+		Try:         "Send with no credentials and read why there is no ticket (kinit user@REALM); then answer with a user and password: keyhole falls back to NTLM inside Negotiate. Against a real realm: kinit user@REALM, klist, then keyhole send URL (curl --negotiate -u : URL), and paste the server's Negotiate value into keyhole explain.",
+		Checks:      "An NTLMv2 type 3 inside Negotiate (or plain NTLM) for PRACTICE\\alice; a Kerberos ticket is refused, since there is no KDC to trust.",
+		Goal:        Goal{Status: 200, Finding: "negotiate-no-ticket"},
+		Steps: []string{
+			"Send GET /negotiate with no credentials: 401, WWW-Authenticate: Negotiate and NTLM.",
+			"Read negotiate-no-ticket: no Kerberos ticket was sent; kinit user@REALM would get one from a real KDC.",
+			"Answer with PRACTICE\\alice / wonderland: keyhole sends NTLM inside Negotiate, the type 2 comes back inside Negotiate, the type 3 gets 200.",
+		},
 	}}
 }

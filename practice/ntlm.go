@@ -39,6 +39,9 @@ const (
 // authenticated the connection needs no more credentials.
 type ntlmServer struct {
 	now func() time.Time
+	// negotiate also offers Negotiate, as IIS does, taking NTLM inside it:
+	// there is no KDC here to check a Kerberos ticket.
+	negotiate bool
 
 	mu    sync.Mutex
 	conns map[string]*ntlmConn // by the client's address, one per TCP connection
@@ -64,37 +67,66 @@ func (n *ntlmServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			welcome(w, user, "NTLM", map[string]string{"connection": "already authenticated by an earlier type 3"})
 			return
 		}
-		n.refuse(w, "NTLM", "send an NTLM type 1 (NEGOTIATE) message to start; the practice account is "+NTLMDomain+`\`+User+" / "+Password)
+		why := "send an NTLM type 1 (NEGOTIATE) message to start; the practice account is " + NTLMDomain + `\` + User + " / " + Password
+		if n.negotiate {
+			why = "send a Kerberos ticket (this practice server has no KDC, so none will do) or NTLM, alone or inside Negotiate, as " + NTLMDomain + `\` + User + " / " + Password
+		}
+		n.refuse(w, "", "", why)
 		return
 	}
 	scheme, tok, _ := strings.Cut(h, " ")
-	if !strings.EqualFold(scheme, "NTLM") {
-		n.refuse(w, "NTLM", "this endpoint wants NTLM, not "+firstWord(h))
+	var m *credentials.NTLMMessage
+	var err error
+	switch {
+	case strings.EqualFold(scheme, "NTLM"):
+		scheme = "NTLM"
+		m, err = credentials.DecodeNTLMToken(tok)
+	case strings.EqualFold(scheme, "Negotiate") && n.negotiate:
+		scheme = "Negotiate"
+		var t *credentials.NegotiateToken
+		if t, err = credentials.DecodeNegotiateToken(tok); err == nil && t.NTLM == nil {
+			n.refuse(w, "", "", "this practice server has no KDC, so it cannot check a Kerberos ticket ("+t.Describe(n.now())[0]+"); it takes NTLM inside Negotiate")
+			return
+		}
+		if err == nil {
+			m = t.NTLM
+		}
+	default:
+		n.refuse(w, "", "", "this endpoint wants NTLM, not "+firstWord(h))
 		return
 	}
-	m, err := credentials.DecodeNTLMToken(tok)
 	if err != nil {
-		n.refuse(w, "NTLM", "the NTLM message does not decode: "+err.Error())
+		n.refuse(w, "", "", "the "+scheme+" token does not decode: "+err.Error())
 		return
 	}
 	switch m.Type {
 	case 1:
 		t2 := n.challenge(r.RemoteAddr, m.Flags)
-		n.refuse(w, "NTLM "+base64.StdEncoding.EncodeToString(t2), "type 2 (CHALLENGE): answer it with a type 3 on this same connection")
+		n.refuse(w, scheme, base64.StdEncoding.EncodeToString(t2), "type 2 (CHALLENGE): answer it with a type 3 on this same connection")
 	case 3:
 		user, why := n.verify(r.RemoteAddr, m)
 		if why != "" {
-			n.refuse(w, "NTLM", why)
+			n.refuse(w, "", "", why)
 			return
 		}
-		welcome(w, user, "NTLM", map[string]string{"response": "NTLMv2"})
+		welcome(w, user, scheme, map[string]string{"response": "NTLMv2"})
 	default:
-		n.refuse(w, "NTLM", fmt.Sprintf("a type %d message cannot start or finish the exchange", m.Type))
+		n.refuse(w, "", "", fmt.Sprintf("a type %d message cannot start or finish the exchange", m.Type))
 	}
 }
 
-func (n *ntlmServer) refuse(w http.ResponseWriter, challenge, why string) {
-	w.Header().Set("WWW-Authenticate", challenge)
+// refuse answers 401: with scheme's token (a type 2) when there is one,
+// otherwise with the bare challenges, Negotiate first where it is offered.
+func (n *ntlmServer) refuse(w http.ResponseWriter, scheme, token, why string) {
+	switch {
+	case token != "":
+		w.Header().Set("WWW-Authenticate", scheme+" "+token)
+	case n.negotiate:
+		w.Header().Add("WWW-Authenticate", "Negotiate")
+		w.Header().Add("WWW-Authenticate", "NTLM")
+	default:
+		w.Header().Set("WWW-Authenticate", "NTLM")
+	}
 	http.Error(w, "401 Unauthorized: "+why, http.StatusUnauthorized)
 }
 
@@ -260,12 +292,16 @@ func fileTime(t time.Time) []byte {
 // Paths of the Windows and proxy lessons.
 const (
 	NTLMPath        = "/ntlm"
+	NegotiatePath   = "/negotiate"
 	ProxyDigestPath = "/proxy/digest"
 )
 
 // ntlmRoutes serves the NTLM endpoint and the proxy-Digest endpoint.
 func (s *Server) ntlmRoutes(mux *http.ServeMux) {
 	mux.Handle(NTLMPath, newNTLMServer(s.clock))
+	neg := newNTLMServer(s.clock)
+	neg.negotiate = true
+	mux.Handle(NegotiatePath, neg)
 	mux.HandleFunc(ProxyDigestPath, proxyDigestEndpoint)
 }
 
@@ -273,5 +309,6 @@ func (s *Server) ntlmEndpoints() []Endpoint {
 	return []Endpoint{
 		{"GET", NTLMPath, "NTLM (NTLMv2, one connection)", NTLMDomain + `\` + User + " / " + Password},
 		{"GET", ProxyDigestPath, "Proxy Digest (407)", User + " / " + Password},
+		{"GET", NegotiatePath, "Negotiate and NTLM (no KDC: NTLM inside Negotiate)", NTLMDomain + `\` + User + " / " + Password},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -190,5 +191,31 @@ func TestProxyDigestThroughPracticeProxyWithCurl(t *testing.T) {
 	out, _ := exec.Command(curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-x", s.Proxy.URL, "-U", User+":"+Password, s.URL+ProxyDigestPath).Output()
 	if string(out) != "407" {
 		t.Errorf("proxy Basic for %s: %s, want 407", ProxyDigestPath, out)
+	}
+}
+
+// The Negotiate lesson through keyhole's loop: no ticket is said, and -u
+// answers with NTLM inside Negotiate.
+func TestNegotiateLessonThroughKeyhole(t *testing.T) {
+	s := start(t, Options{})
+	empty := t.TempDir() + "/krb5.conf" // no realm: no KDC is ever asked
+	os.WriteFile(empty, []byte("[libdefaults]\n"), 0o600)
+	c := httpclient.New(httpclient.Options{})
+	sess := session.New(c, httpclient.Request{Method: "GET", URL: s.URL + NegotiatePath, Header: http.Header{}})
+	at, _ := session.OriginFor(s.URL)
+	out := sess.Run(context.Background(), &session.Wallet{}, session.Policy{})
+	if last := out.Attempts[len(out.Attempts)-1]; last.Status() != 401 || !hasFinding(last, "negotiate-no-ticket") {
+		t.Fatalf("no ticket: %d %v", last.Status(), last.Findings)
+	}
+	w := &session.Wallet{}
+	w.Add(&session.Offer{Auth: &credentials.Negotiate{Config: empty, CCache: t.TempDir() + "/none",
+		NTLM: &credentials.NTLM{User: `PRACTICE\alice`, Password: Password}}, Origin: at, Source: "-u"})
+	out = sess.Run(context.Background(), w, session.Policy{})
+	last := out.Attempts[len(out.Attempts)-1]
+	if last.Status() != 200 || !strings.Contains(string(last.Exchange.Response.Body), `"scheme":"Negotiate"`) {
+		t.Fatalf("NTLM inside Negotiate: %d %s %v", last.Status(), last.Exchange.Response.Body, out.Why)
+	}
+	if !strings.HasPrefix(last.Exchange.Request.Header.Get("Authorization"), "Negotiate TlRMTVNTUAAD") {
+		t.Errorf("the type 3 went as %q", last.Exchange.Request.Header.Get("Authorization"))
 	}
 }
