@@ -199,4 +199,5 @@ var lessonChecks = map[string]lessonCheck{
 		{Purpose: PurposeToken, Path: TenantPath + "/token"}, {Status: 200, Carried: "bearer"}}},
 	"client-auth": {ticks: []Tick{bare401, {Purpose: PurposeToken, Finding: "token-request-failed"},
 		{Purpose: PurposeDiscovery}, {Status: 200, Carried: "bearer"}}},
+	"negotiate": {ticks: []Tick{bare401, {Finding: "negotiate-no-ticket"}, {Status: 200, Carried: "negotiate"}}},
 }

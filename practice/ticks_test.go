@@ -3,6 +3,7 @@ package practice
 import (
 	"context"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +49,10 @@ func TestLessonStepsTick(t *testing.T) {
 	dpop := &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}
 	digest := &credentials.Digest{User: User, Password: Password}
 	jwt := client("", "")
+	noRealm := t.TempDir() + "/krb5.conf"
+	if err := os.WriteFile(noRealm, []byte("[libdefaults]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	scripts := map[string][]step{
 		"basic":         {{draft: "/basic"}, {auth: wrong}, {auth: alice}},
 		"bearer":        {{draft: "/bearer"}, {auth: credentials.Bearer{Token: "guess"}}, {auth: credentials.Bearer{Token: Token}}},
@@ -77,6 +82,9 @@ func TestLessonStepsTick(t *testing.T) {
 		"tenant":       {{draft: TenantPath + "/api"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}}},
 		"client-auth": {{draft: "/client-auth"},
 			{auth: &credentials.OAuth2{ClientID: PostClientID, ClientSecret: PostClientSecret, TokenURL: s.URL + "/oauth/token"}}},
+		// No realm and no ticket cache: no KDC is asked, NTLM goes inside Negotiate.
+		"negotiate": {{draft: NegotiatePath}, {auth: &credentials.Negotiate{Config: noRealm, CCache: noRealm + ".ccache",
+			NTLM: &credentials.NTLM{User: `PRACTICE\alice`, Password: Password}}}},
 	}
 	for _, l := range Lessons() {
 		t.Run(l.ID, func(t *testing.T) {
