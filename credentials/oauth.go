@@ -963,6 +963,7 @@ func (t *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 			return resp, nil
 		}
+		t.o.setStep("token request again, its DPoP proof now carrying the nonce the authorization server asked for (use_dpop_nonce, RFC 9449 §8)")
 	}
 }
 
