@@ -293,7 +293,7 @@ func readData(d string, stdin io.Reader) ([]byte, error) {
 		}
 		return b, nil
 	default:
-		b, err := os.ReadFile(name)
+		b, err := credentials.ReadFileLimit(name, credentials.MaxDataFile)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the body: %v; check the file named by -d @FILE", err)
 		}

@@ -10,8 +10,9 @@ import (
 // a multi-gigabyte file by mistake or by design (NETRC=/dev/zero); none of
 // these may hang keyhole or fill its memory.
 const (
-	MaxSmallFile = 1 << 20 // netrc, profiles, secret files, PEM certificates and keys
-	MaxCABundle  = 8 << 20 // a CA bundle (the system's is about 200 KiB)
+	MaxSmallFile = 1 << 20   // netrc, profiles, secret files, PEM certificates and keys
+	MaxCABundle  = 8 << 20   // a CA bundle (the system's is about 200 KiB)
+	MaxDataFile  = 256 << 20 // a request body read from a file (-d @FILE), held in memory to be resent
 )
 
 // ErrTooBig is wrapped by ReadFileLimit's error for a file past its limit.

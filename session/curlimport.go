@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
 	"strings"
 
@@ -584,7 +583,7 @@ func curlData(opt, v string) (string, error) {
 		if name == "-" {
 			return "", fmt.Errorf("curl import: %s @- reads standard input, which keyhole cannot replay; put the data in the command or a file", opt)
 		}
-		b, err := os.ReadFile(name)
+		b, err := credentials.ReadFileLimit(name, credentials.MaxDataFile)
 		if err != nil {
 			return "", fmt.Errorf("curl import: %s @%s: %v", opt, name, err)
 		}
