@@ -138,8 +138,9 @@ func TestSendOAuthSecretToANamedTokenEndpointNeedsTrust(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"resource": aURL + "/api", "authorization_servers": []string{c.URL}})
 	})
 
+	sent := func() int { mu.Lock(); defer mu.Unlock(); return got }
 	r := keyhole(t, runOpts{}, "send", "--client-id", "me", "--client-secret", victimSecret, aURL+"/api")
-	if got != 0 || r.code == exitOK {
+	if sent() != 0 || r.code == exitOK {
 		t.Fatalf("the secret went to %s, which only the metadata named (exit %d)", c.URL, r.code)
 	}
 	if !strings.Contains(r.stderr, "held back the client secret") || !strings.Contains(r.stderr, "--trust") {
@@ -147,8 +148,8 @@ func TestSendOAuthSecretToANamedTokenEndpointNeedsTrust(t *testing.T) {
 	}
 	r = keyhole(t, runOpts{}, "send", "--client-id", "me", "--client-secret", victimSecret, "--trust", c.URL, aURL+"/api")
 	wantCode(t, r, exitOK)
-	if got != 1 {
-		t.Fatalf("with --trust, %d token requests carried the secret, want 1", got)
+	if sent() != 1 {
+		t.Fatalf("with --trust, %d token requests carried the secret, want 1", sent())
 	}
 	noSecrets(t, r, victimSecret)
 }

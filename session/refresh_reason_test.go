@@ -16,7 +16,9 @@ import (
 // password grant's refresh token, the grant run again with client credentials.
 func TestExpiredTokenRequestSaysWhy(t *testing.T) {
 	p := startPractice(t)
-	p.SetTokenTTL(time.Second)
+	// Long enough that a slow run (the race detector, a loaded machine)
+	// still sends the first token before it expires.
+	p.SetTokenTTL(3 * time.Second)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -38,7 +40,7 @@ func TestExpiredTokenRequestSaysWhy(t *testing.T) {
 					t.Fatalf("the first token request claims an expiry: %q", a.Auto)
 				}
 			}
-			time.Sleep(1500 * time.Millisecond)
+			time.Sleep(3500 * time.Millisecond)
 			made, err := s.Send(ctx, tc.auth)
 			if err != nil || made[len(made)-1].Status() != 200 {
 				t.Fatalf("send after expiry: %v", err)
