@@ -69,6 +69,11 @@ func TestProxyThenServerCarriesBothAnswers(t *testing.T) {
 	if o, _ := m.chal.picked(); o.kind != "basic" {
 		t.Fatalf("the server's challenge preselects %q, want basic", o.kind)
 	}
+	// The server's form starts without the proxy's password.
+	m = press(t, m, enter)
+	if u, p := m.form.value("User"), m.form.value("Password"); u != practice.User || p != "" {
+		t.Fatalf("the server's form holds user %q, password %q; want the user kept and no password", u, p)
+	}
 	m = answer(t, m, map[string]string{"User": practice.User, "Password": practice.Password})
 	as := m.sess.Attempts()
 	if len(as) != 3 {

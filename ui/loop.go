@@ -243,7 +243,9 @@ func (c challenges) hint() string {
 }
 
 // pick opens the credentials form for the option under the cursor, keeping
-// what was typed when it is the same kind as before.
+// what was typed when it is the same kind as before for the same side. A
+// form typed for the proxy starts over for the server (the user name kept):
+// the proxy's password is not the server's to receive unless retyped.
 func (m *Model) pick() {
 	o, ok := m.chal.picked()
 	if !ok {
@@ -253,7 +255,7 @@ func (m *Model) pick() {
 		m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(m.chal.chs[o.ch].Scheme)))
 		return
 	}
-	if m.form.kind != o.kind || !m.form.valid() {
+	if m.form.kind != o.kind || !m.form.valid() || (m.form.status == 407) != (m.chal.status == 407) {
 		f, _ := newForm(o.kind, m.styles.isDark)
 		if u := m.form.value("User"); u != "" {
 			for i := range f.fields {
