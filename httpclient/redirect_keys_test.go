@@ -58,6 +58,7 @@ func TestIsSecretHeader(t *testing.T) {
 		"X-Auth-Token": true, "X-Amz-Security-Token": true, "X-Client-Key": true, "Ocp-Apim-Subscription-Key": true,
 		"X-Access-Key": true, "Signature": true, "X-Custom-Token": true, "Set-Cookie": true, "X-Client-Secret": true,
 		"WWW-Authenticate": false, "Proxy-Authenticate": false, "Authentication-Info": false,
+		"Access-Control-Allow-Credentials": false, "Access-Control-Allow-Headers": false, "Strict-Transport-Security": false,
 		"Accept": false, "Content-Type": false, "X-Request-Id": false, "User-Agent": false,
 	} {
 		if IsSecretHeader(name) != want {

@@ -63,6 +63,9 @@ func IsSecretHeader(name string) bool {
 	case "dpop", "key", "x-key":
 		return true
 	}
+	if strings.HasPrefix(n, "access-control-") {
+		return false // CORS names headers and flags (Allow-Credentials: true), never a secret
+	}
 	if strings.HasSuffix(n, "-key") || strings.HasSuffix(n, "_key") {
 		return true
 	}
