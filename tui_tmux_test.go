@@ -23,9 +23,11 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("keyhole-test-%d-%s", os.Getpid(), t.Name())}
 	cmd := append([]string{bin}, args...)
-	s.run("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
-		"env", "HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "KEYHOLE_NO_KEYCHAIN=1", "TERM=xterm-256color",
-		strings.Join(cmd, " "))
+	// tmux runs several arguments as the command itself, without a shell:
+	// each of keyhole's arguments stays one argument.
+	s.run(append([]string{"new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"env", "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "KEYHOLE_NO_KEYCHAIN=1", "TERM=xterm-256color"},
+		cmd...)...)
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }

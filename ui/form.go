@@ -96,7 +96,7 @@ func hinted(f field, hint string) field {
 }
 
 // kindOrder lists the kinds in the order the picker offers them for one scheme.
-var kindOrder = []string{"basic", "digest", "bearer", "oauth-client", "registry"}
+var kindOrder = []string{"basic", "digest", "ntlm", "negotiate", "bearer", "oauth-client", "registry"}
 
 // kinds returns every kind keyhole has a form for; a kind is added here once
 // credentials/ can answer it.
@@ -116,6 +116,22 @@ func buildKinds() map[string]kind {
 					return nil, errors.New("digest: the user name is empty; type the user name")
 				}
 				return &credentials.Digest{User: v[0], Password: v[1]}, nil
+			}},
+		// NTLM and Negotiate run their legs on one connection inside the
+		// loop (credentials.Handshaker): the form asks only who you are.
+		"ntlm": {"NTLM", []string{"ntlm"}, []field{hinted(plain("User", ""), `DOMAIN\user or user@domain`), secret("Password")},
+			func(v []string) (credentials.Authorizer, error) {
+				n := &credentials.NTLM{User: strings.TrimSpace(v[0]), Password: v[1]}
+				return n, n.Validate()
+			}},
+		"negotiate": {"Negotiate (Kerberos)", []string{"negotiate"},
+			[]field{hinted(plain("User", ""), "empty: the ticket from kinit"), hinted(secret("Password"), "for NTLM inside Negotiate, or user@REALM's login")},
+			func(v []string) (credentials.Authorizer, error) {
+				n := &credentials.Negotiate{User: strings.TrimSpace(v[0]), Password: v[1]}
+				if n.User != "" {
+					n.NTLM = &credentials.NTLM{User: n.User, Password: n.Password}
+				}
+				return n, nil
 			}},
 		"bearer": {"Bearer token", []string{"bearer"}, []field{secret("Token")},
 			func(v []string) (credentials.Authorizer, error) {
