@@ -156,6 +156,9 @@ var sigv4Credential = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([
 func curlAuth(name, v string, h http.Header, secret func(string, string) shellWord) [][]shellWord {
 	scheme, rest, _ := strings.Cut(v, " ")
 	rest = strings.TrimSpace(rest)
+	if opt, userOpt, ok := ntlmExport(name, scheme, v); ok {
+		return [][]shellWord{{lit(opt)}, userOpt}
+	}
 	if name == "Proxy-Authorization" {
 		switch strings.ToLower(scheme) {
 		case "basic":
@@ -202,6 +205,42 @@ func curlAuth(name, v string, h http.Header, secret func(string, string) shellWo
 		return [][]shellWord{{lit("-H"), append(lit(name+": "), secret(v, "KEYHOLE_"+envName(name))...)}}
 	}
 	return [][]shellWord{{lit("-H"), append(lit(name+": "+scheme+" "), secret(rest, "KEYHOLE_"+envName(name))...)}}
+}
+
+// ntlmExport turns an NTLM or Negotiate value into curl's --ntlm/--negotiate
+// (--proxy-ntlm for a proxy) and -u/-U: these schemes send a handshake, not
+// the password, so curl must run its own. The user comes from an NTLM type 3
+// message; the password is always a variable. Negotiate with Kerberos is
+// "-u :", curl's way to say the ticket from kinit.
+func ntlmExport(name, scheme, v string) (string, []shellWord, bool) {
+	user, pass, prefix := "-u", "KEYHOLE_PASSWORD", "--"
+	if name == "Proxy-Authorization" {
+		user, pass, prefix = "-U", "KEYHOLE_PROXY_PASSWORD", "--proxy-"
+	}
+	withUser := func(m *credentials.NTLMMessage) []shellWord {
+		if m == nil || m.Type != 3 || m.User == "" {
+			return []shellWord{lit(user), shellWord{{v: "KEYHOLE_USER"}, {lit: ":"}, {v: pass}}}
+		}
+		u := m.User
+		if m.Domain != "" {
+			u = m.Domain + `\` + u
+		}
+		return []shellWord{lit(user), append(lit(u+":"), shellWord{{v: pass}}...)}
+	}
+	switch strings.ToLower(scheme) {
+	case "ntlm":
+		m, _ := credentials.DecodeNTLMToken(v)
+		return prefix + "ntlm", withUser(m), true
+	case "negotiate":
+		if name == "Proxy-Authorization" {
+			return "", nil, false // keyhole sends no proxy Negotiate; keep the header as it is
+		}
+		if t, err := credentials.DecodeNegotiateToken(v); err == nil && t.NTLM != nil {
+			return "--negotiate", withUser(t.NTLM), true
+		}
+		return "--negotiate", []shellWord{lit(user), lit(":")}, true
+	}
+	return "", nil, false
 }
 
 // curlBody returns the body as one shell word, with secret fields of JSON and

@@ -215,6 +215,11 @@ func TestCurlExportShape(t *testing.T) {
 	if got := Curl(digest, true); !strings.Contains(got, `--digest`) || !strings.Contains(got, `-u Mufasa:"$KEYHOLE_PASSWORD"`) || strings.Contains(got, "0123") {
 		t.Errorf("Digest export:\n%s", got)
 	}
+	kerberos := &Attempt{Exchange: &httpclient.Exchange{Request: &httpclient.Request{Method: "GET", URL: "http://h/k", Header: http.Header{
+		"Authorization": {"Negotiate YIIBkwYGKwYBBQUCoIIBhzCCAYOgDTALBgkqhkiG9xIBAgKiggFwBIIBbGBw"}}}}}
+	if got := Curl(kerberos, true); !strings.Contains(got, "--negotiate") || !strings.Contains(got, "-u :") || strings.Contains(got, "YIIB") {
+		t.Errorf("Negotiate export (a ticket: curl's -u :):\n%s", got)
+	}
 	sig := &Attempt{Exchange: &httpclient.Exchange{Request: &httpclient.Request{Method: "GET", URL: "https://s3.test/b", Header: http.Header{
 		"Authorization": {`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd`},
 		"X-Amz-Date":    {"20260101T000000Z"}}}}}

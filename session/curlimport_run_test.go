@@ -2,12 +2,16 @@ package session
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"keyhole/httpclient"
+	"keyhole/internal/peers"
 	"keyhole/practice"
 )
 
@@ -116,6 +120,45 @@ func TestCurlExportImportProxyRoundTrip(t *testing.T) {
 	}
 	if _, err := exec.LookPath("curl"); err == nil {
 		if st := curlEnds(t, exported, "KEYHOLE_PASSWORD="+practice.Password, "KEYHOLE_PROXY_PASSWORD="+practice.Password); st != 200 {
+			t.Errorf("curl ended on %d running the export:\n%s", st, exported)
+		}
+	}
+}
+
+// An NTLM attempt exports as --ntlm -u with the user of its type 3 message
+// and the password as a variable; that imports back as NTLM and ends on 200
+// in keyhole and in curl, against Squid's NTLM (a server nobody here wrote).
+func TestCurlExportImportNTLMRoundTrip(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "origin reached") }))
+	t.Cleanup(origin.Close)
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm", Accel: origin.URL})
+	out := runImported(t, mustParseCurl(t, `curl --ntlm -u 'KEYHOLE\alice:any' `+sq.URL+"/hello"))
+	last := out.Attempts[len(out.Attempts)-1]
+	if last.Status() != 200 {
+		t.Fatalf("curl --ntlm imported: %d\n%s", last.Status(), trail(out.Attempts))
+	}
+	exported := Curl(last, false)
+	for _, want := range []string{"--ntlm", `-u 'KEYHOLE\alice:'"$KEYHOLE_PASSWORD"`} {
+		if !strings.Contains(exported, want) {
+			t.Errorf("export lacks %s:\n%s", want, exported)
+		}
+	}
+	if strings.Contains(exported, "TlRMTVNT") {
+		t.Errorf("the export replays an NTLM message:\n%s", exported)
+	}
+	im, err := ParseCurlEnv(exported, func(k string) (string, bool) { return "any", k == "KEYHOLE_PASSWORD" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Auth != "ntlm" || im.User != `KEYHOLE\alice` || im.Password != "any" {
+		t.Errorf("the export imports as auth %q user %q", im.Auth, im.User)
+	}
+	again := runImported(t, im)
+	if st := again.Attempts[len(again.Attempts)-1].Status(); st != 200 {
+		t.Errorf("the imported export ended on %d\n%s", st, trail(again.Attempts))
+	}
+	if _, err := exec.LookPath("curl"); err == nil {
+		if st := curlEnds(t, exported, "KEYHOLE_PASSWORD=any"); st != 200 {
 			t.Errorf("curl ended on %d running the export:\n%s", st, exported)
 		}
 	}
