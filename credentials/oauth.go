@@ -89,18 +89,20 @@ type OAuth2 struct {
 
 	prep sync.Mutex // one token request at a time
 
-	mu         sync.Mutex
-	tok        *oauth2.Token
-	expires    time.Time // by Now, from expires_in; zero when the server gave none
-	stale      bool      // the server rejected tok: refresh or fetch again before use
-	rejected   string    // the access token last rejected as invalid_token
-	asked      map[string]bool
-	dpop       *DPoPKey
-	nonceMu    sync.Mutex
-	asNonce    string // DPoP nonces of the authorization server and of the resource are independent (RFC 9449 §8, §9)
-	rsNonce    string
-	nonceUsed  string
-	requestURL string // what the user is requesting, for RFC 9728 §3.3
+	mu          sync.Mutex
+	tok         *oauth2.Token
+	expires     time.Time // by Now, from expires_in; zero when the server gave none
+	stale       bool      // the server rejected tok: refresh or fetch again before use
+	rejected    string    // the access token last rejected as invalid_token
+	asked       map[string]bool
+	dpop        *DPoPKey
+	nonceMu     sync.Mutex
+	asNonce     string // DPoP nonces of the authorization server and of the resource are independent (RFC 9449 §8, §9)
+	rsNonce     string
+	nonceUsed   string
+	requestURL  string // what the user is requesting, for RFC 9728 §3.3
+	holdExpired bool   // send the held token once past its expiry (HoldExpired)
+	heldPast    string // the expired token sent so
 
 	life       time.Duration // the held token's lifetime when issued, for renewing early
 	dpopOn     atomic.Bool   // the resource asked for DPoP (challenge or metadata)
@@ -255,7 +257,26 @@ func (o *OAuth2) valid() bool {
 	if o.expires.IsZero() {
 		return true
 	}
-	return o.now().Before(o.expires.Add(-o.early()))
+	if o.now().Before(o.expires.Add(-o.early())) {
+		return true
+	}
+	if o.holdExpired && o.heldPast != o.tok.AccessToken {
+		// Held past its expiry once, for the server to refuse where the
+		// user sees it (the JWT lesson); the next send replaces it.
+		o.heldPast = o.tok.AccessToken
+		return true
+	}
+	return false
+}
+
+// HoldExpired, when on, makes the next send after the held token's expiry
+// carry that token anyway, once, instead of renewing it first: the server's
+// invalid_token refusal then shows, and the send after it gets a new token.
+// session.Run turns it on with Policy.NoAutoRefresh.
+func (o *OAuth2) HoldExpired(on bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.holdExpired = on
 }
 
 // early is how long before expiry the held token is renewed.
@@ -494,6 +515,18 @@ func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpcli
 	}
 	if against != "" || (ch != nil && ch.Param("resource_metadata") != "") {
 		d, err := Discover(ctx, hc, against, ch)
+		if err == nil && d.ResourceMismatch && against != "" && ch != nil && ch.Param("resource_metadata") != "" {
+			// A challenge remembered from another resource of the origin
+			// (the 401 of /wrong-resource, answered again at /jwt) names
+			// that resource's metadata: look where the resource asked for
+			// keeps its own (RFC 9728 §3.1), derived from its URL, not from
+			// the server's words.
+			if own, werr := ProtectedResourceMetadataURL(against); werr == nil && own != ch.Param("resource_metadata") {
+				if d2, err2 := Discover(ctx, hc, against, nil); err2 == nil {
+					d = d2
+				}
+			}
+		}
 		o.mu.Lock()
 		o.discovered = true
 		o.mu.Unlock()

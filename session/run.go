@@ -165,6 +165,11 @@ func IsRegistryChallenge(c httpclient.Challenge) bool {
 		(c.Param("service") != "" || c.Param("scope") != "")
 }
 
+// expiryHolder is an Authorizer that renews an expired token before
+// sending (credentials.OAuth2); with NoAutoRefresh it sends the held one
+// once past its expiry instead, so the server's refusal shows.
+type expiryHolder interface{ HoldExpired(bool) }
+
 // challengeFollower is an Authorizer whose scheme follows what the server
 // asks for: an OAuth 2.0 client turns to DPoP-bound tokens when the
 // resource offers only DPoP. Run shows it the challenges before choosing,
@@ -222,6 +227,11 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 	if c := s.HTTPClient(); c != nil {
 		if px := c.ProxyFor(target); px != "" {
 			r.proxyAt, _ = OriginFor(px)
+		}
+	}
+	for _, o := range w.Offers {
+		if h, ok := o.Auth.(expiryHolder); ok {
+			h.HoldExpired(p.NoAutoRefresh)
 		}
 	}
 	if p.Send != SendOnChallenge {
