@@ -171,14 +171,14 @@ func lessonTexts() []Lesson {
 		Teaches: "An OAuth 2.0 token endpoint issues a JWT you can decode (not verify) to see its scope, audience and expiry; the 401 can point at RFC 9728 metadata that says where to get one.",
 		Method:  "GET", Path: "/jwt",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
-		Try:         "Read the challenge's resource_metadata; get a token with client credentials; inspect it (keyhole jwt); wait for it to expire (60 s) and retry.",
+		Try:         "Read the challenge's resource_metadata; get a token with client credentials; inspect it (ctrl+t); wait for it to expire (60 s) and send again (ctrl+s): in this lesson keyhole sends the expired token once instead of renewing it first.",
 		Checks:      "A JWT signed by this server, not expired, for this server's audience.",
 		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
 		Steps: []string{
 			"Send GET /jwt: 401, Bearer realm=\"practice\", resource_metadata=... (resource-metadata).",
 			"Pick OAuth 2.0 client credentials; keyhole posts to /oauth/token (a token attempt).",
 			"Retry with the JWT: 200.",
-			"Wait past exp and retry: invalid_token, \"The access token expired\" (token-expired); keyhole can get a new one.",
+			"Wait past exp (60 s) and send again: keyhole sends the expired token once, and the server says invalid_token, \"The access token expired\" (token-expired). Send once more: keyhole gets a new token, 200.",
 		},
 	}, {
 		ID: "scoped", Title: "Insufficient scope: authenticated, not allowed",
@@ -266,13 +266,13 @@ func lessonTexts() []Lesson {
 		Teaches: "403 means the server knows who you are and refuses anyway; resending the same credentials cannot help. Here only a user with the admin role may enter.",
 		Method:  "GET", Path: "/forbidden",
 		Credentials: "Basic: bob / builder (alice / wonderland lacks the admin role)",
-		Try:         "Log in as alice first and read the 403; then as bob.",
+		Try:         "Log in as alice first and read the 403; then forget alice (ctrl+x), send again and answer as bob.",
 		Checks:      "Valid Basic credentials of a user with the admin role.",
 		Goal:        Goal{Status: 200, Finding: "forbidden"},
 		Steps: []string{
 			"Send GET /forbidden: 401, Basic challenge.",
 			"Answer as alice / wonderland: 403, the body says role admin is needed (forbidden); no challenge to answer.",
-			"Retry as bob / builder: 200.",
+			"Switch user: ctrl+x forgets alice, enter on the URL brings the 401 back; answer as bob / builder: 200.",
 		},
 	}, {
 		ID: "proxy", Title: "407: the proxy wants credentials",

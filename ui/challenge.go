@@ -74,8 +74,9 @@ func (c *challenges) set(a *session.Attempt) {
 		}
 	}
 	if len(c.chs) == 0 && st != 403 {
-		// A 401 without a challenge: servers that want a token often answer so.
-		c.opts = append(c.opts, option{ch: -1, kind: "bearer"})
+		// A 401 without a challenge: servers that want a token often answer
+		// so, and some that want a password (the no-challenge lesson).
+		c.opts = append(c.opts, option{ch: -1, kind: "bearer"}, option{ch: -1, kind: "basic"})
 	}
 	if st == 401 {
 		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})

@@ -178,6 +178,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		chal := m.chal
 		cmd := m.showSelected()
 		m.chal = chal
+		m.lessonObserved(msg.attempts) // a refused discovery is a lesson's step
 		m.fail(msg.err)
 		return cmd
 	}
@@ -220,6 +221,11 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 			round(last.Exchange.Timing.Total), sentWords(last))
 		if refreshed != "" {
 			m.status += " " + refreshed + "."
+		}
+		if last.Status() == 403 && len(last.Carried) > 0 {
+			// 403 has no challenge to answer: other credentials go in after
+			// forgetting these, as a new challenge asks for them.
+			m.status += " Another user? " + m.keys.Forget.Help().Key + " forgets these credentials; enter then brings the challenge back."
 		}
 		if m.lesson.done {
 			m.status += " Lesson done!"
