@@ -105,16 +105,21 @@ func fill(t *testing.T, m Model, values ...string) Model {
 	return press(t, m, enter)
 }
 
-// oauthClient picks OAuth 2.0 and fills the client credentials grant;
-// scope is typed into the Scope field when not empty.
+// oauthClient picks OAuth 2.0 and fills the client credentials grant of
+// the practice client; scope is typed into the Scope field when not empty.
 func oauthClient(tokenURL, scope string) func(t *testing.T, m Model) Model {
+	return oauthAs(practice.ClientID, practice.ClientSecret, tokenURL, scope)
+}
+
+// oauthAs is oauthClient for the client id / secret.
+func oauthAs(id, secret, tokenURL, scope string) func(t *testing.T, m Model) Model {
 	return func(t *testing.T, m Model) Model {
 		t.Helper()
 		m = pickAnswer(t, m, "oauth-client")
 		if tokenURL != "" {
 			tokenURL = m.srv.URL + tokenURL
 		}
-		return fill(t, m, tokenURL, practice.ClientID, practice.ClientSecret, scope)
+		return fill(t, m, tokenURL, id, secret, scope)
 	}
 }
 
@@ -350,6 +355,22 @@ func TestEveryLessonPlaysToDoneFromTheKeys(t *testing.T) {
 				m = sendNow(t, m)
 				return answerWith("ntlm", `PRACTICE\alice`, "nope")(t, m)
 			}, 4},
+		},
+		"audience": {
+			{"send", sendNow, 1},
+			{"client credentials", oauthClient("/oauth/token", ""), 3},
+		},
+		"tenant": {
+			{"send", sendNow, 1},
+			{"client credentials, no token URL", oauthClient("", ""), 4},
+		},
+		"client-auth": {
+			{"send", sendNow, 1},
+			{"the post-client's credentials", oauthAs(practice.PostClientID, practice.PostClientSecret, "/oauth/token", ""), 4},
+		},
+		"negotiate": {
+			{"send", sendNow, 2},
+			{"NTLM inside Negotiate", answerWith("negotiate", `PRACTICE\alice`, practice.Password), 3},
 		},
 		"proxy-digest": {
 			{"send", sendNow, 2},
