@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -161,6 +164,30 @@ func TestSendNTLMProxyAndDigestOrigin(t *testing.T) {
 	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "bob:any", "-u", "alice:wonderland", url)
 	wantCode(t, r, exitOK, "send", "-x", sq.URL, "-U", "-u", url)
 	if !strings.Contains(r.stdout, "with Digest, proxy NTLM") || !strings.Contains(r.stdout, `"scheme":"Digest"`) {
+		t.Fatalf("output:\n%s", r.stdout)
+	}
+}
+
+// https through the NTLM proxy: the CONNECT carries the three legs, on one
+// connection to Squid, and the origin never sees the proxy's credentials;
+// --proxy-ntlm forces the scheme.
+func TestSendNTLMProxyConnectSquid(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	o := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Proxy-Authorization") != "" {
+			t.Errorf("the origin got Proxy-Authorization")
+		}
+		w.Write([]byte("reached over TLS\n"))
+	}))
+	t.Cleanup(o.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: o.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-ntlm", "-U", "alice:any", "--cacert", ca, o.URL+"/tls")
+	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:any", "--proxy-ntlm", "--cacert", ca, o.URL+"/tls")
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, "--proxy-ntlm", o.URL)
+	if !strings.Contains(r.stdout, "reached over TLS") || !strings.Contains(r.stdout, "proxy NTLM") {
 		t.Fatalf("output:\n%s", r.stdout)
 	}
 }
