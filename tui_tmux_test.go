@@ -18,6 +18,12 @@ type tmuxSession struct {
 
 func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxEnv(t, w, h, nil, args...)
+}
+
+// startTmuxEnv is startTmux with more environment (NAME=value).
+func startTmuxEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: the real-terminal test needs it (apt-get install tmux)")
 	}
@@ -27,7 +33,7 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 	// each of keyhole's arguments stays one argument.
 	s.run(append([]string{"new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
 		"env", "HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "KEYHOLE_NO_KEYCHAIN=1", "TERM=xterm-256color"},
-		cmd...)...)
+		append(env, cmd...)...)...)
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }

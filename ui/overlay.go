@@ -240,7 +240,7 @@ func (o overlay) keys() []key.Binding {
 	case o.kind == ovTrust:
 		return []key.Binding{b("↑/↓", "choose"), b("enter", "answer"), b("esc", "do not trust")}
 	case o.kind == ovLesson:
-		return []key.Binding{b("↑/↓", "step"), b("space", "tick"), closeKey}
+		return []key.Binding{b("↑/↓", "step"), closeKey}
 	case o.kind == ovPalette:
 		return []key.Binding{b("type", "filter"), b("↑/↓", "choose"), b("enter", "run"), b("esc", "clear/close")}
 	case len(o.rows) == 0:
