@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 
 	"charm.land/lipgloss/v2"
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // syntax is how a body's rows are coloured: by a chroma lexer ("json",
@@ -47,15 +45,59 @@ type hlKey struct {
 	row string
 }
 
+// lexerOf builds the lexers for JSON and for XML and HTML on first use. They are written
+// here with chroma's core API rather than taken from chroma's lexers
+// package: that package's init parses every one of its embedded lexer
+// definitions, 10-30 ms before the first frame, for the two a body needs.
 var lexerOf = sync.OnceValue(func() map[syntax]chroma.Lexer {
-	out := map[syntax]chroma.Lexer{}
-	for _, s := range []syntax{"json", "xml", "html"} {
-		if l := lexers.Get(string(s)); l != nil {
-			out[s] = chroma.Coalesce(l)
-		}
+	markup := chroma.Coalesce(chroma.MustNewLexer(&chroma.Config{Name: "markup"}, markupRules))
+	return map[syntax]chroma.Lexer{
+		"json": chroma.Coalesce(chroma.MustNewLexer(&chroma.Config{Name: "json"}, jsonRules)),
+		"xml":  markup,
+		"html": markup,
 	}
-	return out
 })
+
+// jsonRules colour one pretty-printed row of JSON, lexed alone: a string
+// followed by a colon is a member's name, any other a value.
+func jsonRules() chroma.Rules {
+	return chroma.Rules{"root": {
+		{Pattern: `\s+`, Type: chroma.Whitespace},
+		{Pattern: `("(?:\\.|[^"\\])*")(\s*)(:)`, Type: chroma.ByGroups(chroma.NameTag, chroma.Whitespace, chroma.Punctuation)},
+		{Pattern: `"(?:\\.|[^"\\])*"?`, Type: chroma.LiteralStringDouble},
+		{Pattern: `-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`, Type: chroma.LiteralNumber},
+		{Pattern: `true|false|null`, Type: chroma.KeywordConstant},
+		{Pattern: `[{}\[\],:]`, Type: chroma.Punctuation},
+		{Pattern: `[^\s"{}\[\],:]+`, Type: chroma.Text},
+	}}
+}
+
+// markupRules colour a row of XML or HTML: tags with their attributes,
+// comments, declarations and character references; the rest is text. A
+// row that starts inside a tag is read as text.
+func markupRules() chroma.Rules {
+	return chroma.Rules{
+		"root": {
+			{Pattern: `<!--`, Type: chroma.Comment, Mutator: chroma.Push("comment")},
+			{Pattern: `<\?[^>]*\?>|<![^>]*>`, Type: chroma.CommentPreproc},
+			{Pattern: `</?[\w:.-]+`, Type: chroma.NameTag, Mutator: chroma.Push("tag")},
+			{Pattern: `&(?:#\d+|#x[0-9a-fA-F]+|\w+);`, Type: chroma.NameEntity},
+			{Pattern: `[^<&]+|[<&]`, Type: chroma.Text},
+		},
+		"comment": {
+			{Pattern: `-->`, Type: chroma.Comment, Mutator: chroma.Pop(1)},
+			{Pattern: `[^-]+|-`, Type: chroma.Comment},
+		},
+		"tag": {
+			{Pattern: `\s+`, Type: chroma.Whitespace},
+			{Pattern: `/?>`, Type: chroma.NameTag, Mutator: chroma.Pop(1)},
+			{Pattern: `[\w:.-]+`, Type: chroma.NameAttribute},
+			{Pattern: `=`, Type: chroma.Operator},
+			{Pattern: `"[^"]*"?|'[^']*'?`, Type: chroma.LiteralString},
+			{Pattern: `[^\s/>=\w"']+|/`, Type: chroma.Text},
+		},
+	}
+}
 
 // highlight colours one row of a body, already made safe for the terminal.
 // Each row is lexed alone: a pretty-printed JSON line is a whole key and
@@ -77,30 +119,17 @@ func (c *hlCache) highlight(st Styles, syn syntax, row string) string {
 	if syn == synForm {
 		s = formRow(st, row)
 	} else {
-		s = lexRow(st, syn, lexerOf()[syn], row)
+		s = lexRow(st, lexerOf()[syn], row)
 	}
 	c.rows[k] = s
 	return s
 }
 
-// jsonKey matches a pretty-printed JSON row that starts with a member's name.
-var jsonKey = regexp.MustCompile(`^\s*"(\\.|[^"\\])*": `)
-
-func lexRow(st Styles, syn syntax, l chroma.Lexer, row string) string {
+func lexRow(st Styles, l chroma.Lexer, row string) string {
 	if l == nil {
 		return row
 	}
-	var opts *chroma.TokeniseOptions
-	if syn == "json" {
-		// A row is lexed alone, so it starts in the state its first token
-		// needs: inside an object for a member or a closing brace, inside
-		// an array for a value.
-		opts = &chroma.TokeniseOptions{State: "arrayvalue"}
-		if t := strings.TrimSpace(row); jsonKey.MatchString(row) || strings.HasPrefix(t, "}") {
-			opts.State = "objectvalue"
-		}
-	}
-	it, err := l.Tokenise(opts, row)
+	it, err := l.Tokenise(nil, row)
 	if err != nil {
 		return row
 	}
