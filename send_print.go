@@ -191,6 +191,9 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 		}
 	}
 	if res.Err != nil {
+		if credentials.IsKerberosFailure(res.Err) {
+			return exitAuth // no ticket could be had: authentication failed
+		}
 		return failedAuthStatus(s)
 	}
 	if last.Exchange.CutShort() {

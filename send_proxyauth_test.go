@@ -149,7 +149,7 @@ func TestSendNegotiateApache(t *testing.T) {
 	down.Kinit(t)
 	down.StopKDC()
 	r = keyhole(t, runOpts{env: down.CCacheEnv()}, "send", url)
-	if r.code == exitOK || !strings.Contains(r.all(), "no KDC answered") {
+	if r.code != exitAuth || !strings.Contains(r.all(), "no KDC answered") {
 		t.Fatalf("KDC down: exit %d\n%s", r.code, r.all())
 	}
 }

@@ -311,6 +311,21 @@ func kdcsOf(cfg *config.Config, realm string) ([]string, bool) {
 	return nil, false
 }
 
+// KerberosError is a Kerberos failure in plain words: the KDC refused or
+// did not answer, so no ticket could be sent.
+type KerberosError struct{ msg string }
+
+func (e *KerberosError) Error() string { return e.msg }
+
+// IsKerberosFailure reports whether err says Kerberos could not be used (no
+// ticket, or a KDC that refused or did not answer): an authentication
+// failure, not a usage error.
+func IsKerberosFailure(err error) bool {
+	var ke *KerberosError
+	var nt *NoTicketError
+	return errors.As(err, &ke) || errors.As(err, &nt)
+}
+
 // kerberosError puts a gokrb5 error in plain words.
 func kerberosError(doing string, err error, host string) error {
 	msg := err.Error()
@@ -332,15 +347,15 @@ func kerberosError(doing string, err error, host string) error {
 				words += fmt.Sprintf("; %s is a CNAME for %s, so the SPN may be HTTP/%s", host, strings.TrimSuffix(cname, "."), strings.TrimSuffix(cname, "."))
 			}
 		}
-		return fmt.Errorf("kerberos: %s: %s", doing, words)
+		return &KerberosError{fmt.Sprintf("kerberos: %s: %s", doing, words)}
 	}
 	low := strings.ToLower(msg)
 	if strings.Contains(low, "networking") || strings.Contains(low, "connection refused") || strings.Contains(low, "could not get") || strings.Contains(low, "i/o timeout") || strings.Contains(low, "no kdcs") {
 		parts := strings.Split(firstLine(msg), ": ")
 		cause := strings.Join(parts[max(0, len(parts)-2):], ": ") // "connect: connection refused"
-		return fmt.Errorf("kerberos: %s: no KDC answered (%s); check that the kdc of the realm in krb5.conf runs and is reachable", doing, cause)
+		return &KerberosError{fmt.Sprintf("kerberos: %s: no KDC answered (%s); check that the kdc of the realm in krb5.conf runs and is reachable", doing, cause)}
 	}
-	return fmt.Errorf("kerberos: %s: %s", doing, firstLine(msg))
+	return &KerberosError{fmt.Sprintf("kerberos: %s: %s", doing, firstLine(msg))}
 }
 
 // Continues reports whether ch carries the NTLM type 2 that answers an NTLM
