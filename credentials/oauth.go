@@ -1040,14 +1040,7 @@ var authorizationErrors = map[string]string{
 // ExplainAuthorizationError says what an error of the authorization step
 // means, with the server's own description made safe for a terminal.
 func ExplainAuthorizationError(code, description string) string {
-	s, ok := authorizationErrors[code]
-	if !ok {
-		s = "the authorization server answered the authorization request with error " + strings.TrimSpace(safeLine(code))
-	}
-	if description != "" {
-		s += " (server says: " + safeLine(description) + ")"
-	}
-	return s
+	return explainOAuthError(authorizationErrors, "the authorization server answered the authorization request with error ", code, description)
 }
 
 // tokenErrors say in plain words what each RFC 6749 §5.2 (and RFC 8628 §3.5)
@@ -1075,9 +1068,15 @@ var tokenErrors = map[string]string{
 // ExplainTokenError says what a token endpoint error code means, with the
 // server's own description (made safe for a terminal) when it gave one.
 func ExplainTokenError(code, description string) string {
-	s, ok := tokenErrors[code]
+	return explainOAuthError(tokenErrors, "the authorization server answered with error ", code, description)
+}
+
+// explainOAuthError looks code up in words, or names it after unknown, and
+// adds the server's own description, made safe for a terminal.
+func explainOAuthError(words map[string]string, unknown, code, description string) string {
+	s, ok := words[code]
 	if !ok {
-		s = "the authorization server answered with error " + strings.TrimSpace(safeLine(code))
+		s = unknown + strings.TrimSpace(safeLine(code))
 	}
 	if description != "" {
 		s += " (server says: " + safeLine(description) + ")"
