@@ -87,7 +87,7 @@ func lessonTexts() []Lesson {
 		Teaches: "A 401 with WWW-Authenticate: Basic asks for a user name and password, sent base64-encoded (not encrypted) in every request.",
 		Method:  "GET", Path: "/basic",
 		Credentials: "Basic: alice / wonderland",
-		Try:         "Send with no credentials, read the challenge, answer it; then retry with a wrong password.",
+		Try:         "Send with no credentials, read the challenge, answer it; then forget the credentials (ctrl+x), send again and answer with a wrong password.",
 		Checks:      "The Authorization header decodes to alice:wonderland.",
 		Goal:        Goal{Status: 200},
 		Steps: []string{
@@ -129,7 +129,7 @@ func lessonTexts() []Lesson {
 		Teaches: "With userhash=true the user name itself is sent hashed, so the request does not reveal who is logging in.",
 		Method:  "GET", Path: "/digest/sha512",
 		Credentials: "Digest: alice / wonderland",
-		Try:         "Answer it and look at the username parameter of the request: a hash, not alice. Then try a wrong password.",
+		Try:         "Answer it and look at the username parameter of the request: a hash, not alice. Then forget the password (ctrl+x), send again and try a wrong one.",
 		Checks:      "username = H(alice:realm) with SHA-512-256, userhash=true, and the response hash.",
 		Goal:        Goal{Status: 200},
 		Steps: []string{
@@ -157,7 +157,7 @@ func lessonTexts() []Lesson {
 		Teaches: "A container registry answers Bearer realm=<token URL>, service, scope: the client fetches a token there first, then retries with it.",
 		Method:  "GET", Path: "/registry/v2/",
 		Credentials: "Registry token: anonymous pull (no user needed)",
-		Try:         "Read the realm, service and scope, let keyhole fetch the token (a separate attempt in the timeline), then retry. Send a made-up Bearer token first to see it refused.",
+		Try:         "Read the realm, service and scope, pick Registry token and let keyhole fetch the token (a separate attempt in the timeline) and retry. Then forget it (ctrl+x), send again and pick Bearer token with a made-up token to see it refused.",
 		Checks:      "A token issued by /registry/token for scope repository:demo:pull.",
 		Goal:        Goal{Status: 200},
 		Steps: []string{
@@ -185,7 +185,7 @@ func lessonTexts() []Lesson {
 		Teaches: "A valid token without the needed scope gets 403 with error=\"insufficient_scope\" and the scope required; the fix is a new token with that scope, not a new password.",
 		Method:  "GET", Path: "/scoped",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds + ", scope read:secrets",
-		Try:         "Get a token with no scope first and read the 403; then ask for scope read:secrets.",
+		Try:         "Get a token with no scope first and read the 403; then forget it (ctrl+x), send again and type read:secrets in the OAuth form's Scope field.",
 		Checks:      "A valid token whose scope includes read:secrets.",
 		Goal:        Goal{Status: 200, Finding: "insufficient-scope"},
 		Steps: []string{
@@ -226,7 +226,7 @@ func lessonTexts() []Lesson {
 		Teaches: "A DPoP token is only good with a proof signed by the client's key; the server may demand a nonce first (use_dpop_nonce), which the client retries once with.",
 		Method:  "GET", Path: "/dpop",
 		Credentials: "OAuth 2.0 client credentials with DPoP: " + clientCreds,
-		Try:         "Send the DPoP token as a plain Bearer token by mistake; then with proofs, and watch the nonce round trip.",
+		Try:         "Pick OAuth 2.0 client credentials: the DPoP challenge makes keyhole bind the token to a key and send a proof; watch the nonce round trip (a 401 use_dpop_nonce, then the retry with it).",
 		Checks:      "Authorization: DPoP <token> and a DPoP proof for this method and URL, with the server's nonce.",
 		Goal:        Goal{Status: 200, Finding: "dpop-nonce-required"},
 		Steps: []string{
@@ -292,7 +292,7 @@ func lessonTexts() []Lesson {
 		Teaches: "A careful client does not send your credentials to another origin after a redirect; localhost and 127.0.0.1 are different origins, so the target answers 401 although you gave a password.",
 		Method:  "GET", Path: "/redirect",
 		Credentials: "Basic: alice / wonderland",
-		Try:         "Send with credentials: see the 302 hop, the Authorization dropped, and the target's 401. Then trust the redirect and retry.",
+		Try:         "Send, answer the 401 with Basic: see the 302 hop, the Authorization dropped, and the target's 401. Then trust the redirect (the picker's → Trust row, or f7) and retry.",
 		Checks:      "The target, on the other origin, wants Basic alice / wonderland.",
 		Goal:        Goal{Status: 200, Finding: "auth-dropped-on-redirect"},
 		Steps: []string{
@@ -305,7 +305,7 @@ func lessonTexts() []Lesson {
 		Teaches: "Web logins use a form and a cookie, not a challenge: the sign of missing credentials is a redirect to /login. A cookie the server has forgotten leads there again until you log in or clear it.",
 		Method:  "GET", Path: "/session",
 		Credentials: "Form login at /login: user alice, password wonderland",
-		Try:         "GET /session and follow to /login; POST the form; GET /session again. Then GET /logout?server-only=1 (or wait 60 s) and see the stale cookie sent back to the login page.",
+		Try:         "GET /session and follow to /login; POST the form (shift+tab to the method, → for POST, URL /login, header Content-Type: application/x-www-form-urlencoded, body user=alice&password=wonderland, ctrl+s); GET /session again. Then GET /logout?server-only=1 (or wait 60 s) and see the stale cookie sent back to the login page.",
 		Checks:      "The practice_session cookie of a login the server still remembers (60 s).",
 		Goal:        Goal{Status: 200, Finding: "login-redirect"},
 		Steps: []string{
@@ -373,7 +373,7 @@ func lessonTexts() []Lesson {
 		Teaches: "An API that checks aud refuses a token asked for no resource in particular. RFC 8707: the client names the resource (resource=) in the token request, and the authorization server puts it in aud. The resource to name comes from the API's own metadata (RFC 9728).",
 		Method:  "GET", Path: "/aud",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
-		Try:         "Send, then answer with client credentials: keyhole reads /aud's metadata and asks for resource=<server>/aud. Then ask a token for resource <server>/jwt yourself (Resource field, --resource) and see it refused as for another audience.",
+		Try:         "Send, then answer with client credentials: keyhole reads /aud's metadata and asks for resource=<server>/aud. Then ask a token for resource <server>/jwt yourself (keyhole send --resource; the TUI's form has no Resource field) and see it refused as for another audience.",
 		Checks:      "The token's aud must be <server>/aud.",
 		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
 		Steps: []string{
