@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -43,15 +42,8 @@ func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 		oa.Trusted = append(oa.Trusted, origin)
 	}
 	for _, f := range []struct{ flag, v string }{{"--resource", o.resource}, {"--auth-url", o.authURL}, {"--device-url", o.deviceURL}} {
-		if f.v == "" {
-			continue
-		}
-		u, err := url.Parse(f.v)
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			return fmt.Errorf("%s %q is not an http:// or https:// URL", f.flag, f.v)
-		}
-		if f.flag == "--resource" && u.Fragment != "" {
-			return fmt.Errorf("--resource %q has a fragment, which RFC 8707 §2 forbids", f.v)
+		if err := credentials.CheckEndpointURL(f.flag, f.v, f.flag == "--resource"); err != nil {
+			return err
 		}
 	}
 	oa.Resource, oa.AuthURL, oa.DeviceURL = o.resource, o.authURL, o.deviceURL

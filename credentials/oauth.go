@@ -618,6 +618,23 @@ func (o *OAuth2) config(redirect string) *oauth2.Config {
 	}
 }
 
+// CheckEndpointURL says why v, given as name (a flag or a form field), cannot
+// be an endpoint URL or, with resource, an RFC 8707 resource indicator; nil
+// when it can or is empty. Both faces check what the user typed with it.
+func CheckEndpointURL(name, v string, resource bool) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("%s %q is not an http:// or https:// URL", name, v)
+	}
+	if resource && u.Fragment != "" {
+		return fmt.Errorf("%s %q has a fragment, which RFC 8707 §2 forbids", name, v)
+	}
+	return nil
+}
+
 func (o *OAuth2) resourceOpts() []oauth2.AuthCodeOption {
 	if o.Resource == "" {
 		return nil

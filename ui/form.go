@@ -20,16 +20,19 @@ type field struct {
 	hint   string // placeholder
 	in     textinput.Model
 	secret bool // masked unless revealed
+	extra  bool // optional and after the last needed field: enter skips it when empty
 }
 
-// grantField names the fields each OAuth 2.0 grant asks for, in order; Scope
-// stays last, so tab, tab, … enter on Scope sends whatever the grant.
+// grantField names the fields each OAuth 2.0 grant asks for, in order. The
+// fields after Scope are extras (Resource, the grant's own endpoint): enter on
+// Scope sends while they are empty, so tab, tab, … enter on Scope sends
+// whatever the grant, and tab reaches them when they are wanted.
 var grantFields = map[string][]string{
-	credentials.GrantClientCredentials: {"Token URL", "Client ID", "Secret", "Scope"},
-	credentials.GrantAuthorizationCode: {"Token URL", "Client ID", "Secret", "Scope"},
-	credentials.GrantDeviceCode:        {"Token URL", "Client ID", "Secret", "Scope"},
-	credentials.GrantPassword:          {"Token URL", "Client ID", "Secret", "User", "Password", "Scope"},
-	credentials.GrantRefreshToken:      {"Token URL", "Client ID", "Secret", "Refresh", "Scope"},
+	credentials.GrantClientCredentials: {"Token URL", "Client ID", "Secret", "Scope", "Resource"},
+	credentials.GrantAuthorizationCode: {"Token URL", "Client ID", "Secret", "Scope", "Resource", "Auth URL"},
+	credentials.GrantDeviceCode:        {"Token URL", "Client ID", "Secret", "Scope", "Resource", "Device URL"},
+	credentials.GrantPassword:          {"Token URL", "Client ID", "Secret", "User", "Password", "Scope", "Resource"},
+	credentials.GrantRefreshToken:      {"Token URL", "Client ID", "Secret", "Refresh", "Scope", "Resource"},
 }
 
 // grants lists the grants in the order ctrl+g cycles through them.
@@ -63,6 +66,12 @@ func oauthField(label, g string) field {
 		return secret(label)
 	case "Refresh":
 		return hinted(secret(label), "the refresh token to start from")
+	case "Resource":
+		return extra(hinted(plain(label, ""), "optional: the API the token is for (RFC 8707)"))
+	case "Auth URL":
+		return extra(hinted(plain(label, ""), "empty: discover the authorization endpoint"))
+	case "Device URL":
+		return extra(hinted(plain(label, ""), "empty: discover the device endpoint"))
 	}
 	return hinted(plain("Scope", ""), "space-separated, optional")
 }
@@ -90,6 +99,10 @@ type kind struct {
 
 func plain(label, def string) field { return field{label: label, def: def} }
 func secret(label string) field     { return field{label: label, secret: true} }
+func extra(f field) field {
+	f.extra = true
+	return f
+}
 func hinted(f field, hint string) field {
 	f.hint = hint
 	return f
@@ -237,6 +250,17 @@ func (f form) valid() bool { return len(f.fields) > 0 }
 
 func (f form) last() bool { return f.idx == len(f.fields)-1 }
 
+// sends says whether enter on the focused field sends: on the last field, or
+// when every field after it is an empty extra.
+func (f form) sends() bool {
+	for _, fl := range f.fields[f.idx+1:] {
+		if !fl.extra || fl.in.Value() != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func (f form) label() string {
 	if f.kind == "oauth-client" {
 		l := "OAuth 2.0 · " + grantLabels[f.grantName()]
@@ -372,7 +396,13 @@ func (f form) oauth() (credentials.Authorizer, error) {
 		return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
 	}
 	o := &credentials.OAuth2{Grant: g, TokenURL: v("Token URL"), ClientID: v("Client ID"),
-		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope")), DPoP: f.dpop}
+		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope")), DPoP: f.dpop,
+		Resource: v("Resource"), AuthURL: v("Auth URL"), DeviceURL: v("Device URL")}
+	for _, l := range []string{"Resource", "Auth URL", "Device URL"} {
+		if err := credentials.CheckEndpointURL(l, v(l), l == "Resource"); err != nil {
+			return nil, errors.New("oauth: " + err.Error())
+		}
+	}
 	switch g {
 	case credentials.GrantPassword:
 		if v("User") == "" {
@@ -417,7 +447,7 @@ func (f form) view(st Styles, on bool) []string {
 	}
 	hint := "tab next field, enter on the last sends"
 	if f.kind == "oauth-client" {
-		hint = "ctrl+g grant; " + hint
+		hint = "ctrl+g grant; tab next field, enter on Scope sends"
 	}
 	out := []string{title.Render(f.label()) + " " + st.Muted.Render(hint)}
 	for i, fl := range f.fields {

@@ -419,7 +419,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			m.info("OAuth 2.0 grant: %s. ctrl+g picks the next one.", grantLabels[m.form.grantName()])
 			return nil, false
 		case key.Matches(msg, k.Retry):
-			if !m.form.last() {
+			if !m.form.sends() {
 				m.form.focus(m.form.idx + 1)
 				return nil, false
 			}

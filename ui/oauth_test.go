@@ -169,11 +169,11 @@ func TestOAuthGrantChooser(t *testing.T) {
 		title  string
 		fields string
 	}{
-		{"authorization code + PKCE", "Token URL,Client ID,Secret,Scope"},
-		{"device code", "Token URL,Client ID,Secret,Scope"},
-		{"password — deprecated (RFC 9700)", "Token URL,Client ID,Secret,User,Password,Scope"},
-		{"refresh token", "Token URL,Client ID,Secret,Refresh,Scope"},
-		{"client credentials", "Token URL,Client ID,Secret,Scope"},
+		{"authorization code + PKCE", "Token URL,Client ID,Secret,Scope,Resource,Auth URL"},
+		{"device code", "Token URL,Client ID,Secret,Scope,Resource,Device URL"},
+		{"password — deprecated (RFC 9700)", "Token URL,Client ID,Secret,User,Password,Scope,Resource"},
+		{"refresh token", "Token URL,Client ID,Secret,Refresh,Scope,Resource"},
+		{"client credentials", "Token URL,Client ID,Secret,Scope,Resource"},
 	}
 	for _, w := range want {
 		m = press(t, m, ctrlG)
