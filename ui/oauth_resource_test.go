@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // audienceServer is a resource at /api that takes only a token asked for
@@ -163,5 +166,42 @@ func TestOAuthFormDeviceURL(t *testing.T) {
 	}
 	if !strings.Contains(m.Status(), "device authorization request refused (invalid_client)") {
 		t.Errorf("status after the device endpoint refused: %q", m.Status())
+	}
+}
+
+// The authorization code grant's Auth URL field names the authorization
+// endpoint: the URL the user is sent to is there, and carries the typed
+// Resource too (RFC 8707 §2.1). esc then cancels the wait.
+func TestOAuthFormAuthURL(t *testing.T) {
+	srv := newAudienceServer(t)
+	m := started(t, 120, 40)
+	m.browser = func(string) error { return errors.New("no graphical session") }
+	m.compose.url.SetValue(srv.URL + "/api")
+	m = toOAuthForm(t, m)
+	m = press(t, m, ctrlG)
+	if m.form.grantName() != "authorization_code" {
+		t.Fatalf("grant %q", m.form.grantName())
+	}
+	m = press(t, m, keys(srv.URL+"/token")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys("code-client")...)
+	m = press(t, m, tab, tab, tab)
+	m = press(t, m, keys(srv.URL+"/api")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(srv.URL+"/authorize")...)
+	var shown string
+	m, _ = key1(t, m, enter, func(p Model) tea.Msg {
+		shown = p.OAuthPrompt()
+		return esc
+	})
+	u, err := url.Parse(shown)
+	if err != nil || !strings.HasPrefix(shown, srv.URL+"/authorize?") {
+		t.Fatalf("authorization URL %q, want it at %s/authorize", shown, srv.URL)
+	}
+	if q := u.Query(); q.Get("client_id") != "code-client" || q.Get("resource") != srv.URL+"/api" {
+		t.Errorf("authorization request %v, want client_id=code-client and resource=%s/api", q, srv.URL)
+	}
+	if !strings.Contains(m.Status(), "canceled") {
+		t.Errorf("after esc: status %q", m.Status())
 	}
 }
