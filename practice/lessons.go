@@ -373,7 +373,7 @@ func lessonTexts() []Lesson {
 		Teaches: "An API that checks aud refuses a token asked for no resource in particular. RFC 8707: the client names the resource (resource=) in the token request, and the authorization server puts it in aud. The resource to name comes from the API's own metadata (RFC 9728).",
 		Method:  "GET", Path: "/aud",
 		Credentials: "OAuth 2.0 client credentials: " + clientCreds,
-		Try:         "Send, then answer with client credentials: keyhole reads /aud's metadata and asks for resource=<server>/aud. Then ask a token for resource <server>/jwt yourself (keyhole send --resource; the TUI's form has no Resource field) and see it refused as for another audience.",
+		Try:         "Send, then answer with client credentials: keyhole reads /aud's metadata and asks for resource=<server>/aud. Then type <server>/jwt in the form's Resource field (below Scope; keyhole send --resource does the same) and see the token refused as for another audience.",
 		Checks:      "The token's aud must be <server>/aud.",
 		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
 		Steps: []string{

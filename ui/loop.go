@@ -279,7 +279,11 @@ func (m *Model) pick() {
 		m.form.applyHints()
 	}
 	m.setFocus(focusForm)
-	m.info("%s: fill in the fields; tab moves to the next one, enter on the last one sends.", m.form.label())
+	last := "enter on the last one sends"
+	if m.form.kind == "oauth-client" {
+		last = "enter on Scope sends (the optional fields after it: tab)"
+	}
+	m.info("%s: fill in the fields; tab moves to the next one, %s.", m.form.label(), last)
 }
 
 // show puts attempt a in the response area; the body follows in a bodyMsg.
