@@ -149,9 +149,55 @@ func TestSendNegotiateApache(t *testing.T) {
 	down.Kinit(t)
 	down.StopKDC()
 	r = keyhole(t, runOpts{env: down.CCacheEnv()}, "send", url)
-	if r.code != exitAuth || !strings.Contains(r.all(), "no KDC answered") {
+	if r.code != exitAuth || !strings.Contains(r.stdout, "kerberos-error") || !strings.Contains(r.stdout, "no KDC answered: the KDC at "+down.KDC) {
 		t.Fatalf("KDC down: exit %d\n%s", r.code, r.all())
 	}
+	if _, failed, _ := strings.Cut(r.stdout, "#2 "); !strings.Contains(failed, "without credentials") || strings.Contains(failed, "negotiate-no-ticket") {
+		t.Errorf("the attempt whose ticket could not be had:\n%s", r.stdout)
+	}
+	r = keyhole(t, runOpts{env: down.CCacheEnv()}, "send", "--json", url)
+	if r.code != exitAuth || !hasFinding(t, r.stdout, "kerberos-error", down.KDC) {
+		t.Fatalf("KDC down, --json: exit %d\n%s", r.code, r.all())
+	}
+}
+
+// A host given by its IP address has no service principal HTTP/<IP>: the
+// KDC says so and the finding names the SPN asked for, in both outputs.
+func TestSendNegotiateUnknownSPN(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	url := strings.Replace(peers.StartApacheGSSAPI(t, realm)+"/private/hello.txt", "localhost", "127.0.0.1", 1)
+	realm.Kinit(t)
+	env := runOpts{env: realm.CCacheEnv()}
+	r := keyhole(t, env, "send", url)
+	if r.code != exitAuth || !strings.Contains(r.stdout, "kerberos-error") || !strings.Contains(r.stdout, "HTTP/127.0.0.1") || !strings.Contains(r.stdout, "no such service principal") {
+		t.Fatalf("unknown SPN: exit %d\n%s", r.code, r.all())
+	}
+	r = keyhole(t, env, "send", "--json", url)
+	if r.code != exitAuth || !hasFinding(t, r.stdout, "kerberos-error", "HTTP/127.0.0.1") {
+		t.Fatalf("unknown SPN, --json: exit %d\n%s", r.code, r.all())
+	}
+}
+
+// hasFinding reports whether send's JSON document has a finding of code
+// whose message or next step mentions want.
+func hasFinding(t *testing.T, doc, code, want string) bool {
+	t.Helper()
+	var v struct {
+		Attempts []struct {
+			Findings []struct{ Code, Message, Next string }
+		}
+	}
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, doc)
+	}
+	for _, a := range v.Attempts {
+		for _, f := range a.Findings {
+			if f.Code == code && strings.Contains(f.Message+" "+f.Next, want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Proxy and origin at once: NTLM at the Squid proxy (-U), Digest at the

@@ -254,7 +254,8 @@ func (n *Negotiate) kerberos(rawURL string) ([]byte, error) {
 	if err != nil {
 		cl = krbclient.NewWithPassword(user, realm, n.Password, cfg, krbclient.DisablePAFXFAST(true))
 		if err := cl.Login(); err != nil {
-			return nil, kerberosError("logging in as "+user+"@"+strings.ToUpper(realm), err, host)
+			kdcs, _ := kdcsOf(cfg, realm)
+			return nil, kerberosError("logging in as "+user+"@"+strings.ToUpper(realm), err, host, kdcs)
 		}
 		info = &TicketInfo{Client: user + "@" + realm, Realm: realm}
 	} else {
@@ -265,7 +266,8 @@ func (n *Negotiate) kerberos(rawURL string) ([]byte, error) {
 	}
 	tkt, key, err := cl.GetServiceTicket(spn)
 	if err != nil {
-		return nil, kerberosError("getting a ticket for "+spn, err, host)
+		kdcs, _ := kdcsOf(cfg, info.Realm)
+		return nil, kerberosError("getting a ticket for "+spn, err, host, kdcs)
 	}
 	k, err := spnego.NewKRB5TokenAPREQ(cl, tkt, key,
 		[]int{gssapi.ContextFlagInteg, gssapi.ContextFlagConf, gssapi.ContextFlagMutual},
@@ -312,10 +314,11 @@ func kdcsOf(cfg *config.Config, realm string) ([]string, bool) {
 }
 
 // KerberosError is a Kerberos failure in plain words: the KDC refused or
-// did not answer, so no ticket could be sent.
-type KerberosError struct{ msg string }
+// did not answer, so no ticket could be sent. Doing is what keyhole was
+// doing ("getting a ticket for HTTP/host"), Words the cause, Next what to do.
+type KerberosError struct{ Doing, Words, Next string }
 
-func (e *KerberosError) Error() string { return e.msg }
+func (e *KerberosError) Error() string { return "kerberos: " + e.Doing + ": " + e.Words }
 
 // IsKerberosFailure reports whether err says Kerberos could not be used (no
 // ticket, or a KDC that refused or did not answer): an authentication
@@ -326,8 +329,9 @@ func IsKerberosFailure(err error) bool {
 	return errors.As(err, &ke) || errors.As(err, &nt)
 }
 
-// kerberosError puts a gokrb5 error in plain words.
-func kerberosError(doing string, err error, host string) error {
+// kerberosError puts a gokrb5 error in plain words; kdcs are the KDCs
+// krb5.conf lists for the realm asked.
+func kerberosError(doing string, err error, host string, kdcs []string) error {
 	msg := err.Error()
 	for code := int32(0); code <= 100; code++ {
 		name, _, _ := strings.Cut(errorcode.Lookup(code), " ")
@@ -338,24 +342,45 @@ func kerberosError(doing string, err error, host string) error {
 		if !strings.HasPrefix(name, "K") || !strings.Contains(msg, name) {
 			continue
 		}
-		words := KerberosErrorWords(code)
-		if words == "" {
-			words = name
+		e := &KerberosError{Doing: doing, Words: KerberosErrorWords(code), Next: kerberosNext(code, host)}
+		if e.Words == "" {
+			e.Words = name
 		}
 		if name == "KDC_ERR_S_PRINCIPAL_UNKNOWN" {
 			if cname, err := net.LookupCNAME(host); err == nil && !strings.EqualFold(strings.TrimSuffix(cname, "."), host) {
-				words += fmt.Sprintf("; %s is a CNAME for %s, so the SPN may be HTTP/%s", host, strings.TrimSuffix(cname, "."), strings.TrimSuffix(cname, "."))
+				e.Words += fmt.Sprintf("; %s is a CNAME for %s, so the SPN may be HTTP/%s", host, strings.TrimSuffix(cname, "."), strings.TrimSuffix(cname, "."))
 			}
 		}
-		return &KerberosError{fmt.Sprintf("kerberos: %s: %s", doing, words)}
+		return e
 	}
 	low := strings.ToLower(msg)
 	if strings.Contains(low, "networking") || strings.Contains(low, "connection refused") || strings.Contains(low, "could not get") || strings.Contains(low, "i/o timeout") || strings.Contains(low, "no kdcs") {
 		parts := strings.Split(firstLine(msg), ": ")
 		cause := strings.Join(parts[max(0, len(parts)-2):], ": ") // "connect: connection refused"
-		return &KerberosError{fmt.Sprintf("kerberos: %s: no KDC answered (%s); check that the kdc of the realm in krb5.conf runs and is reachable", doing, cause)}
+		at := "the KDC of the realm in krb5.conf"
+		if len(kdcs) > 0 {
+			at = "the KDC at " + strings.Join(kdcs, ", ")
+		}
+		return &KerberosError{Doing: doing,
+			Words: fmt.Sprintf("no KDC answered: %s did not answer (%s)", at, cause),
+			Next:  "Check that " + at + " runs and is reachable from here (krb5.conf, KRB5_CONFIG, says where it is), then send again."}
 	}
-	return &KerberosError{fmt.Sprintf("kerberos: %s: %s", doing, firstLine(msg))}
+	return &KerberosError{Doing: doing, Words: firstLine(msg), Next: "Run kinit again (klist shows the ticket you hold), then send again."}
+}
+
+// kerberosNext is the next step after a Kerberos error code, for host.
+func kerberosNext(code int32, host string) string {
+	switch code {
+	case errorcode.KRB_AP_ERR_SKEW:
+		return "Check the clock of this machine (and the KDC's): set it with NTP, then send again."
+	case errorcode.KDC_ERR_S_PRINCIPAL_UNKNOWN:
+		return "The KDC was asked for HTTP/" + host + ". Send to the host name the service principal was made for (not an IP address or an alias); its owners can tell you which."
+	case errorcode.KRB_AP_ERR_TKT_EXPIRED, errorcode.KDC_ERR_TGT_REVOKED:
+		return "Run kinit again, then send again."
+	case errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, errorcode.KDC_ERR_PREAUTH_FAILED:
+		return "Run kinit again with the right user@REALM and password."
+	}
+	return "Run kinit again (klist shows the ticket you hold), then send again."
 }
 
 // Continues reports whether ch carries the NTLM type 2 that answers an NTLM

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -215,6 +216,29 @@ func authorizerFindings(auth credentials.Authorizer, a *Attempt) []Finding {
 		out = append(out, Finding{Code: "negotiate-mutual-failed", Severity: Error,
 			Message: "The server's mutual-authentication answer does not check out: " + clean(why) + ".",
 			Next:    "Do not trust this answer: something between you and the service answered in its place."})
+	}
+	return out
+}
+
+// kerberosFindings puts the Kerberos failure that kept a ticket off this
+// request in place of negotiate-no-ticket, which would say there was none.
+func kerberosFindings(fs []Finding, err error) []Finding {
+	f := Finding{Code: "kerberos-error", Severity: Error}
+	var ke *credentials.KerberosError
+	var nt *credentials.NoTicketError
+	switch {
+	case errors.As(err, &ke):
+		f.Message = "No Kerberos ticket was sent: " + httpclient.SafeLine(ke.Doing) + " failed: " + httpclient.SafeLine(ke.Words) + "."
+		f.Next = httpclient.SafeLine(ke.Next)
+	case errors.As(err, &nt):
+		f.Message = "No Kerberos ticket was sent: " + httpclient.SafeLine(nt.Why) + "."
+		f.Next = "Run " + httpclient.SafeLine(nt.Kinit()) + " to get one, then send again."
+	}
+	out := []Finding{f}
+	for _, g := range fs {
+		if g.Code != "negotiate-no-ticket" {
+			out = append(out, g)
+		}
 	}
 	return out
 }

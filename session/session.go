@@ -311,6 +311,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 	r := draft.Clone()
 	a := &Attempt{Purpose: PurposeRequest, Auto: auto, Reason: st.reason}
 	var serverCh *httpclient.Challenge
+	var kerberosFailed error
 	if auth := st.server.auth; auth != nil {
 		ch, note := answering(from, auth, st.server.header)
 		serverCh = ch
@@ -319,10 +320,16 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 			return nil, err
 		}
 		if err := auth.Apply(r, ch); err != nil {
-			return nil, err
+			if !credentials.IsKerberosFailure(err) {
+				return nil, err
+			}
+			// No ticket could be had: the request goes without one and
+			// its finding says why, as when there was no ticket at all.
+			kerberosFailed = err
+		} else {
+			credentials.MarkWritten(r, auth.Scheme())
+			a.Scheme = auth.Scheme()
 		}
-		credentials.MarkWritten(r, auth.Scheme())
-		a.Scheme = auth.Scheme()
 	}
 	if auth := st.proxy.auth; auth != nil {
 		ch, _ := answering(proxyFrom, auth, st.proxy.header)
@@ -337,12 +344,20 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 		}
 		credentials.MarkWritten(r, auth.Scheme())
 	}
-	a.Carried = carried(r, st, serverCh)
+	shown := st
+	if kerberosFailed != nil {
+		shown.server.auth = nil // it wrote nothing
+	}
+	a.Carried = carried(r, shown, serverCh)
 	a.Started = s.Now()
 	a.Exchange = client.Do(ctx, r)
 	a.Finished = s.Now()
 	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: a.Finished})
-	a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a)...)
+	if kerberosFailed != nil {
+		a.Findings = kerberosFindings(a.Findings, kerberosFailed)
+	} else {
+		a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a)...)
+	}
 	if st.finish != nil {
 		st.finish(a)
 	}
