@@ -15,5 +15,9 @@ tapes=("$@")
 [ ${#tapes[@]} -gt 0 ] || tapes=($(ls *.tape | sed 's/\.tape$//'))
 for t in "${tapes[@]}"; do
   echo "== $t"
-  vhs "$t.tape"
+  # Each tape starts with no lessons done: progress kept by earlier runs
+  # would show on screen.
+  state=$(mktemp -d)
+  XDG_STATE_HOME="$state" vhs "$t.tape"
+  rm -rf "$state"
 done
