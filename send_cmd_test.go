@@ -14,11 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"keyhole/credentials"
+	"keyhole/internal/peers"
 	"keyhole/practice"
 	"keyhole/session"
 )
@@ -751,7 +751,7 @@ func inTerminal(t *testing.T, env []string, input string, args ...string) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
+	var out peers.LockedBuffer
 	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -777,24 +777,6 @@ func inTerminal(t *testing.T, env []string, input string, args ...string) string
 		t.Fatalf("keyhole %q in a terminal: %v\n%s", args, err, out.String())
 	}
 	return out.String()
-}
-
-// lockedBuffer is a bytes.Buffer that a process writes while a test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestSendInATerminal(t *testing.T) {
@@ -889,19 +871,10 @@ func TestSendPrintsBigBodiesWhole(t *testing.T) {
 func TestSendOAuthPasswordAndRefreshGrants(t *testing.T) {
 	srv := startPractice(t)
 	common := []string{"--client-id", "practice-client", "--client-secret", "practice-secret", "--token-url", srv.URL + "/oauth/token"}
-	args := append(append([]string{"send", "--json", "--show-secrets", "--grant", "password", "-u", "alice:wonderland"}, common...), srv.URL+"/jwt")
-	r := keyhole(t, runOpts{}, args...)
-	wantCode(t, r, exitOK, args...)
-	// With --show-secrets the token response keeps its refresh token: reuse it.
-	i := strings.Index(r.stdout, `\"refresh_token\":\"`)
-	if i < 0 {
-		t.Fatalf("no refresh token in the token response:\n%s", r.stdout)
-	}
-	rt := r.stdout[i+len(`\"refresh_token\":\"`):]
-	rt = rt[:strings.Index(rt, `\"`)]
+	rt := passwordGrantRefreshToken(t, srv.URL, common)
 
-	args = append(append([]string{"send", "--grant", "refresh_token", "--refresh-token", "env:KH_RT"}, common...), srv.URL+"/jwt")
-	r = keyhole(t, runOpts{env: []string{"KH_RT=" + rt}}, args...)
+	args := append(append([]string{"send", "--grant", "refresh_token", "--refresh-token", "env:KH_RT"}, common...), srv.URL+"/jwt")
+	r := keyhole(t, runOpts{env: []string{"KH_RT=" + rt}}, args...)
 	wantCode(t, r, exitOK, args...)
 	if !strings.Contains(r.stdout, `"sub":"alice"`) || strings.Contains(r.all(), rt) {
 		t.Errorf("refresh grant:\n%s", r.all())
@@ -1071,4 +1044,20 @@ func TestWriteJSONIndentsAsJSONIndent(t *testing.T) {
 	if err := writeJSON(&out, docs[3]); err != nil || strings.ContainsAny(out.String(), "\u009b\x7f\u0085") {
 		t.Errorf("writeJSON left a control character raw (err %v): %q", err, out.String())
 	}
+}
+
+// passwordGrantRefreshToken runs the password grant at the practice server
+// with keyhole send --show-secrets, which keeps the token response's
+// refresh token in the JSON, and returns that refresh token.
+func passwordGrantRefreshToken(t *testing.T, base string, common []string) string {
+	t.Helper()
+	args := append(append([]string{"send", "--json", "--show-secrets", "--grant", "password", "-u", "alice:wonderland"}, common...), base+"/jwt")
+	r := keyhole(t, runOpts{}, args...)
+	wantCode(t, r, exitOK, args...)
+	i := strings.Index(r.stdout, `\"refresh_token\":\"`)
+	if i < 0 {
+		t.Fatalf("no refresh token in the token response:\n%s", r.stdout)
+	}
+	rt := r.stdout[i+len(`\"refresh_token\":\"`):]
+	return rt[:strings.Index(rt, `\"`)]
 }

@@ -122,18 +122,10 @@ func TestSendHeaderCredentialsAreAttemptData(t *testing.T) {
 func TestSendExpiredTokenIsRefreshed(t *testing.T) {
 	srv := startPractice(t)
 	common := []string{"--client-id", practice.ClientID, "--client-secret", practice.ClientSecret, "--token-url", srv.URL + "/oauth/token"}
-	args := append(append([]string{"send", "--json", "--show-secrets", "--grant", "password", "-u", "alice:wonderland"}, common...), srv.URL+"/jwt")
-	r := keyhole(t, runOpts{}, args...)
-	wantCode(t, r, exitOK, args...)
-	i := strings.Index(r.stdout, `\"refresh_token\":\"`)
-	if i < 0 {
-		t.Fatalf("no refresh token in the token response:\n%s", r.stdout)
-	}
-	rt := r.stdout[i+len(`\"refresh_token\":\"`):]
-	rt = rt[:strings.Index(rt, `\"`)]
+	rt := passwordGrantRefreshToken(t, srv.URL, common)
 
-	args = append(append([]string{"send", "--json", "--token", "expired-or-revoked", "--refresh-token", "env:KH_RT"}, common...), srv.URL+"/jwt")
-	r = keyhole(t, runOpts{env: []string{"KH_RT=" + rt}}, args...)
+	args := append(append([]string{"send", "--json", "--token", "expired-or-revoked", "--refresh-token", "env:KH_RT"}, common...), srv.URL+"/jwt")
+	r := keyhole(t, runOpts{env: []string{"KH_RT=" + rt}}, args...)
 	wantCode(t, r, exitOK, args...)
 	refreshed := false
 	for _, a := range sentRecords(t, r.stdout) {

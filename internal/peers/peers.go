@@ -72,23 +72,24 @@ func write(t testing.TB, path, content string) {
 // process is a server the test started.
 type process struct {
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *LockedBuffer
 	once   sync.Once
 	exited chan struct{}
 }
 
-type lockedBuffer struct {
+// LockedBuffer is a bytes.Buffer that a process writes while a test reads it.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
@@ -97,7 +98,7 @@ func (l *lockedBuffer) String() string {
 // start runs cmd and waits until addr accepts connections.
 func start(t testing.TB, cmd *exec.Cmd, addr string) *process {
 	t.Helper()
-	p := &process{cmd: cmd, out: &lockedBuffer{}}
+	p := &process{cmd: cmd, out: &LockedBuffer{}}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", cmd.Path, err)
