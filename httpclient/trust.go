@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -42,16 +43,30 @@ func ParseOrigin(s string) (Origin, error) {
 	}
 	if strings.Contains(s, "://") {
 		u, err := url.Parse(s)
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || (u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" {
+		if err != nil || !hostPortOK(u) || (u.Scheme != "http" && u.Scheme != "https") || (u.Path != "" && u.Path != "/") || u.User != nil || u.RawQuery != "" {
 			return Origin{}, fmt.Errorf("%q is not an origin; give scheme://host[:port] such as https://auth.example.com", s)
 		}
 		return OriginOf(u), nil
 	}
 	u, err := url.Parse("//" + s)
-	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
+	if err != nil || !hostPortOK(u) || u.Path != "" || u.User != nil {
 		return Origin{}, fmt.Errorf("%q is not an origin; give host[:port] or scheme://host[:port]", s)
 	}
 	return Origin{Host: strings.ToLower(u.Hostname()), Port: u.Port()}, nil
+}
+
+// hostPortOK reports whether u names a host, an IPv6 one in brackets, and
+// a port, if any, from 1 to 65535: url.Parse takes ":::" or "h:99999".
+func hostPortOK(u *url.URL) bool {
+	h := u.Hostname()
+	if h == "" || strings.Contains(h, ":") && !strings.HasPrefix(u.Host, "[") {
+		return false
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		return err == nil && n >= 1 && n <= 65535
+	}
+	return !strings.HasSuffix(u.Host, ":")
 }
 
 // String writes the origin as scheme://host:port, the port left out when it is

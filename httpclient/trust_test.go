@@ -59,7 +59,8 @@ func TestParseOrigin(t *testing.T) {
 			t.Errorf("ParseOrigin(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "ftp://example.com", "https://example.com/path", "https://u:p@example.com", "http://", "a b"} {
+	for _, bad := range []string{"", "ftp://example.com", "https://example.com/path", "https://u:p@example.com", "http://", "a b",
+		":::", ":8402", "example.com:99999", "example.com:0", "http://example.com:abc", "example.com:"} {
 		if _, err := ParseOrigin(bad); err == nil {
 			t.Errorf("ParseOrigin(%q) accepted it", bad)
 		}
