@@ -142,10 +142,14 @@ func paramText(ch httpclient.Challenge) string {
 		parts = append(parts, safeLine(ch.Token68))
 	}
 	for _, p := range ch.Params {
-		v := safeLine(p.Value)
+		// Quote first, then make safe: a control byte the server sent
+		// shows as one escape (\u009b), not as an escaped backslash that
+		// the server never sent (\\u009b).
+		v := p.Value
 		if p.Quoted {
 			v = `"` + quoteEscaper.Replace(v) + `"`
 		}
+		v = safeLine(v)
 		parts = append(parts, safeLine(p.Name)+"="+v)
 	}
 	return strings.Join(parts, ", ")

@@ -86,6 +86,12 @@ func TestHostileServerTextIsEscaped(t *testing.T) {
 		}
 	}
 	mustContain(t, screen(m), `\x1b`)
+	// The realm as sent, each control byte one escape: no backslash the
+	// server never sent.
+	mustContain(t, screen(m), `realm="practice\u009b2J\u009bH"`)
+	if strings.Contains(screen(m), `\\u009b`) {
+		t.Errorf("the realm shows an escaped backslash the server never sent:\n%s", screen(m))
+	}
 }
 
 func serve(t *testing.T, h http.HandlerFunc) string {
