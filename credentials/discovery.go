@@ -122,7 +122,11 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 		ResourceDocumentation string   `json:"resource_documentation"`
 		DPoPBound             bool     `json:"dpop_bound_access_tokens_required"`
 	}
-	if err := fetchJSON(ctx, hc, d.ResourceMetadataURL, &prm); err != nil {
+	step := "protected resource metadata (RFC 9728): the challenge names it (resource_metadata)"
+	if ch == nil || ch.Param("resource_metadata") == "" {
+		step = "protected resource metadata (RFC 9728 §3.1): at the resource's well-known location, since no challenge named it"
+	}
+	if err := fetchJSON(httpclient.WithStep(ctx, step), hc, d.ResourceMetadataURL, &prm); err != nil {
 		return nil, err
 	}
 	d.Resource, d.AuthorizationServers, d.ResourceScopes = prm.Resource, prm.AuthorizationServers, prm.ScopesSupported
@@ -143,7 +147,8 @@ func Discover(ctx context.Context, hc *http.Client, resourceURL string, ch *http
 		d.Problems = append(d.Problems, "the protected resource metadata lists no authorization_servers; give the token URL yourself")
 		return d, nil
 	}
-	err = d.authorizationServer(ctx, hc, prm.AuthorizationServers[0])
+	as := httpclient.WithStep(ctx, "authorization server metadata (RFC 8414): the resource's metadata names "+safeLine(prm.AuthorizationServers[0])+" as its authorization server")
+	err = d.authorizationServer(as, hc, prm.AuthorizationServers[0])
 	return d, err
 }
 
@@ -155,7 +160,8 @@ func DiscoverAuthorizationServer(ctx context.Context, hc *http.Client, issuer st
 		hc = http.DefaultClient
 	}
 	d := &Discovery{}
-	return d, d.authorizationServer(httpclient.WithPurpose(ctx, "discovery"), hc, issuer)
+	ctx = httpclient.WithStep(httpclient.WithPurpose(ctx, "discovery"), "authorization server metadata (RFC 8414) of "+safeLine(issuer))
+	return d, d.authorizationServer(ctx, hc, issuer)
 }
 
 func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, issuer string) error {
@@ -183,7 +189,8 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 	if err := fetchJSON(ctx, hc, d.MetadataURL, &asm); err != nil {
 		// OpenID Connect Discovery 1.0 §4 appends its well-known path instead.
 		oidc := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-		if err2 := fetchJSON(ctx, hc, oidc, &asm); err2 != nil {
+		again := httpclient.WithStep(ctx, "OpenID Connect discovery (path appended, OIDC Discovery §4): the RFC 8414 location had no metadata")
+		if err2 := fetchJSON(again, hc, oidc, &asm); err2 != nil {
 			return fmt.Errorf("%w; OpenID configuration also failed: %w", err, err2)
 		}
 		d.MetadataURL = oidc

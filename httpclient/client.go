@@ -134,6 +134,9 @@ type Exchange struct {
 	// (WithWithheld), e.g. a password a server asked for on another origin.
 	Withheld []string
 	Conn     *ConnUse // the connection of Request.Conn it went over; nil without one
+	// Step says why a request the Recorder saw was made (WithStep), "" when
+	// its purpose says it all.
+	Step string
 }
 
 // Options configure a Client. The zero value is usable.

@@ -24,6 +24,21 @@ func PurposeOf(ctx context.Context) string {
 	return p
 }
 
+type stepKey struct{}
+
+// WithStep says why a request made by a library or a Preparer is made
+// ("the authorization server's metadata, named by the resource's"), for the
+// attempt it is filed as; the recorder puts it in Exchange.Step.
+func WithStep(ctx context.Context, why string) context.Context {
+	return context.WithValue(ctx, stepKey{}, why)
+}
+
+// StepOf returns the reason given by WithStep, or "".
+func StepOf(ctx context.Context) string {
+	s, _ := ctx.Value(stepKey{}).(string)
+	return s
+}
+
 // Recorder returns an *http.Client that sends through c's transport (its
 // timeouts, proxy, TLS settings and cookies) and calls record with an
 // Exchange for every round trip, so that requests made by libraries
@@ -62,7 +77,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	registry.remember(sent)
-	ex := &Exchange{Request: sent, Withheld: withheldOf(req.Context())}
+	ex := &Exchange{Request: sent, Withheld: withheldOf(req.Context()), Step: StepOf(req.Context())}
 	tt := &timingTrace{start: start}
 	defer func() {
 		ex.Timing = tt.get()

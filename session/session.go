@@ -415,6 +415,9 @@ func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclien
 	if purpose == PurposeDiscovery {
 		why = "discovery, to find where to get " + scheme + " credentials"
 	}
+	if ex.Step != "" {
+		why = ex.Step
+	}
 	end := s.Now()
 	a := &Attempt{
 		Purpose:  purpose,
