@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -393,5 +394,80 @@ func TestOIDCPushedAuthorizationRequest(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(s.autos, "\n"), "pushed authorization request (RFC 9126)") {
 		t.Errorf("the push does not say why: %q", s.autos)
+	}
+}
+
+// clientDocument serves a Client ID Metadata Document over https (with the
+// test CA's certificate) as a user would host one, and returns its URL and
+// how many times it was fetched.
+func clientDocument(t *testing.T, ca *oidctest.CA) (string, *atomic.Int32) {
+	t.Helper()
+	var fetched atomic.Int32
+	var id string
+	id = ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/keyhole/client.json" {
+			http.NotFound(w, r)
+			return
+		}
+		fetched.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"client_id": id, "client_name": "keyhole under test", "redirect_uris": []string{"http://127.0.0.1/callback"},
+			"grant_types": []string{"authorization_code", "refresh_token"}, "response_types": []string{"code"},
+			"token_endpoint_auth_method": "none", "application_type": "native",
+		})
+	}), false) + "/keyhole/client.json"
+	return id, &fetched
+}
+
+func TestOIDCClientIDMetadataDocument(t *testing.T) {
+	ca := oidctest.NewCA(t)
+	id, fetched := clientDocument(t, ca)
+	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile)
+	// The MCP path: a bare 401 naming resource_metadata, the resource's and
+	// the authorization server's metadata, then, since the server takes
+	// client id metadata documents, no registration: keyhole reads its
+	// document, pushes the authorization request, signs in with PKCE and
+	// resource=, and retries.
+	r := signIn(t, "send", "--json", "--client-id", id, "--cacert", ca.CAFile, as.Origin+"/mcp")
+	s := readSent(t, r)
+	// Discovery: the resource's metadata, the server's (RFC 8414, then the
+	// OpenID location oidc-provider serves under its path), the document.
+	if s.final != 200 || s.count("token") != 2 || s.count("discovery") != 4 {
+		t.Fatalf("final %d after %v, want 200 after 4 discoveries and 2 token requests (push, token): %q\n%s",
+			s.final, s.purposes, s.autos, r.stderr)
+	}
+	autos := strings.Join(s.autos, "\n")
+	for _, want := range []string{"protected resource metadata (RFC 9728): the challenge names it", "authorization server metadata (RFC 8414)",
+		"OpenID Connect discovery (path appended", "client id metadata document: reading it", "is a Client ID Metadata Document: the server says client_id_metadata_document_supported",
+		"pushed authorization request (RFC 9126)"} {
+		if !strings.Contains(autos, want) {
+			t.Errorf("no step says %q:\n%s", want, autos)
+		}
+	}
+	if strings.Contains(autos, "client registration") {
+		t.Errorf("keyhole registered although the server takes its document:\n%s", autos)
+	}
+	// keyhole read it once; oidc-provider read it too, to know the client.
+	if n := fetched.Load(); n < 2 {
+		t.Errorf("the document was fetched %d times, want keyhole's and the server's", n)
+	}
+}
+
+func TestOIDCClientIDURLFallsBackToRegistration(t *testing.T) {
+	ca := oidctest.NewCA(t)
+	id, fetched := clientDocument(t, ca)
+	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile, "NO_CIMD=1")
+	r := signIn(t, "send", "--json", "--client-id", id, "--cacert", ca.CAFile, as.Origin+"/mcp")
+	s := readSent(t, r)
+	// Registration, push, token.
+	if s.final != 200 || s.count("token") != 3 {
+		t.Fatalf("final %d after %v, want 200 after a registration, a push and a token request: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	if autos := strings.Join(s.autos, "\n"); !strings.Contains(autos, "client registration (RFC 7591); the client id is a URL (a Client ID Metadata Document), but the authorization server's metadata does not say client_id_metadata_document_supported; it offers registration_endpoint") {
+		t.Errorf("the registration does not say why:\n%s", autos)
+	}
+	if n := fetched.Load(); n != 0 {
+		t.Errorf("the document was fetched %d times; a server that does not take documents has no reason to", n)
 	}
 }

@@ -84,6 +84,7 @@ func cmdSend(o *sendOptions, fs *flagSet, pos []string, stdin io.Reader, stdout,
 	case o.curl == "":
 		return usageError(stderr, "send", errors.New("no URL given; e.g. keyhole send -u alice:wonderland http://127.0.0.1:8401/basic"))
 	}
+	defer o.oauthMore.close()
 	p, err := prepareSend(o, fs, stdin, stderr)
 	if err != nil {
 		return usageError(stderr, "send", err)
@@ -187,6 +188,13 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	}
 	if o.oauthMore.register {
 		g.Values["register"] = "yes"
+	}
+	id, err := o.oauthMore.serve(g.Values["client_id"], stderr)
+	if err != nil {
+		return nil, err
+	}
+	if id != "" {
+		g.Values["client_id"] = id
 	}
 	uses := map[string]bool{"": true, "auto": true, "basic": true, "digest": true, "ntlm": true, "negotiate": true, "oauth2": true, "dpop": true, "registry": true}
 	if o.user != "" && uses[strings.ToLower(g.Mode)] {

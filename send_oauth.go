@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -18,6 +19,10 @@ type oauthOptions struct {
 	clientAuth string
 	clientKey  string
 	register   bool
+	// serveMetadata serves keyhole's own client metadata document on
+	// 127.0.0.1 and uses its URL as the client id; served is that server.
+	serveMetadata bool
+	served        *credentials.ClientMetadataServer
 }
 
 // oauthFlagsMore adds them to fs.
@@ -28,6 +33,7 @@ func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
 	fs.String(&o.clientAuth, "client-auth", "", "METHOD", "how the OAuth 2.0 client authenticates at the token endpoint: basic|post|private_key_jwt|tls|none (default: from the server's metadata, the others tried after invalid_client)")
 	fs.String(&o.clientKey, "client-key", "", "FILE", "the client's private key (PEM) for --client-auth private_key_jwt (RFC 7523)")
 	fs.Bool(&o.register, "register", "", "register keyhole as an OAuth 2.0 client first, at the registration_endpoint the server names (dynamic client registration, RFC 7591); then no --client-id is needed")
+	fs.Bool(&o.serveMetadata, "serve-client-metadata", "", "serve keyhole's own OAuth client metadata document on 127.0.0.1 while it runs and use its URL as the client id (Client ID Metadata Document, for the practice server and local development); for a real server, host the document at an https URL and give --client-id URL")
 	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
 }
 
@@ -69,4 +75,29 @@ func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 		return errors.New("--client-auth private_key_jwt needs --client-key FILE")
 	}
 	return nil
+}
+
+// serve starts serving keyhole's client metadata document when asked, and
+// returns the client id to use: its URL. It says what the document is.
+func (o *oauthOptions) serve(clientID string, stderr io.Writer) (string, error) {
+	if !o.serveMetadata {
+		return clientID, nil
+	}
+	if clientID != "" {
+		return "", errors.New("--serve-client-metadata makes keyhole's own document the client id; give it or --client-id, not both")
+	}
+	s, err := credentials.ServeClientMetadata()
+	if err != nil {
+		return "", err
+	}
+	o.served = s
+	fmt.Fprintln(stderr, credentials.AboutClientMetadata(s.URL))
+	return s.URL, nil
+}
+
+// close stops serving the client metadata document, if it was served.
+func (o *oauthOptions) close() {
+	if o.served != nil {
+		o.served.Close()
+	}
 }

@@ -119,6 +119,9 @@ type OAuth2 struct {
 	parURL          string // pushed_authorization_request_endpoint (RFC 9126)
 	requirePAR      bool
 	registered      bool   // ClientID and ClientSecret came from registration at this server
+	cimdSupported   bool   // client_id_metadata_document_supported
+	clientWhy       string // how the client id was chosen (Client ID Metadata Document, registration), once decided
+	redirect        *url.URL // the loopback redirect a client metadata document allows; nil: 127.0.0.1, any port
 	step            string // why the request being made is made, for its attempt
 }
 
@@ -348,7 +351,10 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	o.mu.Lock()
 	wantMeta := !o.discovered && o.Resource == "" && ch != nil && ch.Param("resource_metadata") != ""
 	mustRegister := (o.ClientID == "" || o.Register) && !o.registered
-	needMeta := mustRegister && o.registrationURL == ""
+	// A client id that is a URL names a Client ID Metadata Document; whether
+	// the server takes one is in its metadata.
+	cimd := !mustRegister && !o.registered && o.clientWhy == "" && IsClientIDURL(o.ClientID)
+	needMeta := mustRegister && o.registrationURL == "" || cimd && o.issuer == ""
 	o.mu.Unlock()
 	if o.missingEndpoint() != "" || wantMeta || needMeta && !o.discovered {
 		if err := o.findEndpoints(ctx, hc, ch); err != nil {
@@ -356,7 +362,13 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 		}
 	}
 	if needMeta {
-		o.tokenMetadata(ctx, hc) // where to register
+		o.tokenMetadata(ctx, hc) // where to register, or whether it takes a client id URL
+	}
+	if cimd {
+		var err error
+		if mustRegister, err = o.useClientIDURL(ctx, hc); err != nil {
+			return err
+		}
 	}
 	if mustRegister {
 		if err := o.register(ctx, hc); err != nil {
@@ -468,7 +480,18 @@ type parClientKey struct{}
 // client authentication, with why that one.
 func (o *OAuth2) tokenStep(grant string) {
 	method, why := o.clientMethod()
-	o.setStep("token request (" + grant + "), client authentication " + method + ": " + why)
+	o.setStep("token request (" + grant + "), client authentication " + method + ": " + why + o.clientChoice())
+}
+
+// clientChoice is how the client id came to be, for a step's label: "" for a
+// client id the user gave that is no URL (registered beforehand).
+func (o *OAuth2) clientChoice() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.clientWhy == "" {
+		return ""
+	}
+	return "; " + o.clientWhy
 }
 
 // shortMethod is the --client-auth spelling of a method.
@@ -587,6 +610,7 @@ func (o *OAuth2) fill(d *Discovery) error {
 		o.issuer, o.issParam = d.Issuer, d.IssParameter
 		o.mu.Lock()
 		o.authMethods, o.registrationURL, o.parURL, o.requirePAR = d.AuthMethods, d.RegistrationURL, d.PARURL, d.RequirePAR
+		o.cimdSupported = d.CIMD
 		o.mu.Unlock()
 	}
 	if o.AuthURL == "" {
@@ -690,11 +714,13 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 	if o.AuthURL == "" {
 		return nil, errors.New("oauth2: the authorization code grant needs the authorization endpoint; give its URL")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	o.mu.Lock()
+	want := o.redirect
+	o.mu.Unlock()
+	ln, redirect, err := listenRedirect(want)
 	if err != nil {
-		return nil, fmt.Errorf("oauth2: cannot listen for the redirect on 127.0.0.1: %w", err)
+		return nil, err
 	}
-	redirect := "http://" + ln.Addr().String() + "/callback"
 	state := randomString()
 	pk := NewPKCE()
 	c := o.config(redirect)
@@ -719,7 +745,7 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 	o.mu.Unlock()
 	got := make(chan result, 1)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/callback" {
+		if r.URL.Path != callbackPath(want) {
 			http.NotFound(w, r)
 			return
 		}
@@ -767,6 +793,50 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 		return nil, res.err
 	}
 	return c.Exchange(ctx, res.code, append(o.resourceOpts(), pk.ExchangeOption())...)
+}
+
+// listenRedirect listens where the authorization server may send the
+// browser back: on 127.0.0.1 and a free port (RFC 8252 §7.3, §8.3), or where
+// want (a redirect_uris entry of the client's metadata document) says. It
+// returns the redirect URI to send.
+func listenRedirect(want *url.URL) (net.Listener, string, error) {
+	if want == nil {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, "", fmt.Errorf("oauth2: cannot listen for the redirect on 127.0.0.1: %w", err)
+		}
+		return ln, "http://" + ln.Addr().String() + "/callback", nil
+	}
+	host := want.Hostname()
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	port := want.Port()
+	if port == "" {
+		port = "0" // any port: RFC 8252 §7.3
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return nil, "", fmt.Errorf("oauth2: cannot listen for the redirect at %s, which the client metadata document names: %w", safeLine(want.String()), err)
+	}
+	u := *want
+	_, got, _ := net.SplitHostPort(ln.Addr().String())
+	u.Host = net.JoinHostPort(want.Hostname(), got)
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return ln, u.String(), nil
+}
+
+// callbackPath is the path the redirect comes back to.
+func callbackPath(want *url.URL) string {
+	if want == nil {
+		return "/callback"
+	}
+	if want.Path == "" {
+		return "/"
+	}
+	return want.Path
 }
 
 // SystemBrowser opens url with xdg-open when a graphical session exists, the

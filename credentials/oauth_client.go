@@ -325,6 +325,12 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 	endpoint := o.registrationURL
 	o.mu.Unlock()
 	if endpoint == "" {
+		o.mu.Lock()
+		cimd := o.cimdSupported
+		o.mu.Unlock()
+		if cimd {
+			return errors.New("oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591); it takes Client ID Metadata Documents: give --client-id https://…/client.json (a document you host), or --serve-client-metadata for a server on this machine")
+		}
 		return errors.New("oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591); register keyhole there and give --client-id")
 	}
 	grants := []string{"authorization_code", "refresh_token"}
@@ -353,7 +359,13 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	o.setStep("client registration (RFC 7591): no client id was given and the server offers registration_endpoint")
+	why := "client registration (RFC 7591): no client id was given and the server offers registration_endpoint"
+	if c := o.clientChoice(); c != "" {
+		why = "client registration (RFC 7591)" + c
+	} else if o.Register && o.ClientID != "" {
+		why = "client registration (RFC 7591): as asked (--register)"
+	}
+	o.setStep(why)
 	var got struct {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
@@ -386,7 +398,7 @@ func (o *OAuth2) pushAuthorization(ctx context.Context, hc *http.Client, endpoin
 	if required {
 		because = "the server requires it"
 	}
-	o.setStep("pushed authorization request (RFC 9126): " + because + "; client authentication " + method + " (" + why + ")")
+	o.setStep("pushed authorization request (RFC 9126): " + because + "; client authentication " + method + " (" + why + ")" + o.clientChoice())
 	var got struct {
 		RequestURI string `json:"request_uri"`
 		ExpiresIn  int    `json:"expires_in"`

@@ -318,6 +318,9 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == GrantPassword && v["user"] == "" {
 		return nil, errors.New("the password grant needs -u USER:PASSWORD")
 	}
+	if grant == "" && IsClientIDURL(v["client_id"]) {
+		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
+	}
 	if v["client_id"] == "" {
 		if v["register"] == "" {
 			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or --register to register keyhole with the authorization server (RFC 7591)")

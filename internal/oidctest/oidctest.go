@@ -27,6 +27,9 @@ import (
 type Server struct {
 	Origin string // http://127.0.0.1:PORT, where the resources are
 	Issuer string // Origin + "/tenant-a"
+	// TLSOrigin is https://127.0.0.1:PORT, the same server behind mutual
+	// TLS, when it was started with StartTLS; "" otherwise.
+	TLSOrigin string
 }
 
 // Secret is the client secret of the confidential clients of server.js.
@@ -82,11 +85,12 @@ func Start(t testing.TB, env ...string) *Server {
 	}()
 	select {
 	case l, ok := <-line:
-		origin, found := strings.CutPrefix(l, "listening ")
+		origins, found := strings.CutPrefix(l, "listening ")
 		if !ok || !found {
 			t.Fatalf("testdata/oidc/server.js did not start: %q\n%s", l, stderr.String())
 		}
-		return &Server{Origin: origin, Issuer: origin + "/tenant-a"}
+		origin, tlsOrigin, _ := strings.Cut(origins, " ")
+		return &Server{Origin: origin, Issuer: origin + "/tenant-a", TLSOrigin: tlsOrigin}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("testdata/oidc/server.js did not say where it listens within 30 s\n%s", stderr.String())
 	}
