@@ -118,11 +118,11 @@ type OAuth2 struct {
 	registrationURL string // registration_endpoint (RFC 7591)
 	parURL          string // pushed_authorization_request_endpoint (RFC 9126)
 	requirePAR      bool
-	registered      bool   // ClientID and ClientSecret came from registration at this server
-	cimdSupported   bool   // client_id_metadata_document_supported
-	clientWhy       string // how the client id was chosen (Client ID Metadata Document, registration), once decided
+	registered      bool     // ClientID and ClientSecret came from registration at this server
+	cimdSupported   bool     // client_id_metadata_document_supported
+	clientWhy       string   // how the client id was chosen (Client ID Metadata Document, registration), once decided
 	redirect        *url.URL // the loopback redirect a client metadata document allows; nil: 127.0.0.1, any port
-	step            string // why the request being made is made, for its attempt
+	step            string   // why the request being made is made, for its attempt
 }
 
 // SetRequestURL tells the authorizer which URL it is getting a token for.
