@@ -181,7 +181,9 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 		g.Values["api_key_name"], g.Values["api_key"] = name, value
 	}
 	for key, v := range map[string]string{"token": o.token, "api_key_in": o.apiKeyIn, "client_id": o.clientID, "client_secret": o.clientSecret,
-		"refresh_token": o.refreshToken, "token_url": o.tokenURL, "scope": o.scope, "grant": o.grant, "aws_sigv4": o.awsSigV4} {
+		"refresh_token": o.refreshToken, "token_url": o.tokenURL, "scope": o.scope, "grant": o.grant, "aws_sigv4": o.awsSigV4,
+		"resource": o.oauthMore.resource, "auth_url": o.oauthMore.authURL, "device_url": o.oauthMore.deviceURL,
+		"client_auth": o.oauthMore.clientAuth, "client_key": o.oauthMore.clientKey} {
 		if v != "" {
 			g.Values[key] = v
 		}

@@ -37,8 +37,8 @@ func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
 	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
 }
 
-// apply checks the endpoint URLs and sets them on oa, with the --trust
-// origins.
+// apply sets the --trust origins and --dpop on oa; the other flags are
+// values of the OAuth 2.0 description (credentials.Schemes), which builds oa.
 func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 	for _, t := range trust {
 		origin, err := httpclient.ParseOrigin(t)
@@ -47,33 +47,7 @@ func (o *oauthOptions) apply(oa *credentials.OAuth2, trust []string) error {
 		}
 		oa.Trusted = append(oa.Trusted, origin)
 	}
-	for _, f := range []struct{ flag, v string }{{"--resource", o.resource}, {"--auth-url", o.authURL}, {"--device-url", o.deviceURL}} {
-		if err := credentials.CheckEndpointURL(f.flag, f.v, f.flag == "--resource"); err != nil {
-			return err
-		}
-	}
-	oa.Resource, oa.AuthURL, oa.DeviceURL = o.resource, o.authURL, o.deviceURL
 	oa.DPoP = oa.DPoP || o.dpop
-	if o.clientAuth != "" {
-		m, err := credentials.ClientAuthMethod(o.clientAuth)
-		if err != nil {
-			return fmt.Errorf("--client-auth: %v", err)
-		}
-		oa.ClientAuth = m
-	}
-	if o.clientKey != "" {
-		k, err := credentials.LoadClientKey(o.clientKey)
-		if err != nil {
-			return fmt.Errorf("--client-key: %v", err)
-		}
-		oa.ClientKey = k
-		if oa.ClientAuth == "" && oa.ClientSecret == "" {
-			oa.ClientAuth = credentials.AuthPrivateKeyJWT
-		}
-	}
-	if oa.ClientAuth == credentials.AuthPrivateKeyJWT && oa.ClientKey == nil {
-		return errors.New("--client-auth private_key_jwt needs --client-key FILE")
-	}
 	return nil
 }
 

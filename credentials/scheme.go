@@ -18,7 +18,7 @@ type Description struct {
 	// Mode is the scheme's name for users: --auth MODE, a profile's scheme,
 	// the TUI form kind ("basic", "oauth2").
 	Mode string
-	// Title is its name in a sentence or a menu: "HTTP Basic".
+	// Title is its name in a menu or a sentence: "Basic", "OAuth 2.0".
 	Title string
 	// Wire is the auth-scheme its Authorizer sends and the challenges it
 	// answers ("Bearer"); several descriptions may share one.
@@ -55,13 +55,44 @@ type Description struct {
 	Detail func(value string) string
 }
 
-// Field is one value a scheme needs.
+// Field is one value a scheme needs. The TUI's form is made from the
+// fields in order: Label, Hint as the placeholder, Secret masked.
 type Field struct {
 	Key      string // profile key and Build's map key: "user", "client_secret"
 	Label    string // in the TUI form: "Client secret"
 	Flag     string // keyhole send's flag that gives it: "--client-secret"
+	Hint     string // what goes in, or what leaving it empty does
 	Secret   bool   // never saved in clear, masked when shown
 	Optional bool
+	// Extra fields are optional ones the form asks after the others:
+	// enter on the field before them sends while they are empty.
+	Extra bool
+	// Borrowed values belong to another scheme too (-u's user for the
+	// OAuth password grant): given alone, they do not offer this one.
+	Borrowed bool
+	// Choices are the values the field is picked from, not typed (the
+	// OAuth 2.0 grant; ctrl+g in the form). The first is the default.
+	Choices []Choice
+	// When lists the values of the scheme's Choices field for which the
+	// field is asked (the grants that need a refresh token); nil: always.
+	When []string
+}
+
+// Choice is one value of a Field with Choices.
+type Choice struct {
+	Value string
+	Title string // in a sentence: "authorization code + PKCE"
+	Short string // in a list of the others: "code+PKCE"
+}
+
+// Asked reports whether f is asked when the scheme's choice is choice.
+func (f Field) Asked(choice string) bool {
+	return f.Choices == nil && (f.When == nil || slices.Contains(f.When, choice))
+}
+
+// ChoiceField returns the index of d's field with Choices, or -1.
+func (d Description) ChoiceField() int {
+	return slices.IndexFunc(d.Fields, func(f Field) bool { return f.Choices != nil })
 }
 
 var userPassword = []Field{
@@ -69,21 +100,47 @@ var userPassword = []Field{
 	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
 }
 
+var (
+	grants = []Choice{
+		{GrantClientCredentials, "client credentials", "client"},
+		{GrantAuthorizationCode, "authorization code + PKCE", "code+PKCE"},
+		{GrantDeviceCode, "device code", "device"},
+		{GrantPassword, "password — deprecated (RFC 9700)", "password"},
+		{GrantRefreshToken, "refresh token", "refresh"},
+	}
+)
+
 var oauthFields = []Field{
-	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true}, // empty with register: keyhole registers (RFC 7591)
-	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true},
-	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true},
-	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true},
-	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true},
-	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true},
-	{Key: "register", Label: "Register (RFC 7591)", Flag: "--register", Optional: true},
+	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true, Hint: "empty: discover it from the challenge"},
+	// Without a client id, register (RFC 7591) asks the server for one.
+	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true},
+	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true,
+		Hint: "empty for a public client"},
+	{Key: "user", Label: "User", Flag: "-u", Optional: true, Borrowed: true, When: []string{GrantPassword}},
+	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Borrowed: true, When: []string{GrantPassword}},
+	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true,
+		Hint: "the refresh token to start from", When: []string{GrantRefreshToken}},
+	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true, Hint: "space-separated, optional"},
+	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true, Choices: grants},
+	{Key: "resource", Label: "Resource", Flag: "--resource", Optional: true, Extra: true,
+		Hint: "optional: the API the token is for (RFC 8707)"},
+	{Key: "auth_url", Label: "Auth URL", Flag: "--auth-url", Optional: true, Extra: true,
+		Hint: "empty: discover the authorization endpoint", When: []string{GrantAuthorizationCode}},
+	{Key: "device_url", Label: "Device URL", Flag: "--device-url", Optional: true, Extra: true,
+		Hint: "empty: discover the device endpoint", When: []string{GrantDeviceCode}},
+	{Key: "client_auth", Label: "Client auth", Flag: "--client-auth", Optional: true, Extra: true,
+		Hint: "basic, post, private_key_jwt, tls or none; empty: from the metadata"},
+	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
+		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
+	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,
+		Hint: "yes: register keyhole as a client first (RFC 7591)"},
 }
 
 // Schemes describes every scheme keyhole can send, in the order a form or
 // a menu lists them.
 var Schemes = []Description{
 	{
-		Mode: "basic", Title: "HTTP Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
+		Mode: "basic", Title: "Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--basic",
 		Build: func(v map[string]string) (Authorizer, error) {
 			b := Basic{User: v["user"], Password: v["password"]}
@@ -92,7 +149,7 @@ var Schemes = []Description{
 		Detail: basicUser,
 	},
 	{
-		Mode: "digest", Title: "HTTP Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
+		Mode: "digest", Title: "Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--digest",
 		Build: func(v map[string]string) (Authorizer, error) {
 			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
@@ -112,18 +169,21 @@ var Schemes = []Description{
 		},
 	},
 	{
-		Mode: "oauth2", Title: "OAuth 2.0 client", Wire: "Bearer", Rank: 20, Fields: oauthFields,
+		Mode: "oauth2", Title: "OAuth 2.0", Wire: "Bearer", Rank: 20, Fields: oauthFields,
 		Headers: []string{"Authorization"},
 		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, false) },
 	},
 	{
-		Mode: "dpop", Title: "OAuth 2.0 client, DPoP-bound tokens", Wire: "DPoP", Rank: 25, Named: true, Fields: oauthFields,
+		Mode: "dpop", Title: "OAuth 2.0, DPoP-bound", Wire: "DPoP", Rank: 25, Named: true, Fields: oauthFields,
 		Headers: []string{"Authorization", "DPoP"},
 		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
 	},
 	{
 		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true, Named: true,
-		Fields:  []Field{{Key: "user", Label: "User", Flag: "-u", Optional: true}, {Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true}},
+		Fields: []Field{
+			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty for anonymous"},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "optional"},
+		},
 		Headers: []string{"Authorization"},
 		Build: func(v map[string]string) (Authorizer, error) {
 			return &RegistryToken{User: v["user"], Password: v["password"]}, nil
@@ -132,9 +192,9 @@ var Schemes = []Description{
 	{
 		// NTLM proves the password without sending it, but its answer can
 		// be relayed or cracked offline, so it ranks below Digest.
-		Mode: "ntlm", Title: "NTLM (Windows)", Wire: "NTLM", Rank: 27, Proxy: true,
+		Mode: "ntlm", Title: "NTLM", Wire: "NTLM", Rank: 27, Proxy: true,
 		Fields: []Field{
-			{Key: "user", Label: `User (DOMAIN\user or user@domain)`, Flag: "-u"},
+			{Key: "user", Label: "User", Flag: "-u", Hint: `DOMAIN\user or user@domain`},
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
 		},
 		Headers: []string{"Authorization"}, Curl: "--ntlm",
@@ -149,8 +209,8 @@ var Schemes = []Description{
 		// secret at all: it ranks first.
 		Mode: "negotiate", Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35,
 		Fields: []Field{
-			{Key: "user", Label: "User (empty: the ticket from kinit)", Flag: "-u", Optional: true},
-			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
+			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty: the ticket from kinit"},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "for NTLM inside Negotiate, or user@REALM's login"},
 		},
 		Headers: []string{"Authorization"}, Curl: "--negotiate",
 		Build: func(v map[string]string) (Authorizer, error) {
@@ -165,9 +225,9 @@ var Schemes = []Description{
 	{
 		Mode: "apikey", Title: "API key", Wire: "APIKey",
 		Fields: []Field{
-			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true},
+			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true, Hint: "X-API-Key (header), api_key (query, cookie)"},
 			{Key: "api_key", Label: "Key", Flag: "--api-key", Secret: true},
-			{Key: "api_key_in", Label: "In (header, query, cookie)", Flag: "--api-key-in", Optional: true},
+			{Key: "api_key_in", Label: "In", Flag: "--api-key-in", Optional: true, Hint: "header (empty), query or cookie"},
 		},
 		Headers: []string{"X-API-Key"},
 		Build: func(v map[string]string) (Authorizer, error) {
@@ -176,12 +236,12 @@ var Schemes = []Description{
 		},
 	},
 	{
-		Mode: "aws-sigv4", Title: "AWS Signature V4", Wire: "AWS4-HMAC-SHA256",
+		Mode: "aws-sigv4", Title: "AWS SigV4", Wire: "AWS4-HMAC-SHA256",
 		Fields: []Field{
-			{Key: "aws_sigv4", Label: "Provider:region:service", Flag: "--aws-sigv4"},
-			{Key: "access_key", Label: "Access key", Flag: "AWS_ACCESS_KEY_ID", Optional: true},
+			{Key: "access_key", Label: "Access key", Flag: "AWS_ACCESS_KEY_ID", Optional: true, Hint: "empty: AWS_ACCESS_KEY_ID and the rest"},
 			{Key: "secret_key", Label: "Secret key", Flag: "AWS_SECRET_ACCESS_KEY", Secret: true, Optional: true},
-			{Key: "session_token", Label: "Session", Flag: "AWS_SESSION_TOKEN", Secret: true, Optional: true},
+			{Key: "session_token", Label: "Session", Flag: "AWS_SESSION_TOKEN", Secret: true, Optional: true, Hint: "session token, optional"},
+			{Key: "aws_sigv4", Label: "Scope", Flag: "--aws-sigv4", Hint: "aws:amz:REGION:SERVICE, e.g. aws:amz:us-east-1:s3"},
 		},
 		Headers: []string{"Authorization", "X-Amz-Security-Token"},
 		Curl:    "--aws-sigv4",
@@ -316,14 +376,15 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		return nil, errors.New("the refresh_token grant needs a refresh token (--refresh-token)")
 	}
 	if grant == GrantPassword && v["user"] == "" {
-		return nil, errors.New("the password grant needs -u USER:PASSWORD")
+		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
 	}
 	if grant == "" && IsClientIDURL(v["client_id"]) {
 		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
 	}
+	register := yes(v["register"])
 	if v["client_id"] == "" {
-		if v["register"] == "" {
-			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or --register to register keyhole with the authorization server (RFC 7591)")
+		if !register {
+			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or register (--register) to register keyhole with the authorization server (RFC 7591)")
 		}
 		if grant == "" {
 			grant = GrantAuthorizationCode // a registered public client signs a user in
@@ -332,12 +393,49 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	o := &OAuth2{
 		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
 		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
-		RefreshToken: v["refresh_token"], DPoP: dpop, Register: v["register"] != "",
+		RefreshToken: v["refresh_token"], DPoP: dpop, Register: register,
+		Resource: v["resource"], AuthURL: v["auth_url"], DeviceURL: v["device_url"],
 	}
 	if o.RefreshToken != "" {
 		o.AccessToken = v["token"] // the token held, refreshed when refused
 	}
+	for _, f := range oauthFields {
+		if f.Key == "resource" || f.Key == "auth_url" || f.Key == "device_url" {
+			if err := CheckEndpointURL(f.Label+" ("+f.Flag+")", v[f.Key], f.Key == "resource"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if v["client_auth"] != "" {
+		m, err := ClientAuthMethod(v["client_auth"])
+		if err != nil {
+			return nil, fmt.Errorf("client auth (--client-auth): %v", err)
+		}
+		o.ClientAuth = m
+	}
+	if v["client_key"] != "" {
+		k, err := LoadClientKey(v["client_key"])
+		if err != nil {
+			return nil, fmt.Errorf("client key (--client-key): %v", err)
+		}
+		o.ClientKey = k
+		if o.ClientAuth == "" && o.ClientSecret == "" {
+			o.ClientAuth = AuthPrivateKeyJWT
+		}
+	}
+	if o.ClientAuth == AuthPrivateKeyJWT && o.ClientKey == nil {
+		return nil, errors.New("client auth private_key_jwt needs the client's key (--client-key FILE)")
+	}
 	return o, nil
+}
+
+// yes reads a yes/no field: "yes", "true", "on", "1", as a flag's value.
+func yes(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "y", "true", "on", "1":
+		return true
+	}
+	return false
 }
 
 // AWSScope reads PROVIDER:REGION:SERVICE, or in curl's spelling

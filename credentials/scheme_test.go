@@ -1,7 +1,14 @@
 package credentials
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -112,6 +119,62 @@ func TestCarriedDetail(t *testing.T) {
 		s, d := Carried(v)
 		if s != want[0] || d != want[1] {
 			t.Errorf("Carried(%q) = %q, %q; want %q, %q", v, s, d, want[0], want[1])
+		}
+	}
+}
+
+// The OAuth 2.0 client's extras are fields of its description, so a profile
+// saves and loads them like any field and Build sets them: the resource,
+// the endpoints, the client authentication and its key, registration.
+func TestOAuthExtrasRoundTripThroughAProfile(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyPath := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := OpenProfiles(filepath.Join(t.TempDir(), "profiles.json"), NewMemoryStore())
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := map[string]string{"client_id": "app", "grant": GrantAuthorizationCode, "resource": "https://api.example/",
+		"auth_url": "http://127.0.0.1:1/authorize", "device_url": "http://127.0.0.1:1/device",
+		"client_auth": "private_key_jwt", "client_key": keyPath, "register": "yes"}
+	p, err := ps.Save("extras", "", "oauth2", given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ps.Values(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range given {
+		if got[k] != v {
+			t.Errorf("profile field %s = %q, want %q", k, got[k], v)
+		}
+	}
+	d, _ := Describe("oauth2")
+	a, err := d.Build(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := a.(*OAuth2)
+	if o.Resource != given["resource"] || o.AuthURL != given["auth_url"] || o.DeviceURL != given["device_url"] ||
+		o.ClientAuth != AuthPrivateKeyJWT || o.ClientKey == nil || !o.Register {
+		t.Fatalf("built %+v", o)
+	}
+	for _, bad := range []map[string]string{
+		{"client_id": "app", "resource": "https://api.example/#frag"},
+		{"client_id": "app", "auth_url": "not a url"},
+		{"client_id": "app", "client_auth": "carrier-pigeon"},
+		{"client_id": "app", "client_auth": "private_key_jwt"},
+		{"client_id": "app", "client_key": filepath.Join(t.TempDir(), "missing.pem")},
+	} {
+		if _, err := d.Build(bad); err == nil {
+			t.Errorf("Build(%v) took it", bad)
 		}
 	}
 }

@@ -216,7 +216,7 @@ func (g *Given) Wallet() (*Wallet, error) {
 		if d.Named && mode != d.Mode || d.Mode == "registry" || d.Mode == "negotiate" || !filled(d, v) || d.Mode == "bearer" && held {
 			continue
 		}
-		if err := add(d.Mode, d.Fields[0].Key); err != nil {
+		if err := add(d.Mode, sourceKey(d, v)); err != nil {
 			return nil, err
 		}
 	}
@@ -299,14 +299,31 @@ func CertName(c *tls.Config) string {
 }
 
 // filled reports whether v holds what scheme d needs: its fields that are
-// not optional, or, when all are, any of them.
+// not optional, or, when all are, any of them that is its own (-u alone is
+// no OAuth 2.0 client).
 func filled(d credentials.Description, v map[string]string) bool {
 	any, all := false, true
 	for _, f := range d.Fields {
-		any = any || v[f.Key] != ""
+		any = any || !f.Borrowed && v[f.Key] != ""
 		all = all && (f.Optional || v[f.Key] != "")
 	}
 	return any && all
+}
+
+// sourceKey is the field that names where d's offer came from: the first
+// it needs, else the first of its own given (--client-id).
+func sourceKey(d credentials.Description, v map[string]string) string {
+	for _, f := range d.Fields {
+		if !f.Optional && v[f.Key] != "" {
+			return f.Key
+		}
+	}
+	for _, f := range d.Fields {
+		if !f.Borrowed && v[f.Key] != "" {
+			return f.Key
+		}
+	}
+	return d.Fields[0].Key
 }
 
 // proxyOffer adds -U, bound to the proxy's origin.

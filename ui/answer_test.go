@@ -71,7 +71,7 @@ func TestProxyThenServerCarriesBothAnswers(t *testing.T) {
 	}
 	// The server's form starts without the proxy's password.
 	m = press(t, m, enter)
-	if u, p := m.form.value("User"), m.form.value("Password"); u != practice.User || p != "" {
+	if u, p := m.form.value("user"), m.form.value("password"); u != practice.User || p != "" {
 		t.Fatalf("the server's form holds user %q, password %q; want the user kept and no password", u, p)
 	}
 	m = answer(t, m, map[string]string{"User": practice.User, "Password": practice.Password})

@@ -271,9 +271,8 @@ func (c challenges) distinguish(i int) string {
 // label is the picker's row i in words: "Basic", "Bearer: OAuth 2.0",
 // "Digest SHA-256", "→ Trust … and resend credentials there".
 func (c challenges) label(i int) string {
-	all := kinds()
 	o := c.opts[i]
-	row := all[o.kind].label + " (answers no challenge)"
+	row := title(o.kind) + " (answers no challenge)"
 	switch {
 	case o.act != nil:
 		row = "→ " + safeLine(o.act.Label)
@@ -282,10 +281,10 @@ func (c challenges) label(i int) string {
 		switch {
 		case o.kind == "":
 			row = scheme + ": keyhole cannot answer this"
-		case strings.EqualFold(scheme, all[o.kind].label):
+		case strings.EqualFold(scheme, title(o.kind)):
 			row = scheme
 		default:
-			row = scheme + ": " + all[o.kind].label
+			row = scheme + ": " + title(o.kind)
 		}
 		row += c.distinguish(o.ch)
 	}

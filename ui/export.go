@@ -228,18 +228,15 @@ func curlTLS(im *session.Imported) tea.Cmd {
 // filledForm is the credentials form of the command's auth, filled in, so a
 // challenge later preselects what the command meant.
 func filledForm(im *session.Imported, isDark bool) form {
-	var vals map[string]string
 	switch im.Auth {
-	case "basic", "digest":
-		vals = map[string]string{"User": im.User, "Password": im.Password}
-	case "bearer":
-		vals = map[string]string{"Token": im.Token}
+	case "basic", "digest", "bearer":
 	default:
 		return form{}
 	}
+	vals := map[string]string{"user": im.User, "password": im.Password, "token": im.Token}
 	f, _ := newForm(im.Auth, isDark)
 	for i := range f.fields {
-		f.fields[i].in.SetValue(vals[f.fields[i].label])
+		f.fields[i].in.SetValue(vals[f.fields[i].key])
 	}
 	return f
 }

@@ -245,8 +245,8 @@ func TestPasteACurlCommand(t *testing.T) {
 	if got := m.compose.headers.Value(); got != "X-Trace: 7" {
 		t.Fatalf("headers after paste = %q", got)
 	}
-	if m.form.kind != "basic" || m.form.value("User") != "alice" {
-		t.Fatalf("form after paste: %q user %q", m.form.kind, m.form.value("User"))
+	if m.form.kind != "basic" || m.form.value("user") != "alice" {
+		t.Fatalf("form after paste: %q user %q", m.form.kind, m.form.value("user"))
 	}
 	mustContain(t, m.Status(), "Basic credentials", "--frobnicate")
 	if strings.Contains(m.Status(), practice.Password) {
@@ -332,7 +332,7 @@ func TestJWTInspectorAndMaskedTokenBody(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "oauth-client"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.kind != "oauth2"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter)

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"errors"
+	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"charm.land/bubbles/v2/textinput"
 
@@ -13,8 +12,9 @@ import (
 	"keyhole/session"
 )
 
-// field is one input of a credentials form.
+// field is one input of a credentials form or an overlay.
 type field struct {
+	key    string // credentials.Field.Key: the value it gives Build and a profile
 	label  string
 	def    string // the value a new form starts with
 	hint   string // placeholder
@@ -23,175 +23,34 @@ type field struct {
 	extra  bool // optional and after the last needed field: enter skips it when empty
 }
 
-// grantField names the fields each OAuth 2.0 grant asks for, in order. The
-// fields after Scope are extras (Resource, the grant's own endpoint): enter on
-// Scope sends while they are empty, so tab, tab, … enter on Scope sends
-// whatever the grant, and tab reaches them when they are wanted.
-var grantFields = map[string][]string{
-	credentials.GrantClientCredentials: {"Token URL", "Client ID", "Secret", "Scope", "Resource"},
-	credentials.GrantAuthorizationCode: {"Token URL", "Client ID", "Secret", "Scope", "Resource", "Auth URL"},
-	credentials.GrantDeviceCode:        {"Token URL", "Client ID", "Secret", "Scope", "Resource", "Device URL"},
-	credentials.GrantPassword:          {"Token URL", "Client ID", "Secret", "User", "Password", "Scope", "Resource"},
-	credentials.GrantRefreshToken:      {"Token URL", "Client ID", "Secret", "Refresh", "Scope", "Resource"},
-}
-
-// grants lists the grants in the order ctrl+g cycles through them.
-var grants = []string{credentials.GrantClientCredentials, credentials.GrantAuthorizationCode,
-	credentials.GrantDeviceCode, credentials.GrantPassword, credentials.GrantRefreshToken}
-
-var grantLabels = map[string]string{
-	credentials.GrantClientCredentials: "client credentials",
-	credentials.GrantAuthorizationCode: "authorization code + PKCE",
-	credentials.GrantDeviceCode:        "device code",
-	credentials.GrantPassword:          "password — deprecated (RFC 9700)",
-	credentials.GrantRefreshToken:      "refresh token",
-}
-
-// oauthField is the field called label of an OAuth 2.0 form for grant g.
-func oauthField(label, g string) field {
-	public := g == credentials.GrantAuthorizationCode || g == credentials.GrantDeviceCode
-	switch label {
-	case "Token URL":
-		return hinted(plain(label, ""), "empty: discover it from the challenge")
-	case "Client ID":
-		return plain(label, "")
-	case "Secret":
-		if public {
-			return hinted(secret(label), "optional: empty for a public client")
-		}
-		return secret(label)
-	case "User":
-		return plain(label, "")
-	case "Password":
-		return secret(label)
-	case "Refresh":
-		return hinted(secret(label), "the refresh token to start from")
-	case "Resource":
-		return extra(hinted(plain(label, ""), "optional: the API the token is for (RFC 8707)"))
-	case "Auth URL":
-		return extra(hinted(plain(label, ""), "empty: discover the authorization endpoint"))
-	case "Device URL":
-		return extra(hinted(plain(label, ""), "empty: discover the device endpoint"))
-	}
-	return hinted(plain("Scope", ""), "space-separated, optional")
-}
-
-// form collects the credentials of one kind of answer.
+// form collects the credentials of one scheme, made from its description
+// (credentials.Schemes): its fields in order, with their labels, hints and
+// masking, those its choice (the OAuth 2.0 grant) asks for.
 type form struct {
-	kind   string // a key of kinds
+	kind   string // the scheme's credentials.Description.Mode
 	fields []field
-	idx    int    // focused field
-	grant  string // the OAuth 2.0 grant, for kind "oauth-client"
-	dpop   bool   // answering a DPoP challenge: bind the token to a key (RFC 9449)
-	status int    // the status it answers: 401 for the server, 407 for a proxy
-	note   string // a line under the fields: where endpoints come from
-	hints  map[string]string
-}
-
-// kind is one way of answering a challenge: which schemes it answers, the
-// fields it asks for, and how they become an Authorizer.
-type kind struct {
-	label   string   // for the picker and the form's title
-	answers []string // lower-cased schemes it answers
-	fields  []field
-	build   func(v []string) (credentials.Authorizer, error)
+	idx    int               // focused field
+	choice string            // the value of the scheme's Choices field (the grant), "" when it has none
+	status int               // the status it answers: 401 for the server, 407 for a proxy
+	note   string            // a line under the fields: where endpoints come from
+	hints  map[string]string // placeholders by field key (the practice lesson's client)
 }
 
 func plain(label, def string) field { return field{label: label, def: def} }
-func secret(label string) field     { return field{label: label, secret: true} }
-func extra(f field) field {
-	f.extra = true
-	return f
-}
 func hinted(f field, hint string) field {
 	f.hint = hint
 	return f
 }
 
-// kindOrder lists the kinds in the order the picker offers them for one scheme.
-var kindOrder = []string{"basic", "digest", "ntlm", "negotiate", "bearer", "oauth-client", "registry"}
-
-// kinds returns every kind keyhole has a form for; a kind is added here once
-// credentials/ can answer it.
-// kinds returns the table of credential forms. It is built once: the picker
-// and form consult it on every frame.
-var kinds = sync.OnceValue(buildKinds)
-
-func buildKinds() map[string]kind {
-	return map[string]kind{
-		"basic": {"Basic", []string{"basic"}, []field{plain("User", ""), secret("Password")},
-			func(v []string) (credentials.Authorizer, error) {
-				return credentials.Basic{User: v[0], Password: v[1]}, nil
-			}},
-		"digest": {"Digest", []string{"digest"}, []field{plain("User", ""), secret("Password")},
-			func(v []string) (credentials.Authorizer, error) {
-				if v[0] == "" {
-					return nil, errors.New("digest: the user name is empty; type the user name")
-				}
-				return &credentials.Digest{User: v[0], Password: v[1]}, nil
-			}},
-		// NTLM and Negotiate run their legs on one connection inside the
-		// loop (credentials.Handshaker): the form asks only who you are.
-		"ntlm": {"NTLM", []string{"ntlm"}, []field{hinted(plain("User", ""), `DOMAIN\user or user@domain`), secret("Password")},
-			func(v []string) (credentials.Authorizer, error) {
-				n := &credentials.NTLM{User: strings.TrimSpace(v[0]), Password: v[1]}
-				return n, n.Validate()
-			}},
-		"negotiate": {"Negotiate (Kerberos)", []string{"negotiate"},
-			[]field{hinted(plain("User", ""), "empty: the ticket from kinit"), hinted(secret("Password"), "for NTLM inside Negotiate, or user@REALM's login")},
-			func(v []string) (credentials.Authorizer, error) {
-				n := &credentials.Negotiate{User: strings.TrimSpace(v[0]), Password: v[1]}
-				if n.User != "" {
-					n.NTLM = &credentials.NTLM{User: n.User, Password: n.Password}
-				}
-				return n, nil
-			}},
-		"bearer": {"Bearer token", []string{"bearer"}, []field{secret("Token")},
-			func(v []string) (credentials.Authorizer, error) {
-				return credentials.Bearer{Token: strings.TrimSpace(v[0])}, nil
-			}},
-		// The OAuth 2.0 form changes its fields with the grant (ctrl+g), so
-		// it is built from labels by form.oauth, not from v.
-		"oauth-client": {"OAuth 2.0", []string{"bearer", "dpop"}, oauthFields(credentials.GrantClientCredentials), nil},
-		"registry": {"Registry token", []string{"bearer"},
-			[]field{hinted(plain("User", ""), "empty for anonymous"), hinted(secret("Password"), "optional")},
-			func(v []string) (credentials.Authorizer, error) {
-				return &credentials.RegistryToken{User: strings.TrimSpace(v[0]), Password: v[1]}, nil
-			}},
-		// AWS SigV4 answers no challenge either (AWS sends 403 XML): offered
-		// beside the API key, signed with the AWS SDK's signer.
-		"aws-sigv4": {"AWS SigV4", nil,
-			[]field{plain("Access key", ""), secret("Secret key"), hinted(secret("Session"), "session token, optional"),
-				hinted(plain("Region", ""), "e.g. us-east-1"), hinted(plain("Service", ""), "e.g. s3, execute-api")},
-			func(v []string) (credentials.Authorizer, error) {
-				s := credentials.SigV4{AccessKey: strings.TrimSpace(v[0]), SecretKey: v[1], SessionToken: strings.TrimSpace(v[2]),
-					Region: strings.TrimSpace(v[3]), Service: strings.TrimSpace(v[4])}
-				if s.AccessKey == "" || s.SecretKey == "" || s.Region == "" || s.Service == "" {
-					return nil, errors.New("aws-sigv4: access key, secret key, region and service are all needed")
-				}
-				return s, nil
-			}},
-		// An API key answers no challenge: it is offered for every 401, since
-		// many APIs challenge with Bearer, or not at all, yet take a key.
-		"apikey": {"API key", nil,
-			[]field{hinted(plain("Name", ""), "X-API-Key (header), api_key (query, cookie)"), secret("Key"),
-				hinted(plain("In", credentials.APIKeyInHeader), "header, query or cookie")},
-			func(v []string) (credentials.Authorizer, error) {
-				return credentials.APIKey{Name: strings.TrimSpace(v[0]), Value: v[1], In: strings.TrimSpace(v[2])}, nil
-			}},
-	}
-}
-
-// kindsFor lists the kinds that answer ch, in picker order. A registry's
-// Bearer challenge (Docker, OCI; session.IsRegistryChallenge, the rule
-// keyhole send answers by) gets its token from the realm, so the registry
-// kind goes first.
+// kindsFor lists the schemes that answer ch, in the descriptions' order,
+// as the picker offers them. A registry's Bearer challenge (Docker, OCI;
+// session.IsRegistryChallenge, the rule keyhole send answers by) gets its
+// token from the realm, so the registry token goes first.
 func kindsFor(ch httpclient.Challenge) []string {
-	all := kinds()
 	var out []string
-	for _, k := range kindOrder {
-		if slices.Contains(all[k].answers, strings.ToLower(ch.Scheme)) {
-			out = append(out, k)
+	for _, d := range credentials.ForWire(ch.Scheme) {
+		if d.Rank > 0 {
+			out = append(out, d.Mode)
 		}
 	}
 	if i := slices.Index(out, "registry"); i > 0 && session.IsRegistryChallenge(ch) {
@@ -200,15 +59,36 @@ func kindsFor(ch httpclient.Challenge) []string {
 	return out
 }
 
-// newForm returns the form of kind k, or false when keyhole has none.
+// title is the name of scheme k for the picker and the form.
+func title(k string) string {
+	d, _ := credentials.Describe(k)
+	return d.Title
+}
+
+// newForm returns the form of scheme k, or false when keyhole has none.
 func newForm(k string, isDark bool) (form, bool) {
-	spec, ok := kinds()[k]
-	if !ok {
+	d, ok := credentials.Describe(k)
+	if !ok || len(d.Fields) == 0 {
 		return form{}, false
 	}
-	f := form{kind: k, fields: slices.Clone(spec.fields)}
+	f := form{kind: d.Mode}
+	if c := d.ChoiceField(); c >= 0 {
+		f.choice = d.Fields[c].Choices[0].Value
+	}
+	f.fields = fieldsOf(d, f.choice)
 	f.init(isDark)
 	return f, true
+}
+
+// fieldsOf makes the fields d asks for when its choice is choice.
+func fieldsOf(d credentials.Description, choice string) []field {
+	var out []field
+	for _, df := range d.Fields {
+		if df.Asked(choice) {
+			out = append(out, field{key: df.Key, label: df.Label, hint: df.Hint, secret: df.Secret, extra: df.Extra})
+		}
+	}
+	return out
 }
 
 // init gives every field its text input.
@@ -236,14 +116,40 @@ func (f *form) setDark(isDark bool) {
 }
 
 // mode is the form's scheme as credentials.Describe names it.
-func (f form) mode() string {
-	switch {
-	case f.kind == "oauth-client" && f.dpop:
-		return "dpop"
-	case f.kind == "oauth-client":
-		return "oauth2"
+func (f form) mode() string { return f.kind }
+
+// desc is the form's scheme's description.
+func (f form) desc() credentials.Description {
+	d, _ := credentials.Describe(f.kind)
+	return d
+}
+
+// choices are the values of the form's Choices field (the OAuth 2.0
+// grants), nil when it has none.
+func (f form) choices() []credentials.Choice {
+	d := f.desc()
+	if c := d.ChoiceField(); c >= 0 {
+		return d.Fields[c].Choices
 	}
-	return f.kind
+	return nil
+}
+
+// choiceKey is the key of the form's Choices field ("grant"), "" when none.
+func (f form) choiceKey() string {
+	d := f.desc()
+	if c := d.ChoiceField(); c >= 0 {
+		return d.Fields[c].Key
+	}
+	return ""
+}
+
+// chosen is the form's choice in words ("client credentials").
+func (f form) chosen() credentials.Choice {
+	cs := f.choices()
+	if i := slices.IndexFunc(cs, func(c credentials.Choice) bool { return c.Value == f.choice }); i >= 0 {
+		return cs[i]
+	}
+	return credentials.Choice{}
 }
 
 func (f form) valid() bool { return len(f.fields) > 0 }
@@ -262,14 +168,21 @@ func (f form) sends() bool {
 }
 
 func (f form) label() string {
-	if f.kind == "oauth-client" {
-		l := "OAuth 2.0 · " + grantLabels[f.grantName()]
-		if f.dpop {
-			l += " · DPoP-bound"
-		}
-		return l
+	if c := f.chosen(); c.Title != "" {
+		return title(f.kind) + " · " + c.Title
 	}
-	return kinds()[f.kind].label
+	return title(f.kind)
+}
+
+// sender is the label of the field enter sends from: the last one that is
+// not an extra.
+func (f form) sender() string {
+	for i := len(f.fields) - 1; i >= 0; i-- {
+		if !f.fields[i].extra {
+			return f.fields[i].label
+		}
+	}
+	return ""
 }
 
 // focus moves the cursor to field i.
@@ -324,118 +237,102 @@ func (f *form) focusSecret() {
 	}
 }
 
-// value returns the field called label, or "".
-func (f form) value(label string) string {
+// value returns the value of the field keyed key, or "".
+func (f form) value(key string) string {
 	for _, fl := range f.fields {
-		if fl.label == label {
+		if fl.key == key {
 			return fl.in.Value()
 		}
 	}
 	return ""
 }
 
-func oauthFields(g string) []field {
-	var out []field
-	for _, l := range grantFields[g] {
-		out = append(out, oauthField(l, g))
-	}
-	return out
-}
-
-// setGrant switches an OAuth 2.0 form to grant g, keeping what was typed in
-// the fields both grants ask for.
-func (f *form) setGrant(g string, isDark bool) {
-	if f.kind != "oauth-client" {
+// setChoice switches the form to choice c (an OAuth 2.0 grant), keeping
+// what was typed in the fields both ask for.
+func (f *form) setChoice(c string, isDark bool) {
+	if f.choices() == nil {
 		return
 	}
 	old := f.fields
-	nf := form{kind: f.kind, fields: oauthFields(g)}
+	nf := form{kind: f.kind, fields: fieldsOf(f.desc(), c)}
 	nf.init(isDark)
 	for i := range nf.fields {
 		for _, o := range old {
-			if o.label == nf.fields[i].label {
+			if o.key == nf.fields[i].key {
 				nf.fields[i].in.SetValue(o.in.Value())
 			}
 		}
 	}
-	nf.grant, nf.note, nf.hints, nf.dpop, nf.status = g, f.note, f.hints, f.dpop, f.status
+	nf.choice, nf.note, nf.hints, nf.status = c, f.note, f.hints, f.status
 	nf.applyHints()
 	*f = nf
 	f.idx = min(f.idx, len(f.fields)-1)
 }
 
-// nextGrant moves an OAuth 2.0 form to the next grant and focuses its first field.
-func (f *form) nextGrant(isDark bool) {
-	g := grants[(slices.Index(grants, f.grantName())+1)%len(grants)]
-	f.setGrant(g, isDark)
+// nextChoice moves the form to the next choice and focuses its first field.
+func (f *form) nextChoice(isDark bool) {
+	cs := f.choices()
+	i := slices.IndexFunc(cs, func(c credentials.Choice) bool { return c.Value == f.choice })
+	f.setChoice(cs[(i+1)%len(cs)].Value, isDark)
 	f.focus(0)
-}
-
-func (f form) grantName() string {
-	if f.grant == "" {
-		return credentials.GrantClientCredentials
-	}
-	return f.grant
 }
 
 // applyHints shows the practice lesson's public client values as
 // placeholders of the empty fields they belong to.
 func (f *form) applyHints() {
 	for i := range f.fields {
-		if h, ok := f.hints[f.fields[i].label]; ok {
+		if h, ok := f.hints[f.fields[i].key]; ok {
 			f.fields[i].in.Placeholder = h
 		}
 	}
 }
 
-// oauth builds the OAuth2 authorizer of the form's grant.
-func (f form) oauth() (credentials.Authorizer, error) {
-	v := func(l string) string { return strings.TrimSpace(f.value(l)) }
-	g := f.grantName()
-	if v("Client ID") == "" {
-		return nil, errors.New("oauth: the client ID is empty; type the client ID the authorization server issued")
-	}
-	o := &credentials.OAuth2{Grant: g, TokenURL: v("Token URL"), ClientID: v("Client ID"),
-		ClientSecret: f.value("Secret"), Scopes: strings.Fields(f.value("Scope")), DPoP: f.dpop,
-		Resource: v("Resource"), AuthURL: v("Auth URL"), DeviceURL: v("Device URL")}
-	for _, l := range []string{"Resource", "Auth URL", "Device URL"} {
-		if err := credentials.CheckEndpointURL(l, v(l), l == "Resource"); err != nil {
-			return nil, errors.New("oauth: " + err.Error())
+// values are the form's values by field key, as Build and a profile take
+// them: the choice too, names trimmed, secrets as typed.
+func (f form) values() map[string]string {
+	v := map[string]string{}
+	for _, fl := range f.fields {
+		x := fl.in.Value()
+		if !fl.secret {
+			x = strings.TrimSpace(x)
+		}
+		if x != "" {
+			v[fl.key] = x
 		}
 	}
-	switch g {
-	case credentials.GrantPassword:
-		if v("User") == "" {
-			return nil, errors.New("oauth: the password grant needs the user name; type it, or pick another grant with ctrl+g")
-		}
-		o.User, o.Password = v("User"), f.value("Password")
-	case credentials.GrantRefreshToken:
-		if v("Refresh") == "" {
-			return nil, errors.New("oauth: the refresh token grant needs a refresh token; paste one, or pick another grant with ctrl+g")
-		}
-		o.RefreshToken = v("Refresh")
+	if f.choice != "" {
+		v[f.choiceKey()] = f.choice
 	}
-	return o, nil
+	return v
 }
 
+// authorizer builds the scheme's Authorizer from the form, as keyhole
+// send builds it from the same values given as flags.
 func (f form) authorizer() (credentials.Authorizer, error) {
-	if f.kind == "oauth-client" {
-		return f.oauth()
+	a, err := f.desc().Build(f.values())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", f.kind, err)
 	}
-	v := make([]string, len(f.fields))
-	for i, fl := range f.fields {
-		v[i] = fl.in.Value()
-	}
-	return kinds()[f.kind].build(v)
+	return a, nil
 }
 
 func (f *form) SetWidth(w int) {
 	for i := range f.fields {
-		f.fields[i].in.SetWidth(max(w-formLabel-4, 4))
+		f.fields[i].in.SetWidth(max(w-f.labelWidth()-4, 4))
 	}
 }
 
+// formLabel is the width of an overlay's labels and the least of a form's.
 const formLabel = 10
+
+// labelWidth is the width of the form's labels: its longest.
+func (f form) labelWidth() int {
+	w := formLabel
+	for _, fl := range f.fields {
+		w = max(w, len(fl.label))
+	}
+	return w
+}
 
 func (f form) view(st Styles, on bool) []string {
 	if !f.valid() {
@@ -446,30 +343,29 @@ func (f form) view(st Styles, on bool) []string {
 		title = st.TitleFocus
 	}
 	hint := "tab next field, enter on the last sends"
-	if f.kind == "oauth-client" {
-		hint = "ctrl+g grant; tab next field, enter on Scope sends"
+	if cs := f.choices(); cs != nil {
+		hint = "ctrl+g " + f.choiceKey() + "; tab next field, enter on " + f.sender() + " sends"
 	}
 	out := []string{title.Render(f.label()) + " " + st.Muted.Render(hint)}
+	w := f.labelWidth()
 	for i, fl := range f.fields {
-		label := st.Label.Render(padRight(fl.label, formLabel))
+		label := st.Label.Render(padRight(fl.label, w))
 		if on && i == f.idx {
-			label = st.TitleFocus.Render(padRight(fl.label, formLabel))
+			label = st.TitleFocus.Render(padRight(fl.label, w))
 		}
 		out = append(out, "  "+label+" "+fl.in.View())
 	}
 	// Lines after the fields are not fields: mouse.go maps line i+1 to field i.
-	if f.kind == "oauth-client" {
-		short := map[string]string{credentials.GrantClientCredentials: "client", credentials.GrantAuthorizationCode: "code+PKCE",
-			credentials.GrantDeviceCode: "device", credentials.GrantPassword: "password", credentials.GrantRefreshToken: "refresh"}
+	if cs := f.choices(); cs != nil {
 		var others []string
-		for _, g := range grants {
-			if g != f.grantName() {
-				others = append(others, short[g])
+		for _, c := range cs {
+			if c.Value != f.choice {
+				others = append(others, c.Short)
 			}
 		}
 		out = append(out, "  "+st.Muted.Render("ctrl+g: "+strings.Join(others, ", ")))
 	}
-	if f.note != "" && f.value("Token URL") == "" { // the note says what an empty Token URL does
+	if f.note != "" && f.value("token_url") == "" { // the note says what an empty Token URL does
 		out = append(out, "  "+st.Muted.Render(f.note))
 	}
 	return out

@@ -27,7 +27,7 @@ type foundToken struct {
 // entered.
 func (m Model) findToken() (foundToken, bool) {
 	typed := func() (foundToken, bool) {
-		if t := strings.TrimSpace(m.form.value("Token")); credentials.LooksLikeJWT(t) {
+		if t := strings.TrimSpace(m.form.value("token")); credentials.LooksLikeJWT(t) {
 			return foundToken{raw: t, source: "the token in the Bearer form"}, true
 		}
 		return foundToken{}, false

@@ -207,7 +207,7 @@ func TestPickerLetterFindsTheKind(t *testing.T) {
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
 	m = press(t, m, keys("o")...)
-	if o, _ := m.chal.picked(); o.kind != "oauth-client" {
+	if o, _ := m.chal.picked(); o.kind != "oauth2" {
 		t.Fatalf("o picked %q, want OAuth 2.0", o.kind)
 	}
 	m = press(t, m, keys("r")...)
@@ -223,7 +223,7 @@ func TestTokenURLNoteOnlyWhileEmpty(t *testing.T) {
 	m = press(t, m, enter)
 	m = press(t, m, keys("o")...)
 	m = press(t, m, enter)
-	if m.Focused() != "form" || m.form.kind != "oauth-client" {
+	if m.Focused() != "form" || m.form.kind != "oauth2" {
 		t.Fatalf("focus %s, form %q", m.Focused(), m.form.kind)
 	}
 	mustContain(t, screen(m), "Token URL empty: endpoints will be discovered")

@@ -115,7 +115,11 @@ func oauthClient(tokenURL, scope string) func(t *testing.T, m Model) Model {
 func oauthAs(id, secret, tokenURL, scope string) func(t *testing.T, m Model) Model {
 	return func(t *testing.T, m Model) Model {
 		t.Helper()
-		m = pickAnswer(t, m, "oauth-client")
+		k := "oauth2"
+		if m.chal.offers("dpop") { // a DPoP challenge: the DPoP-bound client
+			k = "dpop"
+		}
+		m = pickAnswer(t, m, k)
 		if tokenURL != "" {
 			tokenURL = m.srv.URL + tokenURL
 		}

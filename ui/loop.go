@@ -245,7 +245,7 @@ func (c challenges) hint() string {
 	case !ok || o.kind == "":
 		return "keyhole cannot answer any scheme offered"
 	}
-	return kinds()[o.kind].label + " is preselected"
+	return title(o.kind) + " is preselected"
 }
 
 // pick opens the credentials form for the option under the cursor, keeping
@@ -263,9 +263,9 @@ func (m *Model) pick() {
 	}
 	if m.form.kind != o.kind || !m.form.valid() || (m.form.status == 407) != (m.chal.status == 407) {
 		f, _ := newForm(o.kind, m.styles.isDark)
-		if u := m.form.value("User"); u != "" {
+		if u := m.form.value("user"); u != "" {
 			for i := range f.fields {
-				if f.fields[i].label == "User" {
+				if f.fields[i].key == "user" {
 					f.fields[i].in.SetValue(u)
 				}
 			}
@@ -273,15 +273,14 @@ func (m *Model) pick() {
 		m.form = f
 	}
 	m.form.status = m.chal.status
-	if m.form.kind == "oauth-client" {
-		m.form.dpop = o.ch >= 0 && m.chal.chs[o.ch].Is("DPoP")
+	if m.form.choices() != nil { // the OAuth 2.0 client
 		m.form.hints, m.form.note = m.oauthHints(o), m.oauthNote(o)
 		m.form.applyHints()
 	}
 	m.setFocus(focusForm)
 	last := "enter on the last one sends"
-	if m.form.kind == "oauth-client" {
-		last = "enter on Scope sends (the optional fields after it: tab)"
+	if s := m.form.sender(); m.form.fields[len(m.form.fields)-1].label != s {
+		last = "enter on " + s + " sends (the optional fields after it: tab)"
 	}
 	m.info("%s: fill in the fields; tab moves to the next one, %s.", m.form.label(), last)
 }

@@ -81,7 +81,7 @@ func TestWrongPasswordKeepsTheLoopGoing(t *testing.T) {
 	if m.Focused() != "form" || m.form.fields[m.form.idx].label != "Password" {
 		t.Fatalf("focus = %s field %d, want the form's Password field (status %q)", m.Focused(), m.form.idx, m.Status())
 	}
-	if u, p := m.form.value("User"), m.form.value("Password"); u != "alice" || p != "" {
+	if u, p := m.form.value("user"), m.form.value("password"); u != "alice" || p != "" {
 		t.Fatalf("form after rejection: user %q password %q; want alice and empty", u, p)
 	}
 	mustContain(t, screen(m), "refused")
@@ -271,7 +271,7 @@ func TestOAuthClientCredentialsForm(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "oauth-client"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.kind != "oauth2"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter)
@@ -280,7 +280,7 @@ func TestOAuthClientCredentialsForm(t *testing.T) {
 	m = press(t, m, keys("practice-client")...)
 	m = press(t, m, tab)
 	m = press(t, m, keys("practice-secret")...)
-	if l := line(screen(m), "Secret"); strings.Contains(l, "practice-secret") {
+	if l := line(screen(m), "Client secret"); strings.Contains(l, "practice-secret") {
 		t.Fatalf("the secret field shows %q", l)
 	}
 	m = press(t, m, tab, enter)

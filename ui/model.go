@@ -414,9 +414,9 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case key.Matches(msg, k.Reveal):
 			m.form.toggleReveal()
 			return nil, false
-		case key.Matches(msg, k.Grant) && m.form.kind == "oauth-client":
-			m.form.nextGrant(m.styles.isDark)
-			m.info("OAuth 2.0 grant: %s. ctrl+g picks the next one.", grantLabels[m.form.grantName()])
+		case key.Matches(msg, k.Grant) && m.form.choices() != nil:
+			m.form.nextChoice(m.styles.isDark)
+			m.info("%s. ctrl+g picks the next one.", m.form.label())
 			return nil, false
 		case key.Matches(msg, k.Retry):
 			if !m.form.sends() {

@@ -49,10 +49,10 @@ func (m *Model) fillFromNetrc(msg netrcMsg) {
 		m.form, _ = newForm("basic", m.styles.isDark)
 	}
 	for i := range m.form.fields {
-		switch m.form.fields[i].label {
-		case "User":
+		switch m.form.fields[i].key {
+		case "user":
 			m.form.fields[i].in.SetValue(msg.basic.User)
-		case "Password":
+		case "password":
 			m.form.fields[i].in.SetValue(msg.basic.Password)
 		}
 	}

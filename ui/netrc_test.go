@@ -29,8 +29,8 @@ func TestNetrcFillsTheBasicForm(t *testing.T) {
 		t.Fatal("no netrc action in the palette")
 	}
 	m = settle(t, m, cmd)
-	if m.form.kind != "basic" || m.form.value("User") != "alice" || m.Focused() != "form" {
-		t.Fatalf("form %q user %q focus %s (status %q)", m.form.kind, m.form.value("User"), m.Focused(), m.Status())
+	if m.form.kind != "basic" || m.form.value("user") != "alice" || m.Focused() != "form" {
+		t.Fatalf("form %q user %q focus %s (status %q)", m.form.kind, m.form.value("user"), m.Focused(), m.Status())
 	}
 	if strings.Contains(screen(m), "wonderland\n") {
 		t.Fatal("the netrc password is on screen")

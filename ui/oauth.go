@@ -165,8 +165,8 @@ func (m *Model) oauthHints(o option) map[string]string {
 		return nil
 	}
 	return map[string]string{
-		"Client ID": "e.g. " + practice.ClientID,
-		"Secret":    "e.g. " + practice.ClientSecret,
+		"client_id":     "e.g. " + practice.ClientID,
+		"client_secret": "e.g. " + practice.ClientSecret,
 	}
 }
 

@@ -148,8 +148,8 @@ func TestOAuthFormDeviceURL(t *testing.T) {
 	m.compose.url.SetValue(srv.URL + "/api")
 	m = toOAuthForm(t, m)
 	m = press(t, m, ctrlG, ctrlG)
-	if m.form.grantName() != "device_code" {
-		t.Fatalf("grant %q", m.form.grantName())
+	if m.form.choice != "device_code" {
+		t.Fatalf("grant %q", m.form.choice)
 	}
 	m = press(t, m, keys(srv.URL+"/token")...)
 	m = press(t, m, tab)
@@ -179,8 +179,8 @@ func TestOAuthFormAuthURL(t *testing.T) {
 	m.compose.url.SetValue(srv.URL + "/api")
 	m = toOAuthForm(t, m)
 	m = press(t, m, ctrlG)
-	if m.form.grantName() != "authorization_code" {
-		t.Fatalf("grant %q", m.form.grantName())
+	if m.form.choice != "authorization_code" {
+		t.Fatalf("grant %q", m.form.choice)
 	}
 	m = press(t, m, keys(srv.URL+"/token")...)
 	m = press(t, m, tab)

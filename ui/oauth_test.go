@@ -92,7 +92,7 @@ func toOAuthForm(t *testing.T, m Model) Model {
 		t.Fatalf("after the first send focus = %s (status %q)", m.Focused(), m.Status())
 	}
 	for i := 0; ; i++ {
-		if o, _ := m.chal.picked(); o.kind == "oauth-client" {
+		if o, _ := m.chal.picked(); o.kind == "oauth2" || o.kind == "dpop" {
 			break
 		}
 		if i > 10 {
@@ -136,7 +136,7 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	if !strings.Contains(m.form.note, "endpoints will be discovered from resource_metadata") {
 		t.Errorf("form note %q", m.form.note)
 	}
-	if l := line(screen(m), "Client ID"); !strings.Contains(l, "e.g. "+practice.ClientID) {
+	if l := line(screen(m), "Client id"); !strings.Contains(l, "e.g. "+practice.ClientID) {
 		t.Errorf("the Client ID field lacks the practice hint: %q", l)
 	}
 	m = press(t, m, tab)
@@ -169,11 +169,11 @@ func TestOAuthGrantChooser(t *testing.T) {
 		title  string
 		fields string
 	}{
-		{"authorization code + PKCE", "Token URL,Client ID,Secret,Scope,Resource,Auth URL"},
-		{"device code", "Token URL,Client ID,Secret,Scope,Resource,Device URL"},
-		{"password — deprecated (RFC 9700)", "Token URL,Client ID,Secret,User,Password,Scope,Resource"},
-		{"refresh token", "Token URL,Client ID,Secret,Refresh,Scope,Resource"},
-		{"client credentials", "Token URL,Client ID,Secret,Scope,Resource"},
+		{"authorization code + PKCE", "Token URL,Client id,Client secret,Scope,Resource,Auth URL,Client auth,Client key,Register"},
+		{"device code", "Token URL,Client id,Client secret,Scope,Resource,Device URL,Client auth,Client key,Register"},
+		{"password — deprecated (RFC 9700)", "Token URL,Client id,Client secret,User,Password,Scope,Resource,Client auth,Client key,Register"},
+		{"refresh token", "Token URL,Client id,Client secret,Refresh token,Scope,Resource,Client auth,Client key,Register"},
+		{"client credentials", "Token URL,Client id,Client secret,Scope,Resource,Client auth,Client key,Register"},
 	}
 	for _, w := range want {
 		m = press(t, m, ctrlG)
@@ -184,14 +184,14 @@ func TestOAuthGrantChooser(t *testing.T) {
 		if got := strings.Join(labels, ","); got != w.fields {
 			t.Errorf("%s: fields %s, want %s", w.title, got, w.fields)
 		}
-		if m.form.value("Client ID") != "my-client" || m.form.idx != 0 || m.Focused() != "form" {
-			t.Errorf("%s: client id %q, field %d, focus %s", w.title, m.form.value("Client ID"), m.form.idx, m.Focused())
+		if m.form.value("client_id") != "my-client" || m.form.idx != 0 || m.Focused() != "form" {
+			t.Errorf("%s: client id %q, field %d, focus %s", w.title, m.form.value("client_id"), m.form.idx, m.Focused())
 		}
 		mustContain(t, screen(m), "OAuth 2.0 · "+w.title)
 		if w.title == "refresh token" {
 			m = press(t, m, tab, tab, tab)
 			m = press(t, m, keys("rt-secret-value")...)
-			if l := line(screen(m), "Refresh"); strings.Contains(l, "rt-secret-value") {
+			if l := line(screen(m), "Refresh token"); strings.Contains(l, "rt-secret-value") {
 				t.Errorf("the refresh token shows: %q", l)
 			}
 		}
@@ -200,7 +200,7 @@ func TestOAuthGrantChooser(t *testing.T) {
 	m = press(t, m, ctrlG, ctrlG, ctrlG)
 	n := len(m.sess.Attempts())
 	m = press(t, m, tab, tab, tab, tab, tab, enter)
-	if len(m.sess.Attempts()) != n || !strings.Contains(m.Status(), "needs the user name") {
+	if len(m.sess.Attempts()) != n || !strings.Contains(m.Status(), "needs the user name and password") {
 		t.Fatalf("password grant without a user: %d attempts, status %q", len(m.sess.Attempts())-n, m.Status())
 	}
 }
@@ -213,8 +213,8 @@ func TestOAuthDeviceFlow(t *testing.T) {
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
 	m = press(t, m, ctrlG, ctrlG)
-	if m.form.grantName() != "device_code" {
-		t.Fatalf("grant %q", m.form.grantName())
+	if m.form.choice != "device_code" {
+		t.Fatalf("grant %q", m.form.choice)
 	}
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientID)...)

@@ -13,25 +13,6 @@ import (
 	"keyhole/credentials"
 )
 
-// profileSchemes maps the forms that can be saved as a profile to the
-// profile's scheme, the names 'keyhole profile' and 'send --auth' use.
-var profileSchemes = map[string]string{"basic": "basic", "digest": "digest", "bearer": "bearer",
-	"apikey": "apikey", "oauth-client": "oauth2", "aws-sigv4": "aws-sigv4"}
-
-// profileLabels maps each form's field labels to the profile's field names,
-// the same names 'keyhole profile save' writes, so a profile saved in one
-// face is used by the other. AWS's Region and Service are one field,
-// aws_sigv4, as the CLI's --aws-sigv4 takes them.
-var profileLabels = map[string]map[string]string{
-	"basic":  {"User": "user", "Password": "password"},
-	"digest": {"User": "user", "Password": "password"},
-	"bearer": {"Token": "token"},
-	"apikey": {"Name": "api_key_name", "Key": "api_key", "In": "api_key_in"},
-	"oauth-client": {"Token URL": "token_url", "Client ID": "client_id", "Secret": "client_secret", "Scope": "scope",
-		"User": "user", "Password": "password", "Refresh": "refresh_token"},
-	"aws-sigv4": {"Access key": "access_key", "Secret key": "secret_key", "Session": "session_token"},
-}
-
 // profileStore is where the TUI keeps profile secrets: the OS keychain, or,
 // with none (or KEYHOLE_NO_KEYCHAIN set), memory. It is one per process, not
 // per Model, because "memory for the session" means until keyhole quits; it
@@ -182,7 +163,7 @@ func sortedFields(m map[string]string) []string {
 // useProfile resolves the profile's secrets in a Cmd: a cmd: reference runs
 // a program, and the keychain may wait on D-Bus.
 func (m *Model) useProfile(p credentials.Profile) tea.Cmd {
-	if formKindOf(p.Scheme) == "" {
+	if _, ok := newForm(p.Scheme, false); !ok {
 		m.fail(fmt.Errorf("profile %s is for %s, which has no form here; use it with keyhole send --profile %s", safeLine(p.Name), safeLine(p.Scheme), safeLine(p.Name)))
 		return nil
 	}
@@ -199,16 +180,6 @@ func (m *Model) useProfile(p credentials.Profile) tea.Cmd {
 	}
 }
 
-// formKindOf is the form that answers with a profile of scheme, or "".
-func formKindOf(scheme string) string {
-	for k, s := range profileSchemes {
-		if strings.EqualFold(s, scheme) {
-			return k
-		}
-	}
-	return ""
-}
-
 // fillFromProfile puts a profile's values into its form, masked like
 // anything typed, and focuses the last field so enter sends.
 func (m *Model) fillFromProfile(msg profileValuesMsg) {
@@ -216,31 +187,17 @@ func (m *Model) fillFromProfile(msg profileValuesMsg) {
 		m.fail(msg.err)
 		return
 	}
-	k := formKindOf(msg.p.Scheme)
+	k := strings.ToLower(msg.p.Scheme)
 	if m.form.kind != k {
-		// A form the picker opened keeps its challenge's hints and DPoP.
+		// A form the picker opened keeps its challenge's hints.
 		m.form, _ = newForm(k, m.styles.isDark)
 	}
 	v := msg.values
-	if g := v["grant"]; k == "oauth-client" && slices.Contains(grants, g) {
-		m.form.setGrant(g, m.styles.isDark)
-	}
-	region, service := "", ""
-	if p := strings.Split(v["aws_sigv4"], ":"); len(p) == 3 {
-		region, service = p[1], p[2]
+	if c := v[m.form.choiceKey()]; slices.ContainsFunc(m.form.choices(), func(x credentials.Choice) bool { return x.Value == c }) {
+		m.form.setChoice(c, m.styles.isDark)
 	}
 	for i := range m.form.fields {
-		f := &m.form.fields[i]
-		switch {
-		case k == "aws-sigv4" && f.label == "Region":
-			f.in.SetValue(region)
-		case k == "aws-sigv4" && f.label == "Service":
-			f.in.SetValue(service)
-		default:
-			if name, ok := profileLabels[k][f.label]; ok {
-				f.in.SetValue(v[name])
-			}
-		}
+		m.form.fields[i].in.SetValue(v[m.form.fields[i].key])
 	}
 	m.setFocus(focusForm)
 	m.form.blur()
@@ -253,10 +210,6 @@ func (m *Model) fillFromProfile(msg profileValuesMsg) {
 func (m *Model) askProfileName() {
 	if !m.form.valid() {
 		m.fail(errors.New("profiles: no credentials form is open; pick a scheme for the challenge and fill its form first"))
-		return
-	}
-	if _, ok := profileSchemes[m.form.kind]; !ok {
-		m.fail(fmt.Errorf("profiles: %s credentials cannot be saved as a profile; only Basic, Digest, Bearer, API key, OAuth 2.0 and AWS SigV4", m.form.label()))
 		return
 	}
 	host, err := m.requestHost()
@@ -287,31 +240,13 @@ func (m *Model) profileNameKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.fieldsKey(msg, func(v []string) tea.Cmd { return m.saveProfile(v[0], v[1]) })
 }
 
-// profileValues reads the form as a profile's fields; empty fields are left
-// out, so an empty secret is never stored.
-func (f form) profileValues() map[string]string {
-	v := map[string]string{}
-	for _, fl := range f.fields {
-		if name, ok := profileLabels[f.kind][fl.label]; ok && fl.in.Value() != "" {
-			v[name] = fl.in.Value()
-		}
-	}
-	switch f.kind {
-	case "oauth-client":
-		v["grant"] = f.grantName()
-	case "aws-sigv4":
-		if r, s := strings.TrimSpace(f.value("Region")), strings.TrimSpace(f.value("Service")); r != "" || s != "" {
-			v["aws_sigv4"] = "aws:" + r + ":" + s
-		}
-	}
-	return v
-}
-
 // saveProfile saves the form in a Cmd; the name form stays open until it
 // is saved, so a refused name can be fixed.
 func (m *Model) saveProfile(name, host string) tea.Cmd {
-	scheme := profileSchemes[m.form.kind]
-	values := m.form.profileValues()
+	// A profile's keys are the description's field keys, the names
+	// 'keyhole profile save' and send --profile use: empty fields are left
+	// out, so an empty secret is never stored.
+	scheme, values := m.form.kind, m.form.values()
 	m.info("Saving profile %s…", safeLine(name))
 	return func() tea.Msg {
 		profileMu.Lock()

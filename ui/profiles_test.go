@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -110,9 +111,9 @@ func TestProfileSavedFromTheFormIsUsedByAFreshModel(t *testing.T) {
 		t.Fatalf("the password is on screen:\n%s", s)
 	}
 	f = press(t, f, enter)
-	if f.form.kind != "basic" || f.form.value("User") != "alice" || f.form.value("Password") != practice.Password ||
+	if f.form.kind != "basic" || f.form.value("user") != "alice" || f.form.value("password") != practice.Password ||
 		f.Focused() != "form" || !f.form.last() {
-		t.Fatalf("form %q user %q focus %s last %v (%s)", f.form.kind, f.form.value("User"), f.Focused(), f.form.last(), f.Status())
+		t.Fatalf("form %q user %q focus %s last %v (%s)", f.form.kind, f.form.value("user"), f.Focused(), f.form.last(), f.Status())
 	}
 	mustContain(t, f.Status(), "filled from profile practice")
 	f = press(t, f, enter)
@@ -148,7 +149,7 @@ func TestProfileReferenceResolvesWhenUsed(t *testing.T) {
 	f = palette(t, f, "use a saved profile")
 	mustContain(t, screen(f), "password from env:KEYHOLE_TEST_PRACTICE_PW")
 	f = press(t, f, enter)
-	if f.form.value("Password") != practice.Password {
+	if f.form.value("password") != practice.Password {
 		t.Fatalf("the reference was not resolved: status %q", f.Status())
 	}
 	f = press(t, f, enter)
@@ -204,46 +205,48 @@ func TestSaveProfileNeedsAForm(t *testing.T) {
 	}
 }
 
-// Every form that can be saved comes back from its profile as it was typed,
-// the OAuth 2.0 grant included, under the field names 'keyhole send
-// --profile' reads.
+// Every form comes back from its profile as it was typed, the OAuth 2.0
+// grant and its extras (resource, endpoints, client auth, key, register)
+// included, under the field keys 'keyhole send --profile' reads: the
+// descriptions' keys (credentials.Schemes).
 func TestProfileRoundTripsEveryForm(t *testing.T) {
 	profileEnv(t)
 	cases := []struct {
 		kind, grant string
-		typed       map[string]string // label → value
-		fields      map[string]string // profile field → value, as the CLI reads them
+		typed       map[string]string // field key → value typed
 	}{
-		{"digest", "", map[string]string{"User": "bob", "Password": "pw1"}, map[string]string{"user": "bob", "password": "pw1"}},
-		{"bearer", "", map[string]string{"Token": "tok"}, map[string]string{"token": "tok"}},
-		{"apikey", "", map[string]string{"Name": "X-Key", "Key": "k1", "In": "query"},
-			map[string]string{"api_key_name": "X-Key", "api_key": "k1", "api_key_in": "query"}},
-		{"oauth-client", credentials.GrantPassword,
-			map[string]string{"Token URL": "http://127.0.0.1:1/token", "Client ID": "cid", "Secret": "cs", "User": "u", "Password": "p", "Scope": "read write"},
-			map[string]string{"token_url": "http://127.0.0.1:1/token", "client_id": "cid", "client_secret": "cs", "user": "u", "password": "p",
-				"scope": "read write", "grant": credentials.GrantPassword}},
-		{"aws-sigv4", "", map[string]string{"Access key": "AKID", "Secret key": "sk", "Region": "us-east-1", "Service": "s3"},
-			map[string]string{"access_key": "AKID", "secret_key": "sk", "aws_sigv4": "aws:us-east-1:s3"}},
+		{"digest", "", map[string]string{"user": "bob", "password": "pw1"}},
+		{"bearer", "", map[string]string{"token": "tok"}},
+		{"ntlm", "", map[string]string{"user": `CORP\bob`, "password": "pw1"}},
+		{"apikey", "", map[string]string{"api_key_name": "X-Key", "api_key": "k1", "api_key_in": "query"}},
+		{"oauth2", credentials.GrantPassword, map[string]string{"token_url": "http://127.0.0.1:1/token", "client_id": "cid",
+			"client_secret": "cs", "user": "u", "password": "p", "scope": "read write", "resource": "https://api.example/"}},
+		{"oauth2", credentials.GrantAuthorizationCode, map[string]string{"client_id": "cid", "auth_url": "http://127.0.0.1:1/authorize",
+			"resource": "https://api.example/", "client_auth": "private_key_jwt", "client_key": "/keys/client.pem", "register": "yes"}},
+		{"aws-sigv4", "", map[string]string{"aws_sigv4": "aws:amz:us-east-1:s3", "access_key": "AKID", "secret_key": "sk"}},
 	}
 	ps, err := openProfiles()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		f, _ := newForm(c.kind, true)
 		if c.grant != "" {
-			f.setGrant(c.grant, true)
+			f.setChoice(c.grant, true)
 		}
 		for i := range f.fields {
-			f.fields[i].in.SetValue(c.typed[f.fields[i].label])
+			f.fields[i].in.SetValue(c.typed[f.fields[i].key])
 		}
-		v := f.profileValues()
-		for k, want := range c.fields {
+		v := f.values()
+		for k, want := range c.typed {
 			if v[k] != want {
 				t.Errorf("%s: field %s = %q, want %q", c.kind, k, v[k], want)
 			}
 		}
-		p, err := ps.Save("rt-"+c.kind, "", profileSchemes[c.kind], v)
+		if c.grant != "" && v["grant"] != c.grant {
+			t.Errorf("%s: grant %q, want %q", c.kind, v["grant"], c.grant)
+		}
+		p, err := ps.Save(fmt.Sprintf("rt-%s-%d", c.kind, i), "", f.kind, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,12 +256,12 @@ func TestProfileRoundTripsEveryForm(t *testing.T) {
 		}
 		m := New(Options{})
 		m.fillFromProfile(profileValuesMsg{p: p, values: got})
-		if m.form.kind != c.kind || m.form.grantName() != f.grantName() || !m.form.last() {
-			t.Errorf("%s: filled form %q grant %q last %v (%s)", c.kind, m.form.kind, m.form.grantName(), m.form.last(), m.Status())
+		if m.form.kind != c.kind || m.form.choice != f.choice || !m.form.last() {
+			t.Errorf("%s: filled form %q grant %q last %v (%s)", c.kind, m.form.kind, m.form.choice, m.form.last(), m.Status())
 		}
-		for label, want := range c.typed {
-			if got := m.form.value(label); got != want {
-				t.Errorf("%s: %s = %q, want %q", c.kind, label, got, want)
+		for key, want := range c.typed {
+			if got := m.form.value(key); got != want {
+				t.Errorf("%s: %s = %q, want %q", c.kind, key, got, want)
 			}
 		}
 	}

@@ -20,8 +20,8 @@ func TestDPoPFromThePicker(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/dpop")
 	m = toOAuthForm(t, m)
-	if !m.form.dpop || !strings.Contains(m.form.label(), "DPoP-bound") {
-		t.Fatalf("form for a DPoP challenge: dpop=%v label %q", m.form.dpop, m.form.label())
+	if m.form.kind != "dpop" || !strings.Contains(m.form.label(), "DPoP-bound") {
+		t.Fatalf("form for a DPoP challenge: kind %q label %q", m.form.kind, m.form.label())
 	}
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientID)...)
@@ -61,9 +61,7 @@ func TestSigV4FormAnswersAnAWS403(t *testing.T) {
 	m = press(t, m, tab)
 	m = press(t, m, keys("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")...)
 	m = press(t, m, tab, tab)
-	m = press(t, m, keys("us-east-1")...)
-	m = press(t, m, tab)
-	m = press(t, m, keys("s3")...)
+	m = press(t, m, keys("aws:amz:us-east-1:s3")...)
 	m = press(t, m, enter)
 	if last := m.sess.Last(); last.Status() != 200 {
 		t.Fatalf("signed retry: %d (status %q, Authorization %q)", last.Status(), m.Status(), auth)
