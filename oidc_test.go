@@ -3,17 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -330,28 +323,11 @@ func TestOIDCWrongClientAuthExplained(t *testing.T) {
 	noSecrets(t, r, oidctest.Secret)
 }
 
-// clientKey writes a new P-256 private key as PEM and returns its path;
-// jwk, when not nil, gets its public JWK.
+// clientKey is oidctest.ClientKey's path; jwk, when not nil, gets its public JWK.
 func clientKey(t *testing.T, jwk *string) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "client.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path, j := oidctest.ClientKey(t)
 	if jwk != nil {
-		pt, _ := key.PublicKey.ECDH()
-		b := pt.Bytes()
-		j, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "alg": "ES256",
-			"x": base64.RawURLEncoding.EncodeToString(b[1:33]), "y": base64.RawURLEncoding.EncodeToString(b[33:65])})
-		*jwk = string(j)
+		*jwk = j
 	}
 	return path
 }
