@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -249,6 +250,7 @@ func sendCommand(run func(o *sendOptions, fs *flagSet, pos []string) int, code *
 	}
 	withFlags(send, sendFlags(o))
 	send.RegisterFlagCompletionFunc("auth", cobra.FixedCompletions(authModes, cobra.ShellCompDirectiveNoFileComp))
+	send.RegisterFlagCompletionFunc("proxy-auth", cobra.FixedCompletions(proxyAuthNames(), cobra.ShellCompDirectiveNoFileComp))
 	send.RegisterFlagCompletionFunc("api-key-in", cobra.FixedCompletions([]string{"header", "query", "cookie"}, cobra.ShellCompDirectiveNoFileComp))
 	return send
 }
@@ -314,6 +316,12 @@ func newSendOptions() *sendOptions {
 // authModes are --auth's values: auto, none, and each scheme's mode, from
 // the scheme descriptions.
 var authModes = append([]string{"auto", "none"}, credentials.Modes()...)
+
+// proxyAuthNames are --proxy-auth's values: the schemes that answer a
+// proxy, from the descriptions, and "any" (curl's --proxy-anyauth).
+func proxyAuthNames() []string {
+	return append(slices.DeleteFunc(session.ProxyModes(), func(m string) bool { return m == "auto" }), "any")
+}
 
 func sendFlags(o *sendOptions) *flagSet {
 	fs := newFlagSet("keyhole send")
@@ -384,7 +392,18 @@ func sendFlags(o *sendOptions) *flagSet {
 	})
 	fs.String(&o.profile, "profile", "", "NAME", "use the credentials of a saved profile")
 	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
-	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "Basic credentials that answer the proxy's 407; asks for the password when missing")
+	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "credentials that answer the proxy's 407 in the scheme it offers (see --proxy-auth); asks for the password when missing; -U : for the Kerberos ticket")
+	fs.Func("proxy-auth", "", "SCHEME", "answer the proxy's 407 with SCHEME only: "+strings.Join(proxyAuthNames(), ", ")+" (the default: what the proxy offers); negotiate with -U : sends the Kerberos ticket of kinit", func(v string) error {
+		mode := strings.ToLower(v)
+		if mode == "any" {
+			mode = "auto"
+		}
+		if !slices.Contains(session.ProxyModes(), mode) {
+			return fmt.Errorf("wants one of %s, not %q", strings.Join(proxyAuthNames(), ", "), v)
+		}
+		o.proxyAuth = mode
+		return nil
+	})
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
 	// curl's own spellings of --auth, --token and the proxy's scheme, so that
 	// the flags of a curl command work here as they are.
@@ -402,17 +421,12 @@ func sendFlags(o *sendOptions) *flagSet {
 		}
 		return fs.Set("auth", "bearer")
 	})
-	for _, c := range []struct{ flag, mode string }{{"proxy-basic", "basic"}, {"proxy-digest", "digest"}, {"proxy-ntlm", "ntlm"}, {"proxy-anyauth", "auto"}} {
-		help := "answer the proxy with " + strings.ToUpper(c.mode[:1]) + c.mode[1:] + " only, as curl does"
-		if c.mode == "auto" {
-			help = "answer whichever of Basic, Digest or NTLM the proxy offers (what -U does without these)"
-		}
-		fs.BoolFunc(c.flag, help, func(v string) error {
+	for _, c := range []struct{ flag, mode string }{{"proxy-basic", "basic"}, {"proxy-digest", "digest"}, {"proxy-ntlm", "ntlm"}, {"proxy-negotiate", "negotiate"}, {"proxy-anyauth", "any"}} {
+		fs.BoolFunc(c.flag, "as --proxy-auth "+c.mode+", curl's spelling", func(v string) error {
 			if on, err := strconv.ParseBool(v); err != nil || !on {
 				return err
 			}
-			o.proxyAuth = c.mode
-			return nil
+			return fs.Set("proxy-auth", c.mode)
 		})
 	}
 	fs.Bool(&o.allowCmd, "allow-cmd", "", "run a profile's cmd: secret reference that was not saved on this machine (a copied profiles file), and trust it from then on")
@@ -490,7 +504,7 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 	set("cacert", &o.cacert, im.CACert)
 	set("proxy", &o.proxy, im.Proxy)
 	set("noproxy", &o.noProxy, im.NoProxy)
-	if im.ProxyUser != "" && !fs.Seen("proxy-user") {
+	if (im.ProxyUser != "" || im.ProxyAuth == "negotiate") && !fs.Seen("proxy-user") {
 		o.proxyUser = im.ProxyUser + ":" + im.ProxyPassword
 		o.proxyAuth = im.ProxyAuth // Basic only unless the command said otherwise, as in curl
 	}

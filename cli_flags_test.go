@@ -99,6 +99,11 @@ func TestSendFlagSpellings(t *testing.T) {
 		{[]string{"--oauth2-bearer", "tok", u}, want{auth: "bearer", token: "tok", location: true, seen: []string{"auth", "token"}}},
 		{[]string{"-x", "p:1", "-U", "bob:pw", "--proxy-digest", u}, want{proxy: "p:1", proxyUser: "bob:pw", proxyAuth: "digest", location: true}},
 		{[]string{"--proxy-ntlm", "--proxy-anyauth", u}, want{proxyAuth: "auto", location: true}},
+		{[]string{"--proxy-auth", "negotiate", "-U", ":", u}, want{proxyUser: ":", proxyAuth: "negotiate", location: true}},
+		{[]string{"--proxy-auth=NTLM", u}, want{proxyAuth: "ntlm", location: true}},
+		{[]string{"--proxy-auth", "any", u}, want{proxyAuth: "auto", location: true}},
+		{[]string{"--proxy-negotiate", u}, want{proxyAuth: "negotiate", location: true}},
+		{[]string{"--proxy-auth", "basic", "--proxy-digest", u}, want{proxyAuth: "digest", location: true}},
 		// The last value of a single-valued flag wins, as in curl.
 		{[]string{"-XGET", "-X", "POST", u}, want{method: "POST", location: true}},
 	}
@@ -147,6 +152,8 @@ func TestSendFlagErrors(t *testing.T) {
 		{[]string{"send", "http://127.0.0.1:1/", "-X"}, "--request needs a METHOD"},
 		{[]string{"send", "-L=maybe", "http://127.0.0.1:1/"}, `-L/--location: wants true or false, not "maybe"`},
 		{[]string{"send", "--max-attempts=0", "http://127.0.0.1:1/"}, "--max-attempts: wants a number of at least 1"},
+		{[]string{"send", "--proxy-auth", "bearer", "http://127.0.0.1:1/"}, `--proxy-auth: wants one of basic, digest, ntlm, negotiate, any, not "bearer"`},
+		{[]string{"send", "--proxy-auth=", "http://127.0.0.1:1/"}, `--proxy-auth: wants one of basic, digest, ntlm, negotiate, any, not ""`},
 		{[]string{"--curl"}, "--curl needs a curl command"},
 		{[]string{"jwt", "--at", "yesterday", "x.y.z"}, "is not an RFC 3339 time"},
 		{[]string{"practice", "--token-ttl=0.5s"}, "use 1s or more"},
@@ -248,12 +255,15 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		}
 		return got
 	}
-	proxyFlags := []string{"--profile", "--proxy", "--proxy-user", "--proxy-basic", "--proxy-digest", "--proxy-ntlm", "--proxy-anyauth"}
+	proxyFlags := []string{"--profile", "--proxy", "--proxy-user", "--proxy-auth", "--proxy-basic", "--proxy-digest", "--proxy-ntlm", "--proxy-negotiate", "--proxy-anyauth"}
 	if got := complete("send", "--pro"); !reflect.DeepEqual(got, proxyFlags) {
 		t.Errorf("keyhole send --pro<tab> = %q, want %q", got, proxyFlags)
 	}
 	if got := complete("send", "--auth", "di"); !reflect.DeepEqual(got, []string{"digest"}) {
 		t.Errorf("keyhole send --auth di<tab> = %q, want digest", got)
+	}
+	if got := complete("send", "--proxy-auth", ""); !reflect.DeepEqual(got, []string{"basic", "digest", "ntlm", "negotiate", "any"}) {
+		t.Errorf("keyhole send --proxy-auth <tab> = %q, want basic digest ntlm negotiate any", got)
 	}
 	if got := complete("pr"); !reflect.DeepEqual(got, []string{"practice", "profile"}) {
 		t.Errorf("keyhole pr<tab> = %q, want practice profile", got)

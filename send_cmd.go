@@ -64,8 +64,9 @@ type sendOptions struct {
 	profile       string
 	proxy         string
 	proxyUser     string
-	// proxyAuth limits -U to one scheme ("basic", "digest", "ntlm"), as
-	// curl's --proxy-basic etc. do; "" or "auto" answers what the proxy offers.
+	// proxyAuth limits -U to one scheme ("basic", "digest", "ntlm",
+	// "negotiate"), as --proxy-auth and curl's --proxy-basic etc. do; "" or
+	// "auto" answers what the proxy offers.
 	proxyAuth  string
 	noProxy    string
 	trust      []string
@@ -212,6 +213,8 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 			return nil, err
 		}
 		g.ProxyUser, g.ProxyMode = user+":"+pass, o.proxyAuth
+	} else if o.proxyAuth == "negotiate" {
+		g.ProxyUser, g.ProxyMode = ":", o.proxyAuth // the ticket needs no user, as -U : says
 	}
 	if o.profile != "" {
 		if err := g.FromProfile(o.profile); err != nil {

@@ -219,6 +219,69 @@ func TestSendNTLMProxyAndDigestOrigin(t *testing.T) {
 // --proxy-ntlm forces the scheme.
 func TestSendNTLMProxyConnectSquid(t *testing.T) {
 	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	url, ca := tlsOrigin(t)
+	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-ntlm", "-U", "alice:any", "--cacert", ca, url)
+	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:any", "--proxy-ntlm", "--cacert", ca, url)
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, "--proxy-ntlm", url)
+	if !strings.Contains(r.stdout, "reached over TLS") || !strings.Contains(r.stdout, "proxy NTLM") {
+		t.Fatalf("output:\n%s", r.stdout)
+	}
+}
+
+// Negotiate at the proxy: Squid's 407 Negotiate is answered with a ticket
+// for HTTP/<the proxy's host> (localhost), never the origin's (127.0.0.1,
+// for which the realm has no service principal), as curl
+// --proxy-negotiate -U : does after kinit; curl gets the same status.
+func TestSendNegotiateProxySquid(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "negotiate", Kerberos: realm})
+	url := windowsOrigin(t).URL + "/via"
+	env := runOpts{env: realm.CCacheEnv()}
+
+	peers.CurlEnv(t, realm.CCacheEnv(), 407, "--proxy", sq.URL, "--proxy-negotiate", "-U", ":", url)
+	r := keyhole(t, env, "send", "-x", sq.URL, "--proxy-negotiate", "-U", ":", url)
+	if r.code != exitAuth || !strings.Contains(r.stdout, "kerberos-error") || !strings.Contains(r.stdout, "kinit user@KEYHOLE.TEST") {
+		t.Fatalf("without a ticket: exit %d\n%s", r.code, r.all())
+	}
+
+	realm.Kinit(t)
+	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--proxy", sq.URL, "--proxy-negotiate", "-U", ":", url)
+	for _, args := range [][]string{
+		{"-x", sq.URL, "--proxy-negotiate", "-U", ":", url},
+		{"-x", sq.URL, "--proxy-auth", "negotiate", url}, // the ticket needs no -U
+		{"-x", sq.URL, "-U", ":", url},                   // -U : is the ticket
+		{"--curl", "curl --proxy " + sq.URL + " --proxy-negotiate -U : " + url},
+	} {
+		r := keyhole(t, env, append([]string{"send"}, args...)...)
+		wantCode(t, r, exitOK, append([]string{"send"}, args...)...)
+		for _, want := range []string{"proxy Negotiate", "origin reached", "alice@KEYHOLE.TEST for HTTP/localhost"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%q: output lacks %q:\n%s", args, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "HTTP/127.0.0.1") {
+			t.Errorf("%q: a ticket was asked for the origin:\n%s", args, r.stdout)
+		}
+	}
+	// https: the ticket goes on the CONNECT, the origin never sees it.
+	tlsURL, ca := tlsOrigin(t)
+	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--proxy", sq.URL, "--proxy-negotiate", "-U", ":", "--cacert", ca, tlsURL)
+	r = keyhole(t, env, "send", "-x", sq.URL, "--proxy-negotiate", "--cacert", ca, tlsURL)
+	wantCode(t, r, exitOK, "send", "-x", sq.URL, "--proxy-negotiate", tlsURL)
+	if !strings.Contains(r.stdout, "reached over TLS") || !strings.Contains(r.stdout, "proxy Negotiate") {
+		t.Fatalf("https through the Negotiate proxy:\n%s", r.stdout)
+	}
+	r = keyhole(t, env, "send", "--json", "-x", sq.URL, "--proxy-negotiate", url)
+	wantCode(t, r, exitOK, "send", "--json", "-x", sq.URL, url)
+	st, schemes := sentSchemes(t, r.stdout)
+	if len(st) != 2 || st[0] != 407 || st[1] != 200 || schemes[0] != "" || schemes[1] != "Proxy-Authorization Negotiate" {
+		t.Fatalf("statuses %v, sent %q", st, schemes)
+	}
+}
+
+// tlsOrigin is an https origin behind the proxies that fails the test if it
+// ever sees Proxy-Authorization; it returns its URL and its CA file.
+func tlsOrigin(t *testing.T) (url, ca string) {
 	o := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Proxy-Authorization") != "" {
 			t.Errorf("the origin got Proxy-Authorization")
@@ -226,14 +289,9 @@ func TestSendNTLMProxyConnectSquid(t *testing.T) {
 		w.Write([]byte("reached over TLS\n"))
 	}))
 	t.Cleanup(o.Close)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
+	ca = filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: o.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	peers.Curl(t, 200, "--proxy", sq.URL, "--proxy-ntlm", "-U", "alice:any", "--cacert", ca, o.URL+"/tls")
-	r := keyhole(t, runOpts{}, "send", "-x", sq.URL, "-U", "alice:any", "--proxy-ntlm", "--cacert", ca, o.URL+"/tls")
-	wantCode(t, r, exitOK, "send", "-x", sq.URL, "--proxy-ntlm", o.URL)
-	if !strings.Contains(r.stdout, "reached over TLS") || !strings.Contains(r.stdout, "proxy NTLM") {
-		t.Fatalf("output:\n%s", r.stdout)
-	}
+	return o.URL + "/tls", ca
 }

@@ -44,6 +44,10 @@ type Negotiate struct {
 	User, Password string
 	// Config and CCache override KRB5_CONFIG and KRB5CCNAME (tests).
 	Config, CCache string
+	// Host, when set, is the host the ticket is for (HTTP/Host) instead of
+	// the request URL's: a proxy's, whose 407 asks for a ticket for the
+	// proxy itself, as curl --proxy-negotiate does.
+	Host string
 	// NTLM answers when Kerberos cannot and the server accepts NTLM
 	// inside Negotiate; nil for none.
 	NTLM *NTLM
@@ -53,6 +57,7 @@ type Negotiate struct {
 	mu      sync.Mutex
 	conn    *httpclient.Conn
 	sent    string // "kerberos", "ntlm1", "ntlm3" or ""
+	header  string // where it went: Authorization or Proxy-Authorization
 	key     types.EncryptionKey
 	ctime   time.Time // the authenticator's, which a mutual-auth answer echoes
 	cusec   int
@@ -201,6 +206,7 @@ func (n *Negotiate) Apply(r *httpclient.Request, ch *httpclient.Challenge) error
 		n.conn.Close()
 	}
 	n.conn = httpclient.NewConn()
+	n.header = header
 	tok, err := n.kerberos(r.URL)
 	if err != nil {
 		if n.NTLM == nil {
@@ -225,14 +231,18 @@ func (n *Negotiate) Apply(r *httpclient.Request, ch *httpclient.Challenge) error
 	return nil
 }
 
-// kerberos gets a service ticket for the URL's host and returns the SPNEGO
-// token carrying it.
+// kerberos gets a service ticket for the URL's host (or Host) and returns
+// the SPNEGO token carrying it.
 func (n *Negotiate) kerberos(rawURL string) ([]byte, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Hostname() == "" {
-		return nil, fmt.Errorf("negotiate: %q has no host to ask a ticket for", rawURL)
+	host := n.Host
+	if host == "" {
+		u, err := url.Parse(rawURL)
+		if err != nil || u.Hostname() == "" {
+			return nil, fmt.Errorf("negotiate: %q has no host to ask a ticket for", rawURL)
+		}
+		host = u.Hostname()
 	}
-	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	spn := "HTTP/" + host
 	cfg, err := n.config()
 	if err != nil {
@@ -430,18 +440,22 @@ func (n *Negotiate) Sent() string {
 	return ""
 }
 
-// Answered checks the server's last Negotiate token, on the answer to a
-// Kerberos leg: a mutual-authentication AP-REP must decrypt with the
-// session key and echo the authenticator's time, proving the server holds
-// the service's key. ok is false with why when it does not; verified tells
-// whether there was a proof to check.
+// Answered checks the server's (or the proxy's) last Negotiate token, on
+// the answer to a Kerberos leg: a mutual-authentication AP-REP must decrypt
+// with the session key and echo the authenticator's time, proving the
+// server holds the service's key. ok is false with why when it does not;
+// verified tells whether there was a proof to check.
 func (n *Negotiate) Answered(resp *httpclient.Response) (verified bool, why string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.sent != "kerberos" || resp == nil {
 		return false, ""
 	}
-	for _, v := range resp.Header.Values("WWW-Authenticate") {
+	challenge := httpclient.WWWAuthenticate
+	if n.header == "Proxy-Authorization" {
+		challenge = httpclient.ProxyAuthenticate
+	}
+	for _, v := range resp.Header.Values(challenge) {
 		scheme, tok, _ := strings.Cut(strings.TrimSpace(v), " ")
 		if !strings.EqualFold(scheme, "Negotiate") || strings.TrimSpace(tok) == "" {
 			continue

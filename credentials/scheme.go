@@ -207,7 +207,7 @@ var Schemes = []Description{
 	{
 		// Negotiate sends a ticket good for this one service, and no
 		// secret at all: it ranks first.
-		Mode: "negotiate", Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35,
+		Mode: "negotiate", Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35, Proxy: true,
 		Fields: []Field{
 			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty: the ticket from kinit"},
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "for NTLM inside Negotiate, or user@REALM's login"},

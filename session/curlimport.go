@@ -83,7 +83,7 @@ var (
 // another scheme. A scheme leaves these lists when keyhole learns it.
 var (
 	CurlCannotYet      = map[string]string{}
-	CurlProxyCannotYet = map[string]string{"negotiate": "Negotiate (Kerberos/SPNEGO)"}
+	CurlProxyCannotYet = map[string]string{}
 )
 
 // curlArgOptions are curl's options that take a value; knowing them keeps an
@@ -533,7 +533,10 @@ func (im *Imported) chooseAuth(userGiven bool, server, serverOpt, proxy, proxyOp
 		im.Auth, im.User, im.Password = "", "", ""
 	}
 	if im.ProxyUser == "" {
-		if proxyOpt != "" {
+		switch {
+		case proxy == "negotiate":
+			im.ProxyAuth = proxy // the Kerberos ticket needs no user: -U : or none
+		case proxyOpt != "":
 			im.Unknown = append(im.Unknown, proxyOpt+" (without -U)")
 		}
 		return
@@ -715,34 +718,19 @@ func (im *Imported) Offers() ([]*Offer, error) {
 		source := map[string]string{"basic": "curl -u", "ntlm": "curl --ntlm -u", "negotiate": "curl --negotiate -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
 		server(a, true, source)
 	}
-	if im.ProxyUser != "" && im.Proxy != "" {
+	if (im.ProxyUser != "" || im.ProxyAuth == "negotiate") && im.Proxy != "" {
 		u, _, err := ParseProxy(im.Proxy)
 		if err != nil {
 			return nil, fmt.Errorf("curl import: -x: %v", err)
 		}
-		pat, err := OriginFor(u.String())
-		if err != nil {
-			return nil, fmt.Errorf("curl import: -x: %v", err)
+		source := map[string]string{"basic": "curl -U", "digest": "curl --proxy-digest -U", "ntlm": "curl --proxy-ntlm -U",
+			"negotiate": "curl --proxy-negotiate -U", "auto": "curl --proxy-anyauth -U"}[im.ProxyAuth]
+		g := Given{ProxyUser: im.ProxyUser + ":" + im.ProxyPassword, ProxyMode: im.ProxyAuth, Proxy: u.String(), ProxySource: source}
+		var w Wallet
+		if err := g.proxyOffer(&w); err != nil {
+			return nil, fmt.Errorf("curl import: %v", err)
 		}
-		b := credentials.Basic{User: im.ProxyUser, Password: im.ProxyPassword}
-		if err := b.Validate(); err != nil {
-			return nil, fmt.Errorf("curl import: -U: %v", err)
-		}
-		proxy := func(a credentials.Authorizer, source string) {
-			out = append(out, &Offer{Auth: a, Origin: pat, Proxy: true, Source: source})
-		}
-		switch im.ProxyAuth {
-		case "basic":
-			proxy(b, "curl -U")
-		case "digest":
-			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-digest -U")
-		case "ntlm":
-			proxy(&credentials.NTLM{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-ntlm -U")
-		case "auto":
-			proxy(&credentials.Digest{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-anyauth -U")
-			proxy(&credentials.NTLM{User: im.ProxyUser, Password: im.ProxyPassword}, "curl --proxy-anyauth -U")
-			proxy(b, "curl --proxy-anyauth -U")
-		}
+		out = append(out, w.Offers...)
 	}
 	return out, nil
 }

@@ -69,7 +69,11 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 		{"curl -x http://p:1 -U bob:pw --proxy-ntlm" + u, want{proxy: "http://p:1", proxyUser: "bob", proxyPassword: "pw", proxyAuth: "ntlm"}},
 		{"curl -x http://bob:pw@p:1" + u, want{proxy: "http://p:1", proxyUser: "bob", proxyPassword: "pw", proxyAuth: "basic"}},
 		{"curl -x http://p:1 -U bob:pw --proxy-negotiate -u a:b --digest" + u, want{auth: "digest", user: "a", password: "b", proxy: "http://p:1",
-			cannot: "keyhole does not answer a proxy's Negotiate (Kerberos/SPNEGO) challenge yet: --proxy-negotiate ignored; the proxy password is not sent"}},
+			proxyUser: "bob", proxyPassword: "pw", proxyAuth: "negotiate"}},
+		// The Kerberos ticket needs no user: -U : as curl spells it, or none.
+		{"curl -x http://p:1 --proxy-negotiate -U :" + u, want{proxy: "http://p:1", proxyAuth: "negotiate"}},
+		{"curl -x http://p:1 --proxy-negotiate" + u, want{proxy: "http://p:1", proxyAuth: "negotiate"}},
+		{"curl -x http://p:1 --proxy-digest" + u, want{proxy: "http://p:1", unknown: "--proxy-digest (without -U)"}},
 		{"curl --socks5-hostname 127.0.0.1:1080" + u, want{proxy: "socks5h://127.0.0.1:1080"}},
 		{"curl --socks5 127.0.0.1:1080" + u, want{proxy: "socks5://127.0.0.1:1080"}},
 		{"curl -x p:1 --noproxy '*'" + u, want{proxy: "p:1", noProxy: "*"}},

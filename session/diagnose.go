@@ -331,9 +331,13 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 		}
 	}
 	if proxy {
+		next := "Enter the proxy's credentials; they travel in Proxy-Authorization to the proxy, not to the server."
+		if offers(offered, "Negotiate") {
+			next += " Its Negotiate takes a Kerberos ticket for the proxy instead of a password: kinit user@REALM first (keyhole send: -U : or --proxy-auth negotiate)."
+		}
 		d.add(Finding{Code: "proxy-auth-required", Severity: Error,
 			Message: "A proxy between keyhole and the server wants credentials (407" + offeredWords(offered) + "); the server itself was not reached.",
-			Next:    "Enter the proxy's credentials; they travel in Proxy-Authorization to the proxy, not to the server."})
+			Next:    next})
 	}
 	if len(offered) == 0 && !hasHeader && !proxy {
 		d.add(Finding{Code: "no-challenge", Severity: Warning,

@@ -196,47 +196,58 @@ func (d *diagnosis) negotiateMissing(offered []httpclient.Challenge) bool {
 	return true
 }
 
-// authorizerFindings are what the authorizer that answered learned from the
-// answer: the Kerberos ticket sent and the server's mutual-authentication
-// proof, checked with the session key only the authorizer holds.
-func authorizerFindings(auth credentials.Authorizer, a *Attempt) []Finding {
+// authorizerFindings are what the authorizer that answered (the server or,
+// with proxy, the proxy) learned from the answer: the Kerberos ticket sent
+// and the mutual-authentication proof, checked with the session key only
+// the authorizer holds.
+func authorizerFindings(auth credentials.Authorizer, a *Attempt, proxy bool) []Finding {
 	n, ok := auth.(*credentials.Negotiate)
 	if !ok || a.Exchange == nil {
 		return nil
 	}
+	who, to := "server", ""
+	if proxy {
+		who, to = "proxy", " to the proxy"
+	}
 	var out []Finding
 	if s := n.Sent(); s != "" {
-		out = append(out, Finding{Code: "negotiate-sent", Severity: Info, Message: "Sent " + s + "."})
+		out = append(out, Finding{Code: "negotiate-sent", Severity: Info, Message: "Sent" + to + " " + s + "."})
 	}
 	switch verified, why := n.Answered(a.Exchange.Response); {
 	case verified && why == "":
 		out = append(out, Finding{Code: "negotiate-mutual", Severity: Info,
-			Message: "The server proved it holds the service's key: its Kerberos AP-REP decrypts with the session key and echoes the time sent (mutual authentication)."})
+			Message: "The " + who + " proved it holds the service's key: its Kerberos AP-REP decrypts with the session key and echoes the time sent (mutual authentication)."})
 	case why != "":
 		out = append(out, Finding{Code: "negotiate-mutual-failed", Severity: Error,
-			Message: "The server's mutual-authentication answer does not check out: " + clean(why) + ".",
+			Message: "The " + who + "'s mutual-authentication answer does not check out: " + clean(why) + ".",
 			Next:    "Do not trust this answer: something between you and the service answered in its place."})
 	}
 	return out
 }
 
 // kerberosFindings puts the Kerberos failure that kept a ticket off this
-// request in place of negotiate-no-ticket, which would say there was none.
-func kerberosFindings(fs []Finding, err error) []Finding {
+// request (off its Proxy-Authorization, with proxy) in place of
+// negotiate-no-ticket, which would say there was none, and of
+// proxy-auth-required, whose "enter the proxy's credentials" it answers.
+func kerberosFindings(fs []Finding, err error, proxy bool) []Finding {
 	f := Finding{Code: "kerberos-error", Severity: Error}
+	to := ""
+	if proxy {
+		to = " to the proxy"
+	}
 	var ke *credentials.KerberosError
 	var nt *credentials.NoTicketError
 	switch {
 	case errors.As(err, &ke):
-		f.Message = "No Kerberos ticket was sent: " + httpclient.SafeLine(ke.Doing) + " failed: " + httpclient.SafeLine(ke.Words) + "."
+		f.Message = "No Kerberos ticket was sent" + to + ": " + httpclient.SafeLine(ke.Doing) + " failed: " + httpclient.SafeLine(ke.Words) + "."
 		f.Next = httpclient.SafeLine(ke.Next)
 	case errors.As(err, &nt):
-		f.Message = "No Kerberos ticket was sent: " + httpclient.SafeLine(nt.Why) + "."
+		f.Message = "No Kerberos ticket was sent" + to + ": " + httpclient.SafeLine(nt.Why) + "."
 		f.Next = "Run " + httpclient.SafeLine(nt.Kinit()) + " to get one, then send again."
 	}
 	out := []Finding{f}
 	for _, g := range fs {
-		if g.Code != "negotiate-no-ticket" {
+		if g.Code != "negotiate-no-ticket" && !(proxy && g.Code == "proxy-auth-required") {
 			out = append(out, g)
 		}
 	}

@@ -483,7 +483,7 @@ func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Of
 	var sources []string
 	mode := ""
 	for _, o := range w.Offers {
-		if o.Proxy || o.Origin != at || sent[o] || o.Accepts != nil {
+		if o.Proxy || o.Origin != at || sent[o] || o.Accepts != nil || o.Source == TicketCacheSource {
 			continue // an offer narrowed to some challenges is not held back by the others' absence
 		}
 		if o.Source != "" && !contains(sources, o.Source) {

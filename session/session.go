@@ -311,7 +311,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 	r := draft.Clone()
 	a := &Attempt{Purpose: PurposeRequest, Auto: auto, Reason: st.reason}
 	var serverCh *httpclient.Challenge
-	var kerberosFailed error
+	var kerberosFailed, proxyKerberosFailed error
 	if auth := st.server.auth; auth != nil {
 		ch, note := answering(from, auth, st.server.header)
 		serverCh = ch
@@ -340,13 +340,20 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 			return nil, err
 		}
 		if err := auth.Apply(r, ch); err != nil {
-			return nil, err
+			if !credentials.IsKerberosFailure(err) {
+				return nil, err
+			}
+			proxyKerberosFailed = err // as the server's: sent without, said why
+		} else {
+			credentials.MarkWritten(r, auth.Scheme())
 		}
-		credentials.MarkWritten(r, auth.Scheme())
 	}
 	shown := st
 	if kerberosFailed != nil {
 		shown.server.auth = nil // it wrote nothing
+	}
+	if proxyKerberosFailed != nil {
+		shown.proxy.auth = nil
 	}
 	a.Carried = carried(r, shown, serverCh)
 	a.Started = s.Now()
@@ -354,9 +361,14 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 	a.Finished = s.Now()
 	a.Findings = Diagnose(Input{Attempt: a, Previous: prev, Now: a.Finished})
 	if kerberosFailed != nil {
-		a.Findings = kerberosFindings(a.Findings, kerberosFailed)
+		a.Findings = kerberosFindings(a.Findings, kerberosFailed, false)
 	} else {
-		a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a)...)
+		a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a, false)...)
+	}
+	if proxyKerberosFailed != nil {
+		a.Findings = kerberosFindings(a.Findings, proxyKerberosFailed, true)
+	} else {
+		a.Findings = append(a.Findings, authorizerFindings(st.proxy.auth, a, true)...)
 	}
 	if st.finish != nil {
 		st.finish(a)

@@ -33,9 +33,9 @@ type Given struct {
 	// ProxyUser is -U "user:password" for the proxy that Proxy names;
 	// ProxySource says where it came from ("-U", "-x user info").
 	ProxyUser, ProxySource string
-	// ProxyMode limits ProxyUser to one scheme ("basic", "digest", "ntlm"),
-	// as curl's --proxy-basic and the like do; "" or "auto" answers the
-	// scheme the proxy offers, as --proxy-anyauth.
+	// ProxyMode limits ProxyUser to one scheme ("basic", "digest", "ntlm",
+	// "negotiate"), as curl's --proxy-basic and the like do; "" or "auto"
+	// answers the scheme the proxy offers, as --proxy-anyauth.
 	ProxyMode  string
 	Proxy      string // the proxy's URL, "" when requests go direct
 	ClientCert string // names the client certificate offered on https
@@ -229,7 +229,7 @@ func (g *Given) Wallet() (*Wallet, error) {
 		if err != nil {
 			return nil, err
 		}
-		src := "the Kerberos ticket cache"
+		src := TicketCacheSource
 		if v["user"] != "" {
 			src = g.source("user")
 		}
@@ -326,7 +326,14 @@ func sourceKey(d credentials.Description, v map[string]string) string {
 	return d.Fields[0].Key
 }
 
-// proxyOffer adds -U, bound to the proxy's origin.
+// TicketCacheSource is the Source of the Negotiate offer keyhole makes by
+// itself when kinit left a ticket: the user gave nothing, so nothing is
+// said to be held back when it is not asked for.
+const TicketCacheSource = "the Kerberos ticket cache"
+
+// proxyOffer adds -U, bound to the proxy's origin. An empty user (-U :) is
+// curl's way to say "the Kerberos ticket": only Negotiate answers with it,
+// unless a mode names another scheme.
 func (g *Given) proxyOffer(w *Wallet) error {
 	if g.ProxyUser == "" {
 		return nil
@@ -334,6 +341,13 @@ func (g *Given) proxyOffer(w *Wallet) error {
 	user, pass, _ := strings.Cut(g.ProxyUser, ":")
 	if err := (credentials.Basic{User: user, Password: pass}).Validate(); err != nil {
 		return fmt.Errorf("%s: %v", g.ProxySource, err)
+	}
+	mode := strings.ToLower(g.ProxyMode)
+	if mode == "" {
+		mode = "auto"
+	}
+	if d, ok := credentials.Describe(mode); mode != "auto" && (!ok || !d.Proxy) {
+		return fmt.Errorf("%s: keyhole cannot answer a proxy with %q; use %s", g.ProxySource, g.ProxyMode, strings.Join(ProxyModes(), ", "))
 	}
 	if g.Proxy == "" {
 		return nil // no proxy on the way: nothing to answer
@@ -345,14 +359,14 @@ func (g *Given) proxyOffer(w *Wallet) error {
 	// The proxy's challenge chooses among the schemes a user and password
 	// answer, as curl --proxy-anyauth does.
 	for _, d := range credentials.Schemes {
-		if !d.Proxy || g.ProxyMode != "" && g.ProxyMode != "auto" && g.ProxyMode != d.Mode {
+		if !d.Proxy || mode != "auto" && mode != d.Mode || mode == "auto" && user == "" && d.Mode != "negotiate" {
 			continue
 		}
 		a, err := d.Build(map[string]string{"user": user, "password": pass})
 		if err != nil {
 			return fmt.Errorf("%s: %v", g.ProxySource, err)
 		}
-		w.Add(&Offer{Auth: a, Origin: at, Proxy: true, Source: g.ProxySource})
+		w.Add(&Offer{Auth: AtProxy(a, g.Proxy), Origin: at, Proxy: true, Source: g.ProxySource})
 	}
 	return nil
 }

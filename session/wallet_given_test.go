@@ -43,7 +43,7 @@ func TestGivenWallet(t *testing.T) {
 		// --token beside --refresh-token is the OAuth client's own token.
 		{"", map[string]string{"token": "t", "refresh_token": "r", "client_id": "c"}, "", "Bearer from --client-id"},
 		{"none", map[string]string{"user": "alice", "password": "pw"}, "", ""},
-		{"", nil, "http://127.0.0.1:8402", "Basic proxy@http://127.0.0.1:8402 from -U, Digest proxy@http://127.0.0.1:8402 from -U, NTLM proxy@http://127.0.0.1:8402 from -U, Bearer from anonymous"},
+		{"", nil, "http://127.0.0.1:8402", "Basic proxy@http://127.0.0.1:8402 from -U, Digest proxy@http://127.0.0.1:8402 from -U, NTLM proxy@http://127.0.0.1:8402 from -U, Negotiate proxy@http://127.0.0.1:8402 from -U, Bearer from anonymous"},
 	} {
 		g := &Given{URL: url, Mode: c.mode, Values: c.values, ProxySource: "-U", Proxy: c.proxy}
 		if c.proxy != "" {

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"keyhole/credentials"
 )
 
 // ParseProxy reads a proxy URL as both faces take it (-x, the proxy
@@ -85,4 +87,28 @@ func ProxyFunc(proxy *url.URL, noProxy string) func(*http.Request) (*url.URL, er
 		}
 		return http.ProxyFromEnvironment(r)
 	}
+}
+
+// ProxyModes are the schemes that answer a proxy's 407, as --proxy-auth
+// names them, "auto" (any of them, what the proxy offers) first.
+func ProxyModes() []string {
+	modes := []string{"auto"}
+	for _, d := range credentials.Schemes {
+		if d.Proxy {
+			modes = append(modes, d.Mode)
+		}
+	}
+	return modes
+}
+
+// AtProxy readies a to answer the proxy at proxyURL: a Negotiate ticket is
+// for HTTP/<the proxy's host>, the service that sent the 407, not for the
+// host of the request going through it.
+func AtProxy(a credentials.Authorizer, proxyURL string) credentials.Authorizer {
+	if n, ok := a.(*credentials.Negotiate); ok {
+		if u, err := url.Parse(proxyURL); err == nil {
+			n.Host = u.Hostname()
+		}
+	}
+	return a
 }

@@ -2,6 +2,7 @@ package peers
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,8 @@ import (
 // Squid is a running Squid.
 type Squid struct {
 	// URL is the proxy's (forward) or the site's (accelerator) URL,
-	// http://127.0.0.1:PORT.
+	// http://127.0.0.1:PORT; http://localhost:PORT for "negotiate", whose
+	// ticket is for HTTP/localhost.
 	URL string
 	p   *process
 }
@@ -19,9 +21,13 @@ type Squid struct {
 // SquidOptions say what Squid asks for and where it sends requests.
 type SquidOptions struct {
 	// Scheme is "ntlm" (ntlm_fake_auth: any user and password pass, the
-	// messages are real), "digest" (digest_file_auth with Users) or
-	// "basic" (basic_ncsa_auth is not used; basic_fake_auth: any password).
+	// messages are real), "digest" (digest_file_auth with Users),
+	// "basic" (basic_ncsa_auth is not used; basic_fake_auth: any password)
+	// or "negotiate" (negotiate_kerberos_auth with Kerberos's keytab for
+	// HTTP/localhost: a ticket of the realm passes).
 	Scheme string
+	// Kerberos is the realm whose tickets "negotiate" takes.
+	Kerberos *Realm
 	// Users are user:password pairs for Digest.
 	Users map[string]string
 	// Realm of the Digest challenge; "keyhole-proxy" when empty.
@@ -39,6 +45,7 @@ func StartSquid(t testing.TB, o SquidOptions) *Squid {
 	dir := publicDir(t, "keyhole-squid-")
 	port := FreePort(t)
 	var c strings.Builder
+	var env []string
 	line := func(f string, a ...any) { fmt.Fprintf(&c, f+"\n", a...) }
 	if o.Accel != "" {
 		host := strings.TrimPrefix(o.Accel, "http://")
@@ -75,6 +82,13 @@ func StartSquid(t testing.TB, o SquidOptions) *Squid {
 	case "basic":
 		line("auth_param basic program %s", helper(t, "basic_fake_auth"))
 		line("auth_param basic children 2")
+	case "negotiate":
+		// -s GSS_C_NO_NAME: any key of the keytab, here HTTP/localhost's.
+		line("auth_param negotiate program %s -s GSS_C_NO_NAME -k %s", helper(t, "negotiate_kerberos_auth"), o.Kerberos.Keytab)
+		line("auth_param negotiate children 2")
+		line("auth_param negotiate keep_alive on")
+		env = append(env, o.Kerberos.Env()...)
+		env = append(env, "KRB5RCACHETYPE=none") // the helper runs as Squid's user, who cannot write the default replay cache
 	default:
 		t.Fatalf("peers: no Squid scheme %q", o.Scheme)
 	}
@@ -84,7 +98,12 @@ func StartSquid(t testing.TB, o SquidOptions) *Squid {
 	conf := filepath.Join(dir, "squid.conf")
 	write(t, conf, c.String())
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	p := start(t, exec.Command(squid, "-N", "-d", "1", "-f", conf), addr)
+	cmd := exec.Command(squid, "-N", "-d", "1", "-f", conf)
+	cmd.Env = append(os.Environ(), env...)
+	p := start(t, cmd, addr)
+	if o.Scheme == "negotiate" {
+		addr = fmt.Sprintf("localhost:%d", port) // the host name of the proxy's SPN
+	}
 	return &Squid{URL: "http://" + addr, p: p}
 }
 
