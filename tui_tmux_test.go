@@ -27,7 +27,7 @@ func startTmuxEnv(t *testing.T, w, h int, env []string, args ...string) *tmuxSes
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: the real-terminal test needs it (apt-get install tmux)")
 	}
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("keyhole-test-%d-%s", os.Getpid(), t.Name())}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("keyhole-test-%d-%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-"))} // a subtest's name has a slash
 	cmd := append([]string{bin}, args...)
 	// tmux runs several arguments as the command itself, without a shell:
 	// each of keyhole's arguments stays one argument.

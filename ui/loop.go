@@ -104,6 +104,7 @@ func (m *Model) offer(auth credentials.Authorizer, status int, mode string) erro
 	o := &session.Offer{Auth: auth, Source: "the form", Proxy: status == 407, Upfront: !d.Challenged}
 	if p := m.sess.HTTPClient().ProxyFor(target); o.Proxy && p != "" {
 		target = p
+		o.Auth = session.AtProxy(auth, p) // a Kerberos ticket for the proxy, not the server
 	}
 	at, err := session.OriginFor(target)
 	if err != nil {
