@@ -29,55 +29,82 @@ func escape(s string, line bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
-	b.WriteString(s[:i])
-	for i < len(s) {
-		c := s[i]
+	for i >= 0 {
+		// Clean runs are copied whole; only what needs escaping is
+		// looked at again.
+		b.WriteString(s[:i])
+		s = s[i:]
+		c := s[0]
+		size := 1
 		if c < utf8.RuneSelf {
-			if unsafeASCII(c, line) {
-				writeByteEscape(&b, c)
-			} else {
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
 			writeByteEscape(&b, c)
-		case unsafeRune(r):
+		} else if r, n := utf8.DecodeRuneInString(s); r == utf8.RuneError && n == 1 {
+			writeByteEscape(&b, c)
+		} else {
 			b.WriteString(`\u`)
 			for shift := 12; shift >= 0; shift -= 4 {
 				b.WriteByte(hexDigits[r>>shift&0xf])
 			}
-		default:
-			b.WriteString(s[i : i+size])
+			size = n
 		}
-		i += size
+		s = s[size:]
+		i = firstUnsafe(s, line)
 	}
+	b.WriteString(s)
 	return b.String()
 }
 
+// Eight bytes at a time: lo8 has 0x01 in every byte, hi8 0x80.
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// notPrintable has the high bit set in some byte unless each of the eight
+// bytes of w is printable ASCII, 0x20 to 0x7e. A byte below 0x20 borrows in
+// w-0x20*lo8 and keeps its high bit clear in w; a byte of 0x7f or more has
+// the high bit set in w+lo8 or in w. Carries between bytes only start at a
+// byte that already has its high bit set, so the test is exact for the word
+// as a whole.
+func notPrintable(w uint64) uint64 {
+	return ((w - 0x20*lo8) &^ w) | (w + lo8) | w
+}
+
+func word(t string) uint64 {
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
 // firstUnsafe returns the offset of the first byte Safe must change, or -1.
+// Printable ASCII, most of any body, is skipped a word at a time; a word
+// that is not all printable is then looked at byte by byte.
 func firstUnsafe(s string, line bool) int {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f {
-			i++
-			continue
+		for len(s)-i >= 16 && (notPrintable(word(s[i:i+8]))|notPrintable(word(s[i+8:i+16])))&hi8 == 0 {
+			i += 16
 		}
-		if c < utf8.RuneSelf {
-			if unsafeASCII(c, line) {
+		if len(s)-i >= 8 && notPrintable(word(s[i:i+8]))&hi8 == 0 {
+			i += 8
+		}
+		for end := min(i+8, len(s)); i < end; {
+			c := s[i]
+			if c >= 0x20 && c < 0x7f {
+				i++
+				continue
+			}
+			if c < utf8.RuneSelf {
+				if unsafeASCII(c, line) {
+					return i
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || unsafeRune(r) {
 				return i
 			}
-			i++
-			continue
+			i += size
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || unsafeRune(r) {
-			return i
-		}
-		i += size
 	}
 	return -1
 }

@@ -103,7 +103,8 @@ func checkSafe(t *testing.T, in, out string, line bool) {
 func BenchmarkSafe(b *testing.B) {
 	clean := strings.Repeat(`{"error":"invalid_token","error_description":"ünïcödé"}`+"\n", 16<<10)
 	dirty := strings.Repeat("\x1b[31mred\x1b[0m \u009b text ", 32<<10)
-	for _, bc := range []struct{ name, s string }{{"clean-1MiB", clean}, {"escapes-1MiB", dirty}} {
+	ascii := strings.Repeat(`{"id": 1, "name": "item-1", "tags": ["auth", "token", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"], "active": false},`, 8<<10)
+	for _, bc := range []struct{ name, s string }{{"clean-1MiB", clean}, {"ascii-json-1MiB", ascii}, {"escapes-1MiB", dirty}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(bc.s)))
