@@ -41,7 +41,11 @@ func Run(o Options) error {
 	// frame and every keystroke wait for the next tick, so this halves that wait.
 	// The colour profile lipgloss detected when it loaded: Bubble Tea would
 	// detect it again, and under tmux each detection runs "tmux info".
-	p := tea.NewProgram(New(o), tea.WithFPS(120), tea.WithColorProfile(lipgloss.Writer.Profile))
+	warmWidths()
+	release := holdGC()
+	defer release()
+	first := untilDrawn{New(o), &drawnOnce{f: release}}
+	p := tea.NewProgram(first, tea.WithFPS(120), tea.WithColorProfile(lipgloss.Writer.Profile))
 	// A closed terminal sends SIGHUP, which Bubble Tea leaves to Go's
 	// default: exit at once, spill files left behind. Stop the program
 	// instead, so the cleanup below runs. (SIGINT and SIGTERM it handles.)
@@ -55,7 +59,7 @@ func Run(o Options) error {
 	final, err := p.Run()
 	signal.Stop(hup)
 	close(hup)
-	if m, ok := final.(Model); ok {
+	if m, ok := unwrap(final).(Model); ok {
 		m.Close()
 	}
 	// Bodies past the kept limit were spilled to temporary files: none outlives the TUI.
