@@ -247,19 +247,21 @@ func (d *diagnosis) response() {
 	d.controlHeaders()
 	d.redirects()
 	tok := sentToken(d.header())
-	switch resp.Status {
-	case 401:
-		d.unauthorized(httpclient.WWWAuthenticate, "Authorization")
-	case 407:
+	switch st := resp.Status; {
+	case st == 407:
 		d.unauthorized(httpclient.ProxyAuthenticate, "Proxy-Authorization")
-	case 403:
+	case d.a.Purpose == PurposeToken:
+		// The client refused, not a resource request: its credentials may
+		// be in the form body (client_secret_post, private_key_jwt) and a
+		// token endpoint owes no challenge; tokenEndpoint says it all.
+	case st == 401:
+		d.unauthorized(httpclient.WWWAuthenticate, "Authorization")
+	case st == 403:
 		if !d.bearerErrors(tok) && !d.aws() {
 			d.forbidden()
 		}
-	default:
-		if resp.Status >= 400 && !d.bearerErrors(tok) {
-			d.aws()
-		}
+	case st >= 400 && !d.bearerErrors(tok):
+		d.aws()
 	}
 	d.tokenEndpoint()
 	d.metadata()
@@ -868,6 +870,10 @@ func (d *diagnosis) tokenEndpoint() {
 		URI         string `json:"error_uri"`
 	}
 	if json.Unmarshal(resp.Body, &e) != nil || e.Error == "" {
+		d.add(Finding{Code: "token-request-failed", Severity: Error,
+			Message: fmt.Sprintf("The token endpoint refused to issue a token: %d %s, without an OAuth error (RFC 6749 §5.2 wants a JSON error).",
+				resp.Status, clean(resp.StatusText)) + bodyHint(resp),
+			Next: "Check the token URL, the client id and its secret or key, and how the client authenticates."})
 		return
 	}
 	f := Finding{Code: "token-request-failed", Severity: Error, DocURL: docURL(e.URI),

@@ -2,6 +2,9 @@ package session
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -722,4 +725,46 @@ func FuzzDiagnose(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A token endpoint's refusal is about the client, not a resource request: a
+// 401 invalid_client gets the token-endpoint finding only, whichever way the
+// client authenticated (Basic, the form, a private_key_jwt assertion in the
+// body), with or without a WWW-Authenticate, JSON error or not.
+func TestDiagnoseTokenEndpointOnlyItsFindings(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invalid := `{"error":"invalid_client","error_description":"client authentication failed"}`
+	servers := map[string]*httptest.Server{
+		"json":           challenger(t, 401, map[string]string{"Content-Type": "application/json"}, invalid),
+		"json+challenge": challenger(t, 401, map[string]string{"Content-Type": "application/json", "WWW-Authenticate": `Basic realm="as"`}, invalid),
+		"plain":          challenger(t, 401, map[string]string{"Content-Type": "text/plain"}, "go away"),
+	}
+	for name, srv := range servers {
+		for _, how := range []string{credentials.AuthBasic, credentials.AuthPost, credentials.AuthPrivateKeyJWT} {
+			t.Run(name+"/"+how, func(t *testing.T) {
+				s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + "/api"})
+				o := &credentials.OAuth2{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL + "/token", ClientAuth: how}
+				if how == credentials.AuthPrivateKeyJWT {
+					o.ClientSecret, o.ClientKey = "", key
+				}
+				made, _ := s.Send(context.Background(), o)
+				n := 0
+				for _, a := range made {
+					if a.Purpose != PurposeToken {
+						continue
+					}
+					n++
+					if got := codes(a.Findings); !slices.Equal(got, []string{"token-request-failed"}) {
+						t.Errorf("token attempt %d (%d): findings %v, want only token-request-failed", a.N, a.Status(), got)
+					}
+				}
+				if n == 0 {
+					t.Fatalf("no token request among %d attempts", len(made))
+				}
+			})
+		}
+	}
 }
