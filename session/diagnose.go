@@ -338,7 +338,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 			next += " Its Negotiate takes a Kerberos ticket for the proxy instead of a password: kinit user@REALM first (keyhole send: -U : or --proxy-auth negotiate)."
 		}
 		d.add(Finding{Code: "proxy-auth-required", Severity: Error,
-			Message: "A proxy between keyhole and the server wants credentials (407" + offeredWords(offered) + "); the server itself was not reached.",
+			Message: "A proxy between keyhole and the server wants credentials" + aside(strings.Join(nonEmpty("407", offering(offered)), ", ")) + "; the server itself was not reached.",
 			Next:    next})
 	}
 	if len(offered) == 0 && !hasHeader && !proxy {
@@ -1038,7 +1038,7 @@ func changed(prev, a *Attempt) string {
 	case a.Scheme != prev.Scheme && a.Scheme != "":
 		return "switching from " + clean(prev.Scheme) + " to " + clean(a.Scheme) + " credentials"
 	case a.Auto != "":
-		return "the automatic retry (" + clean(a.Auto) + ")"
+		return "the automatic retry" + aside(clean(a.Auto))
 	}
 	before, after := credentialPrint(prev), credentialPrint(a)
 	switch {
@@ -1143,11 +1143,31 @@ func schemeList(chs []httpclient.Challenge) string {
 	return strings.Join(names, ", ")
 }
 
-func offeredWords(chs []httpclient.Challenge) string {
+func offeredWords(chs []httpclient.Challenge) string { return aside(offering(chs)) }
+
+// offering is "it offers Basic, Digest", or "" without challenges.
+func offering(chs []httpclient.Challenge) string {
 	if len(chs) == 0 {
 		return ""
 	}
-	return " (it offers " + schemeList(chs) + ")"
+	return "it offers " + schemeList(chs)
+}
+
+// aside puts s in parentheses after a clause, or after a dash when s has
+// parentheses of its own, so that they never nest: "(407, it offers
+// NTLM)", "retry — asked for a nonce (use_dpop_nonce)". "" stays "".
+func aside(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case strings.ContainsAny(s, "()"):
+		return " — " + s
+	}
+	return " (" + s + ")"
+}
+
+func nonEmpty(ss ...string) []string {
+	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
 }
 
 // bodyHint quotes a short text body, where servers often say why.

@@ -107,11 +107,33 @@ func finding(t *testing.T, a *Attempt, code string) Finding {
 			if f.Message == "" || f.Next == "" || f.Severity == "" {
 				t.Errorf("%s: incomplete finding %+v", code, f)
 			}
+			for _, s := range []string{f.Message, f.Next} {
+				if nestedParens(s) {
+					t.Errorf("%s: parentheses inside parentheses read badly: %q", code, s)
+				}
+			}
 			return f
 		}
 	}
 	t.Fatalf("status %d: want finding %s, got %v (err %v)", a.Status(), code, codes(a.Findings), a.Exchange.Err)
 	return Finding{}
+}
+
+// nestedParens reports a parenthesis opened inside another, "(407 (it
+// offers NTLM))".
+func nestedParens(s string) bool {
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(':
+			if depth++; depth > 1 {
+				return true
+			}
+		case ')':
+			depth--
+		}
+	}
+	return false
 }
 
 func noFinding(t *testing.T, a *Attempt, code string) {
@@ -258,6 +280,18 @@ func TestDiagnosePractice(t *testing.T) {
 		if !slices.ContainsFunc(Explain(b).Next, func(x Action) bool { return x.Kind == "clear-cookies" }) {
 			t.Errorf("no clear-cookies action")
 		}
+	})
+	t.Run("success after an automatic retry", func(t *testing.T) {
+		// The DPoP lesson: Run retries on its own with the server's nonce.
+		o := &credentials.OAuth2{ClientID: practice.ClientID, ClientSecret: practice.ClientSecret, TokenURL: p.URL + "/oauth/token"}
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: p.URL + "/dpop"})
+		at, _ := OriginFor(p.URL)
+		s.Run(context.Background(), &Wallet{Offers: []*Offer{{Auth: o, Origin: at}}}, Policy{})
+		a := s.Last()
+		if a.Status() != 200 || a.Auto == "" {
+			t.Fatalf("status %d, auto %q", a.Status(), a.Auto)
+		}
+		finding(t, a, "success")
 	})
 	t.Run("proxy-auth-required", func(t *testing.T) {
 		_, a := send(t, httpclient.Options{}, p.URL+"/proxy")
