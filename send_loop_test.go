@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"keyhole/practice"
+	"keyhole/session"
 )
 
 // sentRecords reads keyhole send --json --show-secrets output: per attempt,
@@ -152,8 +153,19 @@ func TestSendHeldBackUserIsSaid(t *testing.T) {
 	defer srv.Close()
 	r := keyhole(t, runOpts{}, "send", "-u", testUser+":"+testPassword, srv.URL+"/owner/private")
 	wantCode(t, r, exitHTTPError)
-	if !strings.Contains(r.stdout, "credentials-held-back") || !strings.Contains(r.stdout, "--auth basic") {
+	if !strings.Contains(r.stdout, "credentials-held-back") || !strings.Contains(r.stdout, "With keyhole send: --auth basic.") {
 		t.Errorf("nothing says -u was held back:\n%s", r.stdout)
+	}
+	// The record keeps the advice in words true in every face, and the
+	// step itself for a program to take.
+	r = keyhole(t, runOpts{}, "send", "--json", "-u", testUser+":"+testPassword, srv.URL+"/owner/private")
+	var doc session.Document
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f := doc.Attempts[len(doc.Attempts)-1].Findings[0]
+	if f.Code != "credentials-held-back" || strings.Contains(f.Next, "keyhole send") || f.Do == nil || f.Do.Kind != "send-upfront" || f.Do.Scheme != "basic" {
+		t.Errorf("--json finding %+v (do %+v)", f, f.Do)
 	}
 	r = keyhole(t, runOpts{}, "send", "--auth", "basic", "-u", testUser+":"+testPassword, srv.URL+"/owner/private")
 	wantCode(t, r, exitOK)

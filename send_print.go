@@ -127,12 +127,24 @@ func (p *printer) attempt(a *session.Attempt) {
 		}
 		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, httpclient.SafeLine(f.Message)))
 		if f.Next != "" {
-			p.line("      next: " + httpclient.SafeLine(f.Next))
+			p.line("      next: " + httpclient.SafeLine(nextWords(f)))
 		}
 		if f.DocURL != "" {
 			p.line("      docs: " + httpclient.SafeLine(f.DocURL))
 		}
 	}
+}
+
+// nextWords is a finding's next step as keyhole send takes it: the flag
+// that does what the finding advises.
+func nextWords(f session.Finding) string {
+	switch f.Do.Kind {
+	case "send-upfront":
+		return f.Next + " With keyhole send: --auth " + f.Do.Scheme + "."
+	case "trust-redirect":
+		return f.Next + " With keyhole send: --location-trusted."
+	}
+	return f.Next
 }
 
 // credentialWords says what an attempt of the user's request carried, in

@@ -32,8 +32,12 @@ type Finding struct {
 	Code     string // stable, e.g. "credentials-rejected"
 	Severity string // Info, Warning or Error
 	Message  string // one line in plain words
-	Next     string // what to try next
+	Next     string // what to try next, in words true in every face
 	DocURL   string // the server's error_uri or resource_documentation, when given
+	// Do is the step Next advises when a face can take it for the user;
+	// each face names it its own way (keyhole send a flag, the TUI a row
+	// or a key). Zero when Next is advice only.
+	Do Action
 }
 
 // Input is everything Diagnose looks at.
@@ -808,7 +812,8 @@ func (d *diagnosis) redirects() {
 			d.add(Finding{Code: "auth-dropped-on-redirect", Severity: sev,
 				Message: fmt.Sprintf("%s was not resent after the %d redirect from %s to %s, another origin.",
 					strings.Join(dropped, " and "), hop.Status, clean(origin(hop.From)), clean(to)),
-				Next: "If you trust " + clean(to) + ", retry with trusted redirects; otherwise send the request to the new URL directly."})
+				Next: "If you trust " + clean(to) + ", retry with trusted redirects; otherwise send the request to the new URL directly.",
+				Do:   Action{Kind: "trust-redirect", Label: "Trust " + clean(to) + " and resend credentials there", URL: clean(hop.To)}})
 		}
 		if looksLikeLogin(hop.To) {
 			d.loginRedirect(hop.To)

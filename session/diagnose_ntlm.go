@@ -68,7 +68,7 @@ func (d *diagnosis) connectionBound(ch *httpclient.Challenge, proxy bool) bool {
 		}
 		d.add(Finding{Code: "credentials-rejected", Severity: Error,
 			Message: "The " + who + " refused the NTLM type 3 for " + `"` + clean(user) + `"` + ": the user name, domain or password is wrong (NTLM says no more)." + bodyHint(d.ex.Response),
-			Next:    `Check the password, and give the domain when the account is in one: -u 'DOMAIN\user:password' or -u user@domain.example:password.`})
+			Next:    `Check the password, and give the domain with the user name when the account is in one: DOMAIN\user or user@domain.example.`})
 	case sent != nil && sent.Type == 1:
 		d.add(Finding{Code: "ntlm-no-challenge", Severity: Error,
 			Message: "The " + who + " answered the NTLM type 1 without a type 2 challenge: it refuses NTLM from this client, or lost the connection's state.",
@@ -188,7 +188,7 @@ func (d *diagnosis) negotiateMissing(offered []httpclient.Challenge) bool {
 	}
 	next := "Get a Kerberos ticket with kinit user@REALM (keyhole reads the credential cache KRB5CCNAME names, or /tmp/krb5cc_UID, as curl --negotiate -u : does), then send again."
 	if offers(offered, "NTLM") {
-		next += ` Or answer its NTLM with a Windows user: -u 'DOMAIN\user:password'.`
+		next += ` Or answer its NTLM with a Windows user (DOMAIN\user) and password.`
 	}
 	d.add(Finding{Code: "negotiate-no-ticket", Severity: Error,
 		Message: "The server wants Kerberos: it offers " + schemeList(offered) + ", and this request carried no Kerberos ticket.",

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -799,6 +800,38 @@ func TestDiagnoseTokenEndpointOnlyItsFindings(t *testing.T) {
 					t.Fatalf("no token request among %d attempts", len(made))
 				}
 			})
+		}
+	}
+}
+
+// A finding is shown by every face, so its Next names no face's flag or
+// key (keyhole send's --auth, -u): what a face can do for the user is the
+// finding's Do, which each face words its own way. Every practice lesson,
+// sent without credentials and with a wrong password.
+func TestFindingsNameNoFacesFlags(t *testing.T) {
+	p := startPractice(t)
+	at, _ := OriginFor(p.URL)
+	flag := regexp.MustCompile(`keyhole send|(^|\s)--?[a-zA-Z]`)
+	curl := regexp.MustCompile(`curl [^,.;)]*`) // curl's flags are the reference client's, named as such
+	wrong := []credentials.Authorizer{nil, credentials.Basic{User: practice.User, Password: "nope"},
+		&credentials.NTLM{User: `PRACTICE\alice`, Password: "nope"}}
+	for _, l := range practice.Lessons() {
+		for _, auth := range wrong {
+			w := &Wallet{}
+			if auth != nil {
+				w.Add(&Offer{Auth: auth, Origin: at, Source: "-u"})
+			}
+			s := New(httpclient.New(httpclient.Options{FollowRedirects: true}), httpclient.Request{Method: l.Method, URL: p.URL + l.Path, Header: http.Header{}})
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // the slow lesson
+			out := s.Run(ctx, w, Policy{})
+			cancel()
+			for _, a := range out.Attempts {
+				for _, f := range a.Findings {
+					if flag.MatchString(curl.ReplaceAllString(f.Next, "")) {
+						t.Errorf("%s: %s names a face's flag: %q", l.Path, f.Code, f.Next)
+					}
+				}
+			}
 		}
 	}
 }

@@ -118,11 +118,11 @@ type Action struct {
 	// Kind is one of "pick-scheme", "refresh-token", "ask-scope", "step-up",
 	// "retry-with-nonce", "trust-redirect", "clear-cookies", "sign-in",
 	// "open-docs", "fetch-metadata", "proxy-credentials", "use-api-key",
-	// "use-https", "retry".
-	Kind   string
-	Label  string // in words, for a button or a line of output
-	Scheme string // for pick-scheme and proxy-credentials
-	URL    string // for trust-redirect, open-docs, fetch-metadata, sign-in
+	// "use-https", "retry", "send-upfront".
+	Kind   string `json:"kind"`
+	Label  string `json:"label"`            // in words, for a button or a line of output
+	Scheme string `json:"scheme,omitempty"` // for pick-scheme and proxy-credentials; the mode for send-upfront
+	URL    string `json:"url,omitempty"`    // for trust-redirect, open-docs, fetch-metadata, sign-in
 }
 
 // Explanation is an attempt explained in three parts: what the server wants,
@@ -186,6 +186,9 @@ func Explain(a *Attempt) Explanation {
 		add(Action{Kind: "retry", Label: "Send again"})
 	}
 	for _, f := range a.Findings {
+		if f.Do.Kind != "" {
+			add(f.Do)
+		}
 		switch f.Code {
 		case "token-expired", "token-invalid":
 			add(Action{Kind: "refresh-token", Label: "Refresh or replace the token", Scheme: "Bearer"})

@@ -108,11 +108,12 @@ type ProblemRecord struct {
 
 // FindingRecord is one finding of the diagnosis.
 type FindingRecord struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-	Next     string `json:"next,omitempty"`
-	DocURL   string `json:"doc_url,omitempty"`
+	Code     string  `json:"code"`
+	Severity string  `json:"severity"`
+	Message  string  `json:"message"`
+	Next     string  `json:"next,omitempty"`
+	DocURL   string  `json:"doc_url,omitempty"`
+	Do       *Action `json:"do,omitempty"` // Finding.Do, when there is one
 }
 
 // TimingRecord holds the phases of an exchange in milliseconds.
@@ -211,7 +212,11 @@ func recordOf(a *Attempt, show bool) Record {
 		r.Carried = a.CarriedWords()
 	}
 	for _, f := range a.Findings {
-		r.Findings = append(r.Findings, FindingRecord{f.Code, f.Severity, f.Message, f.Next, f.DocURL})
+		fr := FindingRecord{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next, DocURL: f.DocURL}
+		if f.Do.Kind != "" {
+			fr.Do = &f.Do
+		}
+		r.Findings = append(r.Findings, fr)
 	}
 	ex := a.Exchange
 	if ex == nil {
@@ -606,7 +611,11 @@ func (r Record) Attempt() (*Attempt, error) {
 	ex.Timing = httpclient.Timing{DNS: fromMillis(t.DNS), Connect: fromMillis(t.Connect), TLS: fromMillis(t.TLS), FirstByte: fromMillis(t.FirstByte), Total: fromMillis(t.Total)}
 	a.Exchange = ex
 	for _, f := range r.Findings {
-		a.Findings = append(a.Findings, Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next, DocURL: f.DocURL})
+		fd := Finding{Code: f.Code, Severity: f.Severity, Message: f.Message, Next: f.Next, DocURL: f.DocURL}
+		if f.Do != nil {
+			fd.Do = *f.Do
+		}
+		a.Findings = append(a.Findings, fd)
 	}
 	return a, nil
 }

@@ -481,7 +481,7 @@ func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Of
 		return
 	}
 	var sources []string
-	mode := ""
+	mode, rank := "", 0
 	for _, o := range w.Offers {
 		if o.Proxy || o.Origin != at || sent[o] || o.Accepts != nil || o.Source == TicketCacheSource {
 			continue // an offer narrowed to some challenges is not held back by the others' absence
@@ -489,9 +489,11 @@ func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Of
 		if o.Source != "" && !contains(sources, o.Source) {
 			sources = append(sources, o.Source)
 		}
+		// The weakest scheme that can go first is what curl -u sends up
+		// front: Basic before NTLM when curl --anyauth -u gave both.
 		for _, d := range credentials.ForWire(o.Auth.Scheme()) {
-			if mode == "" && !d.Challenged {
-				mode = d.Mode
+			if !d.Challenged && (mode == "" || d.Rank < rank) {
+				mode, rank = d.Mode, d.Rank
 			}
 		}
 	}
@@ -511,7 +513,8 @@ func heldBack(a *Attempt, w *Wallet, at httpclient.Origin, st step, sent map[*Of
 			given, a.Status(), httpclient.SafeLine(a.Exchange.Response.StatusText)),
 	}
 	if mode != "" {
-		f.Next = "Send them with the first request, as curl -u does: keyhole send --auth " + mode + "."
+		f.Next = "Send them with the first request, as curl -u does."
+		f.Do = Action{Kind: "send-upfront", Label: "Send the credentials with the first request", Scheme: mode}
 	}
 	a.Findings = append(a.Findings, f)
 }

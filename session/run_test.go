@@ -135,8 +135,11 @@ func TestRunHeldBackCredentialsAreSaid(t *testing.T) {
 			f = &out.Attempts[0].Findings[i]
 		}
 	}
-	if f == nil || !strings.Contains(f.Message, "with -u were never sent") || !strings.Contains(f.Next, "--auth basic") {
+	if f == nil || !strings.Contains(f.Message, "with -u were never sent") || f.Do.Kind != "send-upfront" || f.Do.Scheme != "basic" {
 		t.Fatalf("no held-back finding: %+v", out.Attempts[0].Findings)
+	}
+	if strings.Contains(f.Next, "keyhole send") || strings.Contains(f.Next, "--auth") {
+		t.Errorf("the finding's words are one face's: %q", f.Next)
 	}
 
 	_, out = run(t, httpclient.Options{}, srv.URL+"/repo", w, Policy{Send: SendUpfront})
@@ -147,6 +150,15 @@ func TestRunHeldBackCredentialsAreSaid(t *testing.T) {
 		if x.Code == "credentials-held-back" {
 			t.Errorf("held-back finding on an attempt that carried them: %+v", x)
 		}
+	}
+
+	// The finding's step, as a face takes it: those offers go up front.
+	if n := w.SendUpfront(originOf(t, srv.URL), f.Do.Scheme); n != 1 {
+		t.Fatalf("SendUpfront changed %d offers, want 1", n)
+	}
+	_, out = run(t, httpclient.Options{}, srv.URL+"/repo", w, Policy{})
+	if got := trail(out.Attempts); got != "request 200 Basic\n" {
+		t.Fatalf("after SendUpfront:\n%s", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"keyhole/credentials"
@@ -89,6 +90,26 @@ func (w *Wallet) Prefer(e *Offer) {
 	for _, x := range w.Offers {
 		x.Preferred = x == e
 	}
+}
+
+// SendUpfront makes the server offers for at whose scheme mode (a
+// credentials.Modes value) can go before its challenge go with the first
+// request from now on: a face's answer to a credentials-held-back finding
+// (its Do). The offers are replaced, not changed, as a Run in flight reads
+// them. It reports how many there were.
+func (w *Wallet) SendUpfront(at httpclient.Origin, mode string) int {
+	n := 0
+	for i, e := range w.Offers {
+		if e.Proxy || e.Origin != at || e.Upfront || e.Accepts != nil ||
+			!slices.ContainsFunc(credentials.ForWire(e.Auth.Scheme()), func(d credentials.Description) bool { return d.Mode == mode && !d.Challenged }) {
+			continue
+		}
+		up := *e
+		up.Upfront = true
+		w.Offers[i] = &up
+		n++
+	}
+	return n
 }
 
 // Given reports whether the wallet holds any credential for the server

@@ -182,7 +182,7 @@ func (m *Model) forget() {
 // picking a scheme is the picker's own job.
 var actionKinds = map[string]bool{"trust-redirect": true, "open-docs": true, "clear-cookies": true,
 	"refresh-token": true, "retry": true, "retry-with-nonce": true, "use-https": true, "sign-in": true,
-	"fetch-metadata": true, "use-api-key": true}
+	"fetch-metadata": true, "use-api-key": true, "send-upfront": true}
 
 // runAction does what a finding's action says.
 func (m *Model) runAction(a session.Action) tea.Cmd {
@@ -214,6 +214,13 @@ func (m *Model) runAction(a session.Action) tea.Cmd {
 			m.info("The URL now uses https; enter sends it.")
 		}
 		return nil
+	case "send-upfront":
+		at, err := session.OriginFor(strings.TrimSpace(m.compose.url.Value()))
+		if err != nil || m.wallet.SendUpfront(at, a.Scheme) == 0 {
+			m.fail(fmt.Errorf("no credentials for this URL are waiting for a challenge; answer one with the picker, or add the header yourself"))
+			return nil
+		}
+		return m.send()
 	case "use-api-key":
 		for i, o := range m.chal.opts {
 			if o.kind == "apikey" {

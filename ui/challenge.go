@@ -52,11 +52,15 @@ func (c *challenges) set(a *session.Attempt) {
 	}
 	st := a.Exchange.Response.Status
 	aws := fromAWS(a)
-	if st != 401 && st != 407 && !(st == 403 && aws) {
+	ex := session.Explain(a)
+	// Credentials held back for a challenge that never came (a 404 where a
+	// private resource hides) are answered from the picker too.
+	held := slices.ContainsFunc(ex.Next, func(x session.Action) bool { return x.Kind == "send-upfront" })
+	if st != 401 && st != 407 && !(st == 403 && aws) && !held {
 		return
 	}
 	c.status, c.chs, c.problems, c.note = st, a.Exchange.Challenges, a.Exchange.Problems, a.Note
-	c.ex = session.Explain(a)
+	c.ex = ex
 	best := credentials.Preferred(c.chs)
 	for i, ch := range c.chs {
 		ks := kindsFor(ch)
@@ -73,7 +77,7 @@ func (c *challenges) set(a *session.Attempt) {
 			break
 		}
 	}
-	if len(c.chs) == 0 && st != 403 {
+	if len(c.chs) == 0 && (st == 401 || st == 407) {
 		// A 401 without a challenge: servers that want a token often answer
 		// so, and some that want a password (the no-challenge lesson).
 		c.opts = append(c.opts, option{ch: -1, kind: "bearer"}, option{ch: -1, kind: "basic"})
@@ -99,9 +103,9 @@ func (c *challenges) set(a *session.Attempt) {
 	for _, a := range c.ex.Next {
 		if actionKinds[a.Kind] && a.Kind != "use-api-key" {
 			c.opts = append(c.opts, option{ch: -1, act: &a})
-			if a.Kind == "trust-redirect" {
+			if a.Kind == "trust-redirect" || a.Kind == "send-upfront" {
 				// The credentials never reached the server: retyping them
-				// cannot help, trusting the hop can.
+				// cannot help, sending them can.
 				c.cursor = len(c.opts) - 1
 			}
 		}
@@ -221,7 +225,7 @@ func findingLines(st Styles, fs []session.Finding) []string {
 	for _, fd := range fs {
 		out = append(out, st.findingStyle(fd.Severity).Render("  "+severityMark(fd.Severity)+" "+safeLine(fd.Message)))
 		if fd.Next != "" {
-			out = append(out, "    → "+safeLine(fd.Next))
+			out = append(out, "    → "+safeLine(nextWords(fd)))
 		}
 		if fd.DocURL != "" {
 			out = append(out, "    "+st.Muted.Render("docs: "+safeLine(fd.DocURL)))

@@ -152,6 +152,18 @@ func requestURL(a *session.Attempt) string {
 	return a.Exchange.Request.URL
 }
 
+// nextWords is a finding's next step as the TUI takes it: the picker row
+// or the key that does what the finding advises.
+func nextWords(f session.Finding) string {
+	switch f.Do.Kind {
+	case "send-upfront":
+		return f.Next + " Enter on “" + f.Do.Label + "” below does it."
+	case "trust-redirect":
+		return f.Next + " " + DefaultKeyMap().Trust.Help().Key + " trusts redirects; then send again."
+	}
+	return f.Next
+}
+
 // explainRows is the explanation pane's height for its content.
 func (m Model) explainRows() int { return m.geometry().explain.innerH() }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -147,5 +149,45 @@ func TestATransportErrorIsExplained(t *testing.T) {
 	first, _ := readExplanation(t, m)
 	if !strings.Contains(first, squeeze(a.Findings[0].Message)) || !strings.Contains(first, "noresponse") {
 		t.Errorf("the transport error is not explained:\n%s", screen(m))
+	}
+}
+
+// Credentials pasted with curl --anyauth wait for a challenge; a server that
+// hides a private resource behind a 404 never sends one. The finding says
+// what to do in the TUI's terms (a picker row, not keyhole send's flag), the
+// row is preselected, and enter sends the credentials up front: 200.
+func TestHeldBackCredentialsAreSentFromThePicker(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != practice.User || p != practice.Password {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("private"))
+	}))
+	t.Cleanup(srv.Close)
+	m := started(t, 120, 40)
+	m = press(t, m, esc)
+	m.setFocus(focusURL)
+	m = press(t, m, tea.PasteMsg{Content: "curl --anyauth -u " + practice.User + ":" + practice.Password + " " + srv.URL + "/private"}, enter)
+	if st := m.sess.Last().Status(); st != 404 {
+		t.Fatalf("first attempt: %d (%s)", st, m.Status())
+	}
+	_, all := readExplanation(t, m)
+	if !strings.Contains(all, squeeze("as curl -u does.")) || strings.Contains(all, "keyholesend") || strings.Contains(all, "--auth") {
+		t.Errorf("the held-back finding should say what to do here, not keyhole send's flag:\n%s", all)
+	}
+	if !strings.Contains(all, squeeze("Enter on “Send the credentials with the first request” below does it.")) {
+		t.Errorf("the finding does not name the row that sends them:\n%s", all)
+	}
+	if o, ok := m.chal.picked(); !ok || o.act == nil || o.act.Kind != "send-upfront" || m.Focused() != "picker" {
+		t.Fatalf("the picker should offer sending them, preselected (focus %s, status %q)", m.Focused(), m.Status())
+	}
+	m = press(t, m, enter)
+	last := m.sess.Last()
+	if last.Status() != 200 || last.CarriedWords() != "Basic (from curl -u)" && !strings.HasPrefix(last.CarriedWords(), "Basic") {
+		t.Fatalf("after enter on the row: %d, carried %q (%s)", last.Status(), last.CarriedWords(), m.Status())
+	}
+	if n := len(m.sess.Attempts()); n != 2 {
+		t.Errorf("%d attempts, want 2: the 404, then the credentials up front", n)
 	}
 }
