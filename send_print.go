@@ -143,6 +143,11 @@ func nextWords(f session.Finding) string {
 		return f.Next + " With keyhole send: --auth " + f.Do.Scheme + "."
 	case "trust-redirect":
 		return f.Next + " With keyhole send: --location-trusted."
+	case "proxy-credentials":
+		if strings.EqualFold(f.Do.Scheme, "Negotiate") {
+			return f.Next + " With keyhole send: -U : (or --proxy-auth negotiate)."
+		}
+		return f.Next + " With keyhole send: -U user:password --proxy-auth " + strings.ToLower(f.Do.Scheme) + "."
 	}
 	return f.Next
 }

@@ -338,10 +338,14 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 	}
 	if proxy {
 		next := "Enter the proxy's credentials; they travel in Proxy-Authorization to the proxy, not to the server."
-		if offers(offered, "Negotiate") {
-			next += " Its Negotiate takes a Kerberos ticket for the proxy instead of a password: kinit user@REALM first (keyhole send: -U : or --proxy-auth negotiate)."
+		var do Action
+		for _, c := range offered {
+			if c.Is("Negotiate") && do.Kind == "" {
+				next += " Its Negotiate takes a Kerberos ticket for the proxy instead of a password: kinit user@REALM first, then answer Negotiate."
+				do = Action{Kind: "proxy-credentials", Label: "Enter " + clean(c.Scheme) + " proxy credentials", Scheme: c.Scheme}
+			}
 		}
-		d.add(Finding{Code: "proxy-auth-required", Severity: Error,
+		d.add(Finding{Code: "proxy-auth-required", Severity: Error, Do: do,
 			Message: "A proxy between keyhole and the server wants credentials" + aside(strings.Join(nonEmpty("407", offering(offered)), ", ")) + "; the server itself was not reached.",
 			Next:    next})
 	}

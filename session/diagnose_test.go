@@ -834,4 +834,12 @@ func TestFindingsNameNoFacesFlags(t *testing.T) {
 			}
 		}
 	}
+	// A proxy that wants Kerberos: the step is answering its Negotiate,
+	// which keyhole send takes as -U : and the TUI from the picker.
+	proxy := challenger(t, 407, map[string]string{"Proxy-Authenticate": "Negotiate"}, "")
+	_, a := send(t, httpclient.Options{}, proxy.URL)
+	f := finding(t, a, "proxy-auth-required")
+	if flag.MatchString(curl.ReplaceAllString(f.Next, "")) || f.Do.Kind != "proxy-credentials" || f.Do.Scheme != "Negotiate" {
+		t.Errorf("proxy Negotiate: %+v", f)
+	}
 }

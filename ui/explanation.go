@@ -160,6 +160,8 @@ func nextWords(f session.Finding) string {
 		return f.Next + " Enter on “" + f.Do.Label + "” below does it."
 	case "trust-redirect":
 		return f.Next + " " + DefaultKeyMap().Trust.Help().Key + " trusts redirects; then send again."
+	case "proxy-credentials":
+		return f.Next + " Pick " + f.Do.Scheme + " in the picker below."
 	}
 	return f.Next
 }
