@@ -145,12 +145,6 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 	}
 	p := &sendPlan{o: o, draft: draft, policy: session.Policy{MaxAttempts: o.maxAttempts, TrustRedirects: o.trusted}}
-	p.client = httpclient.New(httpclient.Options{
-		Timeout: o.timeout, FollowRedirects: o.location, TrustRedirects: o.trusted, TLS: tlsConf,
-		Proxy:     session.ProxyFunc(proxy, o.noProxy),
-		NewJar:    true, // a login that sets a cookie holds for the retries
-		BodyLimit: bodyLimit(o),
-	})
 	for _, t := range o.trust {
 		origin, err := httpclient.ParseOrigin(t)
 		if err != nil {
@@ -158,9 +152,25 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 		p.policy.Trusted = append(p.policy.Trusted, origin)
 	}
+	// --cert goes to the URL's origin and those trusted; a token endpoint
+	// that authenticates the client by it is added by the OAuth client.
+	at, _ := httpclient.OriginOfURL(o.url)
+	p.client = httpclient.New(httpclient.Options{
+		Timeout: o.timeout, FollowRedirects: o.location, TrustRedirects: o.trusted, TLS: tlsConf,
+		CertOrigins: append([]httpclient.Origin{at}, p.policy.Trusted...),
+		Proxy:       session.ProxyFunc(proxy, o.noProxy),
+		NewJar:      true, // a login that sets a cookie holds for the retries
+		BodyLimit:   bodyLimit(o),
+	})
 	g, err := given(o, fs, stdin, stderr)
 	if err != nil {
 		return nil, err
+	}
+	if configure := g.OAuth; configure != nil {
+		g.OAuth = func(oa *credentials.OAuth2) error {
+			oa.PresentCertTo = p.client.PresentCertTo
+			return configure(oa)
+		}
 	}
 	g.Proxy, g.ClientCert, g.Trusted = p.client.ProxyFor(o.url), session.CertName(tlsConf), p.policy.Trusted
 	p.wallet, err = g.Wallet()

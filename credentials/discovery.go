@@ -45,6 +45,9 @@ type Discovery struct {
 	RequirePAR      bool     // require_pushed_authorization_requests
 	IssParameter    bool     // authorization_response_iss_parameter_supported (RFC 9207)
 	CIMD            bool     // client_id_metadata_document_supported
+	// MTLSAliases are the endpoints to use with mutual TLS
+	// (mtls_endpoint_aliases, RFC 8705 §5), by metadata name.
+	MTLSAliases map[string]string
 
 	// ResourceMismatch is set when the metadata names another resource than
 	// the one requested: RFC 9728 §3.3 says to discard it, and OAuth2 does.
@@ -166,20 +169,21 @@ func DiscoverAuthorizationServer(ctx context.Context, hc *http.Client, issuer st
 
 func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, issuer string) error {
 	var asm struct {
-		Issuer        string   `json:"issuer"`
-		Token         string   `json:"token_endpoint"`
-		Authorization string   `json:"authorization_endpoint"`
-		Device        string   `json:"device_authorization_endpoint"`
-		Scopes        []string `json:"scopes_supported"`
-		PKCE          []string `json:"code_challenge_methods_supported"`
-		Grants        []string `json:"grant_types_supported"`
-		DPoPAlgs      []string `json:"dpop_signing_alg_values_supported"`
-		AuthMethods   []string `json:"token_endpoint_auth_methods_supported"`
-		Registration  string   `json:"registration_endpoint"`
-		PAR           string   `json:"pushed_authorization_request_endpoint"`
-		RequirePAR    bool     `json:"require_pushed_authorization_requests"`
-		IssParameter  bool     `json:"authorization_response_iss_parameter_supported"`
-		CIMD          bool     `json:"client_id_metadata_document_supported"`
+		Issuer        string         `json:"issuer"`
+		Token         string         `json:"token_endpoint"`
+		Authorization string         `json:"authorization_endpoint"`
+		Device        string         `json:"device_authorization_endpoint"`
+		Scopes        []string       `json:"scopes_supported"`
+		PKCE          []string       `json:"code_challenge_methods_supported"`
+		Grants        []string       `json:"grant_types_supported"`
+		DPoPAlgs      []string       `json:"dpop_signing_alg_values_supported"`
+		AuthMethods   []string       `json:"token_endpoint_auth_methods_supported"`
+		Registration  string         `json:"registration_endpoint"`
+		PAR           string         `json:"pushed_authorization_request_endpoint"`
+		RequirePAR    bool           `json:"require_pushed_authorization_requests"`
+		IssParameter  bool           `json:"authorization_response_iss_parameter_supported"`
+		CIMD          bool           `json:"client_id_metadata_document_supported"`
+		MTLSAliases   map[string]any `json:"mtls_endpoint_aliases"`
 	}
 	var err error
 	d.MetadataURL, err = AuthorizationServerMetadataURL(issuer)
@@ -199,6 +203,20 @@ func (d *Discovery) authorizationServer(ctx context.Context, hc *http.Client, is
 	d.ScopesSupported, d.PKCEMethods, d.GrantTypes, d.DPoPAlgs = asm.Scopes, asm.PKCE, asm.Grants, asm.DPoPAlgs
 	d.AuthMethods, d.RegistrationURL, d.PARURL, d.RequirePAR = asm.AuthMethods, asm.Registration, asm.PAR, asm.RequirePAR
 	d.IssParameter, d.CIMD = asm.IssParameter, asm.CIMD
+	for name, v := range asm.MTLSAliases {
+		u, ok := v.(string)
+		if !ok {
+			continue
+		}
+		if _, err := httpURL(u); err != nil {
+			d.Problems = append(d.Problems, "mtls_endpoint_aliases."+safeLine(name)+" is not an http(s) URL: "+safeLine(u))
+			continue
+		}
+		if d.MTLSAliases == nil {
+			d.MTLSAliases = map[string]string{}
+		}
+		d.MTLSAliases[name] = u
+	}
 	if asm.Issuer != issuer {
 		d.IssuerMismatch = true
 		d.Problems = append(d.Problems, fmt.Sprintf("the authorization server metadata says issuer %q but was looked up for %q; RFC 8414 §3.3 says not to use it",

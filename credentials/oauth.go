@@ -78,6 +78,11 @@ type OAuth2 struct {
 	// id was given; without a client id it registers whenever it can.
 	Register bool
 
+	// PresentCertTo lets the TLS client certificate go to an origin: the
+	// token endpoint, for tls_client_auth (the user's client shows it only
+	// to the origins they gave it for). nil: the client decides alone.
+	PresentCertTo func(httpclient.Origin)
+
 	// OnDeviceCode tells the user where to enter the code (device_code grant).
 	OnDeviceCode func(userCode, verificationURI, verificationURIComplete string)
 	// OpenBrowser opens the authorization URL; nil or an error leaves it to OnAuthURL.
@@ -118,9 +123,12 @@ type OAuth2 struct {
 	registrationURL string // registration_endpoint (RFC 7591)
 	parURL          string // pushed_authorization_request_endpoint (RFC 9126)
 	requirePAR      bool
-	registered      bool     // ClientID and ClientSecret came from registration at this server
-	cimdSupported   bool     // client_id_metadata_document_supported
-	clientWhy       string   // how the client id was chosen (Client ID Metadata Document, registration), once decided
+	registered      bool   // ClientID and ClientSecret came from registration at this server
+	cimdSupported   bool   // client_id_metadata_document_supported
+	clientWhy       string // how the client id was chosen (Client ID Metadata Document, registration), once decided
+	mtlsToken       string // mtls_endpoint_aliases (RFC 8705 §5)
+	mtlsPAR         string
+	endpointWhy     string   // why the token endpoint is not the metadata's token_endpoint, for the step's label
 	redirect        *url.URL // the loopback redirect a client metadata document allows; nil: 127.0.0.1, any port
 	step            string   // why the request being made is made, for its attempt
 }
@@ -383,6 +391,11 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	if err := o.secretMayGo(); err != nil {
 		return err
 	}
+	if method, _ := o.clientMethod(); method == AuthTLS {
+		if err := o.certMayGo(); err != nil {
+			return err
+		}
+	}
 	if method, _ := o.clientMethod(); method == AuthPrivateKeyJWT && o.ClientKey == nil {
 		return errors.New("oauth2: private_key_jwt needs the client's private key; give it with --client-key FILE")
 	}
@@ -483,15 +496,16 @@ func (o *OAuth2) tokenStep(grant string) {
 	o.setStep("token request (" + grant + "), client authentication " + method + ": " + why + o.clientChoice())
 }
 
-// clientChoice is how the client id came to be, for a step's label: "" for a
+// clientChoice is how the client id came to be, and why the token endpoint
+// is not the metadata's, for a step's label: "" for a
 // client id the user gave that is no URL (registered beforehand).
 func (o *OAuth2) clientChoice() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.clientWhy == "" {
-		return ""
+		return o.endpointWhy
 	}
-	return "; " + o.clientWhy
+	return "; " + o.clientWhy + o.endpointWhy
 }
 
 // shortMethod is the --client-auth spelling of a method.
@@ -611,6 +625,7 @@ func (o *OAuth2) fill(d *Discovery) error {
 		o.mu.Lock()
 		o.authMethods, o.registrationURL, o.parURL, o.requirePAR = d.AuthMethods, d.RegistrationURL, d.PARURL, d.RequirePAR
 		o.cimdSupported = d.CIMD
+		o.mtlsToken, o.mtlsPAR = d.MTLSAliases["token_endpoint"], d.MTLSAliases["pushed_authorization_request_endpoint"]
 		o.mu.Unlock()
 	}
 	if o.AuthURL == "" {

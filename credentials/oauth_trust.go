@@ -46,6 +46,11 @@ func (o *OAuth2) secretMayGo() error {
 	if what == "" || o.TokenURL == "" {
 		return nil
 	}
+	return o.mayGo(what)
+}
+
+// mayGo is the trust rule for what, which a token request carries.
+func (o *OAuth2) mayGo(what string) error {
 	tu, err := url.Parse(o.TokenURL)
 	if err != nil {
 		return fmt.Errorf("oauth2: the token URL %q is not a URL", safeLine(o.TokenURL))
@@ -70,4 +75,42 @@ func (o *OAuth2) secretMayGo() error {
 	return &HeldBack{What: what, To: o.TokenURL, Reason: fmt.Sprintf(
 		"the token endpoint was named by the metadata at %s, not by you: %s; if it is yours, give --trust %s (or --token-url)",
 		safeLine(named), why, safeLine(tu.Scheme+"://"+tu.Host))}
+}
+
+// certMayGo readies tls_client_auth (RFC 8705 §2): the token endpoint is
+// the server's mtls_endpoint_aliases one when it names one (§5), it must be
+// https, and it gets the client certificate only under the trust rule of a
+// secret; then the client is told to present the certificate there (and at
+// the pushed authorization request endpoint).
+func (o *OAuth2) certMayGo() error {
+	o.mu.Lock()
+	if o.tokenNamed != "" && o.mtlsToken != "" && o.TokenURL != o.mtlsToken {
+		o.TokenURL = o.mtlsToken
+		o.endpointWhy = "; the token endpoint is the mutual-TLS one the server names (mtls_endpoint_aliases, RFC 8705 §5)"
+	}
+	if o.mtlsPAR != "" && o.parURL != "" {
+		o.parURL = o.mtlsPAR
+	}
+	par := o.parURL
+	o.mu.Unlock()
+	if o.TokenURL == "" {
+		return nil
+	}
+	tu, err := url.Parse(o.TokenURL)
+	if err != nil {
+		return fmt.Errorf("oauth2: the token URL %q is not a URL", safeLine(o.TokenURL))
+	}
+	if tu.Scheme != "https" {
+		return fmt.Errorf("oauth2: tls_client_auth needs an https token endpoint, since the client certificate is presented in the TLS handshake; %s is %s", safeLine(o.TokenURL), safeLine(tu.Scheme))
+	}
+	if err := o.mayGo("the client certificate"); err != nil {
+		return err
+	}
+	if o.PresentCertTo != nil {
+		o.PresentCertTo(httpclient.OriginOf(tu))
+		if pu, err := url.Parse(par); par != "" && err == nil && httpclient.SameOrigin(pu, tu) {
+			o.PresentCertTo(httpclient.OriginOf(pu))
+		}
+	}
+	return nil
 }

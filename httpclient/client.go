@@ -155,6 +155,11 @@ type Options struct {
 	// is only counted. 0 means DefaultSpillLimit.
 	SpillLimit int64
 	TLS        *tls.Config
+	// CertOrigins, when not nil, are the only origins TLS's client
+	// certificate is presented to (the URL the user gave it for, the origins
+	// they trust); Client.PresentCertTo adds one. nil presents it to any
+	// server that asks, as Go and curl do.
+	CertOrigins []Origin
 	// Proxy picks the proxy for a request; nil means the environment
 	// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read once per process by net/http,
 	// and never for loopback addresses).
@@ -184,6 +189,7 @@ type Client struct {
 	dialer *net.Dialer
 	proxy  func(*http.Request) (*url.URL, error)
 	jar    *jarHolder // nil when the client keeps no cookies
+	certs  *certScope // nil when the client certificate goes to any server that asks
 }
 
 // New builds a client from o.
@@ -212,6 +218,10 @@ func New(o Options) *Client {
 	tr.DialContext = c.dialer.DialContext
 	tr.TLSHandshakeTimeout = o.ConnectTimeout
 	tr.TLSClientConfig = o.TLS
+	if o.TLS != nil && len(o.TLS.Certificates) > 0 && o.CertOrigins != nil {
+		c.certs = &certScope{origins: slices.Clone(o.CertOrigins)}
+		tr.TLSClientConfig = c.certs.scoped(o.TLS)
+	}
 	tr.Proxy = c.proxy
 	tr.MaxResponseHeaderBytes = MaxHeaderBytes
 	// keyhole decodes bodies itself, within its limit (see read), and shows
@@ -438,6 +448,9 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, ref
 // it goes on the CONNECT and is taken off the request that travels, encrypted,
 // to the origin.
 func (c *Client) prepare(req *http.Request) (*http.Request, *connectState, string) {
+	if c.certs != nil {
+		req = withOrigin(req)
+	}
 	p, err := c.proxy(req)
 	if err != nil || p == nil {
 		return req, nil, ""
