@@ -38,13 +38,30 @@ const (
 	DefaultTokenTTL = 60 * time.Second
 	// SkewOffset is how far /skew's clock runs behind everybody else's.
 	SkewOffset = 5 * time.Minute
+	// ParPath is the resource of the PAR lesson; its 401 names no metadata,
+	// so a client given both endpoints reads none.
+	ParPath = "/par"
+	// MCPRegisterPath and MCPDocumentPath are MCP-style resources: a bare
+	// 401 naming only resource_metadata, tokens checked for their audience.
+	// One is for dynamic registration, one for client ID metadata documents;
+	// both trust the same authorization server, which offers both.
+	MCPRegisterPath = "/mcp/dcr"
+	MCPDocumentPath = "/mcp/cimd"
 )
 
 // practiceScopes are the scopes the authorization server grants.
 var practiceScopes = []string{"read", "write", ScopeSecrets}
 
 // protectedPaths are the resources behind the authorization server.
-var protectedPaths = []string{"/jwt", "/scoped", "/skew", "/dpop", "/wrong-resource", "/aud", TenantPath + "/api", "/client-auth"}
+var protectedPaths = []string{"/jwt", "/scoped", "/skew", "/dpop", "/wrong-resource", "/aud", TenantPath + "/api", "/client-auth",
+	ParPath, MCPRegisterPath, MCPDocumentPath}
+
+// audienceChecked are the resources that take only tokens asked for them
+// (aud is the resource, RFC 8707), not tokens for the server as a whole.
+var audienceChecked = []string{"/aud", MCPRegisterPath, MCPDocumentPath}
+
+// mcpPath reports whether path is an MCP-style resource.
+func mcpPath(path string) bool { return path == MCPRegisterPath || path == MCPDocumentPath }
 
 const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -74,13 +91,15 @@ type authServer struct {
 	devices map[string]*deviceGrant // by device_code
 	users   map[string]string       // user_code → device_code
 	jtis    map[string]time.Time    // DPoP proof ids seen, against replay
+	clients map[string]*client      // registered dynamically (RFC 7591), by client_id
+	pushed  map[string]*pushedRequest
 	asNonce string
 	rsNonce string
 }
 
-// grant is what a token is issued for.
+// grant is what a token is issued for, and to which client.
 type grant struct {
-	sub, scope, aud string
+	sub, scope, aud, client string
 }
 
 type authCode struct {
@@ -107,6 +126,7 @@ func (s *Server) auth() *authServer {
 		key: randomBytes(32), ttl: DefaultTokenTTL, now: s.clock,
 		codes: map[string]*authCode{}, refresh: map[string]grant{},
 		devices: map[string]*deviceGrant{}, users: map[string]string{}, jtis: map[string]time.Time{},
+		clients: map[string]*client{}, pushed: map[string]*pushedRequest{},
 		asNonce: randomID(), rsNonce: randomID(),
 	}
 	got, _ := authServers.LoadOrStore(s, a)
@@ -157,6 +177,10 @@ func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/oauth/device", a.deviceAuthorization)
 	mux.HandleFunc("/oauth/device/approve", a.deviceApprove)
 	mux.HandleFunc("/oauth/authorize", a.authorize)
+	mux.HandleFunc("/oauth/par", a.pushAuthorization)
+	mux.HandleFunc("/oauth/register", a.register)
+	mux.HandleFunc(ClientDocumentPath, clientDocumentHandler)
+	mux.HandleFunc(ImpostorDocumentPath, clientDocumentHandler)
 	mux.HandleFunc("/jwt", a.resource("/jwt", "", false))
 	mux.HandleFunc("/scoped", a.resource("/scoped", ScopeSecrets, false))
 	mux.HandleFunc("/skew", a.resource("/skew", "", false))
@@ -165,6 +189,9 @@ func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/aud", a.resource("/aud", "", false))
 	mux.HandleFunc(TenantPath+"/api", a.resource(TenantPath+"/api", "", false))
 	mux.HandleFunc("/client-auth", a.resource("/client-auth", "", false))
+	for _, p := range []string{ParPath, MCPRegisterPath, MCPDocumentPath} {
+		mux.HandleFunc(p, a.resource(p, "", false))
+	}
 }
 
 func (s *Server) oauthEndpoints() []Endpoint {
@@ -181,6 +208,12 @@ func (s *Server) oauthEndpoints() []Endpoint {
 		{"GET", "/aud", "Bearer, checks aud", client + ", resource <base>/aud"},
 		{"GET", TenantPath + "/api", "Bearer, issuer <base>" + TenantPath, client + ", token URL " + TenantPath + "/token"},
 		{"GET", "/client-auth", "Bearer", PostClientID + " / " + PostClientSecret + " in the form (client_secret_post)"},
+		{"POST", "/oauth/par", "OAuth 2.0 pushed authorization requests (RFC 9126)", "any client; " + ParClientID + " must push"},
+		{"POST", "/oauth/register", "OAuth 2.0 dynamic client registration (RFC 7591)", "loopback redirect_uris"},
+		{"GET", ClientDocumentPath, "a client ID metadata document (its URL is the client_id)", "none"},
+		{"GET", ParPath, "Bearer, authorization code through PAR", ParClientID + " / " + ParClientSecret + ", authorization code grant"},
+		{"GET", MCPRegisterPath, "MCP-style: bare 401, resource_metadata", "no client id: register (RFC 7591)"},
+		{"GET", MCPDocumentPath, "MCP-style: bare 401, resource_metadata", "client id <base>" + ClientDocumentPath},
 	}
 }
 
@@ -201,9 +234,15 @@ func (a *authServer) asMetadata(w http.ResponseWriter, r *http.Request) {
 		"grant_types_supported":                 []string{"client_credentials", "authorization_code", deviceGrantType, "refresh_token", "password"},
 		"response_types_supported":              []string{"code"},
 		"code_challenge_methods_supported":      []string{"S256"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 		"scopes_supported":                      practiceScopes,
 		"dpop_signing_alg_values_supported":     []string{"ES256"},
+		// RFC 9126: every client may push; par-client must (its own
+		// registration says so, not this server-wide flag).
+		"pushed_authorization_request_endpoint": b + "/oauth/par",
+		"require_pushed_authorization_requests": false,
+		"registration_endpoint":                 b + "/oauth/register",
+		"client_id_metadata_document_supported": true,
 	})
 }
 
@@ -284,25 +323,12 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	id, secret, viaHeader := r.BasicAuth()
-	if viaHeader {
-		// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic.
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id, secret = f.Get("client_id"), f.Get("client_secret")
-	}
-	if equal(id, PostClientID) && viaHeader {
-		// Registered for client_secret_post: Basic is the wrong method.
-		w.Header().Set("WWW-Authenticate", `Basic realm="practice-oauth"`)
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "this client is registered for client_secret_post: send client_id and client_secret in the form, not in Basic")
+	c, ok := a.authenticate(w, r)
+	if !ok {
 		return
 	}
-	if !(equal(id, ClientID) && equal(secret, ClientSecret) || equal(id, PostClientID) && equal(secret, PostClientSecret)) {
-		if viaHeader {
-			w.Header().Set("WWW-Authenticate", `Basic realm="practice-oauth"`)
-		}
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret; the practice client is practice-client / practice-secret")
+	if gt := f.Get("grant_type"); gt != "" && !c.grantOK(gt) {
+		oauthError(w, http.StatusBadRequest, "unauthorized_client", "this client may not use grant_type "+quoteSafe(gt))
 		return
 	}
 	jkt, ok := a.tokenDPoP(w, r)
@@ -324,15 +350,15 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 	}
 	switch gt := f.Get("grant_type"); gt {
 	case "client_credentials":
-		a.issue(w, r, grant{sub: ClientID, scope: scope, aud: aud}, jkt, false)
+		a.issue(w, r, grant{sub: c.id, scope: scope, aud: aud, client: c.id}, jkt, false)
 	case "password":
 		if !equal(f.Get("username"), User) || !equal(f.Get("password"), Password) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "wrong user name or password (alice / wonderland); and the password grant is deprecated: RFC 9700 says not to use it")
 			return
 		}
-		a.issue(w, r, grant{sub: User, scope: scope, aud: aud}, jkt, true)
+		a.issue(w, r, grant{sub: User, scope: scope, aud: aud, client: c.id}, jkt, true)
 	case "authorization_code":
-		a.exchangeCode(w, r, jkt)
+		a.exchangeCode(w, r, c, jkt)
 	case deviceGrantType:
 		a.pollDevice(w, r, jkt)
 	case "refresh_token":
@@ -340,8 +366,8 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		g, ok := a.refresh[f.Get("refresh_token")]
 		delete(a.refresh, f.Get("refresh_token")) // rotated: each refresh token works once
 		a.mu.Unlock()
-		if !ok {
-			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or already used refresh token; run the grant again")
+		if !ok || g.client != c.id {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or already used refresh token, or one issued to another client; run the grant again")
 			return
 		}
 		if f.Get("scope") != "" {
@@ -371,7 +397,7 @@ func (a *authServer) issue(w http.ResponseWriter, r *http.Request, g grant, jkt 
 		now = now.Add(-SkewOffset)
 	}
 	claims := jwt.MapClaims{
-		"iss": baseURL(r), "aud": g.aud, "sub": g.sub, "client_id": ClientID, "scope": g.scope,
+		"iss": baseURL(r), "aud": g.aud, "sub": g.sub, "client_id": g.client, "scope": g.scope,
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(ttl).Unix(), "jti": randomID(),
 	}
 	typ := "Bearer"
@@ -523,7 +549,8 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 <title>keyhole practice: authorize</title>
 <h1>Authorize {{.ClientID}}?</h1>
 <p>The client asks for scope <b>{{.Scope}}</b> and will get the answer at {{.RedirectURI}}.</p>
-<p>Signed in as {{.User}}. Approving redirects your browser there with a one-time code.</p>
+{{if .Pushed}}<p>The client pushed this request first (RFC 9126): this page got only its client_id and request_uri.</p>
+{{end}}<p>Signed in as {{.User}}. Approving redirects your browser there with a one-time code.</p>
 <form method="post" action="/oauth/authorize">
 {{range $k, $v := .Fields}}<input type="hidden" name="{{$k}}" value="{{$v}}">
 {{end}}<button name="action" value="approve">Approve</button>
@@ -531,8 +558,36 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 </form>
 `))
 
+// authParams are the parameters of an authorization request the server
+// reads, and the ones a pushed request keeps.
+var authParams = []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "resource"}
+
+// checkAuthRequest checks an authorization request's parameters, once its
+// client and redirect_uri are known good, and returns the token's audience
+// and scope, or the error code and description to answer with.
+func checkAuthRequest(r *http.Request, q url.Values) (aud, scope, code, desc string) {
+	aud, audOK := audience(r, q.Get("resource"))
+	switch {
+	case q.Get("response_type") != "code":
+		return "", "", "unsupported_response_type", "only response_type=code"
+	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
+		return "", "", "invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256 (RFC 7636)"
+	case !scopeOK(q.Get("scope")):
+		return "", "", "invalid_scope", "the practice server grants only: " + strings.Join(practiceScopes, " ")
+	case !audOK:
+		return "", "", "invalid_target", "resource must be this server or one of its protected paths (RFC 8707)"
+	}
+	scope = q.Get("scope")
+	if scope == "" {
+		scope = "read"
+	}
+	return aud, scope, "", ""
+}
+
 // authorize is the authorization endpoint: GET shows the consent page, POST
 // (the page's form) approves or denies and redirects back with code and state.
+// A request_uri stands for a request pushed before (RFC 9126 §4), whose
+// parameters are the only ones that count.
 func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -541,13 +596,23 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.Form
 	// Errors about the client or the redirect are shown, never redirected (RFC 6749 §4.1.2.1).
-	if q.Get("client_id") != ClientID {
-		http.Error(w, "400 Bad Request: unknown client_id; the practice client is "+ClientID, http.StatusBadRequest)
+	c, err := a.lookupClient(r, q.Get("client_id"))
+	if err != nil {
+		http.Error(w, "400 Bad Request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	requestURI := q.Get("request_uri")
+	if requestURI != "" {
+		p, why := a.pushedRequest(requestURI, c.id)
+		if p == nil {
+			http.Error(w, "400 Bad Request: invalid_request_uri: "+why, http.StatusBadRequest)
+			return
+		}
+		q = p.params
+	}
 	redirect := q.Get("redirect_uri")
-	if !loopbackRedirect(redirect) {
-		http.Error(w, "400 Bad Request: redirect_uri must be http://127.0.0.1:PORT/... (RFC 8252 §7.3)", http.StatusBadRequest)
+	if !c.redirectOK(redirect) {
+		http.Error(w, "400 Bad Request: redirect_uri must be one the client registered, http://127.0.0.1:PORT/... (RFC 8252 §7.3)", http.StatusBadRequest)
 		return
 	}
 	back := func(params url.Values) {
@@ -562,67 +627,67 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		u.RawQuery = qs.Encode()
 		http.Redirect(w, r, u.String(), http.StatusFound)
 	}
-	fail := func(code, desc string) { back(url.Values{"error": {code}, "error_description": {desc}}) }
-	aud, audOK := audience(r, q.Get("resource"))
-	switch {
-	case q.Get("response_type") != "code":
-		fail("unsupported_response_type", "only response_type=code")
-		return
-	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
-		fail("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256 (RFC 7636)")
-		return
-	case !scopeOK(q.Get("scope")):
-		fail("invalid_scope", "the practice server grants only: "+strings.Join(practiceScopes, " "))
-		return
-	case !audOK:
-		fail("invalid_target", "resource must be this server or one of its protected paths (RFC 8707)")
+	fail := func(code, desc string) {
+		a.forgetPushed(requestURI)
+		back(url.Values{"error": {code}, "error_description": {desc}})
+	}
+	if c.requirePAR && requestURI == "" {
+		fail("invalid_request", "client "+c.id+" must push its authorization requests to "+baseURL(r)+"/oauth/par first (require_pushed_authorization_requests, RFC 9126 §6) and send only client_id and the request_uri it got here")
 		return
 	}
-	scope := q.Get("scope")
-	if scope == "" {
-		scope = "read"
+	aud, scope, code, desc := checkAuthRequest(r, q)
+	if code != "" {
+		fail(code, desc)
+		return
 	}
 	if r.Method != http.MethodPost {
 		fields := map[string]string{}
-		for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "resource"} {
-			fields[k] = q.Get(k)
+		if requestURI != "" {
+			fields["client_id"], fields["request_uri"] = c.id, requestURI
+		} else {
+			for _, k := range authParams {
+				fields[k] = q.Get(k)
+			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		consentPage.Execute(w, map[string]any{"ClientID": ClientID, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields})
+		consentPage.Execute(w, map[string]any{"ClientID": c.id, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields, "Pushed": requestURI != ""})
 		return
 	}
 	if r.PostForm.Get("action") != "approve" {
 		fail("access_denied", "the user denied the request")
 		return
 	}
-	code := randomID()
+	a.forgetPushed(requestURI) // one use (RFC 9126 §4)
+	authz := randomID()
 	a.mu.Lock()
 	trim(a.codes)
-	a.codes[code] = &authCode{grant: grant{sub: User, scope: scope, aud: aud}, redirect: redirect, challenge: q.Get("code_challenge"), expires: a.now().Add(time.Minute)}
+	a.codes[authz] = &authCode{grant: grant{sub: User, scope: scope, aud: aud, client: c.id}, redirect: redirect, challenge: q.Get("code_challenge"), expires: a.now().Add(time.Minute)}
 	a.mu.Unlock()
-	back(url.Values{"code": {code}})
+	back(url.Values{"code": {authz}})
 }
 
-func (a *authServer) exchangeCode(w http.ResponseWriter, r *http.Request, jkt string) {
+func (a *authServer) exchangeCode(w http.ResponseWriter, r *http.Request, c *client, jkt string) {
 	f := r.PostForm
 	a.mu.Lock()
-	c, ok := a.codes[f.Get("code")]
+	code, ok := a.codes[f.Get("code")]
 	delete(a.codes, f.Get("code")) // one use only (RFC 6749 §4.1.2)
 	now := a.now()
 	a.mu.Unlock()
 	switch {
 	case !ok:
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or already used authorization code")
-	case now.After(c.expires):
+	case code.client != c.id:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "the authorization code was issued to another client (RFC 6749 §4.1.3)")
+	case now.After(code.expires):
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the authorization code expired (they live one minute)")
-	case f.Get("redirect_uri") != c.redirect:
+	case f.Get("redirect_uri") != code.redirect:
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri differs from the one in the authorization request")
 	case f.Get("code_verifier") == "":
 		oauthError(w, http.StatusBadRequest, "invalid_request", "code_verifier is missing (PKCE, RFC 7636 §4.5)")
-	case s256(f.Get("code_verifier")) != c.challenge:
+	case s256(f.Get("code_verifier")) != code.challenge:
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match the code_challenge (PKCE)")
 	default:
-		a.issue(w, r, c.grant, jkt, true)
+		a.issue(w, r, code.grant, jkt, true)
 	}
 }
 
@@ -676,7 +741,7 @@ func (a *authServer) deviceAuthorization(w http.ResponseWriter, r *http.Request)
 			}
 		}
 	}
-	a.devices[dc] = &deviceGrant{grant: grant{sub: User, scope: scope, aud: aud}, userCode: uc, expires: a.now().Add(5 * time.Minute), state: "pending"}
+	a.devices[dc] = &deviceGrant{grant: grant{sub: User, scope: scope, aud: aud, client: ClientID}, userCode: uc, expires: a.now().Add(5 * time.Minute), state: "pending"}
 	a.users[uc] = dc
 	a.mu.Unlock()
 	v := baseURL(r) + "/oauth/device/approve"
@@ -801,8 +866,16 @@ func (a *authServer) resource(path, scope string, dpop bool) http.HandlerFunc {
 		}
 		deny := func(status int, params string) {
 			v := scheme + ` realm="` + Realm + `", resource_metadata="` + meta + `"`
-			if dpop {
+			hint := fmt.Sprintf("get a token from %s/oauth/token (client %s / %s)", b, ClientID, ClientSecret)
+			switch {
+			case dpop:
 				v = scheme + ` algs="ES256", resource_metadata="` + meta + `"`
+			case path == ParPath:
+				v = scheme + ` realm="` + Realm + `"`
+				hint = fmt.Sprintf("sign in with the authorization code grant as %s / %s, whose authorization requests must be pushed to %s/oauth/par first (RFC 9126)", ParClientID, ParClientSecret, b)
+			case mcpPath(path):
+				v = scheme + ` resource_metadata="` + meta + `"`
+				hint = "the resource metadata names the authorization server; register a client there or use a client ID metadata document, then sign in for resource " + b + path
 			}
 			if params != "" {
 				v += ", " + params
@@ -810,7 +883,7 @@ func (a *authServer) resource(path, scope string, dpop bool) http.HandlerFunc {
 			w.Header().Set("WWW-Authenticate", v)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(status)
-			fmt.Fprintf(w, "%d %s: get a token from %s/oauth/token (client %s / %s)\n", status, http.StatusText(status), b, ClientID, ClientSecret)
+			fmt.Fprintf(w, "%d %s: %s\n", status, http.StatusText(status), hint)
 		}
 		got, at, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if at == "" || !strings.EqualFold(got, scheme) {
@@ -889,7 +962,7 @@ func (a *authServer) verify(r *http.Request, raw, path string, now time.Time) (j
 	}
 	aud, _ := claims.GetAudience()
 	b := baseURL(r)
-	if path == "/aud" && !slices.Contains(aud, b+path) || !slices.Contains(aud, b) && !slices.Contains(aud, b+path) {
+	if slices.Contains(audienceChecked, path) && !slices.Contains(aud, b+path) || !slices.Contains(aud, b) && !slices.Contains(aud, b+path) {
 		return nil, "The access token is for another audience (" + quoteSafe(strings.Join(aud, " ")) + "), not " + b + path
 	}
 	return claims, ""

@@ -326,7 +326,9 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 		return nil
 	})
 	mustContain(t, shown, "Authorization code + PKCE", "No browser was opened", "/oauth/authorize", "copied to the clipboard", "esc cancels")
-	if len(clip) == 0 || !strings.Contains(clip[0], "code_challenge_method=S256") {
+	// The practice server offers PAR (RFC 9126): the request was pushed,
+	// PKCE with it, and the URL carries only client_id and request_uri.
+	if len(clip) == 0 || !strings.Contains(clip[0], "request_uri=urn") || strings.Contains(clip[0], "code_challenge") {
 		t.Errorf("clipboard got %q", clip)
 	}
 	if last := m.sess.Last(); last.Status() != 200 {
