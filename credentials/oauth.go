@@ -772,7 +772,7 @@ func (o *OAuth2) authCode(ctx context.Context) (*oauth2.Token, error) {
 		case issProblem(q, issuer, issParam) != "":
 			res.err = errors.New("oauth2: authorization step: " + issProblem(q, issuer, issParam))
 		case q.Get("error") != "":
-			res.err = fmt.Errorf("oauth2: authorization step refused (%s): %s", safeLine(q.Get("error")), ExplainAuthorizationError(q.Get("error"), q.Get("error_description")))
+			res.err = &AuthorizationError{Code: q.Get("error"), Description: q.Get("error_description")}
 		case q.Get("code") == "":
 			res.err = errors.New("oauth2: the redirect carried no code; the authorization server did not follow RFC 6749 §4.1.2")
 		default:
@@ -1139,6 +1139,17 @@ var authorizationErrors = map[string]string{
 	"invalid_request_object":    "the signed request object was refused",
 }
 
+// AuthorizationError is an error the authorization server sent back on the
+// redirect to keyhole (RFC 6749 §4.1.2.1): no attempt of keyhole's shows it,
+// since the browser made that request, so the run's error carries the code.
+type AuthorizationError struct {
+	Code, Description string // as the server sent them, unchecked
+}
+
+func (e *AuthorizationError) Error() string {
+	return fmt.Sprintf("oauth2: authorization step refused (%s): %s", safeLine(e.Code), ExplainAuthorizationError(e.Code, e.Description))
+}
+
 // ExplainAuthorizationError says what an error of the authorization step
 // means, with the server's own description made safe for a terminal.
 func ExplainAuthorizationError(code, description string) string {
@@ -1189,6 +1200,9 @@ func explainOAuthError(words map[string]string, unknown, code, description strin
 // tokenError turns x/oauth2's error into one line that says what to do,
 // with the likely cause from what keyhole sent.
 func (o *OAuth2) tokenError(err error) error {
+	if ae := (*AuthorizationError)(nil); errors.As(err, &ae) {
+		return err // the authorization step's, in its own words
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.ErrorCode != "" {

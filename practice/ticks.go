@@ -11,6 +11,12 @@ const (
 	PurposeRequest   = "request"
 	PurposeToken     = "token"
 	PurposeDiscovery = "discovery"
+	// PurposeAuthorization is the authorization step of the code grant:
+	// the browser's trip to the authorization endpoint and back to keyhole.
+	// keyhole makes no request of its own there, so no attempt shows it; a
+	// face fills a Seen of this purpose from a run that ended on the
+	// redirect's error.
+	PurposeAuthorization = "authorization"
 )
 
 // Seen is what a lesson's checks look at in one attempt. The lab knows no
@@ -18,7 +24,7 @@ const (
 // attempt (ui.seenOf; session's attempts), which keeps this package free of
 // session, whose tests start the practice server.
 type Seen struct {
-	Purpose  string   // PurposeRequest, PurposeToken or PurposeDiscovery
+	Purpose  string   // PurposeRequest, PurposeToken, PurposeDiscovery or PurposeAuthorization
 	Method   string   // the request's method
 	URL      string   // the request's URL
 	Status   int      // the final status, 0 when no response came
@@ -26,13 +32,18 @@ type Seen struct {
 	// Carried names each credential the request carried, lower case:
 	// "basic", "proxy digest", "bearer".
 	Carried []string
+	// Error is the OAuth error code the authorization step was refused
+	// with (PurposeAuthorization).
+	Error string
 }
 
 // Tick is the check that ticks one step of a lesson: what an attempt made
 // during the lesson must show. Its zero fields accept anything, except Path,
 // whose zero value means the lesson's own path.
 type Tick struct {
-	Path    string // the request's path starts with this; "" is the lesson's Path
+	// Path: the request's path starts with this; "" is the lesson's Path
+	// for the user's requests, and any path for token and discovery ones.
+	Path    string
 	Method  string // the request's method; "" is any
 	Purpose string // PurposeToken or PurposeDiscovery; "" is the user's request
 	Status  int    // the final status; 0 is any
@@ -40,6 +51,7 @@ type Tick struct {
 	NoAnswer bool
 	Finding  string // a finding code the attempt carries
 	Without  string // a finding code the attempt must not carry
+	Error    string // the OAuth error code of a refused authorization step
 	// AfterPrevious: only an attempt made after the one that ticked the
 	// step before counts, for a step that repeats an earlier outcome
 	// ("log in again: 200" after a logout).
@@ -59,11 +71,11 @@ func (t Tick) met(l Lesson, base string, a Seen) bool {
 	if a.Purpose != purpose {
 		return false
 	}
-	if purpose == PurposeRequest {
-		path := t.Path
-		if path == "" {
-			path = l.Path
-		}
+	path := t.Path
+	if path == "" && purpose == PurposeRequest {
+		path = l.Path
+	}
+	if path != "" {
 		if !strings.HasPrefix(a.URL, base) {
 			return false
 		}
@@ -82,6 +94,9 @@ func (t Tick) met(l Lesson, base string, a Seen) bool {
 		return false
 	}
 	if t.Without != "" && slices.Contains(a.Findings, t.Without) {
+		return false
+	}
+	if t.Error != "" && a.Error != t.Error {
 		return false
 	}
 	switch t.Carried {
@@ -199,5 +214,13 @@ var lessonChecks = map[string]lessonCheck{
 		{Purpose: PurposeToken, Path: TenantPath + "/token"}, {Status: 200, Carried: "bearer"}}},
 	"client-auth": {ticks: []Tick{bare401, {Purpose: PurposeToken, Finding: "token-request-failed"},
 		{Purpose: PurposeDiscovery}, {Status: 200, Carried: "bearer"}}},
+	"par": {ticks: []Tick{bare401, {Purpose: PurposeAuthorization, Error: "invalid_request"},
+		{Purpose: PurposeToken, Path: "/oauth/par", Status: 201}, {Status: 200, Carried: "bearer"}}},
+	"mcp-register": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: PurposeDiscovery, Path: "/.well-known/oauth-authorization-server"},
+		{Purpose: PurposeToken, Path: "/oauth/register", Status: 201}, {Status: 200, Carried: "bearer"}}},
+	"mcp-cimd": {ticks: []Tick{{Status: 401, Finding: "resource-metadata", Carried: "none"},
+		{Purpose: PurposeDiscovery, Path: ImpostorDocumentPath},
+		{Purpose: PurposeToken, Path: "/oauth/par", Status: 201}, {Status: 200, Carried: "bearer"}}},
 	"negotiate": {ticks: []Tick{bare401, {Finding: "negotiate-no-ticket"}, {Status: 200, Carried: "negotiate"}}},
 }

@@ -2,7 +2,9 @@ package practice
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -48,6 +50,10 @@ func TestLessonStepsTick(t *testing.T) {
 	dpop := &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret, TokenURL: s.URL + "/oauth/token", DPoP: true}
 	digest := &credentials.Digest{User: User, Password: Password}
 	jwt := client("", "")
+	code := func(id, secret, tokenURL, authURL string) *credentials.OAuth2 {
+		return &credentials.OAuth2{Grant: credentials.GrantAuthorizationCode, ClientID: id, ClientSecret: secret,
+			TokenURL: tokenURL, AuthURL: authURL, OpenBrowser: browse(t)}
+	}
 	noRealm := t.TempDir() + "/krb5.conf"
 	if err := os.WriteFile(noRealm, []byte("[libdefaults]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -81,6 +87,11 @@ func TestLessonStepsTick(t *testing.T) {
 		"tenant":       {{draft: TenantPath + "/api"}, {auth: &credentials.OAuth2{ClientID: ClientID, ClientSecret: ClientSecret}}},
 		"client-auth": {{draft: "/client-auth"},
 			{auth: &credentials.OAuth2{ClientID: PostClientID, ClientSecret: PostClientSecret, TokenURL: s.URL + "/oauth/token"}}},
+		"par": {{draft: ParPath}, {auth: code(ParClientID, ParClientSecret, s.URL+"/oauth/token", s.URL+"/oauth/authorize")},
+			{auth: code(ParClientID, ParClientSecret, s.URL+"/oauth/token", "")}},
+		"mcp-register": {{draft: MCPRegisterPath}, {auth: registering(code("", "", "", ""))}},
+		"mcp-cimd": {{draft: MCPDocumentPath}, {auth: code(s.URL+ImpostorDocumentPath, "", "", "")},
+			{auth: code(s.URL+ClientDocumentPath, "", "", "")}},
 		// No realm and no ticket cache: no KDC is asked, NTLM goes inside Negotiate.
 		"negotiate": {{draft: NegotiatePath}, {auth: &credentials.Negotiate{Config: noRealm, CCache: noRealm + ".ccache",
 			NTLM: &credentials.NTLM{User: `PRACTICE\alice`, Password: Password}}}},
@@ -100,6 +111,7 @@ func TestLessonStepsTick(t *testing.T) {
 			c := httpclient.New(httpclient.Options{FollowRedirects: true, NewJar: true})
 			sess := session.New(c, httpclient.Request{Method: "GET", URL: s.URL + l.Path, Header: http.Header{}})
 			var all []*session.Attempt
+			var seenAll []Seen
 			w := &session.Wallet{} // what the user entered during the lesson, as the TUI keeps it
 			status := 0            // the last request's status: a 407 is answered at the proxy
 			for i, st := range script {
@@ -145,17 +157,18 @@ func TestLessonStepsTick(t *testing.T) {
 					out := sess.Run(ctx, w, session.Policy{NoAutoRefresh: l.NoAutoRefresh, NoAutoStepUp: l.NoAutoStepUp})
 					cancel()
 					all = append(all, out.Attempts...)
+					seenAll = append(seenAll, seenOfRun(out)...)
 					for _, a := range out.Attempts {
 						if a.Purpose == session.PurposeRequest {
 							status = a.Status()
 						}
 					}
 				}
-				if ticked := l.Progress(s.URL, seen(all)); Done(ticked) && i < len(script)-1 {
+				if ticked := l.Progress(s.URL, seenAll); Done(ticked) && i < len(script)-1 {
 					t.Errorf("done after step %d of the script, before its end: %v", i+1, ticked)
 				}
 			}
-			if ticked := l.Progress(s.URL, seen(all)); !Done(ticked) {
+			if ticked := l.Progress(s.URL, seenAll); !Done(ticked) {
 				var codes []string
 				for _, a := range all {
 					codes = append(codes, a.CarriedWords()+"→"+http.StatusText(a.Status()))
@@ -178,6 +191,48 @@ func upfront(a credentials.Authorizer) bool {
 		return false
 	}
 	return true
+}
+
+// registering is o with Register on, as the form's Register yes sets it.
+func registering(o *credentials.OAuth2) *credentials.OAuth2 {
+	o.Register = true
+	return o
+}
+
+// seenOfRun is what the checks look at in a run: its attempts, and the
+// authorization step it ended on when the redirect brought an error.
+func seenOfRun(out session.Outcome) []Seen {
+	s := seen(out.Attempts)
+	if ae := (*credentials.AuthorizationError)(nil); errors.As(out.Err, &ae) {
+		s = append(s, Seen{Purpose: PurposeAuthorization, Error: ae.Code})
+	}
+	return s
+}
+
+// browse plays the user's browser for the authorization code grant on the
+// practice server: it opens the URL, which redirects back to keyhole at
+// once when the request is refused, and approves on the consent page.
+func browse(t *testing.T) func(string) error {
+	return func(u string) error {
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			if resp.Request.URL.Path != "/oauth/authorize" {
+				return // redirected back to keyhole already
+			}
+			resp, err = http.PostForm(u, url.Values{"action": {"approve"}})
+			if err != nil {
+				t.Errorf("browser: approving: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+		return nil
+	}
 }
 
 // seen is what the checks look at in each attempt, as the TUI fills it.

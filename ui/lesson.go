@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"keyhole/credentials"
 	"keyhole/practice"
 	"keyhole/session"
 )
@@ -22,10 +24,10 @@ func newLesson(l practice.Lesson, base string) lesson {
 	return lesson{l: l, base: base, active: true}
 }
 
-// observe ticks the steps whose checks the attempts made so far meet
-// (practice.Lesson.Progress); a step once ticked stays ticked, and the
-// lesson is done when every step has ticked.
-func (ls *lesson) observe(as []*session.Attempt) {
+// observe ticks the steps whose checks the attempts made so far, and the
+// error the run ended on, meet (practice.Lesson.Progress); a step once
+// ticked stays ticked, and the lesson is done when every step has ticked.
+func (ls *lesson) observe(as []*session.Attempt, err error) {
 	if !ls.active {
 		return
 	}
@@ -33,6 +35,10 @@ func (ls *lesson) observe(as []*session.Attempt) {
 		if s, ok := seenOf(a); ok {
 			ls.attempts = append(ls.attempts, s)
 		}
+	}
+	if ae := (*credentials.AuthorizationError)(nil); errors.As(err, &ae) {
+		// The browser met the refusal; keyhole only got the redirect.
+		ls.attempts = append(ls.attempts, practice.Seen{Purpose: practice.PurposeAuthorization, Error: ae.Code})
 	}
 	now := ls.l.Progress(ls.base, ls.attempts)
 	if len(ls.ticked) != len(now) {

@@ -70,11 +70,11 @@ func (m *Model) startLesson(l practice.Lesson) {
 
 // lessonObserved files the attempts just made against the lesson's steps
 // and keeps the progress across runs.
-func (m *Model) lessonObserved(as []*session.Attempt) {
+func (m *Model) lessonObserved(as []*session.Attempt, err error) {
 	if !m.lesson.active {
 		return
 	}
-	m.lesson.observe(as)
+	m.lesson.observe(as, err)
 	id := m.lesson.l.ID
 	m.steps[id] = append([]bool(nil), m.lesson.ticked...)
 	if m.lesson.done {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"keyhole/credentials"
 	"keyhole/practice"
 )
 
@@ -125,6 +128,69 @@ func oauthAs(id, secret, tokenURL, scope string) func(t *testing.T, m Model) Mod
 		}
 		return fill(t, m, tokenURL, id, secret, scope)
 	}
+}
+
+// codeGrant picks OAuth 2.0 and the authorization code grant (ctrl+g), with
+// m's browser playing the learner's: it opens the URL keyhole shows and
+// approves on the consent page.
+func codeGrant(t *testing.T, m Model) Model {
+	t.Helper()
+	m.browser = approveInBrowser(t)
+	m = pickAnswer(t, m, "oauth2")
+	for i := 0; m.form.choice != credentials.GrantAuthorizationCode; i++ {
+		if i > len(m.form.choices()) {
+			t.Fatal("ctrl+g never comes to the authorization code grant")
+		}
+		m = press(t, m, ctrlG)
+	}
+	return m
+}
+
+// approveInBrowser is the learner's browser on the practice server: it
+// opens the URL, which redirects back to keyhole at once when the request is
+// refused, and approves on the consent page otherwise.
+func approveInBrowser(t *testing.T) func(string) error {
+	return func(u string) error {
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			if resp.Request.URL.Path != "/oauth/authorize" {
+				return // back at keyhole's redirect already
+			}
+			if resp, err = http.PostForm(u, url.Values{"action": {"approve"}}); err != nil {
+				t.Errorf("browser: approving: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+		return nil
+	}
+}
+
+// setField types value into the open form's field keyed key, after ctrl+u
+// empties it, and sends with enter from there.
+func setField(t *testing.T, m Model, key, value string) Model {
+	t.Helper()
+	for m.form.idx > 0 {
+		m = press(t, m, shiftTab)
+	}
+	for i := 0; m.form.fields[m.form.idx].key != key; i++ {
+		if i > len(m.form.fields) {
+			var keys []string
+			for _, f := range m.form.fields {
+				keys = append(keys, f.key)
+			}
+			t.Fatalf("the form has no %s field: %q (focus %s, status %q)", key, keys, m.Focused(), m.Status())
+		}
+		m = press(t, m, tab)
+	}
+	m = press(t, m, endKey, ctrlU)
+	m = press(t, m, keys(value)...)
+	return press(t, m, enter)
 }
 
 // focusOn moves the focus with tab to the area named name.
@@ -371,6 +437,40 @@ func TestEveryLessonPlaysToDoneFromTheKeys(t *testing.T) {
 		"client-auth": {
 			{"send", sendNow, 1},
 			{"the post-client's credentials", oauthAs(practice.PostClientID, practice.PostClientSecret, "/oauth/token", ""), 4},
+		},
+		"par": {
+			{"send", sendNow, 1},
+			{"the Auth URL typed: no PAR", func(t *testing.T, m Model) Model {
+				m = codeGrant(t, m)
+				m = fill(t, m, m.srv.URL+"/oauth/token", practice.ParClientID, practice.ParClientSecret, "", "", m.srv.URL+"/oauth/authorize")
+				// The authorization step's error, in that step's words.
+				mustContain(t, m.Status(), "authorization step refused (invalid_request)", "pushed authorization requests (PAR, RFC 9126)")
+				return m
+			}, 2},
+			{"the Auth URL emptied: PAR", func(t *testing.T, m Model) Model {
+				m = codeGrant(t, m)
+				return setField(t, m, "auth_url", "")
+			}, 4},
+		},
+		"mcp-register": {
+			{"send", sendNow, 1},
+			{"no client id, Register yes", func(t *testing.T, m Model) Model {
+				m = codeGrant(t, m)
+				return setField(t, m, "register", "yes")
+			}, 4},
+		},
+		"mcp-cimd": {
+			{"send", sendNow, 1},
+			{"the impostor's document", func(t *testing.T, m Model) Model {
+				m = codeGrant(t, m)
+				m = fill(t, m, "", m.srv.URL+practice.ImpostorDocumentPath)
+				mustContain(t, m.Status(), "impostor.json", "https://keyhole.example/client.json")
+				return m
+			}, 2},
+			{"keyhole's document", func(t *testing.T, m Model) Model {
+				m = codeGrant(t, m)
+				return fill(t, m, "", m.srv.URL+practice.ClientDocumentPath)
+			}, 4},
 		},
 		"negotiate": {
 			{"send", sendNow, 2},

@@ -179,13 +179,13 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		chal := m.chal
 		cmd := m.showSelected()
 		m.chal = chal
-		m.lessonObserved(msg.attempts) // a refused discovery is a lesson's step
+		m.lessonObserved(msg.attempts, msg.err) // a refused discovery or authorization is a lesson's step
 		m.fail(msg.err)
 		return cmd
 	}
 	last := lastRequest(msg.attempts)
 	m.followLesson(last)
-	m.lessonObserved(msg.attempts)
+	m.lessonObserved(msg.attempts, nil)
 	if last == nil {
 		m.info("Nothing was sent.")
 		return nil
