@@ -391,7 +391,7 @@ func sendFlags(o *sendOptions) *flagSet {
 		return nil
 	})
 	fs.String(&o.profile, "profile", "", "NAME", "use the credentials of a saved profile")
-	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: HTTP_PROXY / HTTPS_PROXY)")
+	fs.String(&o.proxy, "proxy", "x", "URL", "send through the proxy at URL, e.g. http://127.0.0.1:8402 (default: http_proxy, HTTPS_PROXY or ALL_PROXY, as curl reads them)")
 	fs.String(&o.proxyUser, "proxy-user", "U", "USER[:PASSWORD]", "credentials that answer the proxy's 407 in the scheme it offers (see --proxy-auth); asks for the password when missing; -U : for the Kerberos ticket")
 	fs.Func("proxy-auth", "", "SCHEME", "answer the proxy's 407 with SCHEME only: "+strings.Join(proxyAuthNames(), ", ")+" (the default: what the proxy offers); negotiate with -U : sends the Kerberos ticket of kinit", func(v string) error {
 		mode := strings.ToLower(v)

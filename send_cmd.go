@@ -143,6 +143,15 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		if userinfo != "" && o.proxyUser == "" {
 			o.proxyUser = userinfo // answered in the open, as -U, never sent unseen
 		}
+	} else if u, _ := url.Parse(o.url); !session.BypassProxy(o.noProxy, u.Hostname()) {
+		env, _, err := session.EnvProxy(o.url)
+		if err != nil {
+			return nil, err
+		}
+		if env != nil && env.User != nil && o.proxyUser == "" {
+			pw, _ := env.User.Password()
+			o.proxyUser = env.User.Username() + ":" + pw // as -x's user info
+		}
 	}
 	p := &sendPlan{o: o, draft: draft, policy: session.Policy{MaxAttempts: o.maxAttempts, TrustRedirects: o.trusted}}
 	for _, t := range o.trust {

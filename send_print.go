@@ -179,7 +179,7 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 	}
 	if last != nil && last.Status() == 407 && !slices.ContainsFunc(w.Offers, func(o *session.Offer) bool { return o.Proxy }) {
 		if o.proxyUser != "" && last.Exchange.Proxy == "" {
-			fmt.Fprintln(stderr, "keyhole send: the 407 came from the server itself, not a proxy: this request goes direct (no -x, no HTTP_PROXY), so -U was not sent")
+			fmt.Fprintln(stderr, "keyhole send: the 407 came from the server itself, not a proxy: this request goes direct (no -x, no http_proxy or HTTPS_PROXY), so -U was not sent")
 		} else {
 			fmt.Fprintln(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with -U USER[:PASSWORD] (-u is for the server)")
 		}

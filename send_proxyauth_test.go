@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -294,4 +296,70 @@ func tlsOrigin(t *testing.T) (url, ca string) {
 		t.Fatal(err)
 	}
 	return o.URL + "/tls", ca
+}
+
+// The environment's proxy, as curl reads it, through Squid asking NTLM: a
+// loopback origin goes through http_proxy (Go's own reading leaves loopback
+// out, curl does not), HTTP_PROXY is not read (curl ignores it), NO_PROXY
+// and no_proxy send it direct, HTTPS_PROXY carries https on a CONNECT, and
+// a user in the variable's URL answers the 407 as -U would. keyhole gets
+// curl's status each time, and says which way it went.
+func TestSendEnvProxyNTLMSquid(t *testing.T) {
+	sq := peers.StartSquid(t, peers.SquidOptions{Scheme: "ntlm"})
+	url := windowsOrigin(t).URL + "/via"
+	tlsURL, ca := tlsOrigin(t)
+	withUser := strings.Replace(sq.URL, "://", "://alice:any@", 1)
+	for _, c := range []struct {
+		env    []string
+		args   []string // after send, before the URL
+		url    string
+		status int
+		via    bool // through Squid
+	}{
+		{[]string{"http_proxy=" + sq.URL}, []string{"--proxy-ntlm", "-U", "alice:any"}, url, 200, true},
+		{[]string{"http_proxy=" + sq.URL}, nil, url, 407, true},
+		{[]string{"ALL_PROXY=" + sq.URL}, []string{"--proxy-ntlm", "-U", "alice:any"}, url, 200, true},
+		{[]string{"HTTP_PROXY=" + sq.URL}, nil, url, 200, false},
+		{[]string{"http_proxy=" + sq.URL, "NO_PROXY=127.0.0.1"}, nil, url, 200, false},
+		{[]string{"http_proxy=" + sq.URL, "no_proxy=127.0.0.0/8"}, nil, url, 200, false},
+		{[]string{"http_proxy=" + sq.URL, "no_proxy=example.com", "NO_PROXY=127.0.0.1"}, nil, url, 407, true}, // no_proxy first
+		{[]string{"http_proxy=" + sq.URL, "NO_PROXY=localhost"}, nil, url, 407, true},                         // a name is not its address
+		{[]string{"http_proxy=" + withUser}, []string{"--proxy-ntlm"}, url, 200, true},
+		{[]string{"HTTPS_PROXY=" + sq.URL}, []string{"--proxy-ntlm", "-U", "alice:any", "--cacert", ca}, tlsURL, 200, true},
+		{[]string{"https_proxy=" + sq.URL, "NO_PROXY=127.0.0.1"}, []string{"--cacert", ca}, tlsURL, 200, false},
+	} {
+		peers.CurlEnv(t, c.env, c.status, append(slices.Clone(c.args), c.url)...)
+		args := append(append([]string{"send"}, c.args...), c.url)
+		r := keyhole(t, runOpts{env: c.env}, args...)
+		if got := statusOf(r.stdout); got != c.status {
+			t.Errorf("%q %q: keyhole got %d, curl %d\n%s", c.env, c.args, got, c.status, r.all())
+			continue
+		}
+		if via := strings.Contains(r.stdout, "via proxy "+sq.URL); via != c.via {
+			t.Errorf("%q %q: through the proxy %v, want %v\n%s", c.env, c.args, via, c.via, r.stdout)
+		}
+		if strings.Contains(r.all(), "alice:any@") {
+			t.Errorf("%q: the proxy's password was printed:\n%s", c.env, r.all())
+		}
+	}
+	// A variable that holds no usable proxy is a usage error naming it,
+	// its value (which may hold a password) unsaid.
+	r := keyhole(t, runOpts{env: []string{"http_proxy=ftp://bob:s3cret@127.0.0.1:1"}}, "send", url)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "http_proxy is not a proxy URL") || strings.Contains(r.all(), "s3cret") {
+		t.Errorf("a bad http_proxy: exit %d\n%s", r.code, r.all())
+	}
+}
+
+// statusOf is the final status keyhole send printed (its last attempt's).
+func statusOf(out string) int {
+	status := 0
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && len(f[0]) == 3 && f[0][0] >= '1' && f[0][0] <= '5' {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				status = n
+			}
+		}
+	}
+	return status
 }

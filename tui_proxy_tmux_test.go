@@ -29,7 +29,7 @@ func TestTUIProxyNegotiateInARealTerminal(t *testing.T) {
 			s.keys("proxy")
 			s.waitFor("› proxy (now")
 			s.keys("Enter")
-			s.waitFor("HTTP_PROXY")
+			s.waitFor("Empty: http_proxy")
 			s.keys(sq.URL, "Enter")
 			s.waitFor("Requests now go through")
 			s.keys("Enter")

@@ -68,7 +68,7 @@ func classify(err error) *TransportError {
 		te := classify(op.Err)
 		te.Err = fmt.Errorf("the proxy: %w", te.Err)
 		if te.Kind != KindCancelled {
-			te.Hint = "check the proxy's address and that it runs (HTTP_PROXY, HTTPS_PROXY, NO_PROXY or the proxy setting)"
+			te.Hint = "check the proxy's address and that it runs (http_proxy, HTTPS_PROXY, NO_PROXY or the proxy setting)"
 		}
 		return te
 	}

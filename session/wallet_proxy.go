@@ -1,10 +1,12 @@
 package session
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 
 	"keyhole/credentials"
@@ -69,24 +71,78 @@ func BypassProxy(list, host string) bool {
 	return false
 }
 
-// ProxyFunc is a client's proxy choice (httpclient.Options.Proxy): proxy,
-// or with nil the environment's (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), except
-// for the hosts in noProxy. A fixed proxy, unlike HTTP_PROXY, also carries
-// requests to loopback addresses, as curl's -x does. It returns nil (the
-// environment's, unchanged) when both are empty.
+// ProxyFunc is a client's proxy choice (httpclient.Options.Proxy), as curl
+// makes it: proxy (-x) when set, else the one the environment names for
+// the URL's scheme (EnvProxy); none for a host in noProxy (--noproxy) or,
+// when noProxy is "", in no_proxy or NO_PROXY, which apply to -x too.
+// Unlike Go's http.ProxyFromEnvironment, requests to loopback hosts go
+// through the proxy as well, as curl sends them. The environment is read
+// on each request.
 func ProxyFunc(proxy *url.URL, noProxy string) func(*http.Request) (*url.URL, error) {
-	if proxy == nil && noProxy == "" {
-		return nil
-	}
+	return proxyFunc(proxy, noProxy, os.Getenv)
+}
+
+func proxyFunc(proxy *url.URL, noProxy string, getenv func(string) string) func(*http.Request) (*url.URL, error) {
 	return func(r *http.Request) (*url.URL, error) {
-		if BypassProxy(noProxy, r.URL.Hostname()) {
+		list := noProxy
+		if list == "" {
+			list = cmp.Or(getenv("no_proxy"), getenv("NO_PROXY"))
+		}
+		if BypassProxy(list, r.URL.Hostname()) {
 			return nil, nil
 		}
 		if proxy != nil {
 			return proxy, nil
 		}
-		return http.ProxyFromEnvironment(r)
+		u, _, err := envProxy(r.URL.Scheme, getenv)
+		if u != nil {
+			u.User = nil // never sent unseen: keyhole send answers the 407 with it (EnvProxy)
+		}
+		return u, err
 	}
+}
+
+// EnvProxy is the proxy the environment names for a request to rawURL, user
+// info kept, and the variable that named it, as curl reads them:
+// http_proxy for http:// (lower-case only: curl ignores HTTP_PROXY, which
+// a CGI request's Proxy header could set), https_proxy or HTTPS_PROXY for
+// https://, else all_proxy or ALL_PROXY. nil when none is set or no_proxy
+// lists the host.
+func EnvProxy(rawURL string) (*url.URL, string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || BypassProxy(cmp.Or(os.Getenv("no_proxy"), os.Getenv("NO_PROXY")), u.Hostname()) {
+		return nil, "", nil
+	}
+	return envProxy(u.Scheme, os.Getenv)
+}
+
+func envProxy(scheme string, getenv func(string) string) (*url.URL, string, error) {
+	names := []string{"all_proxy", "ALL_PROXY"}
+	switch strings.ToLower(scheme) {
+	case "http":
+		names = append([]string{"http_proxy"}, names...)
+	case "https":
+		names = append([]string{"https_proxy", "HTTPS_PROXY"}, names...)
+	}
+	for _, name := range names {
+		raw := getenv(name)
+		if raw == "" {
+			continue
+		}
+		u, userinfo, err := ParseProxy(raw)
+		if err != nil { // said without the value, which may hold a password
+			return nil, name, fmt.Errorf("%s is not a proxy URL keyhole can use; give one such as http://127.0.0.1:3128 (http, https, socks5 or socks5h), or unset it", name)
+		}
+		if userinfo != "" {
+			user, pass, ok := strings.Cut(userinfo, ":")
+			u.User = url.User(user)
+			if ok {
+				u.User = url.UserPassword(user, pass)
+			}
+		}
+		return u, name, nil
+	}
+	return nil, "", nil
 }
 
 // ProxyModes are the schemes that answer a proxy's 407, as --proxy-auth

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,5 +45,50 @@ func TestGivenProxyOffers(t *testing.T) {
 				t.Errorf("%q %q: the proxy's Negotiate asks a ticket for %q", c.user, c.mode, n.Host)
 			}
 		}
+	}
+}
+
+// The proxy choice reads the environment as curl 7.88 does (checked by hand
+// against curl and, through Squid, in TestSendEnvProxyNTLMSquid).
+func TestProxyFuncReadsTheEnvironmentAsCurl(t *testing.T) {
+	fixed, _, _ := ParseProxy("http://fixed.test:1")
+	for _, c := range []struct {
+		env     map[string]string
+		fixed   *url.URL
+		noProxy string
+		target  string
+		want    string
+	}{
+		{map[string]string{"http_proxy": "env.test:3128"}, nil, "", "http://127.0.0.1:8080/", "http://env.test:3128"},
+		{map[string]string{"http_proxy": "env.test:3128"}, nil, "", "http://localhost/", "http://env.test:3128"},
+		{map[string]string{"HTTP_PROXY": "env.test:3128"}, nil, "", "http://127.0.0.1/", ""},
+		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, "", "http://127.0.0.1/", ""},
+		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, "", "https://127.0.0.1/", "http://env.test:3128"},
+		{map[string]string{"https_proxy": "a.test:1", "HTTPS_PROXY": "b.test:1"}, nil, "", "https://x.test/", "http://a.test:1"},
+		{map[string]string{"ALL_PROXY": "socks5h://all.test:1080"}, nil, "", "https://x.test/", "socks5h://all.test:1080"},
+		{map[string]string{"http_proxy": "http://u:pw@env.test:1"}, nil, "", "http://x.test/", "http://env.test:1"},
+		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, "", "http://api.x.test/", ""},
+		{map[string]string{"http_proxy": "env.test:1", "no_proxy": "y.test", "NO_PROXY": "x.test"}, nil, "", "http://x.test/", "http://env.test:1"},
+		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, "other.test", "http://x.test/", "http://env.test:1"},
+		{map[string]string{"NO_PROXY": "x.test"}, fixed, "", "http://x.test/", ""},
+		{nil, fixed, "", "http://x.test/", "http://fixed.test:1"},
+		{nil, fixed, "*", "http://x.test/", ""},
+		{nil, nil, "", "http://x.test/", ""},
+	} {
+		f := proxyFunc(c.fixed, c.noProxy, func(k string) string { return c.env[k] })
+		u, _ := url.Parse(c.target)
+		p, err := f(&http.Request{URL: u})
+		got := ""
+		if p != nil {
+			got = p.String()
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%v -x %v --noproxy %q, %s: %q %v, want %q", c.env, c.fixed, c.noProxy, c.target, got, err, c.want)
+		}
+	}
+	f := proxyFunc(nil, "", func(k string) string { return map[string]string{"http_proxy": "ftp://u:secret@x"}[k] })
+	_, err := f(&http.Request{URL: &url.URL{Scheme: "http", Host: "a.test"}})
+	if err == nil || !strings.Contains(err.Error(), "http_proxy is not a proxy URL") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("a bad http_proxy: %v", err)
 	}
 }

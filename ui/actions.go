@@ -109,8 +109,12 @@ func (m *Model) openPalette() {
 
 // newClient builds the HTTP client from the toggles.
 func (m Model) newClient() *httpclient.Client {
+	proxy := m.proxy
+	if proxy == nil {
+		proxy = session.ProxyFunc(nil, "") // the environment's, as curl reads it
+	}
 	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true,
-		Proxy:    m.proxy,       // nil: HTTP_PROXY, HTTPS_PROXY, NO_PROXY
+		Proxy:    proxy,
 		SpillDir: os.TempDir()}) // a body past the kept 50 MiB scrolls from a 0600 temp file
 }
 

@@ -11,11 +11,11 @@ import (
 )
 
 // openProxy asks for the proxy URL; empty means the environment's
-// (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).
+// (http_proxy, HTTPS_PROXY, NO_PROXY, as curl reads them).
 func (m *Model) openProxy() {
 	o := overlay{kind: ovProxy, title: "Proxy", hint: "enter applies, esc closes",
 		head: []string{"Send every request through this forward proxy, e.g. the practice proxy",
-			"(keyhole practice --proxy-addr 127.0.0.1:8402). Empty: HTTP_PROXY / HTTPS_PROXY / NO_PROXY.",
+			"(keyhole practice --proxy-addr 127.0.0.1:8402). Empty: http_proxy / HTTPS_PROXY / NO_PROXY, as curl.",
 			"A 407 from the proxy is answered from the picker, in Proxy-Authorization.", ""}}
 	o.fields = append(o.fields, m.overlayField(hinted(plain("URL", ""), "http://127.0.0.1:8402"), m.proxyURL))
 	m.openOverlay(o)
