@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -218,8 +219,7 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	if id != "" {
 		g.Values["client_id"] = id
 	}
-	uses := map[string]bool{"": true, "auto": true, "basic": true, "digest": true, "ntlm": true, "negotiate": true, "oauth2": true, "dpop": true, "registry": true}
-	if o.user != "" && uses[strings.ToLower(g.Mode)] {
+	if o.user != "" && takesUser(g.Mode) {
 		user, pass, err := promptPassword("-u", "", o.user, stdin, stderr)
 		if err != nil {
 			return nil, err
@@ -259,6 +259,16 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 		return o.oauthMore.apply(oa, o.trust)
 	}
 	return g, nil
+}
+
+// takesUser reports whether mode uses -u: auto, or a scheme with a field
+// -u gives (credentials.Field.Flag).
+func takesUser(mode string) bool {
+	if mode == "" || strings.EqualFold(mode, "auto") {
+		return true
+	}
+	d, _ := credentials.Describe(mode)
+	return slices.ContainsFunc(d.Fields, func(f credentials.Field) bool { return f.Flag == "-u" })
 }
 
 // sendDraft builds the request from -X, -H, -d and what --curl imported.

@@ -185,7 +185,7 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 		}
 	}
 	if last != nil && last.Status() == 401 && !o.json {
-		noTicketHint(last, stderr)
+		unansweredHint(last, stderr)
 	}
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(res.Err.Error()))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"keyhole/httpclient"
 )
@@ -53,6 +54,28 @@ type Description struct {
 	// the scheme apart without revealing a secret: the Basic user, the
 	// Digest algorithm. nil or "" when nothing does.
 	Detail func(value string) string
+
+	// The hooks below let a scheme's own file say what only it knows, so
+	// that the loop and the faces stay generic; nil hooks do the default.
+
+	// Explain says what a challenge of the scheme asks for, the words after
+	// its name in session.Describe ("type 2 challenge 0123…"); nil: its
+	// realm and the size of its token.
+	Explain func(ch httpclient.Challenge) string
+	// Token takes apart the token or data of a challenge, or of a pasted
+	// credential, one fact a line with secrets masked (keyhole explain);
+	// now is the local clock, to compare a server's time with. nil: none.
+	Token func(ch httpclient.Challenge, now time.Time) []string
+	// About says what the scheme is and how to answer it (keyhole explain).
+	About []string
+	// Offered decides whether what the user gave offers the scheme when
+	// no mode names it, and from where ("the Kerberos ticket cache"); nil:
+	// when its fields are filled, from the first given.
+	Offered func(v map[string]string) (source string, ok bool)
+	// Unanswered says why nothing answered the scheme's challenge and
+	// what would ("no Kerberos ticket: … run kinit alice@REALM"); "" when
+	// there is nothing to add to the findings. keyhole send prints it.
+	Unanswered func() string
 }
 
 // Field is one value a scheme needs. The TUI's form is made from the
@@ -198,6 +221,7 @@ var Schemes = []Description{
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
 		},
 		Headers: []string{"Authorization"}, Curl: "--ntlm",
+		Explain: ntlmWords, Token: ntlmToken, About: aboutNTLM,
 		Build: func(v map[string]string) (Authorizer, error) {
 			n := &NTLM{User: v["user"], Password: v["password"]}
 			return n, n.Validate()
@@ -213,6 +237,8 @@ var Schemes = []Description{
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "for NTLM inside Negotiate, or user@REALM's login"},
 		},
 		Headers: []string{"Authorization"}, Curl: "--negotiate",
+		Explain: negotiateWords, Token: negotiateToken, About: aboutNegotiate, Offered: negotiateOffered,
+		Unanswered: noTicket,
 		Build: func(v map[string]string) (Authorizer, error) {
 			n := &Negotiate{User: v["user"], Password: v["password"]}
 			if n.User != "" {

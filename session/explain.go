@@ -61,10 +61,8 @@ func Describe(c httpclient.Challenge) string {
 		if m := c.Param("resource_metadata"); m != "" {
 			parts = append(parts, "metadata at "+clean(m))
 		}
-	case c.Is("NTLM"):
-		parts = append(parts, ntlmWords(c.Token68))
-	case c.Is("Negotiate"):
-		parts = append(parts, negotiateWords(c.Token68))
+	case explainer(c.Scheme) != nil:
+		parts = append(parts, explainer(c.Scheme)(c))
 	default:
 		realm()
 		if c.Token68 != "" {
@@ -75,6 +73,16 @@ func Describe(c httpclient.Challenge) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// explainer is the Explain hook of the scheme's description, or nil.
+func explainer(scheme string) func(httpclient.Challenge) string {
+	for _, d := range credentials.ForWire(scheme) {
+		if d.Explain != nil {
+			return d.Explain
+		}
+	}
+	return nil
 }
 
 // bearerError says what a Bearer or DPoP error code means.
@@ -270,78 +278,25 @@ func loginURL(a *Attempt) string {
 	return ""
 }
 
-// ntlmWords says what an NTLM challenge's token is: none (the server's first
-// answer, asking for a type 1), or the type 2 taken apart.
-func ntlmWords(tok string) string {
-	if tok == "" {
-		return "wants NTLM: a three-leg exchange on one connection, starting with a type 1 message"
-	}
-	m, err := credentials.DecodeNTLMToken(tok)
-	if err != nil {
-		return "a malformed NTLM token: " + clean(err.Error())
-	}
-	if m.Type != 2 {
-		return fmt.Sprintf("an NTLM type %d message (a client's, not a challenge)", m.Type)
-	}
-	s := fmt.Sprintf("type 2 challenge %x", m.ServerChallenge)
-	if m.TargetName != "" {
-		s += ", target " + clean(fmt.Sprintf("%q", m.TargetName))
-	}
-	return s
-}
-
-// negotiateWords says what a Negotiate challenge's token is: none (asking
-// for a Kerberos ticket), or the SPNEGO answer in short.
-func negotiateWords(tok string) string {
-	if tok == "" {
-		return "wants a Kerberos ticket for HTTP/host (SPNEGO), from kinit's credential cache"
-	}
-	t, err := credentials.DecodeNegotiateToken(tok)
-	if err != nil {
-		return "a malformed Negotiate token: " + clean(err.Error())
-	}
-	return clean(t.Describe(time.Time{})[0])
-}
-
-// TokenDetails takes apart a challenge's or a pasted credential's NTLM or
-// Negotiate token, one fact a line, secrets masked; nil for other schemes
-// or no token. now is the local clock, to compare a server's timestamp with.
+// TokenDetails takes apart a challenge's or a pasted credential's token
+// (NTLM, Negotiate, SCRAM: its scheme's Token hook), one fact a line,
+// secrets masked; nil for schemes without one or no token. now is the local
+// clock, to compare a server's timestamp with.
 func TokenDetails(c httpclient.Challenge, now time.Time) []string {
-	if c.Token68 == "" {
-		return nil
-	}
-	switch {
-	case c.Is("NTLM"):
-		m, err := credentials.DecodeNTLMToken(c.Token68)
-		if err != nil {
-			return []string{clean(err.Error())}
+	for _, d := range credentials.ForWire(c.Scheme) {
+		if d.Token != nil {
+			return d.Token(c, now)
 		}
-		return m.Describe(now)
-	case c.Is("Negotiate"):
-		t, err := credentials.DecodeNegotiateToken(c.Token68)
-		if err != nil {
-			return []string{clean(err.Error())}
-		}
-		return t.Describe(now)
 	}
 	return nil
 }
 
-// AboutScheme says what NTLM and Negotiate are and what to do about them,
-// for keyhole explain; nil for other schemes.
+// AboutScheme says what a scheme is and what to do about it, from its
+// description's About, for keyhole explain; nil for schemes without one.
 func AboutScheme(scheme string) []string {
-	switch strings.ToLower(scheme) {
-	case "ntlm":
-		return []string{
-			"NTLM is Windows' challenge-response login (IIS, SharePoint, Exchange, corporate proxies): a type 1 message, the server's type 2 challenge, and a type 3 that proves the password with NTLMv2 without sending it.",
-			"It authenticates the TCP connection: all three messages must travel on one kept-alive HTTP/1.1 connection.",
-			`Answer it with keyhole send -u 'DOMAIN\user:password' URL (or user@domain:password); curl --ntlm -u does the same.`,
-		}
-	case "negotiate":
-		return []string{
-			"Negotiate (SPNEGO, RFC 4559) carries a Kerberos ticket for the service HTTP/host: the password never leaves your machine, the ticket comes from kinit, and the server may prove itself back (mutual authentication).",
-			"A ticket is a message from the realm's KDC, encrypted for the service, saying who you are and until when; kinit user@REALM gets the ticket-granting ticket, and keyhole asks the KDC for HTTP/host's ticket with it.",
-			"Run kinit user@REALM, then keyhole send URL (curl --negotiate -u : URL); klist shows your tickets. Windows servers also accept NTLM inside Negotiate: keyhole send -u 'DOMAIN\\user:password' URL falls back to it.",
+	for _, d := range credentials.ForWire(scheme) {
+		if d.About != nil {
+			return d.About
 		}
 	}
 	return nil

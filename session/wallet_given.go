@@ -189,7 +189,8 @@ func (g *Given) Wallet() (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
-	add := func(m string, first string) error {
+	// add offers scheme m; from is where: a field key, or words.
+	add := func(m string, from string) error {
 		if mode != "auto" && mode != m {
 			return nil
 		}
@@ -204,7 +205,11 @@ func (g *Given) Wallet() (*Wallet, error) {
 			}
 		}
 		upfront := d.Rank == 0 || mode == m && !d.Challenged
-		w.Add(&Offer{Auth: a, Origin: at, Upfront: upfront, Source: g.source(first)})
+		src := from
+		if _, ok := v[from]; ok {
+			src = g.source(from)
+		}
+		w.Add(&Offer{Auth: a, Origin: at, Upfront: upfront, Source: src})
 		return nil
 	}
 	// --token beside --refresh-token is the OAuth client's token held: used
@@ -212,28 +217,24 @@ func (g *Given) Wallet() (*Wallet, error) {
 	held := v["token"] != "" && v["refresh_token"] != "" && v["client_id"] != ""
 	for _, d := range credentials.Schemes {
 		// A registry token is offered below, for registry challenges only.
-		// Negotiate is offered below: a ticket in the cache is enough.
-		if d.Named && mode != d.Mode || d.Mode == "registry" || d.Mode == "negotiate" || !filled(d, v) || d.Mode == "bearer" && held {
+		if d.Named && mode != d.Mode || d.Mode == "registry" || d.Mode == "bearer" && held {
 			continue
 		}
-		if err := add(d.Mode, sourceKey(d, v)); err != nil {
+		src, ok := sourceKey(d, v), filled(d, v)
+		if d.Offered != nil { // the scheme decides (Negotiate: a ticket in the cache is enough)
+			var from string
+			from, ok = d.Offered(v)
+			ok = ok || mode == d.Mode
+			if from != "" {
+				src = from
+			}
+		}
+		if !ok {
+			continue
+		}
+		if err := add(d.Mode, src); err != nil {
 			return nil, err
 		}
-	}
-	if mode == "negotiate" || mode == "auto" && (v["user"] != "" || credentials.HasTicket()) {
-		// Kerberos needs no flag: the ticket kinit left is used, as curl
-		// --negotiate -u : does; -u adds a password login and NTLM inside
-		// Negotiate for when there is none.
-		d, _ := credentials.Describe("negotiate")
-		a, err := d.Build(v)
-		if err != nil {
-			return nil, err
-		}
-		src := TicketCacheSource
-		if v["user"] != "" {
-			src = g.source("user")
-		}
-		w.Add(&Offer{Auth: a, Origin: at, Upfront: mode == "negotiate", Source: src})
 	}
 	if mode == "registry" || mode == "auto" && v["token"] == "" {
 		src := "anonymous"
@@ -329,7 +330,7 @@ func sourceKey(d credentials.Description, v map[string]string) string {
 // TicketCacheSource is the Source of the Negotiate offer keyhole makes by
 // itself when kinit left a ticket: the user gave nothing, so nothing is
 // said to be held back when it is not asked for.
-const TicketCacheSource = "the Kerberos ticket cache"
+const TicketCacheSource = credentials.TicketCacheSource
 
 // proxyOffer adds -U, bound to the proxy's origin. An empty user (-U :) is
 // curl's way to say "the Kerberos ticket": only Negotiate answers with it,
