@@ -26,6 +26,22 @@ type Lesson struct {
 	// refresh and scope step-up while the lesson is open, so the failure
 	// the lesson teaches happens before keyhole repairs it.
 	NoAutoRefresh, NoAutoStepUp bool
+	// Play is the lesson played from the TUI's keys, for the lab's tests,
+	// when no script of its own plays it (ui/lessons_play_test.go): what
+	// a learner following Try does.
+	Play []Play
+}
+
+// Play is one thing a learner does in a lesson: send the request as it is
+// (Answer ""), or answer the challenge with the scheme whose mode is Answer
+// (credentials.Describe), typing Values into its form's fields in order;
+// Forget first forgets the credentials given before. Ticks is how many of
+// the lesson's steps have ticked after it.
+type Play struct {
+	Answer string
+	Values []string
+	Forget bool
+	Ticks  int
 }
 
 // Goal is the outcome that completes a lesson: the final status of a request
@@ -78,7 +94,7 @@ func Lessons() []Lesson {
 		c := lessonChecks[ls[i].ID]
 		ls[i].Ticks, ls[i].NoAutoRefresh, ls[i].NoAutoStepUp = c.ticks, c.noAutoRefresh, c.noAutoStepUp
 	}
-	return ls
+	return append(ls, addedLessons()...)
 }
 
 func lessonTexts() []Lesson {

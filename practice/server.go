@@ -155,6 +155,7 @@ func (s *Server) Handler() http.Handler {
 	s.oauthRoutes(mux)  // oauth.go: the authorization server and token endpoints
 	s.labRoutes(mux)    // lab.go: the failure modes
 	s.ntlmRoutes(mux)   // ntlm.go: NTLM and the proxy's Digest
+	s.addedRoutes(mux)  // register.go: the lessons schemes add from their own files
 	return mux
 }
 
@@ -175,7 +176,8 @@ func (s *Server) Endpoints() []Endpoint {
 	out = append(out, s.schemeEndpoints()...)
 	out = append(out, s.oauthEndpoints()...)
 	out = append(out, s.labEndpoints()...)
-	return append(out, s.ntlmEndpoints()...)
+	out = append(out, s.ntlmEndpoints()...)
+	return append(out, s.addedEndpoints()...)
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
