@@ -494,6 +494,18 @@ type Handshaker interface {
 	ConnectionBound() bool
 }
 
+// Reporter is an Authorizer that learns something from the answer to what
+// it sent (SCRAM's Authentication-Info: the server's own proof) and says so;
+// session makes each Note a finding of the attempt.
+type Reporter interface {
+	Authorizer
+	Report(resp *httpclient.Response) []Note
+}
+
+// Note is one thing a Reporter learned. Severity is "info", "warning" or
+// "error", as session's findings have it.
+type Note struct{ Code, Severity, Message, Next string }
+
 // MarkWritten marks as secret, on r, the headers the scheme wire's
 // descriptions say its Authorizer writes, so that masking, scrubbing and
 // redirects treat them as the secrets they are whatever their names.

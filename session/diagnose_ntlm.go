@@ -197,10 +197,17 @@ func (d *diagnosis) negotiateMissing(offered []httpclient.Challenge) bool {
 }
 
 // authorizerFindings are what the authorizer that answered (the server or,
-// with proxy, the proxy) learned from the answer: the Kerberos ticket sent
-// and the mutual-authentication proof, checked with the session key only
-// the authorizer holds.
+// with proxy, the proxy) learned from the answer: a Reporter's notes (SCRAM),
+// or the Kerberos ticket sent and the mutual-authentication proof, checked
+// with the session key only the authorizer holds.
 func authorizerFindings(auth credentials.Authorizer, a *Attempt, proxy bool) []Finding {
+	if r, ok := auth.(credentials.Reporter); ok && a.Exchange != nil && a.Exchange.Response != nil {
+		var out []Finding
+		for _, n := range r.Report(a.Exchange.Response) {
+			out = append(out, Finding{Code: n.Code, Severity: n.Severity, Message: clean(n.Message), Next: clean(n.Next)})
+		}
+		return out
+	}
 	n, ok := auth.(*credentials.Negotiate)
 	if !ok || a.Exchange == nil {
 		return nil
