@@ -76,6 +76,10 @@ type Description struct {
 	// what would ("no Kerberos ticket: … run kinit alice@REALM"); "" when
 	// there is nothing to add to the findings. keyhole send prints it.
 	Unanswered func() string
+	// Leg says whether ch, a challenge that answered the value the scheme
+	// sent (sent: the header's value), carries the next leg of its
+	// exchange rather than a refusal, and the words of its finding.
+	Leg func(sent string, ch httpclient.Challenge) (Note, bool)
 }
 
 // Field is one value a scheme needs. The TUI's form is made from the

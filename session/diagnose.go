@@ -403,6 +403,28 @@ func (d *diagnosis) urlCredentials() bool {
 	return err == nil && u.User != nil
 }
 
+// leg explains, with the scheme's Leg hook, a challenge that carries the
+// next leg of a multi-leg exchange rather than a refusal (SCRAM's server
+// first message). It reports whether it was one.
+func (d *diagnosis) leg(ch *httpclient.Challenge, proxy bool) bool {
+	header := "Authorization"
+	if proxy {
+		header = "Proxy-Authorization"
+	}
+	sent := d.header().Get(header)
+	for _, desc := range credentials.ForWire(ch.Scheme) {
+		if desc.Leg == nil || sent == "" {
+			continue
+		}
+		if n, ok := desc.Leg(sent, *ch); ok {
+			d.out = slices.DeleteFunc(d.out, func(f Finding) bool { return f.Code == "proxy-auth-required" })
+			d.add(Finding{Code: n.Code, Severity: n.Severity, Message: clean(n.Message), Next: clean(n.Next)})
+			return true
+		}
+	}
+	return false
+}
+
 // rejected explains a 401/407 that answered credentials of an offered scheme.
 func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string, proxy bool) {
 	who := "server"
@@ -416,7 +438,7 @@ func (d *diagnosis) rejected(offered []httpclient.Challenge, scheme string, prox
 			break
 		}
 	}
-	if ch != nil && d.connectionBound(ch, proxy) {
+	if ch != nil && (d.leg(ch, proxy) || d.connectionBound(ch, proxy)) {
 		return
 	}
 	if ch != nil && ch.Is("Digest") {

@@ -1,8 +1,11 @@
 package session
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"keyhole/credentials"
 )
 
 // offersOf lists a wallet's offers as "scheme[ up][ proxy] from SOURCE".
@@ -31,8 +34,7 @@ func TestGivenWallet(t *testing.T) {
 		proxy  string
 		want   string
 	}{
-		{"", map[string]string{"user": "alice", "password": "pw"}, "",
-			"Basic from -u, Digest from -u, NTLM from -u, Negotiate from -u, Bearer from -u"},
+		{"", map[string]string{"user": "alice", "password": "pw"}, "", userOffers(t)},
 		{"basic", map[string]string{"user": "alice", "password": "pw"}, "", "Basic up from -u"},
 		{"digest", map[string]string{"user": "alice", "password": "pw"}, "", "Digest from -u"},
 		{"", map[string]string{"token": "t"}, "", "Bearer from --token"},
@@ -79,4 +81,21 @@ func TestGivenWallet(t *testing.T) {
 			t.Errorf("%+v: error %v, want %q", c.g, err, c.says)
 		}
 	}
+}
+
+// userOffers is what -u alone offers: every scheme that takes a user and
+// password (its description), each waiting for its challenge, then the
+// registry token asked for with it; a scheme added from its own file joins them.
+func userOffers(t *testing.T) string {
+	var out []string
+	for _, d := range credentials.Schemes {
+		if !d.Named && slices.ContainsFunc(d.Fields, func(f credentials.Field) bool { return f.Key == "user" && !f.Borrowed }) {
+			out = append(out, d.Wire+" from -u")
+		}
+	}
+	s := strings.Join(append(out, "Bearer from -u"), ", ")
+	if !strings.HasPrefix(s, "Basic from -u, Digest from -u, NTLM from -u, Negotiate from -u, ") {
+		t.Fatalf("-u's schemes: %s", s)
+	}
+	return s
 }
