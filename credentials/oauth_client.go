@@ -379,6 +379,9 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 	}
 	o.mu.Lock()
 	o.ClientID, o.ClientSecret, o.registered = got.ClientID, got.ClientSecret, true
+	if o.clientWhy != "" {
+		o.clientWhy = "client id from the registration just made"
+	}
 	if got.AuthMethod != "" {
 		o.method, o.methodWhy = got.AuthMethod, "the method the registration answer names"
 	}
