@@ -20,10 +20,13 @@ import (
 // what View returned at its next frame tick (1/120 s), so it is set back as
 // it was (GOGC) a little after the first View.
 //
+// The model (New: text fields, styles, layout) is built while Bubble Tea
+// sets up the terminal, on another core: see starting.
+//
 // The terminal width table: the first rune past U+0300 on screen (a box
 // line, a dot) makes the width tables fill two 1.1 MB look-up tables. The
 // frame is drawn with such runes, so the tables are filled on another core
-// while the model is built.
+// too.
 
 // holdGC turns the collector off until the returned func is first called.
 func holdGC() (release func()) {
@@ -42,43 +45,74 @@ func holdGC() (release func()) {
 // warmWidths fills the width tables in the background.
 func warmWidths() { go ansi.StringWidthWc("─") }
 
-// untilDrawn is the model until its first frame is drawn: then drawn is
-// called, and the next Update hands Bubble Tea the model itself.
-type untilDrawn struct {
-	tea.Model
-	drawn *drawnOnce
+// starting is the model until its first frame is drawn. The model is
+// built on another goroutine (build) while Bubble Tea sets up the terminal
+// and starts its frame clock: the first frame is written at the first tick,
+// 1/120 s after that, and the model is only needed for Init, which Bubble
+// Tea calls once the clock runs. After the first View, release is called a
+// little later, and the next Update hands Bubble Tea the model itself.
+type starting struct {
+	s *startState
+	m tea.Model // the model as updated; nil until the first Update
 }
 
-type drawnOnce struct {
-	once sync.Once
-	done bool // set on the program's goroutine that calls View and Update
-	f    func()
+type startState struct {
+	built   chan struct{} // closed once model (or fail) is set
+	model   Model
+	fail    any  // what New panicked with, raised again where Bubble Tea recovers
+	drawn   bool // set on the program's goroutine, which calls View and Update
+	release func()
 }
+
+// build starts making the model with newModel, on another goroutine.
+func build(newModel func() Model, release func()) starting {
+	s := &startState{built: make(chan struct{}), release: release}
+	go func() {
+		defer close(s.built)
+		defer func() { s.fail = recover() }()
+		s.model = newModel()
+	}()
+	return starting{s: s}
+}
+
+// model is the model as it stands, waiting for it to be built.
+func (u starting) model() tea.Model {
+	if u.m != nil {
+		return u.m
+	}
+	<-u.s.built
+	if u.s.fail != nil {
+		panic(u.s.fail)
+	}
+	return u.s.model
+}
+
+func (u starting) Init() tea.Cmd { return u.model().Init() }
 
 // afterFrame is how long after the first View the frame is surely written.
 const afterFrame = 50 * time.Millisecond
 
-func (u untilDrawn) View() tea.View {
-	v := u.Model.View()
-	u.drawn.once.Do(func() {
-		u.drawn.done = true
-		time.AfterFunc(afterFrame, u.drawn.f)
-	})
+func (u starting) View() tea.View {
+	v := u.model().View()
+	if !u.s.drawn {
+		u.s.drawn = true
+		time.AfterFunc(afterFrame, u.s.release)
+	}
 	return v
 }
 
-func (u untilDrawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	m, cmd := u.Model.Update(msg)
-	if u.drawn.done {
+func (u starting) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := u.model().Update(msg)
+	if u.s.drawn {
 		return m, cmd
 	}
-	return untilDrawn{m, u.drawn}, cmd
+	return starting{u.s, m}, cmd
 }
 
 // unwrap is the model inside m.
 func unwrap(m tea.Model) tea.Model {
-	if u, ok := m.(untilDrawn); ok {
-		return u.Model
+	if u, ok := m.(starting); ok {
+		return u.model()
 	}
 	return m
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,23 +44,39 @@ func TestHoldGCWithABodyBeingFormatted(t *testing.T) {
 	}
 }
 
-func TestUntilDrawnHandsBackTheModelAfterTheFirstFrame(t *testing.T) {
+func TestStartingHandsBackTheModelAfterTheFirstFrame(t *testing.T) {
 	released := make(chan struct{})
-	var m tea.Model = untilDrawn{New(Options{URL: "http://127.0.0.1:1/"}), &drawnOnce{f: func() { close(released) }}}
-	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	if _, ok := m.(untilDrawn); !ok {
-		t.Fatalf("before the first frame Update returned %T, want the wrapper", m)
+	var m tea.Model = build(func() Model { return New(Options{URL: "http://127.0.0.1:1/"}) }, func() { close(released) })
+	if m.Init() == nil {
+		t.Fatal("Init of the model built in the background returned no command (it asks for the background colour)")
 	}
-	v := m.View()
-	if v.Content == "" {
-		t.Fatal("the first View drew nothing")
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if _, ok := m.(starting); !ok {
+		t.Fatalf("before the first frame Update returned %T, want the starting wrapper", m)
+	}
+	if v := m.View(); !strings.Contains(v.Content, "http://127.0.0.1:1/") {
+		t.Fatalf("the first View does not show the URL:\n%s", v.Content)
 	}
 	<-released // within afterFrame
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	if _, ok := m.(Model); !ok {
+	got, ok := m.(Model)
+	if !ok {
 		t.Fatalf("after the first frame Update returned %T, want ui.Model", m)
 	}
-	if _, ok := unwrap(untilDrawn{Model: m}).(Model); !ok {
-		t.Fatal("unwrap did not return the model inside")
+	if got.w != 100 {
+		t.Fatalf("the model handed back has width %d, want 100 (the last resize)", got.w)
 	}
+}
+
+// A panic while the model is built comes out on the program's goroutine,
+// where Bubble Tea recovers and puts the terminal back.
+func TestStartingRaisesABuildPanicOnTheProgramGoroutine(t *testing.T) {
+	m := build(func() Model { panic("no model") }, func() {})
+	defer func() {
+		if r := recover(); r != "no model" {
+			t.Fatalf("recovered %v, want the build's panic", r)
+		}
+	}()
+	m.Init()
+	t.Fatal("Init returned without the build's panic")
 }

@@ -44,7 +44,7 @@ func Run(o Options) error {
 	warmWidths()
 	release := holdGC()
 	defer release()
-	first := untilDrawn{New(o), &drawnOnce{f: release}}
+	first := build(func() Model { return New(o) }, release)
 	p := tea.NewProgram(first, tea.WithFPS(120), tea.WithColorProfile(lipgloss.Writer.Profile))
 	// A closed terminal sends SIGHUP, which Bubble Tea leaves to Go's
 	// default: exit at once, spill files left behind. Stop the program
