@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"keyhole/credentials"
@@ -151,6 +152,39 @@ func carried(r *httpclient.Request, st step, serverCh *httpclient.Challenge) []C
 	}
 	if st.cert != "" && strings.HasPrefix(strings.ToLower(r.URL), "https:") {
 		out = append(out, Carried{Scheme: certScheme, Detail: st.cert})
+	}
+	return out
+}
+
+// preparedCarried lists what a request keyhole made on its own (a token or
+// metadata request) carried: credentials in its Authorization and
+// Proxy-Authorization headers ("Basic practice-client" for
+// client_secret_basic) and, in a form body, the client secret
+// (client_secret_post), a client assertion (private_key_jwt) or the user's
+// password (the password grant), each named with whose it is.
+func preparedCarried(r *httpclient.Request) []Carried {
+	var out []Carried
+	for _, header := range []string{"Authorization", "Proxy-Authorization"} {
+		if v := r.Header.Get(header); v != "" {
+			scheme, detail := credentials.Carried(v)
+			out = append(out, Carried{Scheme: scheme, Proxy: header == "Proxy-Authorization", Detail: detail})
+		}
+	}
+	if !strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded") {
+		return out
+	}
+	form, err := url.ParseQuery(string(r.Body))
+	if err != nil {
+		return out
+	}
+	for _, f := range []struct{ field, words, whose string }{
+		{"client_secret", "client secret", "client_id"},
+		{"client_assertion", "client assertion", "client_id"},
+		{"password", "password", "username"},
+	} {
+		if form.Get(f.field) != "" {
+			out = append(out, Carried{Scheme: f.words, Detail: httpclient.SafeLine(form.Get(f.whose))})
+		}
 	}
 	return out
 }

@@ -440,6 +440,7 @@ func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclien
 	}
 	if ex.Request != nil {
 		a.Scheme = sentScheme(ex.Request.Header, "Authorization")
+		a.Carried = preparedCarried(ex.Request)
 	}
 	in := Input{Attempt: a, Now: end}
 	if purpose == PurposeDiscovery {

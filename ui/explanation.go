@@ -142,7 +142,7 @@ func (m Model) attemptHead(a *session.Attempt) string {
 		_, why := outcome(a)
 		s += st.Status.None.Render("no response: " + why)
 	}
-	return s + " " + st.Muted.Render("sent "+sentWhat(a))
+	return s + " " + st.Muted.Render("sent "+sentWhat(a, 60)) // wrapped with the line
 }
 
 func requestURL(a *session.Attempt) string {

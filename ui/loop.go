@@ -127,16 +127,6 @@ func (m *Model) dropServerOffers() {
 	m.wallet.Offers = slices.DeleteFunc(slices.Clone(m.wallet.Offers), func(o *session.Offer) bool { return !o.Proxy })
 }
 
-// sentWords says what credentials a carried ("Basic, proxy Basic",
-// "Bearer (from the headers)", "none"), as Run recorded it; a token request
-// made on the way names the scheme it authenticated with.
-func sentWords(a *session.Attempt) string {
-	if len(a.Carried) == 0 && a.Scheme != "" {
-		return a.Scheme
-	}
-	return a.CarriedWords()
-}
-
 func lastRequest(as []*session.Attempt) *session.Attempt {
 	for i := len(as) - 1; i >= 0; i-- {
 		if as[i].Purpose == session.PurposeRequest {
@@ -219,7 +209,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setFocus(focusPicker)
 	default:
 		m.info("Attempt %d: %d %s in %s, with %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText),
-			round(last.Exchange.Timing.Total), sentWords(last))
+			round(last.Exchange.Timing.Total), last.CarriedWords())
 		if refreshed != "" {
 			m.status += " " + refreshed + "."
 		}

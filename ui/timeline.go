@@ -90,50 +90,40 @@ func outcome(a *session.Attempt) (status, why string) {
 	return "—", "not sent"
 }
 
-// sentWhat says in a few words what credentials an attempt carried: "Basic
-// alice", "Digest SHA-256", "Bearer", "X-Api-Key", "none".
-func sentWhat(a *session.Attempt) string {
-	if len(a.Carried) > 0 {
-		c := a.Carried[0] // the server's credentials come first
-		s := c.Scheme
-		if c.Proxy {
-			s = "proxy " + s
-		}
-		if c.Detail != "" {
-			s += " " + c.Detail
-		}
-		if c.FromHeaders {
-			s += " from " + c.Source
-		}
-		return safeLine(s)
-	}
-	// Attempts Run did not make (token requests, Send) say it through their headers.
-	if a.Exchange == nil || a.Exchange.Request == nil {
+// sentWhat says in at most w columns what credentials an attempt carried,
+// every one of them, in the session's record of it (Attempt.Carried):
+// "Basic alice, proxy Basic alice", "Bearer (headers)", "none". Details
+// (user, algorithm) go from the last credential back when they do not fit.
+func sentWhat(a *session.Attempt, w int) string {
+	if len(a.Carried) == 0 {
 		return "none"
 	}
-	creds := session.TakeApart(a.Exchange.Request.Header)
-	if len(creds) == 0 {
-		return "none"
-	}
-	c := creds[0]
-	switch {
-	case strings.EqualFold(c.Scheme, "Basic") && c.User != "":
-		return "Basic " + c.User
-	case strings.EqualFold(c.Scheme, "Digest"):
-		alg := "MD5"
-		for _, p := range c.Fields {
-			if strings.EqualFold(p.Name, "algorithm") && p.Value != "" {
-				alg = p.Value
-			}
+	var s string
+	for keep := len(a.Carried); keep >= 0; keep-- { // the first keep credentials keep their details
+		parts := make([]string, len(a.Carried))
+		for i, c := range a.Carried {
+			parts[i] = carriedShort(c, i < keep)
 		}
-		return "Digest " + alg
-	case c.Scheme != "":
-		if c.Header == "Proxy-Authorization" {
-			return "proxy " + c.Scheme
+		if s = strings.Join(parts, ", "); ansi.StringWidth(s) <= w {
+			return s
 		}
-		return c.Scheme
 	}
-	return c.Header
+	return ansi.Truncate(s, w, "…")
+}
+
+// carriedShort is one credential carried, with its detail or without.
+func carriedShort(c session.Carried, detail bool) string {
+	s := c.Scheme
+	if c.Proxy {
+		s = "proxy " + s
+	}
+	if detail && c.Detail != "" {
+		s += " " + c.Detail
+	}
+	if c.FromHeaders {
+		s += " (" + strings.TrimPrefix(c.Source, "the ") + ")" // the user's own header: "(-H)", "(headers)"
+	}
+	return safeLine(s)
 }
 
 // pathFirst writes a URL as its path, then its host: "/digest/sha512 ·
@@ -163,8 +153,12 @@ func pathFirst(raw string, w int) string {
 const (
 	tlStatus = 3
 	tlMethod = 7
-	tlSent   = 16
 )
+
+// sentCols is the width of a row's "what was sent" column in a row of w
+// columns: "Basic, proxy Basic" at 80 columns, "Basic alice, proxy Basic" at
+// 120, the path keeping 30 columns.
+func sentCols(w int) int { return min(max(w-57, 16), 24) }
 
 // row draws a's row in w columns, every kind of row (cancelled, failed,
 // token request) with the same columns: mark, number, time, status coloured
@@ -202,7 +196,7 @@ func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	}
 	lead := fmt.Sprintf("%s%3d %s ", mark, a.N, a.Started.Format("15:04:05"))
 	mid := " " + padCols(ansi.Truncate(method, tlMethod, "…"), tlMethod) + " " +
-		padCols(ansi.Truncate(safeLine(sentWhat(a)), tlSent, "…"), tlSent) + " "
+		padCols(sentWhat(a, sentCols(w)), sentCols(w)) + " "
 	rest := strings.Join(tail, "  ")
 	room := w - ansi.StringWidth(lead) - tlStatus - ansi.StringWidth(mid)
 	if rest != "" {
