@@ -415,7 +415,7 @@ func TestRunNoAutoRefresh(t *testing.T) {
 		t.Fatalf("NoAutoRefresh:\n%s(stop %s)", got, out.Stop)
 	}
 	_, out = run(t, httpclient.Options{}, srv.URL+"/jwt", offer(), Policy{})
-	if got := trail(out.Attempts); !strings.HasPrefix(got, "request 401 Bearer\n") || !strings.HasSuffix(got, "token 200 none\nrequest 200 Bearer\n") {
+	if got := trail(out.Attempts); !strings.HasPrefix(got, "request 401 Bearer\n") || !strings.HasSuffix(got, "token 200 Basic\nrequest 200 Bearer\n") {
 		t.Fatalf("default policy:\n%s(stop %s)", got, out.Stop)
 	}
 }
