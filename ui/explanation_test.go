@@ -191,3 +191,24 @@ func TestHeldBackCredentialsAreSentFromThePicker(t *testing.T) {
 		t.Errorf("%d attempts, want 2: the 404, then the credentials up front", n)
 	}
 }
+
+// At 120x40, after a refused password, the picker and the form push the
+// lesson's lines out of the explanation pane; its step count stays in sight
+// in the pane's frame, as in the tabs' frame at 80x24.
+func TestLessonCountStaysInSight(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		m := started(t, size[0], size[1]) // the Basic lesson
+		m = sendNow(t, m)
+		m = answerWith("basic", practice.User, "wrong")(t, m)
+		if m.Focused() != "form" || m.sess.Last().Status() != 401 {
+			t.Fatalf("%v: after a wrong password: focus %s, status %d", size, m.Focused(), m.sess.Last().Status())
+		}
+		want := m.lesson.progress()
+		if !strings.HasSuffix(want, "/4 steps") {
+			t.Fatalf("progress %q", want)
+		}
+		if !strings.Contains(screen(m), "lesson "+want) {
+			t.Errorf("%v: %q is not on screen:\n%s", size, "lesson "+want, screen(m))
+		}
+	}
+}

@@ -216,6 +216,11 @@ func (m Model) paneLines(p pane, b box, g geometry) []string {
 		if a := m.shown(); a != nil && a.Status() != 0 {
 			extra = fmt.Sprint(a.Status())
 		}
+		if m.lesson.active {
+			// The lesson's lines are at the pane's end, out of sight under
+			// a picker and a form: its count stays in the frame.
+			extra = strings.TrimPrefix(extra+" · lesson "+m.lesson.progress(), " · ")
+		}
 	case paneResponse:
 		body = m.responseLines()
 		if m.resp.n != 0 {
@@ -239,8 +244,10 @@ func (m Model) paneLines(p pane, b box, g geometry) []string {
 	}
 	if g.tab != paneNone {
 		title = m.tabs(p) // the frame's own details go to its bottom edge
-		if extra != "" {
-			foot = strings.TrimSpace(st.Muted.Render(extra) + " " + foot)
+		if extra != "" && foot != "" {
+			foot = st.Muted.Render(extra+" · ") + foot
+		} else if extra != "" {
+			foot = st.Muted.Render(extra)
 		}
 	}
 	return st.frame(body, b.w, b.h, title, foot, on)

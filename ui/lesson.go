@@ -63,15 +63,23 @@ func (ls lesson) count() int {
 	return n
 }
 
+// progress is how far the lesson is: "2/4 steps" or "✓ done".
+func (ls lesson) progress() string {
+	if ls.done {
+		return "✓ done"
+	}
+	return fmt.Sprintf("%d/%d steps", ls.count(), len(ls.l.Steps))
+}
+
 func (ls lesson) view(st Styles, h int) []string {
 	if !ls.active || h <= 0 {
 		return nil
 	}
 	head := st.Title.Render("Lesson: " + ls.l.Title)
 	if ls.done {
-		head += " " + st.Done.Render("✓ done")
+		head += " " + st.Done.Render(ls.progress())
 	} else {
-		head += " " + st.Muted.Render(fmt.Sprintf("%d/%d steps", ls.count(), len(ls.l.Steps)))
+		head += " " + st.Muted.Render(ls.progress())
 	}
 	out := []string{head,
 		st.Label.Render("Credentials ") + ls.l.Credentials,
