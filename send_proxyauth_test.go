@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"keyhole/internal/peers"
 )
@@ -362,4 +363,58 @@ func statusOf(out string) int {
 		}
 	}
 	return status
+}
+
+// Kerberos's clock errors for real, from libfaketime: Apache an hour
+// ahead refuses the ticket with KRB_AP_ERR_SKEW in its answer, a KDC an hour
+// ahead refuses the service-ticket request; each finding names the clock
+// and what to do, in both outputs, and curl --negotiate gets the same 401.
+func TestSendNegotiateClockSkew(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	url := peers.StartApacheGSSAPIClock(t, realm, "+1h") + "/private/hello.txt"
+	realm.Kinit(t)
+	peers.CurlEnv(t, realm.CCacheEnv(), 401, "--negotiate", "-u", ":", url)
+	r := keyhole(t, runOpts{env: realm.CCacheEnv()}, "send", url)
+	wantCode(t, r, exitAuth, "send", url)
+	_, refused, _ := strings.Cut(r.stdout, "#2 ")
+	for _, want := range []string{"credentials-rejected: The server refused the Kerberos ticket for HTTP/localhost: clock skew",
+		"next: Check the clock of this machine", "clock-skew: This computer's clock is", "behind the server's"} {
+		if !strings.Contains(refused, want) {
+			t.Errorf("Apache ahead: the refused attempt lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "negotiate-mutual-failed") || strings.Contains(refused, "keytab") {
+		t.Errorf("Apache ahead: a refusal taken for a forged answer or a keytab problem:\n%s", r.stdout)
+	}
+
+	kdc := peers.StartKerberosClock(t, "+1h")
+	url = peers.StartApacheGSSAPI(t, kdc) + "/private/hello.txt"
+	kdc.Kinit(t)
+	peers.CurlEnv(t, kdc.CCacheEnv(), 401, "--negotiate", "-u", ":", url)
+	r = keyhole(t, runOpts{env: kdc.CCacheEnv()}, "send", "--json", url)
+	wantCode(t, r, exitAuth, "send", "--json", url)
+	if !hasFinding(t, r.stdout, "kerberos-error", "getting a ticket for HTTP/localhost failed: clock skew") ||
+		!hasFinding(t, r.stdout, "kerberos-error", "Check the clock of this machine (and the KDC's)") {
+		t.Errorf("KDC ahead: no kerberos-error naming the clock:\n%s", r.stdout)
+	}
+}
+
+// An expired ticket for real: kinit -l 2s, waited out. keyhole says so from
+// the cache's times, with the kinit to run, and curl --negotiate gets the
+// same 401. (A KDC cannot be made to call a ticket this machine holds valid
+// expired without being further off than the allowed skew, which is the
+// skew error above: it forgives expiry by the skew too.)
+func TestSendNegotiateExpiredTicket(t *testing.T) {
+	realm := peers.StartKerberos(t)
+	url := peers.StartApacheGSSAPI(t, realm) + "/private/hello.txt"
+	realm.KinitFor(t, "2s")
+	time.Sleep(3 * time.Second)
+	peers.CurlEnv(t, realm.CCacheEnv(), 401, "--negotiate", "-u", ":", url)
+	r := keyhole(t, runOpts{env: realm.CCacheEnv()}, "send", url)
+	wantCode(t, r, exitAuth, "send", url)
+	for _, want := range []string{"kerberos-error: No Kerberos ticket was sent: the ticket of alice@KEYHOLE.TEST expired at", "next: Run kinit user@KEYHOLE.TEST"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("waited out: output lacks %q:\n%s", want, r.stdout)
+		}
+	}
 }

@@ -179,10 +179,11 @@ func (n *Negotiate) Ticket() (*TicketInfo, *krbcreds.CCache, error) {
 }
 
 // HasTicket reports whether the credential cache holds a ticket-granting
-// ticket that has not expired.
+// ticket, expired or not: an expired one is answered with too, so that the
+// attempt says it expired (kinit again) rather than that there is none.
 func HasTicket() bool {
-	_, _, err := (&Negotiate{}).Ticket()
-	return err == nil
+	info, _, err := (&Negotiate{}).Ticket()
+	return err == nil || info != nil
 }
 
 // Apply answers ch. Without a token in ch (the server's first "Negotiate")
@@ -352,7 +353,7 @@ func kerberosError(doing string, err error, host string, kdcs []string) error {
 		if !strings.HasPrefix(name, "K") || !strings.Contains(msg, name) {
 			continue
 		}
-		e := &KerberosError{Doing: doing, Words: KerberosErrorWords(code), Next: kerberosNext(code, host)}
+		e := &KerberosError{Doing: doing, Words: KerberosErrorWords(code), Next: KerberosNext(code, host)}
 		if e.Words == "" {
 			e.Words = name
 		}
@@ -378,8 +379,9 @@ func kerberosError(doing string, err error, host string, kdcs []string) error {
 	return &KerberosError{Doing: doing, Words: firstLine(msg), Next: "Run kinit again (klist shows the ticket you hold), then send again."}
 }
 
-// kerberosNext is the next step after a Kerberos error code, for host.
-func kerberosNext(code int32, host string) string {
+// KerberosNext is the next step after a Kerberos error code, from the KDC
+// or the service at host.
+func KerberosNext(code int32, host string) string {
 	switch code {
 	case errorcode.KRB_AP_ERR_SKEW:
 		return "Check the clock of this machine (and the KDC's): set it with NTP, then send again."
@@ -389,6 +391,8 @@ func kerberosNext(code int32, host string) string {
 		return "Run kinit again, then send again."
 	case errorcode.KDC_ERR_C_PRINCIPAL_UNKNOWN, errorcode.KDC_ERR_PREAUTH_FAILED:
 		return "Run kinit again with the right user@REALM and password."
+	case errorcode.KRB_AP_ERR_MODIFIED, errorcode.KRB_AP_ERR_BADKEYVER:
+		return "Check with klist that the ticket is for HTTP/" + host + "; if it is, the server's keytab does not match the KDC's key for it (its owners can make a new one)."
 	}
 	return "Run kinit again (klist shows the ticket you hold), then send again."
 }
@@ -448,8 +452,8 @@ func (n *Negotiate) Sent() string {
 func (n *Negotiate) Answered(resp *httpclient.Response) (verified bool, why string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.sent != "kerberos" || resp == nil {
-		return false, ""
+	if n.sent != "kerberos" || resp == nil || resp.Status == 401 || resp.Status == 407 {
+		return false, "" // a refusal proves nothing either way
 	}
 	challenge := httpclient.WWWAuthenticate
 	if n.header == "Proxy-Authorization" {

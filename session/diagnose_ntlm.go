@@ -159,23 +159,26 @@ func (d *diagnosis) kerberosRefused(ch *httpclient.Challenge, who, value string)
 	if value == "" || err != nil {
 		return false
 	}
+	service := t.Service
+	if service == "" {
+		service = "the service"
+	}
 	why := "it says no more"
+	next := "Check with klist that the ticket is for " + clean(service) + " in the server's realm; a refusal with a valid ticket usually means the server's keytab does not match the KDC (its owners can check it)."
 	if ch.Token68 != "" {
 		if back, err := credentials.DecodeNegotiateToken(ch.Token68); err == nil {
 			if w := credentials.KerberosErrorWords(back.KerberosError); w != "" {
 				why = w
+				// The KRB-ERROR says what to do: the clock, kinit again.
+				next = credentials.KerberosNext(back.KerberosError, strings.TrimPrefix(t.Service, "HTTP/"))
 			} else if back.KerberosError != 0 || back.State != "" {
 				why = strings.Join(back.Describe(d.in.Now), "; ")
 			}
 		}
 	}
-	service := t.Service
-	if service == "" {
-		service = "the service"
-	}
 	d.add(Finding{Code: "credentials-rejected", Severity: Error,
 		Message: "The " + who + " refused the Kerberos ticket for " + clean(service) + ": " + clean(why) + "." + bodyHint(d.ex.Response),
-		Next:    "Check with klist that the ticket is for " + clean(service) + " in the server's realm; a refusal with a valid ticket usually means the server's keytab does not match the KDC (its owners can check it)."})
+		Next:    next})
 	return true
 }
 

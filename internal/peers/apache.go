@@ -14,6 +14,14 @@ import (
 // for); /private/hello.txt holds "hello from Apache".
 func StartApacheGSSAPI(t testing.TB, r *Realm) string {
 	t.Helper()
+	return StartApacheGSSAPIClock(t, r, "")
+}
+
+// StartApacheGSSAPIClock is StartApacheGSSAPI with Apache's clock off by
+// offset ("+1h", "-10m"; libfaketime's syntax), for the clock-skew errors
+// Kerberos gives. "" is the real clock.
+func StartApacheGSSAPIClock(t testing.TB, r *Realm, offset string) string {
+	t.Helper()
 	apache := need(t, "apache2", "apache2")
 	mods := "/usr/lib/apache2/modules"
 	if _, err := os.Stat(filepath.Join(mods, "mod_auth_gssapi.so")); err != nil {
@@ -56,6 +64,22 @@ DocumentRoot %[1]s/www
 `, dir, port, mods, user, group, r.Keytab))
 	cmd := exec.Command(apache, "-X", "-f", conf)
 	cmd.Env = append(os.Environ(), r.Env()...)
+	if offset != "" {
+		cmd.Env = append(cmd.Env, FakeTime(t, offset)...)
+	}
 	start(t, cmd, fmt.Sprintf("127.0.0.1:%d", port))
 	return fmt.Sprintf("http://localhost:%d", port)
+}
+
+// FakeTime is the environment that runs a C program (not a Go one, which
+// reads the clock without libc) with its clock off by offset, through
+// libfaketime. It skips t when libfaketime is not installed.
+func FakeTime(t testing.TB, offset string) []string {
+	t.Helper()
+	libs, _ := filepath.Glob("/usr/lib/*/faketime/libfaketime.so.1")
+	if len(libs) == 0 {
+		t.Skip("libfaketime is not installed (Debian package faketime; .ci/setup.d/20-windows.sh installs it)")
+	}
+	// Only the wall clock moves: timers and timeouts keep real time.
+	return []string{"LD_PRELOAD=" + libs[0], "FAKETIME=" + offset, "DONT_FAKE_MONOTONIC=1"}
 }

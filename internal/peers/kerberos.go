@@ -30,6 +30,13 @@ const AlicePassword = "alice-kerberos-pw"
 // on a free loopback port (UDP and TCP).
 func StartKerberos(t testing.TB) *Realm {
 	t.Helper()
+	return StartKerberosClock(t, "")
+}
+
+// StartKerberosClock is StartKerberos with the KDC's clock off by offset
+// ("+1h"; libfaketime's syntax, see FakeTime), "" for the real clock.
+func StartKerberosClock(t testing.TB, offset string) *Realm {
+	t.Helper()
 	kdb5 := need(t, "kdb5_util", "krb5-kdc")
 	kadmin := need(t, "kadmin.local", "krb5-admin-server")
 	krb5kdc := need(t, "krb5kdc", "krb5-kdc")
@@ -77,6 +84,9 @@ func StartKerberos(t testing.TB) *Realm {
 	}
 	cmd := exec.Command(krb5kdc, "-n", "-r", r.Name)
 	cmd.Env = append(os.Environ(), r.env...)
+	if offset != "" {
+		cmd.Env = append(cmd.Env, FakeTime(t, offset)...)
+	}
 	r.kdc = start(t, cmd, r.KDC)
 	return r
 }
@@ -90,7 +100,18 @@ func (r *Realm) CCacheEnv() []string { return []string{r.env[0], r.env[2]} }
 // Kinit gets alice a ticket-granting ticket into CCache, as a user would.
 func (r *Realm) Kinit(t testing.TB) {
 	t.Helper()
-	cmd := exec.Command("kinit", "alice@"+r.Name)
+	r.KinitFor(t, "")
+}
+
+// KinitFor is Kinit with the ticket's lifetime ("5s"; kinit -l), "" for
+// the realm's default, for tests of tickets that expire.
+func (r *Realm) KinitFor(t testing.TB, lifetime string) {
+	t.Helper()
+	args := []string{"alice@" + r.Name}
+	if lifetime != "" {
+		args = append([]string{"-l", lifetime}, args...)
+	}
+	cmd := exec.Command("kinit", args...)
 	cmd.Env = append(os.Environ(), r.CCacheEnv()...)
 	cmd.Stdin = strings.NewReader(AlicePassword + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
