@@ -69,3 +69,21 @@ func (c *Client) PresentCertTo(o Origin) {
 	c.certs.mu.Unlock()
 	c.tr.CloseIdleConnections()
 }
+
+// ScopeCertTo makes origins the only ones the client certificate goes to,
+// replacing those before (the TUI's client outlives one URL: each send
+// scopes it to the URL being sent). Idle connections are closed when the
+// scope changes, so that one that showed the certificate is not reused for
+// an origin out of scope. It does nothing for an unscoped client.
+func (c *Client) ScopeCertTo(origins ...Origin) {
+	if c.certs == nil {
+		return
+	}
+	c.certs.mu.Lock()
+	same := slices.Equal(c.certs.origins, origins)
+	c.certs.origins = slices.Clone(origins)
+	c.certs.mu.Unlock()
+	if !same {
+		c.tr.CloseIdleConnections()
+	}
+}

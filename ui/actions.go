@@ -114,8 +114,9 @@ func (m Model) newClient() *httpclient.Client {
 		proxy = session.ProxyFunc(nil, "") // the environment's, as curl reads it
 	}
 	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true,
-		Proxy:    proxy,
-		SpillDir: os.TempDir()}) // a body past the kept 50 MiB scrolls from a 0600 temp file
+		Proxy:       proxy,
+		CertOrigins: []httpclient.Origin{}, // the client certificate goes only where send scopes it
+		SpillDir:    os.TempDir()})         // a body past the kept 50 MiB scrolls from a 0600 temp file
 }
 
 func (m *Model) toggleTrust() {

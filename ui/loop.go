@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
+	"keyhole/httpclient"
 	"keyhole/practice"
 	"keyhole/session"
 )
@@ -38,6 +39,12 @@ func (m *Model) send() tea.Cmd {
 		return nil
 	}
 	m.sess.SetDraft(req)
+	// The client certificate goes to this URL's origin only (and to a token
+	// endpoint that authenticates the client by it, through PresentCertTo).
+	client := m.sess.HTTPClient()
+	if at, ok := httpclient.OriginOfURL(req.URL); ok {
+		client.ScopeCertTo(at)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.sending = cancel, true
 	m.sendID++
@@ -61,6 +68,7 @@ func (m *Model) send() tea.Cmd {
 	for _, o := range w.Offers {
 		if oa, ok := o.Auth.(*credentials.OAuth2); ok {
 			listen = append(listen, m.hookOAuth(oa, id, done))
+			oa.PresentCertTo = client.PresentCertTo
 			had = had || hadToken(oa)
 		}
 	}
