@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"keyhole/httpclient"
 )
 
 // The practice OAuth 2.0 client. Public like the other practice credentials.
@@ -968,10 +970,12 @@ func (a *authServer) verify(r *http.Request, raw, path string, now time.Time) (j
 	return claims, ""
 }
 
-// quoteSafe keeps text inside a quoted-string: no quotes, backslashes or controls.
+// quoteSafe keeps text inside a quoted-string and safe for a terminal: no
+// quotes, backslashes, controls (C0, C1) or invisible direction marks. It
+// carries what a client sent (a document's client_id) back in error words.
 func quoteSafe(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f || httpclient.IsUnsafeRune(r) {
 			return '\''
 		}
 		return r

@@ -42,7 +42,6 @@ type client struct {
 	redirects  []string
 	grants     []string // nil: every grant
 	requirePAR bool
-	kind       string // "registered", "dynamic" or "metadata document", for the error words
 }
 
 // public reports whether the client has no secret: it sends its client_id
@@ -71,17 +70,20 @@ func (c *client) redirectOK(raw string) bool {
 	return false
 }
 
-// grantOK reports whether the client may use grant type gt.
+// grantOK reports whether the client may use grant type gt. A public
+// client never gets a grant that needs no user: anyone can send its id.
 func (c *client) grantOK(gt string) bool {
+	if c.public() && (gt == "client_credentials" || gt == "password") {
+		return false
+	}
 	return c.grants == nil || slices.Contains(c.grants, gt) || gt == "refresh_token" && slices.Contains(c.grants, "authorization_code")
 }
 
 // staticClients are the clients registered in advance.
 var staticClients = []client{
-	{id: ClientID, secret: ClientSecret, kind: "registered"},
-	{id: PostClientID, secret: PostClientSecret, authMethod: "client_secret_post", kind: "registered"},
-	{id: ParClientID, secret: ParClientSecret, requirePAR: true, kind: "registered",
-		grants: []string{"authorization_code", "refresh_token"}},
+	{id: ClientID, secret: ClientSecret},
+	{id: PostClientID, secret: PostClientSecret, authMethod: "client_secret_post"},
+	{id: ParClientID, secret: ParClientSecret, requirePAR: true, grants: []string{"authorization_code", "refresh_token"}},
 }
 
 // lookupClient finds the client called id: registered in advance or
@@ -159,28 +161,40 @@ func (a *authServer) clientDocument(ctx context.Context, id string) (*client, er
 	if len(body) > maxClientDocument {
 		return nil, fmt.Errorf("the client metadata document at %s is larger than %d bytes", quoteSafe(id), maxClientDocument)
 	}
-	var doc struct {
-		ClientID   string   `json:"client_id"`
-		Redirects  []string `json:"redirect_uris"`
-		Grants     []string `json:"grant_types"`
-		AuthMethod string   `json:"token_endpoint_auth_method"`
-		Secret     *string  `json:"client_secret"`
-		SecretExp  any      `json:"client_secret_expires_at"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
+	return checkClientDocument(id, body)
+}
+
+// checkClientDocument reads the client metadata document body fetched from
+// id: its client_id must be id, it may hold no secret, and it must list
+// redirect URIs; the client it describes is public.
+func checkClientDocument(id string, body []byte) (*client, error) {
+	// Member names are matched exactly: encoding/json alone would take
+	// "Client_ID" for client_id.
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
 		return nil, fmt.Errorf("the client metadata document at %s is not a JSON object: %s", quoteSafe(id), quoteSafe(err.Error()))
 	}
+	var clientID, authMethod string
+	var redirects, grants []string
+	for name, v := range map[string]any{"client_id": &clientID, "token_endpoint_auth_method": &authMethod, "redirect_uris": &redirects, "grant_types": &grants} {
+		if raw, ok := members[name]; ok && json.Unmarshal(raw, v) != nil {
+			return nil, fmt.Errorf("the client metadata document at %s has a %s of the wrong type", quoteSafe(id), name)
+		}
+	}
+	_, secret := members["client_secret"]
+	_, secretExp := members["client_secret_expires_at"]
+	redirects = slices.DeleteFunc(redirects, func(u string) bool { return u == "" })
 	switch {
-	case doc.ClientID != id:
-		return nil, fmt.Errorf("the client metadata document at %s says its client_id is %q: a document must name its own URL, or anyone could claim another client's identity", quoteSafe(id), quoteSafe(doc.ClientID))
-	case doc.Secret != nil || doc.SecretExp != nil:
+	case clientID != id:
+		return nil, fmt.Errorf("the client metadata document at %s says its client_id is %q: a document must name its own URL, or anyone could claim another client's identity", quoteSafe(id), quoteSafe(clientID))
+	case secret || secretExp:
 		return nil, fmt.Errorf("the client metadata document at %s holds a client_secret: a public document cannot keep a secret", quoteSafe(id))
-	case doc.AuthMethod != "" && doc.AuthMethod != "none":
-		return nil, fmt.Errorf("the client metadata document at %s asks for token_endpoint_auth_method %q; the practice server takes none (a public client with PKCE) from documents", quoteSafe(id), quoteSafe(doc.AuthMethod))
-	case len(doc.Redirects) == 0:
+	case authMethod != "" && authMethod != "none":
+		return nil, fmt.Errorf("the client metadata document at %s asks for token_endpoint_auth_method %q; the practice server takes none (a public client with PKCE) from documents", quoteSafe(id), quoteSafe(authMethod))
+	case len(redirects) == 0:
 		return nil, fmt.Errorf("the client metadata document at %s lists no redirect_uris", quoteSafe(id))
 	}
-	return &client{id: id, redirects: doc.Redirects, grants: doc.Grants, authMethod: "none", kind: "metadata document"}, nil
+	return &client{id: id, redirects: redirects, grants: grants, authMethod: "none"}, nil
 }
 
 // fromLoopback reports whether r came from this machine.
@@ -261,6 +275,10 @@ func (a *authServer) register(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if meta.AuthMethod == "none" && slices.Contains(meta.Grants, "client_credentials") {
+		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "a public client (token_endpoint_auth_method none) cannot use client_credentials: anyone could send its client_id")
+		return
+	}
 	if !slices.Contains([]string{"none", "client_secret_basic", "client_secret_post"}, meta.AuthMethod) {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "token_endpoint_auth_method must be none, client_secret_basic or client_secret_post here")
 		return
@@ -275,7 +293,7 @@ func (a *authServer) register(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := &client{id: "dyn-" + randomID(), redirects: meta.Redirects, grants: meta.Grants, authMethod: meta.AuthMethod, kind: "dynamic"}
+	c := &client{id: "dyn-" + randomID(), redirects: meta.Redirects, grants: meta.Grants, authMethod: meta.AuthMethod}
 	if meta.AuthMethod != "none" {
 		c.secret = randomID()
 		if meta.AuthMethod == "client_secret_basic" {

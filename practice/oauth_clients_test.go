@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/oauth2"
+
+	"keyhole/httpclient"
 )
 
 // registerClient posts metadata to the registration endpoint.
@@ -35,6 +37,7 @@ func TestDynamicRegistration(t *testing.T) {
 		{"no redirect", "application/json", `{"token_endpoint_auth_method":"none"}`, "invalid_redirect_uri"},
 		{"a web redirect", "application/json", `{"redirect_uris":["https://evil.example/cb"]}`, "invalid_redirect_uri"},
 		{"an unknown grant", "application/json", `{"redirect_uris":["http://127.0.0.1/cb"],"grant_types":["implicit"]}`, "invalid_client_metadata"},
+		{"public client_credentials", "application/json", `{"grant_types":["client_credentials"],"token_endpoint_auth_method":"none"}`, "invalid_client_metadata"},
 		{"private_key_jwt", "application/json", `{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"private_key_jwt"}`, "invalid_client_metadata"},
 	} {
 		if status, m := registerClient(t, srv, c.ct, c.body); status != 400 || m["error"] != c.err {
@@ -103,6 +106,10 @@ func TestClientMetadataDocument(t *testing.T) {
 	if s, tok, _ := tokenRequest(t, srv, form, false); s != 200 || tok["access_token"] == nil {
 		t.Fatalf("token for the document's client: %d %v", s, tok)
 	}
+	// Its id is public: it alone gets no token without a user.
+	if s, m, _ := tokenRequest(t, srv, url.Values{"grant_type": {"client_credentials"}, "client_id": {id}}, false); s != 400 || m["error"] != "unauthorized_client" {
+		t.Fatalf("client_credentials for the document's client: %d %v", s, m)
+	}
 	// Not listed: a redirect on another path.
 	if s, m, _ := push(t, srv, "", "", authRequest(id, "http://127.0.0.1:4242/elsewhere", verifier)); s != 400 || m["error"] != "invalid_request" {
 		t.Fatalf("an unlisted redirect: %d %v", s, m)
@@ -144,6 +151,7 @@ func TestClientMetadataDocumentAttacks(t *testing.T) {
 			"redirect_uris": []string{"http://127.0.0.1/callback"}},
 		"/basic.json": map[string]any{"client_id": evil.URL + "/basic.json", "token_endpoint_auth_method": "client_secret_basic",
 			"redirect_uris": []string{"http://127.0.0.1/callback"}},
+		"/no-grants.json": map[string]any{"client_id": evil.URL + "/no-grants.json", "redirect_uris": []string{"http://127.0.0.1/callback"}},
 		"/big.json": map[string]any{"client_id": evil.URL + "/big.json", "redirect_uris": []string{"http://127.0.0.1/callback"},
 			"client_name": strings.Repeat("x", maxClientDocument)},
 	}
@@ -164,6 +172,14 @@ func TestClientMetadataDocumentAttacks(t *testing.T) {
 	}
 	if served.Load() == 0 {
 		t.Fatal("the attacker's documents were never fetched: the refusals above prove nothing")
+	}
+	// A document that names no grant_types is still a public client: its
+	// id, which anyone can send, gets no token without a user.
+	for _, gt := range []url.Values{{"grant_type": {"client_credentials"}}, {"grant_type": {"password"}, "username": {User}, "password": {Password}}} {
+		gt.Set("client_id", evil.URL+"/no-grants.json")
+		if s, m, _ := tokenRequest(t, srv, gt, false); s != 400 || m["error"] != "unauthorized_client" {
+			t.Errorf("%s for a document's client: %d %v", gt.Get("grant_type"), s, m)
+		}
 	}
 	fetched := served.Load()
 	for _, id := range []string{"http://192.0.2.1/client.json", "https://keyhole.example/client.json", "http://10.0.0.1:" + ev.Port() + "/claims.json",
@@ -229,4 +245,32 @@ func TestMCPResources(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzClientDocument feeds the document check bytes a client may serve:
+// it never panics, accepts only a document that names id and holds no
+// secret, and its words carry nothing a terminal would act on.
+func FuzzClientDocument(f *testing.F) {
+	const id = "http://127.0.0.1:9/clients/keyhole.json"
+	f.Add(id, []byte(`{"client_id":"`+id+`","redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}`))
+	f.Add(id, []byte(`{"client_id":"https://keyhole.example/client.json","redirect_uris":["http://127.0.0.1/callback"]}`))
+	f.Add(id, []byte(`{"client_id":"`+id+`","client_secret":null,"redirect_uris":[]}`))
+	f.Add(id, []byte(`{"client_id":"\u009b2J\u202e","token_endpoint_auth_method":"\u001b[2J"}`))
+	f.Add(id, []byte(`[1,2]`))
+	f.Fuzz(func(t *testing.T, id string, body []byte) {
+		c, err := checkClientDocument(id, body)
+		if err != nil {
+			if strings.ContainsFunc(err.Error(), func(r rune) bool { return r < 0x20 || r == 0x7f || httpclient.IsUnsafeRune(r) }) {
+				t.Fatalf("the refusal carries a control or direction mark: %q", err)
+			}
+			return
+		}
+		var doc map[string]any
+		if json.Unmarshal(body, &doc) != nil || doc["client_id"] != id || c.id != id || !c.public() || len(c.redirects) == 0 {
+			t.Fatalf("accepted %q for %q: %+v", body, id, c)
+		}
+		if _, ok := doc["client_secret"]; ok {
+			t.Fatalf("accepted a document with a client_secret: %q", body)
+		}
+	})
 }
