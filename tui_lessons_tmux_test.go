@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -47,9 +50,9 @@ func (s *tmuxSession) openLesson(id string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.keys("Enter")
-	s.waitFor("steps tick themselves")
+	s.waitFor("↑/↓ step") // the page's keys; its title may be cut at 80 columns
 	s.keys("Escape")
-	s.waitGone("steps tick themselves")
+	s.waitGone("↑/↓ step")
 }
 
 func line(s, sub string) string {
@@ -144,4 +147,90 @@ func TestLessonsInARealTerminal(t *testing.T) {
 	s.keys("C-c")
 	s.waitFor("not saved")
 	s.keys("C-c")
+}
+
+// shownURL reads the URL an authorization prompt shows, wrapped over the
+// lines between "Open this URL" and "(copied", as a person copying it would.
+func shownURL(t *testing.T, scr string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(scr, "Open this URL")
+	body, _, ok2 := strings.Cut(after, "(copied")
+	if !ok || !ok2 {
+		t.Fatalf("no authorization URL on screen:\n%s", scr)
+	}
+	var u strings.Builder
+	for _, l := range strings.Split(body, "\n")[1:] {
+		u.WriteString(strings.Trim(l, "│ "))
+	}
+	return u.String()
+}
+
+// The PAR lesson in the built binary at 80x24, from the keys, with a
+// browser that does what the learner's would: the Auth URL typed in sends
+// it straight to the authorization endpoint, which redirects back with
+// error=invalid_request, explained on the status line; emptied, keyhole
+// pushes the request and the URL holds only client_id and request_uri.
+func TestPARLessonInARealTerminal(t *testing.T) {
+	s := startTmuxEnv(t, 80, 24, []string{"XDG_STATE_HOME=" + t.TempDir(), "DISPLAY=", "WAYLAND_DISPLAY="})
+	scr := s.waitFor("ctrl+l lists the lessons")
+	base := regexp.MustCompile(`Practice server on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(scr)
+	if base == nil {
+		t.Fatalf("no practice server URL on screen:\n%s", scr)
+	}
+	s.openLesson("par")
+	s.keys("Enter")
+	s.waitFor("Attempt 1: 401")
+	s.keys("Down", "Enter")
+	s.waitFor("Token URL")
+	s.keys("C-g")
+	s.waitFor("authorization code + PKCE")
+	s.keys(base[1]+"/oauth/token", "Tab", practice.ParClientID, "Tab", practice.ParClientSecret, "Tab", "Tab", "Tab", base[1]+"/oauth/authorize", "Enter")
+	u := shownURL(t, s.waitFor("(copied"))
+	if !strings.Contains(u, "code_challenge=") || strings.Contains(u, "request_uri=") {
+		t.Fatalf("without PAR the URL should carry the request itself: %s", u)
+	}
+	resp, err := http.Get(u) // the browser, sent back to keyhole's redirect
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.waitFor("authorization step refused (invalid_request)")
+	s.waitFor("(PAR, RFC 9126)")
+
+	// Out of the form and back to its first field, then to the Auth URL,
+	// one key at a time, each once the screen has taken the one before.
+	inForm := func() bool { // the help bar, the screen's last line, says so
+		time.Sleep(200 * time.Millisecond)
+		lines := strings.Split(strings.TrimRight(s.screen(), "\n"), "\n")
+		return strings.Contains(lines[len(lines)-1], "tab next field")
+	}
+	for i := 0; inForm(); i++ {
+		if i > 12 {
+			t.Fatal("shift+tab never leaves the form")
+		}
+		s.keys("BTab")
+	}
+	for i := 0; !inForm(); i++ {
+		if i > 12 {
+			t.Fatal("tab never comes back to the form")
+		}
+		s.keys("Tab")
+	}
+	for range 5 {
+		s.keys("Tab")
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.keys("End", "C-u")
+	s.waitFor("empty: discover the authorization endpoint")
+	s.keys("Enter")
+	u = shownURL(t, s.waitFor("(copied"))
+	if !strings.Contains(u, "request_uri=urn") || strings.Contains(u, "code_challenge") {
+		t.Fatalf("with PAR the URL should carry only client_id and request_uri: %s", u)
+	}
+	resp, err = http.PostForm(u, url.Values{"action": {"approve"}}) // the consent page's button
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.waitFor("Lesson done!") // every step ticked: the pushed request's 201 is one
 }
