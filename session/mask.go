@@ -225,9 +225,11 @@ func (s *SecretScanner) run(b []byte) {
 	if s.keyLen < len(s.key) {
 		copy(s.key[s.keyLen:], b)
 	}
-	jwt := s.jwtChars && (s.keyLen >= 3 && string(s.key[:3]) == "eyJ" || s.keyLen < 3)
 	s.keyLen += len(b)
-	if !jwt {
+	// A JWT starts with "eyJ" (a JSON header, base64url): any other
+	// string is done with at once, whatever its length.
+	n := min(s.keyLen, 3)
+	if !s.jwtChars || string(s.key[:n]) != "eyJ"[:n] {
 		s.jwtChars = false
 		return
 	}
