@@ -45,18 +45,24 @@ type scramConv struct {
 const maxSCRAMConvs = 1000
 
 func newSCRAMServer(s *Server) http.Handler {
-	creds := map[string]scram.StoredCredentials{}
-	for user, password := range map[string]string{User: Password, SCRAMExampleUser: SCRAMExamplePassword} {
-		salt := make([]byte, 16)
-		rand.Read(salt)
-		c, err := scram.SHA256.NewClient(user, password, "")
-		if err != nil {
-			panic(err) // fixed ASCII names: SASLprep cannot refuse them
+	// Derived on the first SCRAM request: 4096 rounds of PBKDF2 per user
+	// took 1.5 ms, most of starting the practice server, which the TUI
+	// does beside its first frame.
+	creds := sync.OnceValue(func() map[string]scram.StoredCredentials {
+		creds := map[string]scram.StoredCredentials{}
+		for user, password := range map[string]string{User: Password, SCRAMExampleUser: SCRAMExamplePassword} {
+			salt := make([]byte, 16)
+			rand.Read(salt)
+			c, err := scram.SHA256.NewClient(user, password, "")
+			if err != nil {
+				panic(err) // fixed ASCII names: SASLprep cannot refuse them
+			}
+			creds[user] = c.GetStoredCredentials(scram.KeyFactors{Salt: string(salt), Iters: 4096})
 		}
-		creds[user] = c.GetStoredCredentials(scram.KeyFactors{Salt: string(salt), Iters: 4096})
-	}
+		return creds
+	})
 	v, err := scram.SHA256.NewServer(func(user string) (scram.StoredCredentials, error) {
-		c, ok := creds[user]
+		c, ok := creds()[user]
 		if !ok {
 			return c, errors.New("unknown user")
 		}
