@@ -27,7 +27,8 @@ func TestOAuthFormClientIDMetadataDocumentAgainstOIDCProvider(t *testing.T) {
 	}), false) + "/client.json"
 	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile)
 
-	m := sized(t, New(Options{URL: as.Origin + "/mcp"}), 120, 40)
+	// Wide enough for the timeline to show the start of each step's reason.
+	m := sized(t, New(Options{URL: as.Origin + "/mcp"}), 200, 50)
 	conf, err := credentials.ClientTLS("", "", ca.CAFile, false)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +69,8 @@ func TestOAuthFormClientIDMetadataDocumentAgainstOIDCProvider(t *testing.T) {
 		m = press(t, m, up)
 		s += screen(m)
 	}
-	for _, want := range []string{"auto: protected resource meta", "auto: authorization server me", "auto: client id metadata document",
-		"auto: pushed authorization request", "auto: token request (authorization_code)"} {
+	for _, want := range []string{"auto: protected resource metadata (RFC 9728)", "auto: authorization server metadata (RFC 8414)", "auto: client id metadata document: reading it",
+		"auto: pushed authorization request (RFC 9126)", "auto: token request (authorization_code), client authentication none"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the screen does not show the step %q:\n%s", want, s)
 		}
