@@ -113,3 +113,24 @@ func TestOIDCMCPAuthorization(t *testing.T) {
 		})
 	}
 }
+
+// --serve-client-metadata against the practice server, which takes client
+// id metadata documents on loopback http: keyhole serves its own document,
+// says what it is, and the MCP path of /mcp/cimd ends in 200 with that URL
+// as the client id, nothing registered.
+func TestServeClientMetadataAtThePracticeServer(t *testing.T) {
+	srv := startPractice(t)
+	r := signIn(t, "send", "--json", "--serve-client-metadata", srv.URL+"/mcp/cimd")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 2 {
+		t.Fatalf("final %d after %v, want 200 after a push and a token request: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	autos := strings.Join(s.autos, "\n")
+	if !strings.Contains(autos, "/oauth-client.json is a Client ID Metadata Document") || !strings.Contains(autos, "an http URL on this machine") ||
+		strings.Contains(autos, "client registration") {
+		t.Errorf("the steps do not say the served document is the client:\n%s", autos)
+	}
+	if !strings.Contains(r.stderr, "keyhole serves its client metadata document at http://127.0.0.1:") || !strings.Contains(r.stderr, "Its URL is keyhole's client_id") {
+		t.Errorf("keyhole did not say what it serves:\n%s", r.stderr)
+	}
+}

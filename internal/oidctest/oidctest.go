@@ -112,7 +112,8 @@ func attrs(tag string) map[string]string {
 }
 
 // Browse plays a user who opens rawURL, signs in (any login works at
-// oidc-provider's development pages) and approves every consent: it follows
+// oidc-provider's development pages) and approves every consent (the first
+// button of a form; the practice server's pages work too): it follows
 // redirects (to the client's loopback callback too, as a browser does) and
 // submits each page's first form with a cookie jar, until a page has no form
 // left. It returns the last page's body.
@@ -148,6 +149,9 @@ func Browse(ctx context.Context, rawURL string) (string, error) {
 				form.Set("login", "alice")
 			case a["name"] == "password":
 				form.Set("password", "any")
+			case form.Has(a["name"]):
+				// The first of several buttons of one name is the one clicked
+				// (Approve before Deny on the practice server's page).
 			default:
 				form.Set(a["name"], a["value"])
 			}
