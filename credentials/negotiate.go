@@ -55,6 +55,9 @@ type Negotiate struct {
 	Now func() time.Time
 
 	mu      sync.Mutex
+	ready   []byte    // the token Ready got, for the next Apply
+	readyAt time.Time // when, for how long it holds
+	readyTo string    // and for which URL
 	conn    *httpclient.Conn
 	sent    string // "kerberos", "ntlm1", "ntlm3" or ""
 	header  string // where it went: Authorization or Proxy-Authorization
@@ -208,7 +211,11 @@ func (n *Negotiate) Apply(r *httpclient.Request, ch *httpclient.Challenge) error
 	}
 	n.conn = httpclient.NewConn()
 	n.header = header
-	tok, err := n.kerberos(r.URL)
+	tok, err := n.ready, error(nil)
+	if tok == nil || n.readyTo != r.URL || n.now().Sub(n.readyAt) > readyFor {
+		tok, err = n.kerberos(r.URL)
+	}
+	n.ready = nil
 	if err != nil {
 		if n.NTLM == nil {
 			return err
@@ -229,6 +236,28 @@ func (n *Negotiate) Apply(r *httpclient.Request, ch *httpclient.Challenge) error
 	}
 	r.Header.Set(header, "Negotiate "+base64.StdEncoding.EncodeToString(tok))
 	r.Conn, n.sent, n.problem = n.conn, "kerberos", ""
+	return nil
+}
+
+// readyFor is how long a token Ready got is sent rather than a new one:
+// well inside the five minutes of clock skew servers allow an authenticator.
+const readyFor = 30 * time.Second
+
+// Ready gets now the Kerberos token the next Apply sends for rawURL, so that
+// the caller learns before sending anything whether a ticket can be had (curl
+// stops there: no request goes without one). It returns the Kerberos failure,
+// or nil when a token is ready or NTLM inside Negotiate answers instead.
+func (n *Negotiate) Ready(rawURL string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	tok, err := n.kerberos(rawURL)
+	if err != nil {
+		if n.NTLM != nil {
+			return nil
+		}
+		return err
+	}
+	n.ready, n.readyAt, n.readyTo = tok, n.now(), rawURL
 	return nil
 }
 
@@ -419,7 +448,7 @@ func (n *Negotiate) Forget() {
 	if n.conn != nil {
 		n.conn.Close()
 	}
-	n.conn, n.sent, n.key, n.ticket = nil, "", types.EncryptionKey{}, nil
+	n.conn, n.sent, n.key, n.ticket, n.ready = nil, "", types.EncryptionKey{}, nil, nil
 }
 
 // Sent describes what the last Apply sent: the Kerberos ticket's client,

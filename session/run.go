@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 
@@ -293,7 +294,10 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			reason: r.reason, noRefresh: p.NoAutoRefresh, noStepUp: p.NoAutoStepUp,
 			headerSource: w.HeaderSource, cert: w.ClientCert,
 		}
-		st.finish = func(a *Attempt) { heldBack(a, w, at, st, r.sent) }
+		st.finish = func(a *Attempt) {
+			heldBack(a, w, at, st, r.sent)
+			r.preflight(a, target)
+		}
 		for _, o := range []*Offer{r.server, r.proxy} {
 			if o != nil {
 				r.tried[o], r.sent[o] = true, true
@@ -394,6 +398,38 @@ func (r *runner) next(last *Attempt) (Stop, string) {
 		r.reason += "; " + d
 	}
 	return "", ""
+}
+
+// readier is an authorizer that can tell before a request is sent that it
+// cannot answer (credentials.Negotiate: no Kerberos ticket can be had).
+type readier interface{ Ready(rawURL string) error }
+
+// preflight asks the offer that will answer a's challenge whether it can,
+// when it can tell before sending. When Kerberos cannot give it a ticket, a
+// says why (kerberos-error) and the offer counts as tried: Run stops at a,
+// as curl does, instead of sending the same request again without one.
+func (r *runner) preflight(a *Attempt, target string) {
+	status := a.Status()
+	if status != 401 && status != 407 || r.leg(a) != "" {
+		return
+	}
+	proxy, at, other := status == 407, r.at, r.proxy
+	if proxy {
+		at, other = r.proxyAt, r.server
+	}
+	tried := maps.Clone(r.tried)
+	if other != nil {
+		tried[other] = false // as next has it
+	}
+	o := r.w.answer(a.Exchange.Challenges, proxy, at, tried)
+	rd, ok := authOf(o).(readier)
+	if !ok {
+		return
+	}
+	if err := rd.Ready(target); credentials.IsKerberosFailure(err) {
+		a.Findings = kerberosFindings(a.Findings, err, proxy)
+		r.tried[o] = true
+	}
 }
 
 // dropped reports whether a redirect of a left credentials behind.
