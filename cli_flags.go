@@ -348,7 +348,7 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.token, "token", "", "TOKEN|env:NAME|@FILE", "bearer token")
 	fs.String(&o.apiKey, "api-key", "", "NAME=VALUE", "API key, e.g. X-API-Key=KEY or X-API-Key=env:NAME")
 	fs.String(&o.apiKeyIn, "api-key-in", "", "WHERE", "header|query|cookie (default header)")
-	fs.String(&o.clientID, "client-id", "", "ID", "OAuth 2.0 client id")
+	fs.String(&o.clientID, "client-id", "", "ID", "OAuth 2.0 client id; an https URL is a Client ID Metadata Document (the server reads the client's metadata there instead of a registration)")
 	fs.String(&o.clientSecret, "client-secret", "", "SECRET|env:NAME|@FILE", "OAuth 2.0 client secret")
 	fs.String(&o.tokenURL, "token-url", "", "URL", "OAuth 2.0 token endpoint")
 	fs.String(&o.scope, "scope", "", "SCOPES", "OAuth 2.0 scopes, space-separated")
