@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -132,5 +133,43 @@ func TestServeClientMetadataAtThePracticeServer(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "keyhole serves its client metadata document at http://127.0.0.1:") || !strings.Contains(r.stderr, "Its URL is keyhole's client_id") {
 		t.Errorf("keyhole did not say what it serves:\n%s", r.stderr)
+	}
+}
+
+// A Client ID Metadata Document of a confidential client: no secret (anyone
+// can read the document) but private_key_jwt with a jwks_uri beside it.
+// oidc-provider fetches both; keyhole signs the pushed authorization
+// request's and the token request's assertions with --client-key.
+func TestOIDCClientIDMetadataDocumentWithPrivateKeyJWT(t *testing.T) {
+	ca := oidctest.NewCA(t)
+	key, jwk := oidctest.ClientKey(t)
+	var id, jwksURI string
+	host := ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/app/client.json":
+			json.NewEncoder(w).Encode(map[string]any{
+				"client_id": id, "client_name": "keyhole with a key", "redirect_uris": []string{"http://127.0.0.1/callback"},
+				"grant_types": []string{"authorization_code"}, "response_types": []string{"code"},
+				"token_endpoint_auth_method": "private_key_jwt", "jwks_uri": jwksURI, "application_type": "native",
+			})
+		case "/app/jwks.json":
+			fmt.Fprintf(w, `{"keys":[%s]}`, jwk)
+		default:
+			http.NotFound(w, r)
+		}
+	}), false)
+	id, jwksURI = host+"/app/client.json", host+"/app/jwks.json"
+	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile)
+	r := signIn(t, "send", "--json", "--client-id", id, "--client-key", key, "--cacert", ca.CAFile, as.Origin+"/mcp")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 2 || strings.Count(s.doc, "client_assertion_type") != 2 {
+		t.Fatalf("final %d after %v, want 200 after a push and a token request, each with an assertion: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+	if strings.Contains(s.doc, "client_assertion=ey") {
+		t.Error("a client assertion is printed unmasked")
+	}
+	if autos := strings.Join(s.autos, "\n"); !strings.Contains(autos, "client authentication private_key_jwt") || !strings.Contains(autos, "is a Client ID Metadata Document") {
+		t.Errorf("the steps do not say how the client authenticated:\n%s", autos)
 	}
 }
