@@ -157,8 +157,11 @@ func (m Model) render() string {
 	}
 	lines = append(lines, st.frame(m.compose.view(st, m.focus), w, g.request.h, reqTitle, "", paneOf(m.focus) == paneRequest)...)
 	if m.help.shown {
-		page := m.help.overlay(st, m.keys, g.middle.innerW(), g.middle.innerH())
-		lines = append(lines, m.scrubbed(st.frame(wrapLines(page, g.middle.innerW()), w, g.middle.h, "", "", true))...)
+		page := st.frame(wrapLines(m.help.overlay(st, m.keys, g.middle.innerW(), g.middle.innerH()), g.middle.innerW()), w, g.middle.h, "", "", true)
+		if !ownWords(m.ov.kind) {
+			page = m.scrubbed(page)
+		}
+		lines = append(lines, page...)
 	} else {
 		var blocks [][]string
 		var widths []int
@@ -178,6 +181,17 @@ func (m Model) render() string {
 	lines = append(lines, m.scrubbed(m.statusLines(w))...)
 	lines = append(lines, m.help.short(focusedHelp{m.keys, m.focus, m.sending}))
 	return strings.Join(fit(lines, w, h), "\n")
+}
+
+// ownWords reports whether overlay k shows keyhole's own words only (keys,
+// actions, lessons): nothing a server echoed is there to mask, and a short
+// secret typed ("wrong") must not mask a lesson's title ("wrong-resource").
+func ownWords(k ovKind) bool {
+	switch k {
+	case ovHelp, ovPalette, ovLessons, ovLesson:
+		return true
+	}
+	return false
 }
 
 // beside joins blocks of lines left to right, each padded to its width.

@@ -548,3 +548,25 @@ func TestNarrowPanesAreTabs(t *testing.T) {
 		t.Errorf("a click on Password focused %s, field %d", m.Focused(), m.form.idx)
 	}
 }
+
+// A short password typed ("wrong") is masked where a server may echo it,
+// but not in keyhole's own words: the lessons list keeps "/wrong-resource"
+// and "the wrong way" whole.
+func TestOwnWordsAreNotMaskedAsSecrets(t *testing.T) {
+	m := started(t, 120, 40) // the Basic lesson
+	m = sendNow(t, m)
+	m = answerWith("basic", "alice", "wrong")(t, m)
+	if m.sess.Last().Status() != 401 {
+		t.Fatalf("wrong password: %d", m.sess.Last().Status())
+	}
+	m = press(t, m, tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl})
+	if m.Overlay() != "lessons" {
+		t.Fatalf("ctrl+l opened %q", m.Overlay())
+	}
+	s := screen(m)
+	for _, want := range []string{"/wrong-resource", "the wrong way"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the lessons list lost %q to the mask:\n%s", want, s)
+		}
+	}
+}
