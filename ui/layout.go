@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -91,7 +92,7 @@ func wrapLines(lines []string, w int) []string {
 			continue
 		}
 		hang := hangIndent(l, w)
-		for i, part := range strings.Split(ansi.Wrap(l, w-hang, ""), "\n") {
+		for i, part := range strings.Split(wrapKeepingFlags(l, w-hang), "\n") {
 			if strings.Contains(part, "\x1b") {
 				part += "\x1b[m" // a style cut by the wrap must not run into the padding
 			}
@@ -103,6 +104,23 @@ func wrapLines(lines []string, w int) []string {
 	}
 	return out
 }
+
+// wrapKeepingFlags is ansi.Wrap, which breaks after every hyphen, except
+// inside a command-line flag: "keyhole practice --proxy-addr" does not
+// become "keyhole practice --" over "proxy-addr". The flags' hyphens are
+// hidden from the wrap as non-breaking hyphens (U+2011), then put back.
+func wrapKeepingFlags(l string, w int) string {
+	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
+		return ansi.Wrap(l, w, "")
+	}
+	l = flagWord.ReplaceAllStringFunc(l, func(f string) string { return strings.ReplaceAll(f, "-", string(nbHyphen)) })
+	return strings.ReplaceAll(ansi.Wrap(l, w, ""), string(nbHyphen), "-")
+}
+
+const nbHyphen = '\u2011'
+
+// flagWord is a flag after a space or an opening parenthesis: -U, --proxy-addr.
+var flagWord = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*`)
 
 // hangIndent is the column wrapped text continues at: after a label styled
 // apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or

@@ -570,3 +570,26 @@ func TestOwnWordsAreNotMaskedAsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A flag is never cut at its hyphens: "keyhole practice --proxy-addr"
+// wraps before the flag, not into "--" over "proxy-addr". Hyphens inside
+// words still break, and the text comes back unchanged.
+func TestWrapKeepsFlagsWhole(t *testing.T) {
+	st := NewStyles(true)
+	line := st.Label.Render("Try") + " Answer it. With keyhole practice --proxy-addr, go through the proxy; -U alice sends Proxy-Authorization."
+	for w := 20; w <= 60; w++ {
+		got := wrapLines([]string{line}, w)
+		var plain []string
+		for _, l := range got {
+			plain = append(plain, strings.TrimSpace(ansi.Strip(l)))
+		}
+		for _, l := range plain {
+			if strings.HasSuffix(l, "--") || strings.HasSuffix(l, "--proxy-") || strings.HasSuffix(l, " -") {
+				t.Errorf("at %d columns a flag is cut: %q", w, strings.Join(plain, " | "))
+			}
+		}
+		if joined := strings.ReplaceAll(strings.Join(plain, " "), "- ", "-"); squeeze(joined) != squeeze(ansi.Strip(line)) {
+			t.Errorf("at %d columns the text changed: %q", w, joined)
+		}
+	}
+}
