@@ -47,11 +47,41 @@ func (b helpBar) short(k focusedHelp) string {
 	if b.memo != nil && b.memo.key == id.String() {
 		return b.memo.line
 	}
+	if !b.shown {
+		keys = b.fit(keys)
+	}
 	line := b.h.ShortHelpView(keys)
 	if b.memo != nil {
 		b.memo.key, b.memo.line = id.String(), line
 	}
 	return line
+}
+
+// fit drops the focused area's keys until the bar fits its width, moving
+// keys (arrows, tab) before the ones that act, the last first: the
+// palette, all-keys and quit keys at the end stay, where a bar cut at the
+// edge lost them first ("ctrl+p actions …" at 80 columns).
+func (b helpBar) fit(keys []key.Binding) []key.Binding {
+	wide := b.h
+	wide.SetWidth(0)
+	moves := func(k key.Binding) bool {
+		return slices.Contains([]string{"tab", "shift+tab", "↑/k", "↓/j"}, k.Help().Key)
+	}
+	for b.h.Width() > 0 && len(keys) > 4 && lipgloss.Width(wide.ShortHelpView(keys)) > b.h.Width() {
+		drop := len(keys) - 4 // the area's last key
+		for i := drop; i >= 0; i-- {
+			if moves(keys[i]) {
+				drop = i
+				break
+			}
+		}
+		gone := keys[drop].Help().Key
+		keys = slices.Delete(slices.Clone(keys), drop, drop+1)
+		if gone == "↓/j" { // the arrows go together
+			keys = slices.DeleteFunc(keys, func(k key.Binding) bool { return k.Help().Key == "↑/k" })
+		}
+	}
+	return keys
 }
 
 // overlay is the open overlay's page; without one, every key in at most h lines.

@@ -593,3 +593,25 @@ func TestWrapKeepsFlagsWhole(t *testing.T) {
 		}
 	}
 }
+
+// At 80 columns the help bar drops the focused area's last keys rather than
+// cutting the bar at the edge: the all-keys and quit keys stay, in every
+// area.
+func TestHelpBarKeepsHelpAndQuitAt80(t *testing.T) {
+	m := started(t, 80, 24)
+	m = sendNow(t, m)
+	m = press(t, m, enter) // the form
+	seen := map[string]bool{}
+	for range int(focusCount) + 2 {
+		lines := strings.Split(strings.TrimRight(screen(m), "\n"), "\n")
+		bar := strings.TrimSpace(lines[len(lines)-1])
+		if strings.HasSuffix(bar, "…") || !strings.Contains(bar, "all keys") || !strings.Contains(bar, "quit") {
+			t.Errorf("focus %s: help bar %q", m.Focused(), bar)
+		}
+		seen[m.Focused()] = true
+		m = press(t, m, tab)
+	}
+	if len(seen) < 3 {
+		t.Fatalf("tab reached only %v", seen)
+	}
+}
