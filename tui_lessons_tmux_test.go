@@ -202,7 +202,7 @@ func TestPARLessonInARealTerminal(t *testing.T) {
 	inForm := func() bool { // the help bar, the screen's last line, says so
 		time.Sleep(200 * time.Millisecond)
 		lines := strings.Split(strings.TrimRight(s.screen(), "\n"), "\n")
-		return strings.Contains(lines[len(lines)-1], "tab next field")
+		return strings.Contains(lines[len(lines)-1], "next field / retry")
 	}
 	for i := 0; inForm(); i++ {
 		if i > 12 {
