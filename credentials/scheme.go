@@ -156,7 +156,7 @@ var oauthFields = []Field{
 	{Key: "device_url", Label: "Device URL", Flag: "--device-url", Optional: true, Extra: true,
 		Hint: "empty: discover the device endpoint", When: []string{GrantDeviceCode}},
 	{Key: "client_auth", Label: "Client auth", Flag: "--client-auth", Optional: true, Extra: true,
-		Hint: "basic, post, private_key_jwt, tls or none; empty: from the metadata"},
+		Hint: "basic, post, private_key_jwt, tls, none (empty: metadata)"},
 	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
 		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
 	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,

@@ -309,11 +309,20 @@ func (f form) values() map[string]string {
 // authorizer builds the scheme's Authorizer from the form, as keyhole
 // send builds it from the same values given as flags.
 func (f form) authorizer() (credentials.Authorizer, error) {
-	a, err := f.desc().Build(f.values())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", f.kind, err)
+	d := f.desc()
+	a, err := d.Build(f.values())
+	if err != nil && !namesScheme(err.Error(), d) {
+		// Build's own words name the flags too: the status line says which form.
+		return nil, fmt.Errorf("%s: %v", d.Title, err)
 	}
-	return a, nil
+	return a, err
+}
+
+// namesScheme reports whether msg starts by naming d ("basic: ...",
+// "api key: ...", "scram: ...").
+func namesScheme(msg string, d credentials.Description) bool {
+	word, _, ok := strings.Cut(strings.ToLower(msg), ":")
+	return ok && word != "" && (strings.HasPrefix(d.Mode, word) || strings.HasPrefix(strings.ToLower(d.Title), word) || strings.HasPrefix(word, d.Mode))
 }
 
 func (f *form) SetWidth(w int) {
