@@ -180,6 +180,7 @@ func TestExplainSCRAM(t *testing.T) {
 func FuzzSCRAMChallenge(f *testing.F) {
 	f.Add("SCRAM-SHA-256 sid=AAAABBBBCCCCDDDD, data=" + rfc7804ServerFirst)
 	f.Add(`SCRAM-SHA-256 realm="x", data="` + base64.StdEncoding.EncodeToString([]byte("r=\x1b[2J,s=,i=-1,e=\u202e")) + `"`)
+	f.Add("SCRAM-SHA-256 sid=0,dAtA=0z0000000000") // an attribute name that is no UTF-8, once shown raw
 	f.Fuzz(func(t *testing.T, v string) {
 		chs, _ := httpclient.ParseChallenges(v)
 		for _, ch := range chs {

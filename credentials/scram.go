@@ -243,7 +243,7 @@ func scramToken(c httpclient.Challenge, _ time.Time) []string {
 		if !ok {
 			w = a[0]
 		}
-		out = append(out, w+" "+httpclient.SafeLine(v))
+		out = append(out, httpclient.SafeLine(w+" "+v))
 	}
 	return out
 }
