@@ -279,6 +279,12 @@ func TestSendNegotiateProxySquid(t *testing.T) {
 	if !strings.Contains(r.stdout, "reached over TLS") || !strings.Contains(r.stdout, "proxy Negotiate") {
 		t.Fatalf("https through the Negotiate proxy:\n%s", r.stdout)
 	}
+	// The curl command keyhole prints runs curl's own Kerberos exchange
+	// (a ticket's header is good once), and curl gets through with it.
+	r = keyhole(t, env, "send", "-q", "--print-curl", "-x", sq.URL, "--proxy-auth", "negotiate", url)
+	if !strings.Contains(r.stdout, "--proxy-negotiate") || !strings.Contains(r.stdout, "-U :") || strings.Contains(r.stdout, "Proxy-Authorization") {
+		t.Errorf("--print-curl:\n%s", r.stdout)
+	}
 	r = keyhole(t, env, "send", "--json", "-x", sq.URL, "--proxy-negotiate", url)
 	wantCode(t, r, exitOK, "send", "--json", "-x", sq.URL, url)
 	st, schemes := sentSchemes(t, r.stdout)

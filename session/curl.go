@@ -208,10 +208,10 @@ func curlAuth(name, v string, h http.Header, secret func(string, string) shellWo
 }
 
 // ntlmExport turns an NTLM or Negotiate value into curl's --ntlm/--negotiate
-// (--proxy-ntlm for a proxy) and -u/-U: these schemes send a handshake, not
+// (--proxy-ntlm/--proxy-negotiate for a proxy) and -u/-U: these schemes send a handshake, not
 // the password, so curl must run its own. The user comes from an NTLM type 3
 // message; the password is always a variable. Negotiate with Kerberos is
-// "-u :", curl's way to say the ticket from kinit.
+// "-u :" ("-U :"), curl's way to say the ticket from kinit.
 func ntlmExport(name, scheme, v string) (string, []shellWord, bool) {
 	user, pass, prefix := "-u", "KEYHOLE_PASSWORD", "--"
 	if name == "Proxy-Authorization" {
@@ -232,13 +232,10 @@ func ntlmExport(name, scheme, v string) (string, []shellWord, bool) {
 		m, _ := credentials.DecodeNTLMToken(v)
 		return prefix + "ntlm", withUser(m), true
 	case "negotiate":
-		if name == "Proxy-Authorization" {
-			return "", nil, false // keyhole sends no proxy Negotiate; keep the header as it is
-		}
 		if t, err := credentials.DecodeNegotiateToken(v); err == nil && t.NTLM != nil {
-			return "--negotiate", withUser(t.NTLM), true
+			return prefix + "negotiate", withUser(t.NTLM), true
 		}
-		return "--negotiate", []shellWord{lit(user), lit(":")}, true
+		return prefix + "negotiate", []shellWord{lit(user), lit(":")}, true
 	}
 	return "", nil, false
 }

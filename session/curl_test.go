@@ -220,6 +220,11 @@ func TestCurlExportShape(t *testing.T) {
 	if got := Curl(kerberos, true); !strings.Contains(got, "--negotiate") || !strings.Contains(got, "-u :") || strings.Contains(got, "YIIB") {
 		t.Errorf("Negotiate export (a ticket: curl's -u :):\n%s", got)
 	}
+	kerberos.Exchange.Proxy = "http://localhost:3128"
+	kerberos.Exchange.Request.Header = http.Header{"Proxy-Authorization": {"Negotiate YIIBkwYGKwYBBQUCoIIBhzCCAYOgDTALBgkqhkiG9xIBAgKiggFwBIIBbGBw"}}
+	if got := Curl(kerberos, true); !strings.Contains(got, "--proxy-negotiate") || !strings.Contains(got, "-U :") || !strings.Contains(got, "-x http://localhost:3128") || strings.Contains(got, "YIIB") {
+		t.Errorf("a proxy's Negotiate export (curl's --proxy-negotiate -U :):\n%s", got)
+	}
 	sig := &Attempt{Exchange: &httpclient.Exchange{Request: &httpclient.Request{Method: "GET", URL: "https://s3.test/b", Header: http.Header{
 		"Authorization": {`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd`},
 		"X-Amz-Date":    {"20260101T000000Z"}}}}}
