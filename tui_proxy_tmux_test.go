@@ -20,6 +20,29 @@ func TestTUIProxyNegotiateInARealTerminal(t *testing.T) {
 	url := windowsOrigin(t).URL + "/via"
 	realm.Kinit(t)
 	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--proxy", sq.URL, "--proxy-negotiate", "-U", ":", url)
+	t.Run("no ticket", func(t *testing.T) {
+		// The proxy from http_proxy, as curl reads it (loopback included);
+		// a cache that does not exist: the status line says so, not
+		// "refused", and names the kinit to run.
+		env := append(realm.CCacheEnv(), "KRB5CCNAME=FILE:"+t.TempDir()+"/none", "http_proxy="+sq.URL)
+		s := startTmuxEnv(t, 80, 24, env, url)
+		s.waitFor("Nothing sent yet")
+		s.keys("Enter")
+		s.waitFor("Negotiate (Kerberos) is")
+		s.keys("Enter")
+		s.waitFor("empty: the ticket from kinit")
+		s.keys("Enter", "Enter")
+		scr := s.waitFor("Attempt 2: 407")
+		for _, want := range []string{"No Kerberos ticket was sent to the", "Run kinit user@KEYHOLE.TEST"} {
+			if !strings.Contains(scr, want) {
+				t.Errorf("screen lacks %q:\n%s", want, scr)
+			}
+		}
+		if strings.Contains(scr, "refused") {
+			t.Errorf("a ticket that was never sent is said to be refused:\n%s", scr)
+		}
+		s.keys("C-c")
+	})
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			s := startTmuxEnv(t, size[0], size[1], realm.CCacheEnv(), url)

@@ -202,6 +202,13 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setFocus(focusURL)
 	case m.chal.active():
 		head := fmt.Sprintf("Attempt %d: %d %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText))
+		if i := slices.IndexFunc(last.Findings, func(f session.Finding) bool { return f.Code == "kerberos-error" }); i >= 0 {
+			// Nothing was refused: no Kerberos ticket could be had to send.
+			f := last.Findings[i]
+			m.status, m.statusErr = head+" "+safeLine(f.Message)+" "+safeLine(f.Next), true
+			m.setFocus(focusPicker)
+			return nil
+		}
 		if o, _ := m.chal.picked(); msg.fromForm && o.act == nil && m.form.status == m.chal.status && m.chal.offers(m.form.kind) {
 			// The form's credentials were refused: the user retypes the
 			// secret, not the name, so the cursor goes to the emptied secret.
