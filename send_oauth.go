@@ -57,8 +57,11 @@ func (o *oauthOptions) serve(clientID string, stderr io.Writer) (string, error) 
 	if !o.serveMetadata {
 		return clientID, nil
 	}
-	if clientID != "" {
+	switch {
+	case clientID != "":
 		return "", errors.New("--serve-client-metadata makes keyhole's own document the client id; give it or --client-id, not both")
+	case o.register:
+		return "", errors.New("--serve-client-metadata and --register are two ways for keyhole to become a client (a document the server reads, or a registration); give one")
 	}
 	s, err := credentials.ServeClientMetadata()
 	if err != nil {

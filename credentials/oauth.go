@@ -360,8 +360,9 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	wantMeta := !o.discovered && o.Resource == "" && ch != nil && ch.Param("resource_metadata") != ""
 	mustRegister := (o.ClientID == "" || o.Register) && !o.registered
 	// A client id that is a URL names a Client ID Metadata Document; whether
-	// the server takes one is in its metadata.
-	cimd := !mustRegister && !o.registered && o.clientWhy == "" && IsClientIDURL(o.ClientID)
+	// the server takes one is in its metadata. One with a secret was
+	// registered: a document's client has none (anyone can read it).
+	cimd := !mustRegister && !o.registered && o.clientWhy == "" && o.ClientSecret == "" && IsClientIDURL(o.ClientID)
 	needMeta := mustRegister && o.registrationURL == "" || cimd && o.issuer == ""
 	o.mu.Unlock()
 	if o.missingEndpoint() != "" || wantMeta || needMeta && !o.discovered {

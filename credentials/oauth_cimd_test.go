@@ -1,9 +1,12 @@
 package credentials
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -115,5 +118,40 @@ func TestServeClientMetadata(t *testing.T) {
 	s.Close()
 	if _, err := http.Get(s.URL); err == nil {
 		t.Error("the document is still served after Close")
+	}
+}
+
+// A URL client id with a secret was registered beforehand (a document's
+// client has no secret): keyhole uses it as it is, reads no document and
+// registers nothing, even where the server takes documents and offers
+// registration.
+func TestURLClientIDWithASecretIsRegistered(t *testing.T) {
+	var paths []string
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/.well-known/oauth-authorization-server":
+			json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "token_endpoint": srv.URL + "/token",
+				"registration_endpoint": srv.URL + "/register", "client_id_metadata_document_supported": true})
+		case "/token":
+			if id, secret, ok := r.BasicAuth(); !ok || id != url.QueryEscape(srv.URL+"/client.json") || secret != "s" {
+				w.WriteHeader(http.StatusUnauthorized)
+				json.NewEncoder(w).Encode(map[string]string{"error": "invalid_client"})
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 60})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	o := &OAuth2{ClientID: srv.URL + "/client.json", ClientSecret: "s", TokenURL: srv.URL + "/token"}
+	if err := o.Prepare(context.Background(), srv.Client(), nil); err != nil {
+		t.Fatalf("%v (requests %v)", err, paths)
+	}
+	if got := strings.Join(paths, " "); got != "/token" {
+		t.Fatalf("requests %s, want the token request alone", got)
 	}
 }

@@ -408,7 +408,7 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == GrantPassword && v["user"] == "" {
 		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
 	}
-	if grant == "" && IsClientIDURL(v["client_id"]) {
+	if grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "" {
 		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
 	}
 	register := yes(v["register"])
