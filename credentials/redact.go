@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"keyhole/httpclient"
 )
@@ -50,7 +51,13 @@ func Mask(secret string) string {
 
 // masked matches what Mask and MaskHeader write, so masking a value loaded
 // from a saved session keeps its fingerprint instead of fingerprinting the mask.
-var masked = regexp.MustCompile(`^(?:[^\s:]*:)?` + Redacted + ` \((?:fp|sha256):[0-9a-f]{8}\)$|^[^\s:]*:` + Redacted + ` \(empty\)$`)
+var masked = lazyRegexp(`^(?:[^\s:]*:)?` + Redacted + ` \((?:fp|sha256):[0-9a-f]{8}\)$|^[^\s:]*:` + Redacted + ` \(empty\)$`)
+
+// lazyRegexp compiles pattern on first use: compiling each package-level
+// pattern when the program starts delayed the TUI's first frame.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // IsSecretHeader reports whether a header's value is a credential. It is
 // httpclient.IsSecretHeader, the one rule that also strips credentials from
@@ -71,7 +78,7 @@ func MaskHeader(name, value string) string {
 		if !ok {
 			break
 		}
-		if masked.MatchString(rest) {
+		if masked().MatchString(rest) {
 			return value
 		}
 		if strings.EqualFold(scheme, "Basic") {
@@ -81,7 +88,7 @@ func MaskHeader(name, value string) string {
 		}
 		return scheme + " " + Mask(rest)
 	}
-	if masked.MatchString(value) {
+	if masked().MatchString(value) {
 		return value
 	}
 	return Mask(value)

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -149,7 +148,7 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 	return b.String()
 }
 
-var sigv4Credential = regexp.MustCompile(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+var sigv4Credential = lazyRegexp(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
 
 // curlAuth turns one Authorization or Proxy-Authorization value into curl's
 // own auth options, which make curl compute the credentials as keyhole did.
@@ -191,7 +190,7 @@ func curlAuth(name, v string, h http.Header, secret func(string, string) shellWo
 				return [][]shellWord{{lit("--digest")}, {lit("-u"), append(lit(user+":"), shellWord{{v: "KEYHOLE_PASSWORD"}}...)}}
 			}
 		case "aws4-hmac-sha256":
-			if m := sigv4Credential.FindStringSubmatch(rest); m != nil {
+			if m := sigv4Credential().FindStringSubmatch(rest); m != nil {
 				// curl signs again, with its own date.
 				h.Del("X-Amz-Date")
 				return [][]shellWord{
@@ -350,7 +349,7 @@ type wordPart struct {
 
 func lit(s string) shellWord { return shellWord{{lit: s}} }
 
-var bareWord = regexp.MustCompile(`^[A-Za-z0-9_./:=@,+%-]+$`)
+var bareWord = lazyRegexp(`^[A-Za-z0-9_./:=@,+%-]+$`)
 
 // String quotes the word for a POSIX shell: literal text in single quotes
 // (which keep every byte but the quote itself), variables in double quotes.
@@ -360,7 +359,7 @@ func (w shellWord) String() string {
 		switch {
 		case p.v != "":
 			b.WriteString(`"$` + p.v + `"`)
-		case bareWord.MatchString(p.lit):
+		case bareWord().MatchString(p.lit):
 			b.WriteString(p.lit)
 		default:
 			b.WriteString(`'` + strings.ReplaceAll(p.lit, `'`, `'\''`) + `'`)

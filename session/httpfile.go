@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -23,11 +22,11 @@ type NamedRequest struct {
 }
 
 var (
-	httpVarDef   = regexp.MustCompile(`^@([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$`)
-	httpNameDir  = regexp.MustCompile(`^(?:#|//)\s*@name\s*[= ]\s*(\S.*)$`)
-	httpVarUse   = regexp.MustCompile(`\{\{\s*([^{}]+?)\s*\}\}`)
-	httpVersion  = regexp.MustCompile(`^HTTP/\d(\.\d)?$`)
-	httpMethodRe = regexp.MustCompile(`^[A-Z]+$`)
+	httpVarDef   = lazyRegexp(`^@([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$`)
+	httpNameDir  = lazyRegexp(`^(?:#|//)\s*@name\s*[= ]\s*(\S.*)$`)
+	httpVarUse   = lazyRegexp(`\{\{\s*([^{}]+?)\s*\}\}`)
+	httpVersion  = lazyRegexp(`^HTTP/\d(\.\d)?$`)
+	httpMethodRe = lazyRegexp(`^[A-Z]+$`)
 )
 
 // ParseHTTPFile reads the .http format of JetBrains' HTTP client and VS Code's
@@ -84,11 +83,11 @@ func ParseHTTPFile(r io.Reader) ([]NamedRequest, error) {
 			t := strings.TrimSpace(line)
 			switch state {
 			case 0:
-				if m := httpNameDir.FindStringSubmatch(t); m != nil {
+				if m := httpNameDir().FindStringSubmatch(t); m != nil {
 					p.Name = strings.TrimSpace(m[1])
 					continue
 				}
-				if m := httpVarDef.FindStringSubmatch(t); m != nil {
+				if m := httpVarDef().FindStringSubmatch(t); m != nil {
 					vars[m[1]] = strings.TrimSpace(m[2])
 					continue
 				}
@@ -135,10 +134,10 @@ func ParseHTTPFile(r io.Reader) ([]NamedRequest, error) {
 		switch {
 		case len(fields) == 1:
 			req.Method, req.URL = http.MethodGet, fields[0]
-		case len(fields) == 2 && httpVersion.MatchString(fields[1]):
+		case len(fields) == 2 && httpVersion().MatchString(fields[1]):
 			req.Method, req.URL = http.MethodGet, fields[0]
-		case len(fields) == 2 || len(fields) == 3 && httpVersion.MatchString(fields[2]):
-			if !httpMethodRe.MatchString(fields[0]) {
+		case len(fields) == 2 || len(fields) == 3 && httpVersion().MatchString(fields[2]):
+			if !httpMethodRe().MatchString(fields[0]) {
 				return nil, fmt.Errorf(".http file: line %d: %q is not a method; write the request line as METHOD URL", p.Line, fields[0])
 			}
 			req.Method, req.URL = fields[0], fields[1]
@@ -204,8 +203,8 @@ func basicShorthand(v string) string {
 // substitute replaces {{name}} with file variables, which may refer to each
 // other; the depth bound stops a variable that refers to itself.
 func substitute(s string, vars map[string]string, unresolved map[string]bool, depth int) string {
-	return httpVarUse.ReplaceAllStringFunc(s, func(m string) string {
-		name := httpVarUse.FindStringSubmatch(m)[1]
+	return httpVarUse().ReplaceAllStringFunc(s, func(m string) string {
+		name := httpVarUse().FindStringSubmatch(m)[1]
 		v, ok := vars[name]
 		if !ok || depth >= 10 {
 			unresolved[name] = true

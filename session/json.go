@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -304,7 +305,13 @@ func redactURL(u string, show bool) string {
 	return credentials.RedactURL(u)
 }
 
-var urlInText = regexp.MustCompile(`https?://[^\s"'<>]+`)
+var urlInText = lazyRegexp(`https?://[^\s"'<>]+`)
+
+// lazyRegexp compiles pattern on first use: compiling each package-level
+// pattern when the program starts delayed the TUI's first frame.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // redactURLsIn masks credentials in the URLs quoted by a message: Go's
 // errors quote the request URL, query string included.
@@ -312,7 +319,7 @@ func redactURLsIn(s string) string {
 	if !strings.Contains(s, "://") {
 		return s
 	}
-	return urlInText.ReplaceAllStringFunc(s, credentials.RedactURL)
+	return urlInText().ReplaceAllStringFunc(s, credentials.RedactURL)
 }
 
 // redactHeaders masks credentials like credentials.RedactHeader, except that a
