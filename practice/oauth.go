@@ -547,7 +547,9 @@ func loopbackRedirect(raw string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
+// Parsed on first use: parsing at start-up delayed every run of keyhole.
+var consentPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("consent").Parse(`<!doctype html>
 <title>keyhole practice: authorize</title>
 <h1>Authorize {{.ClientID}}?</h1>
 <p>The client asks for scope <b>{{.Scope}}</b> and will get the answer at {{.RedirectURI}}.</p>
@@ -559,6 +561,7 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 <button name="action" value="deny">Deny</button>
 </form>
 `))
+})
 
 // authParams are the parameters of an authorization request the server
 // reads, and the ones a pushed request keeps.
@@ -652,7 +655,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		consentPage.Execute(w, map[string]any{"ClientID": c.id, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields, "Pushed": requestURI != ""})
+		consentPage().Execute(w, map[string]any{"ClientID": c.id, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields, "Pushed": requestURI != ""})
 		return
 	}
 	if r.PostForm.Get("action") != "approve" {
@@ -804,7 +807,9 @@ func (a *authServer) pollDevice(w http.ResponseWriter, r *http.Request, jkt stri
 	}
 }
 
-var devicePage = template.Must(template.New("device").Parse(`<!doctype html>
+// Parsed on first use: parsing at start-up delayed every run of keyhole.
+var devicePage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("device").Parse(`<!doctype html>
 <title>keyhole practice: connect a device</title>
 <h1>Connect a device</h1>
 {{if .Message}}<p>{{.Message}}</p>{{end}}
@@ -814,6 +819,7 @@ var devicePage = template.Must(template.New("device").Parse(`<!doctype html>
 <button name="action" value="deny">Deny</button>
 </form>
 `))
+})
 
 // deviceApprove is the verification page where the person types the user code.
 func (a *authServer) deviceApprove(w http.ResponseWriter, r *http.Request) {
@@ -828,7 +834,7 @@ func (a *authServer) deviceApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if r.Method != http.MethodPost {
-		devicePage.Execute(w, map[string]string{"UserCode": uc})
+		devicePage().Execute(w, map[string]string{"UserCode": uc})
 		return
 	}
 	a.mu.Lock()
@@ -843,11 +849,11 @@ func (a *authServer) deviceApprove(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !ok:
 		w.WriteHeader(http.StatusNotFound)
-		devicePage.Execute(w, map[string]string{"UserCode": uc, "Message": "No device is waiting with that code; check it and try again."})
+		devicePage().Execute(w, map[string]string{"UserCode": uc, "Message": "No device is waiting with that code; check it and try again."})
 	case d.state == "approved":
-		devicePage.Execute(w, map[string]string{"Message": "Approved. Go back to keyhole: the device gets its token at its next poll."})
+		devicePage().Execute(w, map[string]string{"Message": "Approved. Go back to keyhole: the device gets its token at its next poll."})
 	default:
-		devicePage.Execute(w, map[string]string{"Message": "Denied. The device will be told access_denied."})
+		devicePage().Execute(w, map[string]string{"Message": "Denied. The device will be told access_denied."})
 	}
 }
 
