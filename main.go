@@ -204,20 +204,29 @@ Examples:
 Flags of save:
 `
 
-// profileFields maps the flags of 'profile save' to profile field names.
-var profileFields = []struct{ flag, field, arg, help string }{
-	{"user", "user", "USER", "user name (Basic, Digest, OAuth password grant)"},
-	{"password", "password", "SECRET", "password, or env:NAME / file:PATH / cmd:COMMAND"},
-	{"token", "token", "SECRET", "bearer token, or a reference"},
-	{"api-key-name", "api_key_name", "NAME", "API key header, query or cookie name"},
-	{"api-key", "api_key", "SECRET", "API key value, or a reference"},
-	{"api-key-in", "api_key_in", "WHERE", "header|query|cookie"},
-	{"client-id", "client_id", "ID", "OAuth 2.0 client id"},
-	{"client-secret", "client_secret", "SECRET", "OAuth 2.0 client secret, or a reference"},
-	{"token-url", "token_url", "URL", "OAuth 2.0 token endpoint"},
-	{"scope", "scope", "SCOPES", "OAuth 2.0 scopes"},
-	{"grant", "grant", "GRANT", "OAuth 2.0 grant"},
-	{"aws-sigv4", "aws_sigv4", "PROVIDER:REGION:SERVICE", "AWS SigV4 signing"},
+// profileFlagsOf are the flags of 'profile save': one per field of the
+// schemes' descriptions (credentials.Schemes), named after its key
+// (client_id: --client-id), so a profile saves whatever a scheme asks for.
+func profileFlagsOf() []struct{ flag, field, arg, help string } {
+	var out []struct{ flag, field, arg, help string }
+	seen := map[string]bool{}
+	for _, d := range credentials.Schemes {
+		for _, f := range d.Fields {
+			if seen[f.Key] {
+				continue
+			}
+			seen[f.Key] = true
+			arg, help := strings.ToUpper(f.Key), d.Title+" "+strings.ToLower(f.Label)
+			if f.Hint != "" {
+				help += "; " + f.Hint
+			}
+			if f.Secret {
+				arg, help = "SECRET", help+", or env:NAME / file:PATH / cmd:COMMAND"
+			}
+			out = append(out, struct{ flag, field, arg, help string }{strings.ReplaceAll(f.Key, "_", "-"), f.Key, arg, help})
+		}
+	}
+	return out
 }
 
 // profileOptions are the flags of 'keyhole profile save'.
@@ -231,7 +240,7 @@ func profileFlags(po *profileOptions) *flagSet {
 	fs := newFlagSet("keyhole profile")
 	fs.String(&po.scheme, "scheme", "", "SCHEME", strings.Join(authModes[2:], "|"))
 	fs.String(&po.host, "host", "", "HOST[:PORT]", "the host the profile is for (default any)")
-	for _, f := range profileFields {
+	for _, f := range profileFlagsOf() {
 		fs.Func(f.flag, "", f.arg, f.help, func(v string) error { po.values[f.field] = v; return nil })
 	}
 	return fs

@@ -395,3 +395,21 @@ func clientDocument(t *testing.T, ca *oidctest.CA) (string, *atomic.Int32) {
 	}), false) + "/keyhole/client.json"
 	return id, &fetched
 }
+
+// The OAuth client's extras are profile fields like any (the description's
+// keys): 'profile save --client-auth private_key_jwt --client-key FILE'
+// saves them and send --profile signs its token request with the key.
+func TestOIDCPrivateKeyJWTFromAProfile(t *testing.T) {
+	jwk := ""
+	path := clientKey(t, &jwk)
+	as := oidctest.Start(t, "CLIENT_JWK="+jwk)
+	env := []string{"XDG_CONFIG_HOME=" + t.TempDir()}
+	r := keyhole(t, runOpts{env: env}, "profile", "save", "jwt", "--scheme", "oauth2", "--client-id", "cc-jwt",
+		"--client-auth", "private_key_jwt", "--client-key", path, "--scope", "read", "--resource", as.Origin+"/api/aud")
+	wantCode(t, r, 0, "profile save")
+	r = keyhole(t, runOpts{env: env}, "send", "--json", "--profile", "jwt", as.Origin+"/api/aud")
+	s := readSent(t, r)
+	if s.final != 200 || s.count("token") != 1 || !strings.Contains(s.doc, "client_assertion_type") || !strings.Contains(s.doc, "resource=") {
+		t.Fatalf("final %d after %v, want 200 after 1 token request with an assertion and resource=: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
+	}
+}
