@@ -1241,6 +1241,9 @@ func (o *OAuth2) likelyCause(code string) string {
 		if method == AuthNone {
 			s += "; the server may want this client to authenticate: give --client-secret or --client-key"
 		}
+		if method == AuthTLS {
+			s += "; with tls_client_auth the server knows the client by the certificate of the TLS connection (RFC 8705 §2): give --cert and --key, the certificate whose subject (or SAN) the client was registered with"
+		}
 		return s
 	case "invalid_grant":
 		switch o.grant() {
