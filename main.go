@@ -36,6 +36,13 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if opensTUI(args) {
+		// No command and no flag: the TUI, without building every
+		// command's flags first (the whole command line is otherwise
+		// built, before the first frame, for one positional argument).
+		var f tuiFlags
+		return cmdTUI(f, *tuiFlagSet(&f), args, stdout, stderr)
+	}
 	code := exitOK
 	cmd, err := newCLI(args, stdin, stdout, stderr, &code).ExecuteC()
 	if err != nil {
@@ -43,6 +50,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return code
+}
+
+// opensTUI reports an argument list that can only open the TUI: none, or
+// one URL or .http/.rest file, which no command name can be.
+func opensTUI(args []string) bool {
+	switch {
+	case len(args) == 0:
+		return true
+	case len(args) > 1 || strings.HasPrefix(args[0], "-"):
+		return false
+	}
+	return strings.Contains(args[0], "://") || isHTTPFile(args[0])
 }
 
 // tuiFlags are the flags of keyhole itself, which opens the TUI.
