@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -112,6 +113,17 @@ func (m Model) newClient() *httpclient.Client {
 	proxy := m.proxy
 	if proxy == nil {
 		proxy = session.ProxyFunc(nil, "") // the environment's, as curl reads it
+		if m.srv != nil {
+			// The built-in practice server runs here: never through the
+			// environment's proxy, which sends loopback on as curl does.
+			env, practice := proxy, m.srv.URL
+			proxy = func(r *http.Request) (*url.URL, error) {
+				if r.URL.Scheme+"://"+r.URL.Host == practice {
+					return nil, nil
+				}
+				return env(r)
+			}
+		}
 	}
 	return httpclient.New(httpclient.Options{FollowRedirects: true, TrustRedirects: m.trust, TLS: m.tlsConf, NewJar: true,
 		Proxy:       proxy,

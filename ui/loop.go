@@ -359,6 +359,7 @@ func (m *Model) practiceReady(msg practiceMsg) tea.Cmd {
 		return nil
 	}
 	m.srv = msg.srv
+	m.sess.SetClient(m.newClient()) // the practice server is reached directly
 	ls := practice.Lessons()
 	if len(ls) == 0 {
 		m.compose.url.SetValue(msg.srv.URL + "/basic")

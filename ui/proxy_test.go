@@ -88,3 +88,21 @@ func TestCurlImportThroughTheProxy(t *testing.T) {
 		t.Fatalf("curl -x -U -u: %d after %d attempts (status %q)", last.Status(), len(as), m.Status())
 	}
 }
+
+// The environment's proxy carries loopback requests as curl does, but never
+// the built-in practice server's, which runs here: with http_proxy naming a
+// proxy that does not listen, the lesson's request still reaches the
+// practice server, and another loopback URL goes to the proxy.
+func TestEnvironmentProxySkipsThePracticeServer(t *testing.T) {
+	t.Setenv("http_proxy", "http://127.0.0.1:1")
+	t.Setenv("no_proxy", "")
+	t.Setenv("NO_PROXY", "")
+	m := started(t, 120, 40)
+	m = press(t, m, enter)
+	if last := m.sess.Last(); last == nil || last.Status() != 401 || last.Exchange.Proxy != "" {
+		t.Fatalf("the practice server through http_proxy: %+v (status %q)", last, m.Status())
+	}
+	if got := m.sess.HTTPClient().ProxyFor("http://127.0.0.1:9/x"); got != "http://127.0.0.1:1" {
+		t.Errorf("another loopback URL goes through %q, want the environment's proxy", got)
+	}
+}
