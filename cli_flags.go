@@ -407,7 +407,28 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
 	// curl's own spellings of --auth, --token and the proxy's scheme, so that
 	// the flags of a curl command work here as they are.
-	for _, c := range []struct{ flag, mode string }{{"basic", "basic"}, {"digest", "digest"}, {"ntlm", "ntlm"}, {"anyauth", "auto"}} {
+	fs.Func("oauth2-bearer", "", "TOKEN", "as --token TOKEN --auth bearer (sent up front), curl's spelling", func(v string) error {
+		if err := fs.Set("token", v); err != nil {
+			return err
+		}
+		return fs.Set("auth", "bearer")
+	})
+	// A scheme's curl option (its description's Curl) selects it as
+	// --auth does, and --proxy-OPTION selects it for the proxy when it
+	// answers proxies; options that take a value are flags of their own.
+	type spelling struct{ flag, mode string }
+	server, proxy := []spelling{{"anyauth", "auto"}}, []spelling{}
+	for _, d := range credentials.Schemes {
+		name := strings.TrimPrefix(d.Curl, "--")
+		if name == "" || fs.Lookup(name) != nil {
+			continue
+		}
+		server = append(server, spelling{name, d.Mode})
+		if d.Proxy {
+			proxy = append(proxy, spelling{"proxy-" + name, d.Mode})
+		}
+	}
+	for _, c := range server {
 		fs.BoolFunc(c.flag, "as --auth "+c.mode+", curl's spelling", func(v string) error {
 			if on, err := strconv.ParseBool(v); err != nil || !on {
 				return err
@@ -415,13 +436,7 @@ func sendFlags(o *sendOptions) *flagSet {
 			return fs.Set("auth", c.mode)
 		})
 	}
-	fs.Func("oauth2-bearer", "", "TOKEN", "as --token TOKEN --auth bearer (sent up front), curl's spelling", func(v string) error {
-		if err := fs.Set("token", v); err != nil {
-			return err
-		}
-		return fs.Set("auth", "bearer")
-	})
-	for _, c := range []struct{ flag, mode string }{{"proxy-basic", "basic"}, {"proxy-digest", "digest"}, {"proxy-ntlm", "ntlm"}, {"proxy-negotiate", "negotiate"}, {"proxy-anyauth", "any"}} {
+	for _, c := range append(proxy, spelling{"proxy-anyauth", "any"}) {
 		fs.BoolFunc(c.flag, "as --proxy-auth "+c.mode+", curl's spelling", func(v string) error {
 			if on, err := strconv.ParseBool(v); err != nil || !on {
 				return err

@@ -95,6 +95,7 @@ func TestSendFlagSpellings(t *testing.T) {
 		{[]string{"-u", "a:b", u, "--anyauth"}, want{auth: "auto", user: "a:b", location: true, seen: []string{"auth"}}},
 		{[]string{"--basic", u}, want{auth: "basic", location: true, seen: []string{"auth"}}},
 		{[]string{"--ntlm", u}, want{auth: "ntlm", location: true, seen: []string{"auth"}}},
+		{[]string{"--negotiate", "-u", ":", u}, want{auth: "negotiate", user: ":", location: true, seen: []string{"auth", "user"}}},
 		{[]string{"--digest=false", u}, want{location: true}},
 		{[]string{"--oauth2-bearer", "tok", u}, want{auth: "bearer", token: "tok", location: true, seen: []string{"auth", "token"}}},
 		{[]string{"-x", "p:1", "-U", "bob:pw", "--proxy-digest", u}, want{proxy: "p:1", proxyUser: "bob:pw", proxyAuth: "digest", location: true}},
