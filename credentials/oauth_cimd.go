@@ -150,10 +150,6 @@ func (o *OAuth2) useClientIDURL(ctx context.Context, hc *http.Client) (bool, err
 	o.mu.Lock()
 	supported, registration, id := o.cimdSupported, o.registrationURL, o.ClientID
 	o.mu.Unlock()
-	loopback, err := CheckClientIDURL(id)
-	if err != nil {
-		return false, fmt.Errorf("oauth2: %v", err)
-	}
 	if !supported {
 		why := "the client id is a URL (a Client ID Metadata Document), but the authorization server's metadata does not say client_id_metadata_document_supported"
 		if registration != "" {
@@ -162,6 +158,10 @@ func (o *OAuth2) useClientIDURL(ctx context.Context, hc *http.Client) (bool, err
 		}
 		o.setClientWhy(why + " and offers no registration: keyhole sends the URL as a plain client id, which works only if the server knows it")
 		return false, nil
+	}
+	loopback, err := CheckClientIDURL(id)
+	if err != nil {
+		return false, fmt.Errorf("oauth2: %v", err)
 	}
 	doc, err := o.readClientMetadata(ctx, hc, id)
 	if err != nil {
