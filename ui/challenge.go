@@ -193,7 +193,7 @@ func explain(st Styles, a *session.Attempt, c challenges) []string {
 	if a.Note != "" {
 		out = append(out, "  "+st.Muted.Render(safeLine(a.Note)))
 	}
-	out = append(out, findingLines(st, a.Findings)...)
+	out = append(out, findingLines(st, a.Findings, c)...)
 	var next []string
 	for _, x := range ex.Next {
 		if c.active() && (x.Kind == "pick-scheme" || x.Kind == "proxy-credentials" || actionKinds[x.Kind]) {
@@ -214,7 +214,7 @@ func explain(st Styles, a *session.Attempt, c challenges) []string {
 
 // findingLines renders findings whole: the mark and message, what to try
 // next, and the server's documentation when it named one.
-func findingLines(st Styles, fs []session.Finding) []string {
+func findingLines(st Styles, fs []session.Finding, c challenges) []string {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -225,7 +225,7 @@ func findingLines(st Styles, fs []session.Finding) []string {
 	for _, fd := range fs {
 		out = append(out, st.findingStyle(fd.Severity).Render("  "+severityMark(fd.Severity)+" "+safeLine(fd.Message)))
 		if fd.Next != "" {
-			out = append(out, "    → "+safeLine(nextWords(fd)))
+			out = append(out, "    → "+safeLine(nextWords(fd, c)))
 		}
 		if fd.DocURL != "" {
 			out = append(out, "    "+st.Muted.Render("docs: "+safeLine(fd.DocURL)))

@@ -124,7 +124,7 @@ func (m Model) explained(a *session.Attempt, w int, here spot) tagged {
 		}
 		t.wrapped(w, here, "", st.Title.Render(fmt.Sprintf("Before it: attempt %d", b.N))+" "+
 			st.Muted.Render(fmt.Sprintf("[%s] %s %s", b.Purpose, safeLine(credentials.RedactURL(requestURL(b))), status)))
-		for _, l := range findingLines(st, b.Findings)[2:] {
+		for _, l := range findingLines(st, b.Findings, challenges{})[2:] {
 			t.wrapped(w, here, l)
 		}
 	}
@@ -152,15 +152,21 @@ func requestURL(a *session.Attempt) string {
 	return a.Exchange.Request.URL
 }
 
-// nextWords is a finding's next step as the TUI takes it: the picker row
-// or the key that does what the finding advises.
-func nextWords(f session.Finding) string {
-	switch f.Do.Kind {
-	case "send-upfront":
-		return f.Next + " Enter on “" + f.Do.Label + "” below does it."
-	case "trust-redirect":
+// nextWords is a finding's next step as the TUI takes it: the row of the
+// picker c that does what the finding advises, else the key that does.
+func nextWords(f session.Finding, c challenges) string {
+	if f.Do.Kind == "" {
+		return f.Next
+	}
+	for _, o := range c.opts {
+		if o.act != nil && o.act.Kind == f.Do.Kind {
+			return f.Next + " Enter on “" + o.act.Label + "” below does it."
+		}
+	}
+	switch {
+	case f.Do.Kind == "trust-redirect":
 		return f.Next + " " + DefaultKeyMap().Trust.Help().Key + " trusts redirects; then send again."
-	case "proxy-credentials":
+	case f.Do.Kind == "proxy-credentials" && c.active():
 		return f.Next + " Pick " + f.Do.Scheme + " in the picker below."
 	}
 	return f.Next

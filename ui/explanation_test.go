@@ -212,3 +212,19 @@ func TestLessonCountStaysInSight(t *testing.T) {
 		}
 	}
 }
+
+// Credentials dropped on a redirect to another origin: the finding names
+// the picker's row that trusts the hop, which is right there, rather than
+// the key that does it elsewhere.
+func TestDroppedOnRedirectNamesThePickerRow(t *testing.T) {
+	m := started(t, 120, 40)
+	m = typeURL("/redirect")(t, m)
+	m = answerWith("basic", practice.User, practice.Password)(t, m)
+	if o, ok := m.chal.picked(); !ok || o.act == nil || o.act.Kind != "trust-redirect" {
+		t.Fatalf("the trust row is not preselected (status %q)", m.Status())
+	}
+	_, all := readExplanation(t, m)
+	if !strings.Contains(all, squeeze("Enter on “"+m.chal.opts[m.chal.cursor].act.Label+"” below does it.")) || strings.Contains(all, "f7trusts") {
+		t.Errorf("the finding should name the row below:\n%s", all)
+	}
+}
