@@ -233,7 +233,9 @@ func transportWords(err error) (msg, next string) {
 	case httpclient.KindTLSClientCert:
 		next = "The server wants a client certificate (mTLS): give a certificate and key. " + next
 	case httpclient.KindRefused:
-		next = "Nothing listens there. " + next
+		if next == "" { // the hint, when there is one, says it already
+			next = "Nothing listens there: check the host and port in the URL."
+		}
 	}
 	if next == "" {
 		next = "Check the URL, the network and the proxy settings, then retry."

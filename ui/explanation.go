@@ -139,10 +139,15 @@ func (m Model) attemptHead(a *session.Attempt) string {
 		resp := a.Exchange.Response
 		s += st.statusStyle(resp.Status).Render(fmt.Sprintf("%d %s", resp.Status, safeLine(m.unlessShown(resp.StatusText))))
 	} else {
-		_, why := outcome(a)
-		s += st.Status.None.Render("no response: " + why)
+		// Why there was none is the first finding; a cancelled or unsent
+		// attempt, which has none, says it here.
+		none := "no response"
+		if status, why := outcome(a); status == "—" {
+			none += ": " + why
+		}
+		s += st.Status.None.Render(none)
 	}
-	return s + " " + st.Muted.Render("sent "+sentWhat(a, 60)) // wrapped with the line
+	return s + " " + st.Muted.Render("· sent "+sentWhat(a, 60)) // wrapped with the line
 }
 
 func requestURL(a *session.Attempt) string {

@@ -150,6 +150,11 @@ func TestATransportErrorIsExplained(t *testing.T) {
 	if !strings.Contains(first, squeeze(a.Findings[0].Message)) || !strings.Contains(first, "noresponse") {
 		t.Errorf("the transport error is not explained:\n%s", screen(m))
 	}
+	// The head says there was no answer and what was sent; the error is
+	// the finding's, not run into "sent none" on the head.
+	if !strings.HasPrefix(first, squeeze("Attempt 1 no response · sent none Why")) {
+		t.Errorf("the head reads %q", first[:min(len(first), 80)])
+	}
 }
 
 // Credentials pasted with curl --anyauth wait for a challenge; a server that
