@@ -1,10 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"keyhole/internal/oidctest"
 	"keyhole/practice"
 )
 
@@ -189,11 +189,9 @@ func TestPARLessonInARealTerminal(t *testing.T) {
 	if !strings.Contains(u, "code_challenge=") || strings.Contains(u, "request_uri=") {
 		t.Fatalf("without PAR the URL should carry the request itself: %s", u)
 	}
-	resp, err := http.Get(u) // the browser, sent back to keyhole's redirect
-	if err != nil {
+	if _, err := oidctest.Browse(context.Background(), u); err != nil { // sent back to keyhole's redirect
 		t.Fatal(err)
 	}
-	resp.Body.Close()
 	s.waitFor("authorization step refused (invalid_request)")
 	s.waitFor("(PAR, RFC 9126)")
 
@@ -227,10 +225,8 @@ func TestPARLessonInARealTerminal(t *testing.T) {
 	if !strings.Contains(u, "request_uri=urn") || strings.Contains(u, "code_challenge") {
 		t.Fatalf("with PAR the URL should carry only client_id and request_uri: %s", u)
 	}
-	resp, err = http.PostForm(u, url.Values{"action": {"approve"}}) // the consent page's button
-	if err != nil {
+	if _, err := oidctest.Browse(context.Background(), u); err != nil { // the consent page's Approve
 		t.Fatal(err)
 	}
-	resp.Body.Close()
 	s.waitFor("Lesson done!") // every step ticked: the pushed request's 201 is one
 }

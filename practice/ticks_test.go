@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/internal/oidctest"
 	"keyhole/session"
 )
 
@@ -52,7 +52,7 @@ func TestLessonStepsTick(t *testing.T) {
 	jwt := client("", "")
 	code := func(id, secret, tokenURL, authURL string) *credentials.OAuth2 {
 		return &credentials.OAuth2{Grant: credentials.GrantAuthorizationCode, ClientID: id, ClientSecret: secret,
-			TokenURL: tokenURL, AuthURL: authURL, OpenBrowser: browse(t)}
+			TokenURL: tokenURL, AuthURL: authURL, OpenBrowser: browse}
 	}
 	noRealm := t.TempDir() + "/krb5.conf"
 	if err := os.WriteFile(noRealm, []byte("[libdefaults]\n"), 0o600); err != nil {
@@ -231,30 +231,12 @@ func seenOfRun(out session.Outcome) []Seen {
 	return s
 }
 
-// browse plays the user's browser for the authorization code grant on the
-// practice server: it opens the URL, which redirects back to keyhole at
-// once when the request is refused, and approves on the consent page.
-func browse(t *testing.T) func(string) error {
-	return func(u string) error {
-		go func() {
-			resp, err := http.Get(u)
-			if err != nil {
-				t.Errorf("browser: %v", err)
-				return
-			}
-			resp.Body.Close()
-			if resp.Request.URL.Path != "/oauth/authorize" {
-				return // redirected back to keyhole already
-			}
-			resp, err = http.PostForm(u, url.Values{"action": {"approve"}})
-			if err != nil {
-				t.Errorf("browser: approving: %v", err)
-				return
-			}
-			resp.Body.Close()
-		}()
-		return nil
-	}
+// browse is the user's browser on the practice server's pages: it opens
+// the URL (a refused request comes straight back to keyhole's redirect) and
+// approves on the consent page. What went wrong shows in keyhole's run.
+func browse(u string) error {
+	go oidctest.Browse(context.Background(), u)
+	return nil
 }
 
 // seen is what the checks look at in each attempt, as the TUI fills it.

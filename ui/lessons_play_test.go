@@ -1,9 +1,8 @@
 package ui
 
 import (
+	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
+	"keyhole/internal/oidctest"
 	"keyhole/practice"
 )
 
@@ -135,7 +135,7 @@ func oauthAs(id, secret, tokenURL, scope string) func(t *testing.T, m Model) Mod
 // approves on the consent page.
 func codeGrant(t *testing.T, m Model) Model {
 	t.Helper()
-	m.browser = approveInBrowser(t)
+	m.browser = approveInBrowser
 	m = pickAnswer(t, m, "oauth2")
 	for i := 0; m.form.choice != credentials.GrantAuthorizationCode; i++ {
 		if i > len(m.form.choices()) {
@@ -146,29 +146,12 @@ func codeGrant(t *testing.T, m Model) Model {
 	return m
 }
 
-// approveInBrowser is the learner's browser on the practice server: it
-// opens the URL, which redirects back to keyhole at once when the request is
-// refused, and approves on the consent page otherwise.
-func approveInBrowser(t *testing.T) func(string) error {
-	return func(u string) error {
-		go func() {
-			resp, err := http.Get(u)
-			if err != nil {
-				t.Errorf("browser: %v", err)
-				return
-			}
-			resp.Body.Close()
-			if resp.Request.URL.Path != "/oauth/authorize" {
-				return // back at keyhole's redirect already
-			}
-			if resp, err = http.PostForm(u, url.Values{"action": {"approve"}}); err != nil {
-				t.Errorf("browser: approving: %v", err)
-				return
-			}
-			resp.Body.Close()
-		}()
-		return nil
-	}
+// approveInBrowser is the learner's browser on the practice server's
+// pages: it opens the URL (a refused request comes straight back to
+// keyhole's redirect) and approves on the consent page.
+func approveInBrowser(u string) error {
+	go oidctest.Browse(context.Background(), u)
+	return nil
 }
 
 // setField types value into the open form's field keyed key, after ctrl+u
