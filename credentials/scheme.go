@@ -37,8 +37,7 @@ type Description struct {
 	Proxy bool
 	// Named schemes are offered only when the user names them (--auth,
 	// the form): their fields are another scheme's too (DPoP-bound tokens
-	// from the OAuth client, which turns to DPoP by itself when asked), or
-	// they need no field at all (a registry token).
+	// from the OAuth client, which turns to DPoP by itself when asked).
 	Named bool
 	// Fields are what the user fills in, in the order the form asks.
 	Fields []Field
@@ -80,6 +79,10 @@ type Description struct {
 	// sent (sent: the header's value), carries the next leg of its
 	// exchange rather than a refusal, and the words of its finding.
 	Leg func(sent string, ch httpclient.Challenge) (Note, bool)
+	// Accepts narrows the challenges of its wire scheme that the scheme
+	// answers (a registry token: a Bearer challenge naming a token realm);
+	// nil: all of them.
+	Accepts func(ch httpclient.Challenge) bool
 }
 
 // Field is one value a scheme needs. The TUI's form is made from the
@@ -206,7 +209,10 @@ var Schemes = []Description{
 		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
 	},
 	{
-		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true, Named: true,
+		// Offered without a flag (anonymously, or with -u) but only to a
+		// registry's challenge, whose realm hands out its tokens.
+		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true,
+		Accepts: IsRegistryChallenge, Offered: registryOffered,
 		Fields: []Field{
 			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty for anonymous"},
 			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "optional"},

@@ -3,6 +3,7 @@ package credentials
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"keyhole/httpclient"
@@ -87,6 +88,24 @@ func negotiateOffered(v map[string]string) (string, bool) {
 		return "", true // from -u, as given
 	}
 	return TicketCacheSource, HasTicket()
+}
+
+// IsRegistryChallenge reports whether c is a container registry's Bearer
+// challenge (Docker, OCI): its realm is a token service URL and it names a
+// service or scope. A registry token answers only these.
+func IsRegistryChallenge(c httpclient.Challenge) bool {
+	realm := c.Param("realm")
+	return c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) &&
+		(c.Param("service") != "" || c.Param("scope") != "")
+}
+
+// registryOffered: a registry token is asked for anonymously, or with -u,
+// unless a token was given (it answers Bearer itself).
+func registryOffered(v map[string]string) (string, bool) {
+	if v["user"] != "" {
+		return "", v["token"] == "" // from -u, as given
+	}
+	return "anonymous", v["token"] == ""
 }
 
 // TicketCacheSource is where the Negotiate offer keyhole makes by itself

@@ -194,11 +194,7 @@ func preparedCarried(r *httpclient.Request) []Carried {
 // OCI distribution): a Bearer challenge whose realm is a token service URL
 // and that names a service or a scope. Its token is fetched from the realm,
 // anonymously or with a user and password, so no token needs to be given.
-func IsRegistryChallenge(c httpclient.Challenge) bool {
-	realm := c.Param("realm")
-	return c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) &&
-		(c.Param("service") != "" || c.Param("scope") != "")
-}
+func IsRegistryChallenge(c httpclient.Challenge) bool { return credentials.IsRegistryChallenge(c) }
 
 // expiryHolder is an Authorizer that renews an expired token before
 // sending (credentials.OAuth2); with NoAutoRefresh it sends the held one

@@ -204,20 +204,24 @@ func (g *Given) Wallet() (*Wallet, error) {
 				return err
 			}
 		}
+		if t, ok := a.(interface{ Trust(httpclient.Origin) }); ok {
+			for _, o := range g.Trusted { // --trust: a registry's realm may get the password
+				t.Trust(o)
+			}
+		}
 		upfront := d.Rank == 0 || mode == m && !d.Challenged
 		src := from
 		if _, ok := v[from]; ok {
 			src = g.source(from)
 		}
-		w.Add(&Offer{Auth: a, Origin: at, Upfront: upfront, Source: src})
+		w.Add(&Offer{Auth: a, Origin: at, Upfront: upfront, Source: src, Accepts: d.Accepts})
 		return nil
 	}
 	// --token beside --refresh-token is the OAuth client's token held: used
 	// first, refreshed when refused, not an offer of its own.
 	held := v["token"] != "" && v["refresh_token"] != "" && v["client_id"] != ""
 	for _, d := range credentials.Schemes {
-		// A registry token is offered below, for registry challenges only.
-		if d.Named && mode != d.Mode || d.Mode == "registry" || d.Mode == "bearer" && held {
+		if d.Named && mode != d.Mode || d.Mode == "bearer" && held {
 			continue
 		}
 		src, ok := sourceKey(d, v), filled(d, v)
@@ -235,14 +239,6 @@ func (g *Given) Wallet() (*Wallet, error) {
 		if err := add(d.Mode, src); err != nil {
 			return nil, err
 		}
-	}
-	if mode == "registry" || mode == "auto" && v["token"] == "" {
-		src := "anonymous"
-		if v["user"] != "" {
-			src = g.source("user")
-		}
-		w.Add(&Offer{Auth: &credentials.RegistryToken{User: v["user"], Password: v["password"], Trusted: g.Trusted},
-			Origin: at, Source: src, Accepts: IsRegistryChallenge})
 	}
 	if mode != "auto" && !w.Given() {
 		return nil, fmt.Errorf("--auth %s needs its credentials: %s", mode, needs(mode))

@@ -39,7 +39,7 @@ func TestGivenWallet(t *testing.T) {
 		{"digest", map[string]string{"user": "alice", "password": "pw"}, "", "Digest from -u"},
 		{"", map[string]string{"token": "t"}, "", "Bearer from --token"},
 		{"bearer", map[string]string{"token": "t"}, "", "Bearer up from --token"},
-		{"", map[string]string{"api_key_name": "X-Key", "api_key": "k"}, "", "APIKey up from --api-key, Bearer from anonymous"},
+		{"", map[string]string{"api_key_name": "X-Key", "api_key": "k"}, "", "Bearer from anonymous, APIKey up from --api-key"},
 		{"", map[string]string{"client_id": "c", "client_secret": "s"}, "", "Bearer from --client-id, Bearer from anonymous"},
 		{"dpop", map[string]string{"client_id": "c"}, "", "DPoP up from --client-id"},
 		// --token beside --refresh-token is the OAuth client's own token.
@@ -84,8 +84,9 @@ func TestGivenWallet(t *testing.T) {
 }
 
 // userOffers is what -u alone offers: every scheme that takes a user and
-// password (its description), each waiting for its challenge, then the
-// registry token asked for with it; a scheme added from its own file joins them.
+// password (its description), each waiting for its challenge, the registry
+// token asked for with it among them; a scheme added from its own file
+// joins them.
 func userOffers(t *testing.T) string {
 	var out []string
 	for _, d := range credentials.Schemes {
@@ -93,8 +94,8 @@ func userOffers(t *testing.T) string {
 			out = append(out, d.Wire+" from -u")
 		}
 	}
-	s := strings.Join(append(out, "Bearer from -u"), ", ")
-	if !strings.HasPrefix(s, "Basic from -u, Digest from -u, NTLM from -u, Negotiate from -u, ") {
+	s := strings.Join(out, ", ")
+	if !strings.HasPrefix(s, "Basic from -u, Digest from -u, Bearer from -u, NTLM from -u, Negotiate from -u") {
 		t.Fatalf("-u's schemes: %s", s)
 	}
 	return s
