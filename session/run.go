@@ -279,6 +279,17 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		keep := *r
 		if stop, _ := r.next(prev); stop != "" {
 			*r = keep
+		} else {
+			answering := r.server
+			if prev.Status() == 407 {
+				answering = r.proxy
+			}
+			if err := notReady(answering, target); err != nil {
+				// No Kerberos ticket can be had for the answer picked:
+				// nothing goes, the challenge stays shown (curl stops
+				// there too).
+				return Outcome{Stop: StopError, Err: err, Why: httpclient.SafeLine(err.Error())}
+			}
 		}
 	}
 
@@ -418,14 +429,23 @@ func (r *runner) preflight(a *Attempt, target string) {
 		tried[other] = false // as next has it
 	}
 	o := r.w.answer(a.Exchange.Challenges, proxy, at, tried)
-	rd, ok := authOf(o).(readier)
-	if !ok {
-		return
-	}
-	if err := rd.Ready(target); credentials.IsKerberosFailure(err) {
+	if err := notReady(o, target); err != nil {
 		a.Findings = kerberosFindings(a.Findings, err, proxy)
 		r.tried[o] = true
 	}
+}
+
+// notReady returns why o cannot answer when it can tell before a request is
+// sent: the Kerberos failure of a Negotiate offer. nil for any other offer.
+func notReady(o *Offer, target string) error {
+	rd, ok := authOf(o).(readier)
+	if !ok {
+		return nil
+	}
+	if err := rd.Ready(target); credentials.IsKerberosFailure(err) {
+		return err
+	}
+	return nil
 }
 
 // dropped reports whether a redirect of a left credentials behind.
