@@ -293,7 +293,9 @@ func (a *authServer) register(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := &client{id: "dyn-" + randomID(), redirects: meta.Redirects, grants: meta.Grants, authMethod: meta.AuthMethod}
+	// Never nil: a client registered without redirect URIs has none, not
+	// every loopback one.
+	c := &client{id: "dyn-" + randomID(), redirects: append([]string{}, meta.Redirects...), grants: meta.Grants, authMethod: meta.AuthMethod}
 	if meta.AuthMethod != "none" {
 		c.secret = randomID()
 		if meta.AuthMethod == "client_secret_basic" {

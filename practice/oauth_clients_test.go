@@ -54,6 +54,12 @@ func TestDynamicRegistration(t *testing.T) {
 		t.Fatalf("default registration: %d %v", status, conf)
 	}
 
+	// A device client registered without redirect URIs has none.
+	_, dev := registerClient(t, srv, "application/json", `{"grant_types":["`+deviceGrantType+`"],"token_endpoint_auth_method":"none"}`)
+	if resp, _ := http.Get(srv.URL + "/oauth/authorize?" + authRequest(dev["client_id"].(string), "http://127.0.0.1:9/callback", oauth2.GenerateVerifier()).Encode()); resp.StatusCode != 400 {
+		t.Fatalf("a client with no redirect_uris at the authorization endpoint: %d", resp.StatusCode)
+	}
+
 	// The public client: the registered path on any loopback port, and
 	// client_id alone at the token endpoint; no other path, no secret.
 	verifier := oauth2.GenerateVerifier()
