@@ -167,7 +167,7 @@ func shownResponse(resp *httpclient.Response, secrets bool, echo *strings.Replac
 	r := *resp
 	r.Body = session.RedactBody(resp.Header.Get("Content-Type"), resp.Body)
 	if echo != nil {
-		r.Body = []byte(echo.Replace(string(r.Body)))
+		r.Body = echoScrubbed(echo, r.Body)
 	}
 	return &r
 }

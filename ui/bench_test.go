@@ -335,3 +335,19 @@ func BenchmarkKeystrokeWhileLoading(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkDocForEchoScrub is formatting a 48 MiB JSON body for the response
+// pane after credentials were sent, so what the server may echo of them is
+// masked too (docFor's echo replacer). peak-heap/body is the heap while it
+// ran.
+func BenchmarkDocForEchoScrub(b *testing.B) {
+	body := jsonBody(48 << 20)
+	resp := &httpclient.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, BodyBytes: int64(len(body))}
+	echo := httpclient.NewScrubber([]string{"alice:wonderland", "d29uZGVybGFuZA"}, true)
+	b.SetBytes(int64(len(body)))
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, peakHeap(func() { docFor(resp, false, echo, 120) }))
+	}
+	b.ReportMetric(float64(peak)/float64(len(body)), "peak-heap/body")
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -171,12 +172,27 @@ func docFor(resp *httpclient.Response, secrets bool, echo *strings.Replacer, wid
 		// What the server echoes of the secrets sent; not with a spill, whose
 		// offsets follow the kept part byte for byte.
 		r := *shown
-		r.Body = []byte(echo.Replace(string(shown.Body)))
+		r.Body = echoScrubbed(echo, shown.Body)
 		shown = &r
 	}
 	d := formatMasked(shown, scan)
 	d.rowsAt(width)
 	return d
+}
+
+// echoScrubbed is b with what echo matches replaced, written once into a
+// buffer of b's size. echo.Replace(string(b)) copied a big body four times
+// (to a string, into the replacer's buffer, to its result, back to bytes):
+// three times the body at the peak for a 48 MiB one. b is only read, so it
+// is viewed as a string without a copy.
+func echoScrubbed(echo *strings.Replacer, b []byte) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	var out bytes.Buffer
+	out.Grow(len(b))
+	echo.WriteString(&out, unsafe.String(&b[0], len(b)))
+	return out.Bytes()
 }
 
 // eagerGC lowers GOGC until the returned func is called. Formatting Cmds

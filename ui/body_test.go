@@ -332,3 +332,13 @@ func TestLongScalarRunsAreCut(t *testing.T) {
 		}
 	}
 }
+
+func TestEchoScrubbedIsTheReplacersOutput(t *testing.T) {
+	echo := httpclient.NewScrubber([]string{"wonderland", "alice:wonderland"}, true)
+	for _, body := range []string{"", "x", "wonderland", `{"echo":"alice:wonderland","n":1}` + "wonderland", strings.Repeat("wonderlan", 1000) + "d"} {
+		got := string(echoScrubbed(echo, []byte(body)))
+		if want := echo.Replace(body); got != want {
+			t.Errorf("echoScrubbed(%.40q) = %.60q, want %.60q", body, got, want)
+		}
+	}
+}
