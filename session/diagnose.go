@@ -365,9 +365,13 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 	switch {
 	case scheme == "" && apiKey == "":
 		if !proxy && !d.negotiateMissing(offered) {
+			next := "Pick a scheme it offers and enter credentials."
+			if len(offered) == 0 {
+				next = "It names no scheme: send what its documentation asks for (an API key, a token, or a guess such as Basic)."
+			}
 			d.add(Finding{Code: "missing-credentials", Severity: Error,
 				Message: "The server wants credentials" + offeredWords(offered) + ", and this request sent none.",
-				Next:    "Pick a scheme it offers and enter credentials."})
+				Next:    next})
 		}
 	case scheme == "":
 		d.add(Finding{Code: "credentials-rejected", Severity: Error,

@@ -223,6 +223,10 @@ func TestDiagnosePractice(t *testing.T) {
 			t.Fatalf("practice /no-challenge answered %d with %v", a.Status(), a.Exchange.Challenges)
 		}
 		finding(t, a, "no-challenge")
+		// With no scheme offered, "pick a scheme it offers" is no advice.
+		if f := finding(t, a, "missing-credentials"); strings.Contains(f.Next, "it offers") {
+			t.Errorf("missing-credentials without a challenge: %q", f.Next)
+		}
 	})
 	t.Run("forbidden", func(t *testing.T) {
 		_, a := send(t, httpclient.Options{}, p.URL+"/forbidden", nil, alice)
