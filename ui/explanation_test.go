@@ -233,3 +233,19 @@ func TestDroppedOnRedirectNamesThePickerRow(t *testing.T) {
 		t.Errorf("the finding should name the row below:\n%s", all)
 	}
 }
+
+// A resize moves the explanation's lines: the form being typed in stays in
+// sight (120x40 to 80x24, where it was below the pane's first screen).
+func TestResizeKeepsTheFocusedFormInSight(t *testing.T) {
+	m := started(t, 120, 40) // the Basic lesson
+	m = sendNow(t, m)
+	m = press(t, m, enter) // Basic: the form
+	if m.Focused() != "form" {
+		t.Fatalf("focus %s", m.Focused())
+	}
+	m = sized(t, m, 80, 24)
+	rows := squeeze(strings.Join(paneRows(m, m.geometry().explain), " "))
+	if !strings.Contains(rows, "User") || !strings.Contains(rows, "Password") {
+		t.Errorf("after the resize the form is out of sight:\n%s", screen(m))
+	}
+}

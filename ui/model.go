@@ -225,6 +225,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if m.sight != -1 && (msg.Width != m.w || msg.Height != m.h) {
+			m.sight = -2 // the lines moved: bring the focused picker or form into sight again
+		}
 		m.w, m.h = msg.Width, msg.Height
 	case tea.BackgroundColorMsg:
 		m.styles = NewStyles(msg.IsDark())
