@@ -36,35 +36,42 @@ func TestParity(t *testing.T) {
 	for _, sc := range parityScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			sendSrv, tuiSrv := sc.server(t), sc.server(t)
-			var viaSend []attempt
-			var later []int // where a later command's attempts start
-			for i, args := range sc.send(sendSrv) {
-				if i > 0 {
-					later = append(later, len(viaSend))
-				}
-				viaSend = append(viaSend, sendAttempts(t, args)...)
-			}
-			d := newTUI(t, sc.url(tuiSrv))
-			sc.tui(d, tuiSrv)
-			tuiAs := tuiAttempts(d.m.Session().Attempts())
-			for _, i := range later {
-				// A later command is a new session: its first attempt has
-				// no earlier one, so no finding says what changed since.
-				if i < len(tuiAs) {
-					tuiAs[i].codes = slices.DeleteFunc(tuiAs[i].codes, func(c string) bool { return c == "success" })
-				}
-			}
-			bySend, byTUI := lines(viaSend), lines(tuiAs)
-			if !slices.Equal(bySend, byTUI) {
-				t.Fatalf("the faces differ\nsend:\n  %s\nTUI:\n  %s\n(TUI status %q)",
-					strings.Join(bySend, "\n  "), strings.Join(byTUI, "\n  "), d.m.Status())
-			}
-			t.Logf("both faces:\n  %s", strings.Join(byTUI, "\n  "))
-			if len(sc.want) > 0 && !slices.Equal(statuses(byTUI), sc.want) {
-				t.Fatalf("statuses %v, want %v:\n  %s", statuses(byTUI), sc.want, strings.Join(byTUI, "\n  "))
-			}
+			runParity(t, sc)
 		})
+	}
+}
+
+// runParity runs scenario sc through keyhole send and through the TUI model
+// and fails t when the two faces' attempts differ; a scheme's own test file
+// runs its scenario with it.
+func runParity(t *testing.T, sc scenario) {
+	sendSrv, tuiSrv := sc.server(t), sc.server(t)
+	var viaSend []attempt
+	var later []int // where a later command's attempts start
+	for i, args := range sc.send(sendSrv) {
+		if i > 0 {
+			later = append(later, len(viaSend))
+		}
+		viaSend = append(viaSend, sendAttempts(t, args)...)
+	}
+	d := newTUI(t, sc.url(tuiSrv))
+	sc.tui(d, tuiSrv)
+	tuiAs := tuiAttempts(d.m.Session().Attempts())
+	for _, i := range later {
+		// A later command is a new session: its first attempt has
+		// no earlier one, so no finding says what changed since.
+		if i < len(tuiAs) {
+			tuiAs[i].codes = slices.DeleteFunc(tuiAs[i].codes, func(c string) bool { return c == "success" })
+		}
+	}
+	bySend, byTUI := lines(viaSend), lines(tuiAs)
+	if !slices.Equal(bySend, byTUI) {
+		t.Fatalf("the faces differ\nsend:\n  %s\nTUI:\n  %s\n(TUI status %q)",
+			strings.Join(bySend, "\n  "), strings.Join(byTUI, "\n  "), d.m.Status())
+	}
+	t.Logf("both faces:\n  %s", strings.Join(byTUI, "\n  "))
+	if len(sc.want) > 0 && !slices.Equal(statuses(byTUI), sc.want) {
+		t.Fatalf("statuses %v, want %v:\n  %s", statuses(byTUI), sc.want, strings.Join(byTUI, "\n  "))
 	}
 }
 
