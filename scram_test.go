@@ -11,6 +11,7 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/practice"
 	"keyhole/session"
 )
 
@@ -195,5 +196,19 @@ func FuzzSCRAMChallenge(f *testing.F) {
 				s.Apply(r, &ch)
 			}
 		}
+	})
+}
+
+// keyhole send -u and the TUI's picker make the same attempts for SCRAM:
+// the bare 401, leg 1's 401 with the server's first message, leg 2's 200.
+func TestParitySCRAM(t *testing.T) {
+	runParity(t, scenario{
+		name: "SCRAM-SHA-256", server: practiceEnv, url: at("/scram"),
+		send: func(e env) [][]string { return [][]string{{"-u", alice, e.url + "/scram"}} },
+		tui: func(d *tuiUser, e env) {
+			d.press(enterKey)
+			d.answer("SCRAM-SHA-256", practice.User, practice.Password)
+		},
+		want: []string{"401", "401", "200"},
 	})
 }
