@@ -228,8 +228,8 @@ func (s *SecretScanner) run(b []byte) {
 	s.keyLen += len(b)
 	// A JWT starts with "eyJ" (a JSON header, base64url): any other
 	// string is done with at once, whatever its length.
-	n := min(s.keyLen, 3)
-	if !s.jwtChars || string(s.key[:n]) != "eyJ"[:n] {
+	k, n := &s.key, s.keyLen
+	if !s.jwtChars || n > 0 && k[0] != 'e' || n > 1 && k[1] != 'y' || n > 2 && k[2] != 'J' {
 		s.jwtChars = false
 		return
 	}
