@@ -77,9 +77,13 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 		h = http.Header{}
 	}
 	h.Del("Content-Length")
+	var notes []string
 	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
 		for _, v := range h.Values(name) {
 			groups = append(groups, curlAuth(name, v, h, secret)...)
+			if n := unrunnable(name, v); n != "" {
+				notes = append(notes, n)
+			}
 		}
 		h.Del(name)
 	}
@@ -137,6 +141,9 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 	}
 
 	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString("# " + n + "\n")
+	}
 	b.WriteString("curl")
 	for _, g := range groups {
 		b.WriteString(" \\\n ")
@@ -204,6 +211,19 @@ func curlAuth(name, v string, h http.Header, secret func(string, string) shellWo
 		return [][]shellWord{{lit("-H"), append(lit(name+": "), secret(v, "KEYHOLE_"+envName(name))...)}}
 	}
 	return [][]shellWord{{lit("-H"), append(lit(name+": "+scheme+" "), secret(rest, "KEYHOLE_"+envName(name))...)}}
+}
+
+// unrunnable says, for a credential of a multi-leg scheme (its description
+// has a Leg hook) that curl has no option for, that curl cannot run its legs
+// and the value is one leg's: sent again, it is refused. "" otherwise.
+func unrunnable(name, v string) string {
+	scheme, _, _ := strings.Cut(strings.TrimSpace(v), " ")
+	for _, d := range credentials.ForWire(scheme) {
+		if d.Leg != nil && d.Curl == "" {
+			return "curl cannot run " + httpclient.SafeLine(d.Title) + "'s legs: this " + name + " is one leg's, refused if sent again; keyhole send -u runs them"
+		}
+	}
+	return ""
 }
 
 // ntlmExport turns an NTLM or Negotiate value into curl's --ntlm/--negotiate
