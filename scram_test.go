@@ -212,3 +212,13 @@ func TestParitySCRAM(t *testing.T) {
 		want: []string{"401", "401", "200"},
 	})
 }
+
+// curl has no SCRAM: the exported command says its header was one leg's.
+func TestCurlExportOfSCRAMSaysCurlCannotRunIt(t *testing.T) {
+	srv := startPractice(t)
+	r := keyhole(t, runOpts{}, "send", "--print-curl", "-u", "alice:wonderland", srv.URL+"/scram")
+	wantCode(t, r, 0, "send --print-curl")
+	if !strings.Contains(r.stdout, "# curl cannot run SCRAM-SHA-256's legs") || strings.Contains(r.stdout, "wonderland") {
+		t.Fatalf("curl export:\n%s", r.stdout)
+	}
+}
