@@ -106,21 +106,23 @@ func wrapLines(lines []string, w int) []string {
 }
 
 // wrapKeepingFlags is ansi.Wrap, which breaks after every hyphen, except
-// inside a command-line flag: "keyhole practice --proxy-addr" does not
-// become "keyhole practice --" over "proxy-addr". The flags' hyphens are
-// hidden from the wrap as non-breaking hyphens (U+2011), then put back.
+// inside a command-line flag or before a digit: "keyhole practice
+// --proxy-addr" does not become "keyhole practice --" over "proxy-addr",
+// nor "algorithm=SHA-" over "256". Those hyphens are hidden from the wrap
+// as non-breaking hyphens (U+2011), then put back.
 func wrapKeepingFlags(l string, w int) string {
 	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
 		return ansi.Wrap(l, w, "")
 	}
-	l = flagWord.ReplaceAllStringFunc(l, func(f string) string { return strings.ReplaceAll(f, "-", string(nbHyphen)) })
+	l = unbroken.ReplaceAllStringFunc(l, func(f string) string { return strings.ReplaceAll(f, "-", string(nbHyphen)) })
 	return strings.ReplaceAll(ansi.Wrap(l, w, ""), string(nbHyphen), "-")
 }
 
 const nbHyphen = '\u2011'
 
-// flagWord is a flag after a space or an opening parenthesis: -U, --proxy-addr.
-var flagWord = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*`)
+// unbroken is a flag after a space or an opening parenthesis (-U,
+// --proxy-addr), or a hyphen before a digit (SHA-256, UTF-8).
+var unbroken = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*|-[0-9]`)
 
 // hangIndent is the column wrapped text continues at: after a label styled
 // apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or
