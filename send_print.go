@@ -144,10 +144,19 @@ func nextWords(f session.Finding) string {
 	case "trust-redirect":
 		return f.Next + " With keyhole send: --location-trusted."
 	case "proxy-credentials":
-		if strings.EqualFold(f.Do.Scheme, "Negotiate") {
-			return f.Next + " With keyhole send: -U : (or --proxy-auth negotiate)."
+		// A scheme whose user is optional (Negotiate: the ticket from
+		// kinit) is asked for with an empty -U, as curl does.
+		mode, userOptional := strings.ToLower(f.Do.Scheme), false
+		for _, d := range credentials.ForWire(f.Do.Scheme) {
+			if d.Proxy {
+				mode = d.Mode
+				userOptional = slices.ContainsFunc(d.Fields, func(fl credentials.Field) bool { return fl.Key == "user" && fl.Optional })
+			}
 		}
-		return f.Next + " With keyhole send: -U user:password --proxy-auth " + strings.ToLower(f.Do.Scheme) + "."
+		if userOptional {
+			return f.Next + " With keyhole send: -U : (or --proxy-auth " + mode + ")."
+		}
+		return f.Next + " With keyhole send: -U user:password --proxy-auth " + mode + "."
 	}
 	return f.Next
 }

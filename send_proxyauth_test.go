@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"keyhole/internal/peers"
+	"keyhole/session"
 )
 
 // windowsOrigin is the server behind Squid.
@@ -429,6 +430,22 @@ func TestSendNegotiateExpiredTicket(t *testing.T) {
 	for _, want := range []string{"kerberos-error: No Kerberos ticket was sent: the ticket of alice@KEYHOLE.TEST expired at", "next: Run kinit user@KEYHOLE.TEST"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("waited out: output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// A proxy-credentials finding is worded as send's flags, from the scheme's
+// description: a scheme whose user is optional (Negotiate, a ticket) is
+// asked for with -U :, the others with a user and password.
+func TestProxyCredentialsNextWords(t *testing.T) {
+	for scheme, want := range map[string]string{
+		"Negotiate": "With keyhole send: -U : (or --proxy-auth negotiate).",
+		"NTLM":      "With keyhole send: -U user:password --proxy-auth ntlm.",
+		"Digest":    "With keyhole send: -U user:password --proxy-auth digest.",
+	} {
+		f := session.Finding{Next: "Give the proxy's credentials.", Do: session.Action{Kind: "proxy-credentials", Scheme: scheme}}
+		if got := nextWords(f); !strings.HasSuffix(got, want) {
+			t.Errorf("%s: %q, want it to end %q", scheme, got, want)
 		}
 	}
 }
