@@ -73,8 +73,8 @@ func (p *printer) url(u string) string {
 func (p *printer) attempt(a *session.Attempt) {
 	ex := a.Exchange
 	head := fmt.Sprintf("#%d %s %s", a.N, ex.Request.Method, p.url(ex.Request.URL))
-	if a.Purpose != session.PurposeRequest {
-		head += "  (" + a.Purpose + " request)"
+	if l := a.Label(); l != "" {
+		head += "  (" + l + ")"
 	} else {
 		head += "  " + credentialWords(a)
 	}

@@ -353,7 +353,7 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 		meta["scope"] = strings.Join(s, " ")
 	}
 	b, _ := json.Marshal(meta)
-	req, err := http.NewRequestWithContext(httpclient.WithPurpose(ctx, "token"), http.MethodPost, endpoint, bytes.NewReader(b))
+	req, err := http.NewRequestWithContext(httpclient.WithPurpose(ctx, "registration"), http.MethodPost, endpoint, bytes.NewReader(b))
 	if err != nil {
 		return fmt.Errorf("oauth2: client registration: %w", err)
 	}
@@ -406,7 +406,7 @@ func (o *OAuth2) pushAuthorization(ctx context.Context, hc *http.Client, endpoin
 		RequestURI string `json:"request_uri"`
 		ExpiresIn  int    `json:"expires_in"`
 	}
-	err := postForm(httpclient.WithPurpose(ctx, "token"), hc, endpoint, "pushed authorization request", params,
+	err := postForm(httpclient.WithPurpose(ctx, "par"), hc, endpoint, "pushed authorization request", params,
 		func(req *http.Request) error { return o.authenticate(req, params, method) }, &got)
 	if err != nil {
 		return "", err

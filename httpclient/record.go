@@ -12,8 +12,8 @@ import (
 
 type purposeKey struct{}
 
-// WithPurpose labels the requests made with ctx ("token", "discovery"), so a
-// recorder can file them as such.
+// WithPurpose labels the requests made with ctx ("discovery", "token",
+// "registration", "par"), so a recorder can file them as such.
 func WithPurpose(ctx context.Context, purpose string) context.Context {
 	return context.WithValue(ctx, purposeKey{}, purpose)
 }

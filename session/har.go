@@ -50,6 +50,7 @@ type harEntry struct {
 type harKeyhole struct {
 	N        int             `json:"n"`
 	Purpose  string          `json:"purpose"`
+	Step     string          `json:"step,omitempty"`
 	Auto     string          `json:"auto,omitempty"`
 	Scheme   string          `json:"scheme,omitempty"`
 	Findings []FindingRecord `json:"findings"`
@@ -147,7 +148,7 @@ func harFromRecord(a *Attempt, r Record) harEntry {
 	}
 	e := harEntry{
 		StartedDateTime: started.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-		Keyhole:         harKeyhole{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Scheme: r.Scheme, Findings: r.Findings},
+		Keyhole:         harKeyhole{N: r.N, Purpose: r.Purpose, Step: r.Step, Auto: r.Auto, Scheme: r.Scheme, Findings: r.Findings},
 	}
 	if r.Error != nil {
 		e.Error = *r.Error

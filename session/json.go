@@ -41,6 +41,7 @@ type Final struct {
 type Record struct {
 	N       int    `json:"n"`
 	Purpose string `json:"purpose"`
+	Step    string `json:"step,omitempty"` // what a request keyhole made on its own did: "token request", "client registration", ...
 	Auto    string `json:"auto,omitempty"`
 	Note    string `json:"note,omitempty"`
 	Scheme  string `json:"scheme,omitempty"`
@@ -203,7 +204,7 @@ func Records(attempts []*Attempt, showSecrets bool) Document {
 
 func recordOf(a *Attempt, show bool) Record {
 	r := Record{
-		N: a.N, Purpose: a.Purpose, Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Reason: a.Reason, Credentials: a.Carried,
+		N: a.N, Purpose: a.Purpose, Step: a.Label(), Auto: a.Auto, Note: a.Note, Scheme: a.Scheme, Reason: a.Reason, Credentials: a.Carried,
 		Started: a.Started, Finished: a.Finished, Redirects: []RedirectRecord{}, Challenges: []ChallengeRecord{}, Findings: []FindingRecord{},
 	}
 	if r.Purpose == "" {
@@ -584,7 +585,7 @@ func codeIsSecretInForm(pairs [][]byte) bool {
 // Attempt rebuilds an attempt from its record, for a loaded session. Secrets
 // that were masked when the record was written stay masked.
 func (r Record) Attempt() (*Attempt, error) {
-	a := &Attempt{N: r.N, Purpose: r.Purpose, Auto: r.Auto, Note: r.Note, Scheme: r.Scheme, Reason: r.Reason, Carried: r.Credentials,
+	a := &Attempt{N: r.N, Purpose: r.Purpose, Step: r.Step, Auto: r.Auto, Note: r.Note, Scheme: r.Scheme, Reason: r.Reason, Carried: r.Credentials,
 		Started: r.Started, Finished: r.Finished}
 	ex := &httpclient.Exchange{}
 	body, err := decodeBody(r.Request.Body, r.Request.BodyEncoding)

@@ -22,6 +22,17 @@ const (
 	PurposeDiscovery = "discovery" // a metadata fetch
 )
 
+// Steps of an attempt keyhole made on its own to get credentials: the words
+// both faces label it with. Purpose only groups them (every step but
+// discovery is PurposeToken), so that --json's purpose values stay as they
+// were documented.
+const (
+	StepDiscovery    = "discovery request"
+	StepRegistration = "client registration"          // RFC 7591
+	StepPAR          = "pushed authorization request" // RFC 9126
+	StepToken        = "token request"
+)
+
 // MaxAutoRetries bounds the retries Send makes on its own after a rejection,
 // so a Refresher that always finds a reason cannot loop.
 const MaxAutoRetries = 2
@@ -32,6 +43,7 @@ const MaxAutoRetries = 2
 type Attempt struct {
 	N       int    // 1-based position in the session
 	Purpose string // PurposeRequest, PurposeToken or PurposeDiscovery
+	Step    string // StepToken, StepRegistration, ...: what a prepared attempt did; "" for the user's request
 	Auto    string // why keyhole sent this on its own; "" when the user asked
 	Note    string // how the challenge to answer was chosen, e.g. "chose SHA-256: strongest offered"
 	Scheme  string // scheme of the credentials keyhole applied for the server, "" when none
@@ -45,6 +57,22 @@ type Attempt struct {
 	Finished time.Time
 	Exchange *httpclient.Exchange
 	Findings []Finding
+}
+
+// Label names what an attempt keyhole made on its own did, in the words both
+// faces show ("client registration", "token request"); "" for the user's
+// request. An attempt read from a session saved before steps were kept is
+// named from its purpose.
+func (a *Attempt) Label() string {
+	switch {
+	case a.Purpose == PurposeRequest || a.Purpose == "":
+		return ""
+	case a.Step != "":
+		return a.Step
+	case a.Purpose == PurposeDiscovery:
+		return StepDiscovery
+	}
+	return StepToken
 }
 
 // Status returns the final HTTP status, or 0 when no response came.
@@ -415,14 +443,26 @@ func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth c
 	return p.Prepare(ctx, client.Recorder(record), ch)
 }
 
-// recordPrepared files a round trip made by a Preparer as an attempt of its
-// own; resource is what a discovery's metadata must be about.
-func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclient.Exchange) *Attempt {
-	switch purpose {
-	case PurposeToken, PurposeDiscovery:
-	default:
-		purpose = PurposeToken
+// preparedStep reads the label a Preparer gave its request
+// (httpclient.WithPurpose): discovery, or one of the requests made to get
+// credentials, each its own step.
+func preparedStep(label string) (purpose, step string) {
+	switch label {
+	case PurposeDiscovery:
+		return PurposeDiscovery, StepDiscovery
+	case "registration":
+		return PurposeToken, StepRegistration
+	case "par":
+		return PurposeToken, StepPAR
 	}
+	return PurposeToken, StepToken
+}
+
+// recordPrepared files a round trip made by a Preparer as an attempt of its
+// own; label is the request's httpclient.WithPurpose, resource what a
+// discovery's metadata must be about.
+func (s *Session) recordPrepared(label, scheme, resource string, ex *httpclient.Exchange) *Attempt {
+	purpose, step := preparedStep(label)
 	why := "token request, to get " + scheme + " credentials"
 	if purpose == PurposeDiscovery {
 		why = "discovery, to find where to get " + scheme + " credentials"
@@ -433,6 +473,7 @@ func (s *Session) recordPrepared(purpose, scheme, resource string, ex *httpclien
 	end := s.Now()
 	a := &Attempt{
 		Purpose:  purpose,
+		Step:     step,
 		Auto:     why,
 		Started:  end.Add(-ex.Timing.Total),
 		Finished: end,

@@ -123,7 +123,7 @@ func (m Model) explained(a *session.Attempt, w int, here spot) tagged {
 			status += " " + why
 		}
 		t.wrapped(w, here, "", st.Title.Render(fmt.Sprintf("Before it: attempt %d", b.N))+" "+
-			st.Muted.Render(fmt.Sprintf("[%s] %s %s", b.Purpose, safeLine(credentials.RedactURL(requestURL(b))), status)))
+			st.Muted.Render(fmt.Sprintf("[%s] %s %s", b.Label(), safeLine(credentials.RedactURL(requestURL(b))), status)))
 		for _, l := range findingLines(st, b.Findings, challenges{})[2:] {
 			t.wrapped(w, here, l)
 		}

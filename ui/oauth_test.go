@@ -441,7 +441,7 @@ func TestOAuthExpiredTokenRefreshed(t *testing.T) {
 			if !strings.Contains(m.Status(), tc.note) {
 				t.Fatalf("status %q lacks %q", m.Status(), tc.note)
 			}
-			if l := line(screen(m), "auto: token expire"); !strings.Contains(l, "[token]") || !strings.Contains(l, "↻") {
+			if l := line(screen(m), "auto: token expire"); !strings.Contains(l, "[token request]") || !strings.Contains(l, "↻") {
 				t.Fatalf("the timeline does not show the token request's reason:\n%s", screen(m))
 			}
 		})

@@ -185,8 +185,8 @@ func (t timeline) row(st Styles, a *session.Attempt, w int) cachedRow {
 	}
 	status, why := outcome(a)
 	var tail []string
-	if a.Purpose != "" && a.Purpose != session.PurposeRequest {
-		tail = append(tail, "["+a.Purpose+"]")
+	if l := a.Label(); l != "" {
+		tail = append(tail, "["+l+"]")
 	}
 	if why != "" {
 		tail = append(tail, why)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"keyhole/practice"
+)
+
+// The steps of an MCP-style sign-in (the practice server's /mcp/dcr,
+// --register) as send prints them: each request keyhole makes on its own is
+// labelled with its step, on stdout as in --json, where purpose keeps its
+// documented values and step names the step.
+func TestSendLabelsEachOAuthStep(t *testing.T) {
+	srv := startPractice(t)
+	args := []string{"send", "--register", "--grant", "authorization_code", srv.URL + practice.MCPRegisterPath}
+	steps := map[string]struct{ purpose, step string }{
+		"/.well-known/oauth-protected-resource" + practice.MCPRegisterPath: {"discovery", "discovery request"},
+		"/.well-known/oauth-authorization-server":                          {"discovery", "discovery request"},
+		"/oauth/register": {"token", "client registration"},
+		"/oauth/par":      {"token", "pushed authorization request"},
+		"/oauth/token":    {"token", "token request"},
+	}
+
+	r := signIn(t, args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.all())
+	}
+	heads := attemptHeads(t, r.stdout)
+	for path, want := range steps {
+		head, ok := heads[path]
+		if !ok {
+			t.Errorf("no attempt to %s\n%s", path, r.stdout)
+		} else if !strings.Contains(head, "  ("+want.step+")  ") {
+			t.Errorf("attempt to %s is printed %q, want (%s)", path, head, want.step)
+		}
+	}
+
+	r = signIn(t, append([]string{"send", "--json"}, args[1:]...)...)
+	var doc struct {
+		Attempts []struct {
+			Purpose, Step string
+			Request       struct{ URL string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || r.code != 0 {
+		t.Fatalf("exit %d, %v\n%s", r.code, err, r.all())
+	}
+	seen := 0
+	for _, a := range doc.Attempts {
+		u, _ := url.Parse(a.Request.URL)
+		want, ok := steps[u.Path]
+		switch {
+		case ok:
+			seen++
+			if a.Purpose != want.purpose || a.Step != want.step {
+				t.Errorf("--json: %s is purpose %q step %q, want %q %q", u.Path, a.Purpose, a.Step, want.purpose, want.step)
+			}
+		case a.Purpose != "request" || a.Step != "":
+			t.Errorf("--json: the request to %s is purpose %q step %q", u.Path, a.Purpose, a.Step)
+		}
+	}
+	if seen != len(steps) {
+		t.Errorf("--json: %d of the %d steps\n%s", seen, len(steps), r.stdout)
+	}
+}
+
+// attemptHead is the first line send prints of an attempt: its number,
+// method and URL.
+var attemptHead = regexp.MustCompile(`^#(\d+) [A-Z]+ (\S+)`)
+
+// attemptHeads maps the path of each attempt send printed to its first line.
+func attemptHeads(t *testing.T, stdout string) map[string]string {
+	t.Helper()
+	heads := map[string]string{}
+	for _, l := range strings.Split(stdout, "\n") {
+		if m := attemptHead.FindStringSubmatch(l); m != nil {
+			u, err := url.Parse(m[2])
+			if err != nil {
+				t.Fatalf("%q: %v", l, err)
+			}
+			heads[u.Path] = l
+		}
+	}
+	return heads
+}
