@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,19 @@ import (
 // pages.
 func signIn(t *testing.T, args ...string) result {
 	t.Helper()
+	return signInReading(t, false, args...)
+}
+
+// signInOneStream is signIn with stdout and stderr on one pipe, as a
+// terminal shows them: the result's stdout holds both, in the order keyhole
+// wrote them.
+func signInOneStream(t *testing.T, args ...string) result {
+	t.Helper()
+	return signInReading(t, true, args...)
+}
+
+func signInReading(t *testing.T, oneStream bool, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -35,20 +49,35 @@ func signIn(t *testing.T, args ...string) result {
 		credentials.NoKeychainEnv + "=1"}
 	var out strings.Builder
 	cmd.Stdout = &out
-	pr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
+	var pr io.Reader
+	var pw *os.File // the write end of the one stream, closed here once keyhole holds it
+	if oneStream {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		pr, pw, cmd.Stdout, cmd.Stderr = r, w, w, w
+	} else {
+		p, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr = p
 	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var errOut strings.Builder
+	if pw != nil {
+		pw.Close()
+	}
+	var read strings.Builder // the stream read: stderr, or both
 	var wg sync.WaitGroup
 	var browseErr error
 	s := bufio.NewScanner(pr)
 	for s.Scan() {
 		line := s.Text()
-		errOut.WriteString(line + "\n")
+		read.WriteString(line + "\n")
 		open := ""
 		if u, ok := strings.CutPrefix(line, "Open this URL to sign in: "); ok {
 			open = u
@@ -68,12 +97,15 @@ func signIn(t *testing.T, args ...string) result {
 		}
 	}
 	io.Copy(io.Discard, pr)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	wg.Wait()
 	if browseErr != nil {
 		t.Logf("browser step: %v", browseErr)
 	}
-	r := result{stdout: out.String(), stderr: errOut.String()}
+	r := result{stdout: out.String(), stderr: read.String()}
+	if oneStream {
+		r.stdout, r.stderr = read.String(), ""
+	}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {

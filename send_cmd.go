@@ -393,11 +393,7 @@ func (p *sendPlan) run(ctx context.Context, stdout, stderr io.Writer) int {
 		if proxy := p.client.ProxyFor(p.draft.URL); proxy != "" {
 			out.line("via proxy " + httpclient.SafeLine(proxy))
 		}
-		p.policy.OnAttempts = func(as []*session.Attempt) {
-			for _, a := range as {
-				out.attempt(a)
-			}
-		}
+		p.policy.OnAttempt = out.attempt
 	}
 	res := s.Run(ctx, p.wallet, p.policy)
 	return out.finish(o, s, res, p.wallet, stderr)

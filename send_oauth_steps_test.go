@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,6 +66,47 @@ func TestSendLabelsEachOAuthStep(t *testing.T) {
 	}
 	if seen != len(steps) {
 		t.Errorf("--json: %d of the %d steps\n%s", seen, len(steps), r.stdout)
+	}
+}
+
+// What send prints comes in the order it happened on the wire: the
+// discovery, registration and pushed authorization request are printed as
+// each completes, before the URL to sign in at (which needs all three); the
+// token request and the request with the token, after it.
+func TestSendPrintsOAuthStepsBeforeTheSignInURL(t *testing.T) {
+	srv := startPractice(t)
+	r := signInOneStream(t, "send", "--register", "--grant", "authorization_code", srv.URL+practice.MCPRegisterPath)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.all())
+	}
+	lines := strings.Split(r.stdout, "\n")
+	signIn := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "Open this URL to sign in: ") })
+	if signIn < 0 {
+		t.Fatalf("no URL to sign in at\n%s", r.stdout)
+	}
+	var order []string
+	for i, l := range lines {
+		if m := attemptHead.FindStringSubmatch(l); m != nil {
+			u, _ := url.Parse(m[2])
+			where := "after"
+			if i < signIn {
+				where = "before"
+			}
+			order = append(order, m[1]+" "+u.Path+" "+where)
+		}
+	}
+	want := []string{
+		"1 " + practice.MCPRegisterPath + " before",
+		"2 /.well-known/oauth-protected-resource" + practice.MCPRegisterPath + " before",
+		"3 /.well-known/oauth-authorization-server before",
+		"4 /oauth/register before",
+		"5 /oauth/par before",
+		"6 /oauth/token after",
+		"7 " + practice.MCPRegisterPath + " after",
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("attempts and the sign-in URL in the order printed:\n  %s\nwant\n  %s\n%s",
+			strings.Join(order, "\n  "), strings.Join(want, "\n  "), r.stdout)
 	}
 }
 

@@ -35,9 +35,11 @@ type Policy struct {
 	// does the same for insufficient_scope. Lessons turn them on to show
 	// the failure first.
 	NoAutoRefresh, NoAutoStepUp bool
-	// OnAttempts, when set, is called with the attempts each step made, as
-	// they are recorded, so a face can show them while Run goes on.
-	OnAttempts func([]*Attempt)
+	// OnAttempt, when set, is called with each attempt as it completes,
+	// in the order they were made (a Preparer's discovery and token
+	// requests before the request they serve), so a face can show them
+	// while Run goes on.
+	OnAttempt func(*Attempt)
 }
 
 // Sending says when server credentials go out.
@@ -299,7 +301,7 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		st := step{
 			server: carry(r.server, httpclient.WWWAuthenticate), proxy: carry(r.proxy, httpclient.ProxyAuthenticate),
 			reason: r.reason, noRefresh: p.NoAutoRefresh, noStepUp: p.NoAutoStepUp,
-			headerSource: w.HeaderSource, cert: w.ClientCert,
+			headerSource: w.HeaderSource, cert: w.ClientCert, shown: p.OnAttempt,
 		}
 		st.finish = func(a *Attempt) {
 			heldBack(a, w, at, st, r.sent)
@@ -312,9 +314,6 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 		}
 		made, err := s.send(ctx, st)
 		out.Attempts = append(out.Attempts, made...)
-		if p.OnAttempts != nil && len(made) > 0 {
-			p.OnAttempts(made)
-		}
 		if err != nil {
 			out.Stop, out.Err, out.Why = StopError, err, httpclient.SafeLine(err.Error())
 			return out

@@ -224,6 +224,26 @@ type step struct {
 	// finish adds to an attempt before it is recorded (it is never changed
 	// afterwards).
 	finish func(*Attempt)
+	shown  func(*Attempt) // Policy.OnAttempt
+}
+
+// made collects the attempts of one step as each completes and hands it to
+// shown at once, so a face shows them in the order they went on the wire,
+// before anything a Preparer prints on its way (the URL to sign in at). A
+// Preparer may make requests from several goroutines.
+type made struct {
+	mu    sync.Mutex
+	list  []*Attempt
+	shown func(*Attempt)
+}
+
+func (m *made) add(a *Attempt) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.list = append(m.list, a)
+	if m.shown != nil {
+		m.shown(a)
+	}
 }
 
 func (s *Session) send(ctx context.Context, st step) ([]*Attempt, error) {
@@ -241,19 +261,19 @@ func (s *Session) send(ctx context.Context, st step) ([]*Attempt, error) {
 	if st.proxy.auth != nil {
 		proxyFrom = s.lastChallenge(st.proxy.auth.Scheme(), st.proxy.header)
 	}
-	var made []*Attempt
+	m := &made{shown: st.shown}
 	auto := ""
 	for retry := 0; ; retry++ {
-		a, err := s.sendOnce(ctx, st, prev, from, proxyFrom, auto, &made)
+		a, err := s.sendOnce(ctx, st, prev, from, proxyFrom, auto, m)
 		if err != nil {
-			return made, err
+			return m.list, err
 		}
 		if retry >= MaxAutoRetries {
-			return made, nil
+			return m.list, nil
 		}
 		auto = retryReason(a, st.server, st.noRefresh, st.noStepUp)
 		if auto == "" {
-			return made, nil
+			return m.list, nil
 		}
 		prev, from, proxyFrom = a, a, a
 		st.reason = ""
@@ -330,7 +350,7 @@ func covers(a *Attempt, c httpclient.Challenge, target string) bool {
 // sendOnce makes one attempt of the draft answering from's challenge (and
 // proxyFrom's for the proxy credentials); prev is the attempt it follows.
 // made collects every attempt, including those a Preparer makes on the way.
-func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *Attempt, auto string, made *[]*Attempt) (*Attempt, error) {
+func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *Attempt, auto string, made *made) (*Attempt, error) {
 	client := s.HTTPClient()
 	if client == nil {
 		return nil, fmt.Errorf("session: no HTTP client; build one with httpclient.New and pass it to session.New")
@@ -402,13 +422,13 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 		st.finish(a)
 	}
 	s.add(a)
-	*made = append(*made, a)
+	made.add(a)
 	return a, nil
 }
 
 // prepare lets a Preparer fetch what it needs (a token, metadata), filing
 // each of its requests as an attempt.
-func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth credentials.Authorizer, target string, ch *httpclient.Challenge, made *[]*Attempt) error {
+func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth credentials.Authorizer, target string, ch *httpclient.Challenge, made *made) error {
 	if u, ok := auth.(requestURLSetter); ok {
 		u.SetRequestURL(target)
 	}
@@ -416,7 +436,6 @@ func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth c
 	if !ok {
 		return nil
 	}
-	var mu sync.Mutex // a Preparer may make requests from several goroutines
 	resource := target
 	if o, ok := auth.(*credentials.OAuth2); ok && o.Resource != "" {
 		resource = o.Resource // what its discovery checks metadata against
@@ -436,9 +455,7 @@ func (s *Session) prepare(ctx context.Context, client *httpclient.Client, auth c
 				prepared.Auto = why
 			}
 		}
-		mu.Lock()
-		*made = append(*made, prepared)
-		mu.Unlock()
+		made.add(prepared)
 	}
 	return p.Prepare(ctx, client.Recorder(record), ch)
 }
