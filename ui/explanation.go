@@ -106,7 +106,7 @@ func (m Model) explained(a *session.Attempt, w int, here spot) tagged {
 		t.wrapped(w, here, st.Label.Render("Auto ")+safeLine(a.Auto))
 	}
 	if a.Reason != "" && a.Reason != session.ReasonFirst {
-		t.wrapped(w, here, st.Label.Render("Sent ")+safeLine(a.Reason))
+		t.wrapped(w, here, st.Label.Render("Reason ")+safeLine(a.Reason))
 	}
 	for _, l := range explain(st, a, m.chal) {
 		t.wrapped(w, here, l)

@@ -249,3 +249,16 @@ func TestResizeKeepsTheFocusedFormInSight(t *testing.T) {
 		t.Errorf("after the resize the form is out of sight:\n%s", screen(m))
 	}
 }
+
+// Why an attempt was made reads as a reason under its head, not as "Sent
+// answering the server's Basic challenge…", which the head's "sent Basic
+// alice" made read as one sentence.
+func TestAttemptReasonReads(t *testing.T) {
+	m := started(t, 120, 40)
+	m = sendNow(t, m)
+	m = answerWith("basic", practice.User, practice.Password)(t, m)
+	first, _ := readExplanation(t, m)
+	if !strings.Contains(first, squeeze("Reason answering the server's Basic challenge with Basic from the form")) {
+		t.Errorf("the reason line reads:\n%s", first)
+	}
+}
