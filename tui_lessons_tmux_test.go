@@ -50,9 +50,9 @@ func (s *tmuxSession) openLesson(id string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.keys("Enter")
-	s.waitFor("↑/↓ step") // the page's keys; its title may be cut at 80 columns
+	s.waitFor("scroll the steps") // the page's keys; its title may be cut at 80 columns
 	s.keys("Escape")
-	s.waitGone("↑/↓ step")
+	s.waitGone("scroll the steps")
 }
 
 func line(s, sub string) string {

@@ -100,9 +100,12 @@ func (m *Model) openLesson() {
 	if m.lesson.done {
 		title += " ✓ done"
 	}
-	o := overlay{kind: ovLesson, title: title, hint: "steps tick themselves as you do them; esc closes", cursor: m.ov.cursor}
-	if m.ov.kind != ovLesson {
-		o.cursor = 0
+	// A page of text, scrolled with ↑/↓: each step is read whole, wrapped
+	// under its box, where a row cut at the edge lost the end of the long
+	// ones, and at 80x24 the steps below the lesson's text are reached.
+	o := overlay{kind: ovLesson, title: title, hint: "steps tick themselves as you do them; ↑/↓ scroll, esc closes"}
+	if m.ov.kind == ovLesson {
+		o.top = m.ov.top
 	}
 	o.head = []string{
 		st.Label.Render("Request     ") + l.Method + " " + m.lesson.base + l.Path,
@@ -119,7 +122,7 @@ func (m *Model) openLesson() {
 		if i < len(ticks) && ticks[i] {
 			box = "[x] "
 		}
-		o.rows = append(o.rows, row{label: box + s, act: func(m *Model) tea.Cmd { return nil }})
+		o.head = append(o.head, st.Label.Render("  "+box)+s) // the box as a label: the step wraps under its text
 	}
 	m.openOverlay(o)
 }

@@ -19,7 +19,7 @@ const (
 	ovHelp               // every key
 	ovPalette            // every action, filterable
 	ovLessons            // the practice lessons
-	ovLesson             // one lesson in full, its steps as a checklist
+	ovLesson             // one lesson in full, its steps as a checklist (a page of text)
 	ovDiff               // what changed between two attempts
 	ovSessions           // saved sessions to reopen
 	ovRequests           // the requests of an .http file
@@ -182,10 +182,6 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return r.act(m)
-	case o.kind == ovLesson && msg.String() == "space":
-		if r := o.selected(); r != nil {
-			return r.act(m)
-		}
 	case o.kind == ovPalette && msg.Code == tea.KeyBackspace:
 		if o.filter != "" {
 			_, size := utf8.DecodeLastRuneInString(o.filter)
@@ -240,7 +236,7 @@ func (o overlay) keys() []key.Binding {
 	case o.kind == ovTrust:
 		return []key.Binding{b("↑/↓", "choose"), b("enter", "answer"), b("esc", "do not trust")}
 	case o.kind == ovLesson:
-		return []key.Binding{b("↑/↓", "step"), closeKey}
+		return []key.Binding{b("↑/↓", "scroll the steps"), closeKey}
 	case o.kind == ovPalette:
 		return []key.Binding{b("type", "filter"), b("↑/↓", "choose"), b("enter", "run"), b("esc", "clear/close")}
 	case len(o.rows) == 0:

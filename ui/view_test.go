@@ -12,6 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"keyhole/practice"
 )
 
 // checkFrame fails when the frame is not exactly h lines of at most w columns.
@@ -613,5 +615,34 @@ func TestHelpBarKeepsHelpAndQuitAt80(t *testing.T) {
 	}
 	if len(seen) < 3 {
 		t.Fatalf("tab reached only %v", seen)
+	}
+}
+
+// The lesson page shows every step whole, wrapped under its box, at 80x24
+// and 120x40, scrolled with ↓: a row cut at the edge lost the end of the
+// long ones, and at 80x24 the lesson's text left no room for the steps.
+func TestLessonPageShowsEveryStepWhole(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, l := range practice.Lessons() {
+			if l.ID != "jwt" && l.ID != "negotiate" {
+				continue
+			}
+			m := lessonByKeys(t, started(t, size[0], size[1]), l.ID)
+			m = palette(t, m, "lesson details")
+			if m.Overlay() != "lesson" {
+				t.Fatalf("the palette opened %q", m.Overlay())
+			}
+			var read []string
+			for range 20 {
+				read = append(read, paneRows(m, m.geometry().middle)...)
+				m = press(t, m, down)
+			}
+			s := squeeze(strings.Join(read, " "))
+			for _, step := range l.Steps {
+				if !strings.Contains(s, squeeze(step)) {
+					t.Errorf("%v %s: step not whole on screen: %q\n%s", size, l.ID, step, screen(m))
+				}
+			}
+		}
 	}
 }
