@@ -110,6 +110,43 @@ func TestSendPrintsOAuthStepsBeforeTheSignInURL(t *testing.T) {
 	}
 }
 
+// The device grant's first request is the device authorization request
+// (RFC 8628 §3.1), not a token request: send labels it so, and prints it
+// before the code to enter, which it answered; the token polls come after.
+// (The practice server may answer a poll slow_down: then about 7 s.)
+func TestSendLabelsTheDeviceAuthorizationRequest(t *testing.T) {
+	srv := startPractice(t)
+	r := signInOneStream(t, "send", "--grant", "device_code", "--client-id", practice.ClientID, "--client-secret", practice.ClientSecret,
+		"--device-url", srv.URL+"/oauth/device", "--token-url", srv.URL+"/oauth/token", srv.URL+"/jwt")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	code := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "To sign in, open ") })
+	var got []string
+	for i, l := range lines {
+		m := attemptHead.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		u, _ := url.Parse(m[2])
+		_, label, _ := strings.Cut(l, "  (")
+		label, _, _ = strings.Cut(label, ")")
+		if !strings.HasPrefix(u.Path, "/oauth/") {
+			continue // discovery, and the request itself
+		}
+		where := "after"
+		if i < code {
+			where = "before"
+		}
+		got = append(got, u.Path+" "+label+" "+where)
+	}
+	want := []string{"/oauth/device device authorization request before", "/oauth/token token request after"}
+	if len(got) < 2 || !slices.Equal(got[:2], want) || slices.ContainsFunc(got[2:], func(g string) bool { return g != want[1] }) {
+		t.Errorf("the OAuth requests, in the order printed:\n  %s\nwant %q (then more polls)\n%s", strings.Join(got, "\n  "), want, r.stdout)
+	}
+}
+
 // attemptHead is the first line send prints of an attempt: its number,
 // method and URL.
 var attemptHead = regexp.MustCompile(`^#(\d+) [A-Z]+ (\S+)`)

@@ -492,9 +492,13 @@ type parClientKey struct{}
 
 // tokenStep labels the token request about to be made: its grant and the
 // client authentication, with why that one.
-func (o *OAuth2) tokenStep(grant string) {
+func (o *OAuth2) tokenStep(grant string) { o.clientStep("token request (" + grant + ")") }
+
+// clientStep names a request the client authenticates, for its attempt's
+// label: what it is and how the client authenticates.
+func (o *OAuth2) clientStep(what string) {
 	method, why := o.clientMethod()
-	o.setStep("token request (" + grant + "), client authentication " + method + ": " + why + o.clientChoice())
+	o.setStep(what + ", client authentication " + method + ": " + why + o.clientChoice())
 }
 
 // clientChoice is how the client id came to be, and why the token endpoint
@@ -710,7 +714,8 @@ func (o *OAuth2) device(ctx context.Context) (*oauth2.Token, error) {
 		return nil, errors.New("oauth2: the device grant needs the device authorization endpoint; give its URL")
 	}
 	c := o.config("")
-	da, err := c.DeviceAuth(ctx, o.resourceOpts()...)
+	o.clientStep("device authorization request (RFC 8628)")
+	da, err := c.DeviceAuth(labelled(ctx, "device"), o.resourceOpts()...)
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.ErrorCode != "" {
@@ -721,7 +726,31 @@ func (o *OAuth2) device(ctx context.Context) (*oauth2.Token, error) {
 	if o.OnDeviceCode != nil {
 		o.OnDeviceCode(da.UserCode, da.VerificationURI, da.VerificationURIComplete)
 	}
+	o.tokenStep(GrantDeviceCode)
 	return c.DeviceAccessToken(ctx, da, o.resourceOpts()...)
+}
+
+// labelled returns ctx with x/oauth2's client (oauth2.HTTPClient) labelling
+// each request it sends with purpose: x/oauth2 builds the device
+// authorization request without the context, so a label on ctx alone never
+// reaches the recorder.
+func labelled(ctx context.Context, purpose string) context.Context {
+	hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client)
+	if !ok {
+		return ctx
+	}
+	c := *hc
+	c.Transport = purposeTransport{base: hc.Transport, purpose: purpose}
+	return context.WithValue(ctx, oauth2.HTTPClient, &c)
+}
+
+type purposeTransport struct {
+	base    http.RoundTripper
+	purpose string
+}
+
+func (t purposeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.base.RoundTrip(r.WithContext(httpclient.WithPurpose(r.Context(), t.purpose)))
 }
 
 // authCode runs the authorization code grant with PKCE S256 over a loopback

@@ -13,7 +13,7 @@ import (
 type purposeKey struct{}
 
 // WithPurpose labels the requests made with ctx ("discovery", "token",
-// "registration", "par"), so a recorder can file them as such.
+// "registration", "par", "device"), so a recorder can file them as such.
 func WithPurpose(ctx context.Context, purpose string) context.Context {
 	return context.WithValue(ctx, purposeKey{}, purpose)
 }

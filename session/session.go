@@ -30,6 +30,7 @@ const (
 	StepDiscovery    = "discovery request"
 	StepRegistration = "client registration"          // RFC 7591
 	StepPAR          = "pushed authorization request" // RFC 9126
+	StepDevice       = "device authorization request" // RFC 8628
 	StepToken        = "token request"
 )
 
@@ -471,6 +472,8 @@ func preparedStep(label string) (purpose, step string) {
 		return PurposeToken, StepRegistration
 	case "par":
 		return PurposeToken, StepPAR
+	case "device":
+		return PurposeToken, StepDevice
 	}
 	return PurposeToken, StepToken
 }
