@@ -106,10 +106,11 @@ func wrapLines(lines []string, w int) []string {
 }
 
 // wrapKeepingFlags is ansi.Wrap, which breaks after every hyphen, except
-// inside a command-line flag or before a digit: "keyhole practice
-// --proxy-addr" does not become "keyhole practice --" over "proxy-addr",
-// nor "algorithm=SHA-" over "256". Those hyphens are hidden from the wrap
-// as non-breaking hyphens (U+2011), then put back.
+// inside a command-line flag or a URL, or before a digit: "keyhole
+// practice --proxy-addr" does not become "keyhole practice --" over
+// "proxy-addr", nor "algorithm=SHA-" over "256", nor a URL "/.well-" over
+// "known/…". Those hyphens are hidden from the wrap as non-breaking hyphens
+// (U+2011), then put back; a URL wider than the line is still cut.
 func wrapKeepingFlags(l string, w int) string {
 	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
 		return ansi.Wrap(l, w, "")
@@ -121,8 +122,9 @@ func wrapKeepingFlags(l string, w int) string {
 const nbHyphen = '\u2011'
 
 // unbroken is a flag after a space or an opening parenthesis (-U,
-// --proxy-addr), or a hyphen before a digit (SHA-256, UTF-8).
-var unbroken = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*|-[0-9]`)
+// --proxy-addr), a URL (…/.well-known/oauth-protected-resource), or a
+// hyphen before a digit (SHA-256, UTF-8).
+var unbroken = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*|-[0-9]`)
 
 // hangIndent is the column wrapped text continues at: after a label styled
 // apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or
