@@ -195,12 +195,6 @@ func (m *Model) forget() {
 	m.info("Forgot %s, cached tokens and Digest nonces, and cookies; the next send goes without.", what)
 }
 
-// actionKinds are the finding actions the challenge panel offers as rows;
-// picking a scheme is the picker's own job.
-var actionKinds = map[string]bool{"trust-redirect": true, "open-docs": true, "clear-cookies": true,
-	"refresh-token": true, "retry": true, "retry-with-nonce": true, "use-https": true, "sign-in": true,
-	"fetch-metadata": true, "use-api-key": true, "send-upfront": true}
-
 // runAction does what a finding's action says.
 func (m *Model) runAction(a session.Action) tea.Cmd {
 	switch a.Kind {
@@ -240,7 +234,7 @@ func (m *Model) runAction(a session.Action) tea.Cmd {
 		return m.send()
 	case "use-api-key":
 		for i, o := range m.chal.opts {
-			if o.kind == "apikey" {
+			if o.Mode == "apikey" {
 				m.chal.cursor = i
 				m.pick()
 			}

@@ -66,8 +66,8 @@ func TestProxyThenServerCarriesBothAnswers(t *testing.T) {
 	if a := m.sess.Last(); a.Status() != 401 {
 		t.Fatalf("second attempt: %d, want the server's 401 (%s)", a.Status(), m.Status())
 	}
-	if o, _ := m.chal.picked(); o.kind != "basic" {
-		t.Fatalf("the server's challenge preselects %q, want basic", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "basic" {
+		t.Fatalf("the server's challenge preselects %q, want basic", o.Mode)
 	}
 	// The server's form starts without the proxy's password.
 	m = press(t, m, enter)

@@ -5,129 +5,55 @@ import (
 	"slices"
 	"strings"
 
-	"keyhole/credentials"
 	"keyhole/httpclient"
 	"keyhole/session"
 )
 
-// option is one row of the scheme picker: a challenge and a kind of answer.
-type option struct {
-	ch   int             // index in challenges.chs
-	kind string          // "" when keyhole cannot answer the challenge
-	act  *session.Action // a finding's next step instead of a scheme
-}
-
 // challenges is the panel shown on a 401 or 407: every challenge with its
 // parameters and what it means, why the attempt failed, what to try next,
-// and the scheme picker.
+// and the scheme picker, whose rows and preselection are session.Choices.
 type challenges struct {
 	status   int
 	chs      []httpclient.Challenge
 	problems []httpclient.Problem
 	ex       session.Explanation
 	note     string
-	opts     []option
+	opts     []session.Choice
 	cursor   int
-}
-
-// fromAWS reports whether a's answer is an AWS error (a finding the session
-// drew from AWS's XML), which a SigV4 signature answers.
-func fromAWS(a *session.Attempt) bool {
-	for _, f := range a.Findings {
-		if strings.HasPrefix(f.Code, "aws-") {
-			return true
-		}
-	}
-	return false
 }
 
 // active reports whether there is a challenge to answer.
 func (c challenges) active() bool { return len(c.opts) > 0 }
 
-// set shows a's challenges, or clears the panel when a was not challenged.
+// set shows a's challenges and the choices the session makes of them, or
+// clears the panel when a asks for nothing.
 func (c *challenges) set(a *session.Attempt) {
 	*c = challenges{}
-	if a == nil || a.Exchange == nil || a.Exchange.Response == nil {
+	opts, pre := session.Choices(a)
+	if len(opts) == 0 {
 		return
 	}
-	st := a.Exchange.Response.Status
-	aws := fromAWS(a)
-	ex := session.Explain(a)
-	// Credentials held back for a challenge that never came (a 404 where a
-	// private resource hides) are answered from the picker too.
-	held := slices.ContainsFunc(ex.Next, func(x session.Action) bool { return x.Kind == "send-upfront" })
-	if st != 401 && st != 407 && !(st == 403 && aws) && !held {
-		return
-	}
-	c.status, c.chs, c.problems, c.note = st, a.Exchange.Challenges, a.Exchange.Problems, a.Note
-	c.ex = ex
-	best := credentials.Preferred(c.chs)
-	for i, ch := range c.chs {
-		ks := kindsFor(ch)
-		if len(ks) == 0 {
-			c.opts = append(c.opts, option{ch: i})
-		}
-		for _, k := range ks {
-			c.opts = append(c.opts, option{ch: i, kind: k})
-		}
-	}
-	for i, o := range c.opts {
-		if o.ch == best && o.kind != "" {
-			c.cursor = i // the first answer to the strongest challenge
-			break
-		}
-	}
-	if len(c.chs) == 0 && (st == 401 || st == 407) {
-		// A 401 without a challenge: servers that want a token often answer
-		// so, and some that want a password (the no-challenge lesson).
-		c.opts = append(c.opts, option{ch: -1, kind: "bearer"}, option{ch: -1, kind: "basic"})
-	}
-	if st == 401 {
-		c.opts = append(c.opts, option{ch: -1, kind: "apikey"})
-	}
-	if len(c.chs) == 0 && st == 401 {
-		// No challenge: most such APIs want a key (the no-challenge finding says so).
-		for i, o := range c.opts {
-			if o.kind == "apikey" {
-				c.cursor = i
-			}
-		}
-	}
-	if aws {
-		// AWS answers unsigned or badly signed requests with 403 XML, not a challenge.
-		c.opts = append(c.opts, option{ch: -1, kind: "aws-sigv4"})
-		if len(c.opts) == 1 {
-			c.cursor = 0
-		}
-	}
-	for _, a := range c.ex.Next {
-		if actionKinds[a.Kind] && a.Kind != "use-api-key" {
-			c.opts = append(c.opts, option{ch: -1, act: &a})
-			if a.Kind == "trust-redirect" || a.Kind == "send-upfront" {
-				// The credentials never reached the server: retyping them
-				// cannot help, sending them can.
-				c.cursor = len(c.opts) - 1
-			}
-		}
-	}
+	c.status, c.chs, c.problems, c.note = a.Exchange.Response.Status, a.Exchange.Challenges, a.Exchange.Problems, a.Note
+	c.ex = session.Explain(a)
+	c.opts, c.cursor = opts, pre
 }
 
 // offers reports whether a challenge shown can be answered with kind k.
 func (c challenges) offers(k string) bool {
-	return slices.ContainsFunc(c.opts, func(o option) bool { return o.kind == k })
+	return slices.ContainsFunc(c.opts, func(o session.Choice) bool { return o.Mode == k })
 }
 
 // choose puts the cursor on the first option of kind k, if there is one.
 func (c *challenges) choose(k string) {
-	if i := slices.IndexFunc(c.opts, func(o option) bool { return o.kind == k }); i >= 0 {
+	if i := slices.IndexFunc(c.opts, func(o session.Choice) bool { return o.Mode == k }); i >= 0 {
 		c.cursor = i
 	}
 }
 
 // picked is the option under the cursor.
-func (c challenges) picked() (option, bool) {
+func (c challenges) picked() (session.Choice, bool) {
 	if c.cursor < 0 || c.cursor >= len(c.opts) {
-		return option{}, false
+		return session.Choice{}, false
 	}
 	return c.opts[c.cursor], true
 }
@@ -196,7 +122,7 @@ func explain(st Styles, a *session.Attempt, c challenges) []string {
 	out = append(out, findingLines(st, a.Findings, c)...)
 	var next []string
 	for _, x := range ex.Next {
-		if c.active() && (x.Kind == "pick-scheme" || x.Kind == "proxy-credentials" || actionKinds[x.Kind]) {
+		if c.active() && session.ChoiceCovers(x.Kind) {
 			continue // a row of the picker
 		}
 		l := "  → " + safeLine(x.Label)
@@ -276,21 +202,21 @@ func (c challenges) distinguish(i int) string {
 // "Digest SHA-256", "→ Trust … and resend credentials there".
 func (c challenges) label(i int) string {
 	o := c.opts[i]
-	row := title(o.kind) + " (answers no challenge)"
+	row := title(o.Mode) + " (answers no challenge)"
 	switch {
-	case o.act != nil:
-		row = "→ " + safeLine(o.act.Label)
-	case o.ch >= 0:
-		scheme := safeLine(c.chs[o.ch].Scheme)
+	case o.Action != nil:
+		row = "→ " + safeLine(o.Action.Label)
+	case o.Challenge >= 0:
+		scheme := safeLine(c.chs[o.Challenge].Scheme)
 		switch {
-		case o.kind == "":
+		case o.Mode == "":
 			row = scheme + ": keyhole cannot answer this"
-		case strings.EqualFold(scheme, title(o.kind)):
+		case strings.EqualFold(scheme, title(o.Mode)):
 			row = scheme
 		default:
-			row = scheme + ": " + title(o.kind)
+			row = scheme + ": " + title(o.Mode)
 		}
-		row += c.distinguish(o.ch)
+		row += c.distinguish(o.Challenge)
 	}
 	return row
 }
@@ -307,8 +233,8 @@ func (c challenges) picker(st Styles, f focus) []string {
 	out := []string{title.Render("Answer with") + " " + st.Muted.Render("↑/↓ choose, a letter jumps, enter picks")}
 	for i := range c.opts {
 		row := c.label(i)
-		if o := c.opts[i]; o.act != nil && o.act.URL != "" && o.act.Kind != "trust-redirect" {
-			row += " " + st.Muted.Render(safeLine(o.act.URL))
+		if o := c.opts[i]; o.Action != nil && o.Action.URL != "" && o.Action.Kind != "trust-redirect" {
+			row += " " + st.Muted.Render(safeLine(o.Action.URL))
 		}
 		if i == c.cursor {
 			row = "› " + row

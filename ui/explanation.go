@@ -164,8 +164,8 @@ func nextWords(f session.Finding, c challenges) string {
 		return f.Next
 	}
 	for _, o := range c.opts {
-		if o.act != nil && o.act.Kind == f.Do.Kind {
-			return f.Next + " Enter on “" + o.act.Label + "” below does it."
+		if o.Action != nil && o.Action.Kind == f.Do.Kind {
+			return f.Next + " Enter on “" + o.Action.Label + "” below does it."
 		}
 	}
 	switch {

@@ -184,7 +184,7 @@ func TestHeldBackCredentialsAreSentFromThePicker(t *testing.T) {
 	if !strings.Contains(all, squeeze("Enter on “Send the credentials with the first request” below does it.")) {
 		t.Errorf("the finding does not name the row that sends them:\n%s", all)
 	}
-	if o, ok := m.chal.picked(); !ok || o.act == nil || o.act.Kind != "send-upfront" || m.Focused() != "picker" {
+	if o, ok := m.chal.picked(); !ok || o.Action == nil || o.Action.Kind != "send-upfront" || m.Focused() != "picker" {
 		t.Fatalf("the picker should offer sending them, preselected (focus %s, status %q)", m.Focused(), m.Status())
 	}
 	m = press(t, m, enter)
@@ -225,11 +225,11 @@ func TestDroppedOnRedirectNamesThePickerRow(t *testing.T) {
 	m := started(t, 120, 40)
 	m = typeURL("/redirect")(t, m)
 	m = answerWith("basic", practice.User, practice.Password)(t, m)
-	if o, ok := m.chal.picked(); !ok || o.act == nil || o.act.Kind != "trust-redirect" {
+	if o, ok := m.chal.picked(); !ok || o.Action == nil || o.Action.Kind != "trust-redirect" {
 		t.Fatalf("the trust row is not preselected (status %q)", m.Status())
 	}
 	_, all := readExplanation(t, m)
-	if !strings.Contains(all, squeeze("Enter on “"+m.chal.opts[m.chal.cursor].act.Label+"” below does it.")) || strings.Contains(all, "f7trusts") {
+	if !strings.Contains(all, squeeze("Enter on “"+m.chal.opts[m.chal.cursor].Action.Label+"” below does it.")) || strings.Contains(all, "f7trusts") {
 		t.Errorf("the finding should name the row below:\n%s", all)
 	}
 }

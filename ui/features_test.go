@@ -332,7 +332,7 @@ func TestJWTInspectorAndMaskedTokenBody(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "oauth2"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.Mode != "oauth2"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter)
@@ -381,7 +381,7 @@ func TestJWTInspectorReadsTheBearerForm(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/bearer")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "bearer"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.Mode != "bearer"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter)
@@ -416,7 +416,7 @@ func TestTrustRedirectActionRetries(t *testing.T) {
 	if a := m.sess.Last(); a.Status() != 401 {
 		t.Fatalf("first attempt %d, want 401 after the dropped credentials (%s)", a.Status(), m.Status())
 	}
-	for o, _ := m.chal.picked(); o.act == nil || o.act.Kind != "trust-redirect"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.Action == nil || o.Action.Kind != "trust-redirect"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 		if m.chal.cursor == 0 {
 			t.Fatalf("no trust-redirect action in the picker:\n%s", screen(m))

@@ -8,8 +8,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 
 	"keyhole/credentials"
-	"keyhole/httpclient"
-	"keyhole/session"
 )
 
 // field is one input of a credentials form or an overlay.
@@ -40,23 +38,6 @@ func plain(label, def string) field { return field{label: label, def: def} }
 func hinted(f field, hint string) field {
 	f.hint = hint
 	return f
-}
-
-// kindsFor lists the schemes that answer ch, in the descriptions' order,
-// as the picker offers them. A registry's Bearer challenge (Docker, OCI;
-// session.IsRegistryChallenge, the rule keyhole send answers by) gets its
-// token from the realm, so the registry token goes first.
-func kindsFor(ch httpclient.Challenge) []string {
-	var out []string
-	for _, d := range credentials.ForWire(ch.Scheme) {
-		if d.Rank > 0 {
-			out = append(out, d.Mode)
-		}
-	}
-	if i := slices.Index(out, "registry"); i > 0 && session.IsRegistryChallenge(ch) {
-		out = append([]string{"registry"}, slices.Delete(out, i, i+1)...)
-	}
-	return out
 }
 
 // title is the name of scheme k for the picker and the form.

@@ -27,12 +27,12 @@ func TestPickerLettersJumpAndQDoesNotQuit(t *testing.T) {
 	m = next.(Model)
 	mustContain(t, m.Status(), `No answer starts with "q"`)
 	m = press(t, m, keys("a")...)
-	if o, _ := m.chal.picked(); o.kind != "apikey" {
-		t.Fatalf("a jumped to %q, want the API key", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "apikey" {
+		t.Fatalf("a jumped to %q, want the API key", o.Mode)
 	}
 	m = press(t, m, keys("B")...)
-	if o, _ := m.chal.picked(); o.kind != "basic" {
-		t.Fatalf("B jumped to %q, want Basic", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "basic" {
+		t.Fatalf("B jumped to %q, want Basic", o.Mode)
 	}
 }
 
@@ -207,12 +207,12 @@ func TestPickerLetterFindsTheKind(t *testing.T) {
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
 	m = press(t, m, keys("o")...)
-	if o, _ := m.chal.picked(); o.kind != "oauth2" {
-		t.Fatalf("o picked %q, want OAuth 2.0", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "oauth2" {
+		t.Fatalf("o picked %q, want OAuth 2.0", o.Mode)
 	}
 	m = press(t, m, keys("r")...)
-	if o, _ := m.chal.picked(); o.kind != "registry" {
-		t.Fatalf("r picked %q, want the registry token", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "registry" {
+		t.Fatalf("r picked %q, want the registry token", o.Mode)
 	}
 }
 

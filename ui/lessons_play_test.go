@@ -58,7 +58,7 @@ func pickAnswer(t *testing.T, m Model, k string) Model {
 		t.Fatalf("no picker to pick %s from: focus %s, status %q", k, m.Focused(), m.Status())
 	}
 	for i := 0; ; i++ {
-		if o, _ := m.chal.picked(); o.kind == k {
+		if o, _ := m.chal.picked(); o.Mode == k {
 			break
 		}
 		if i > 2*len(m.chal.opts) {
@@ -368,7 +368,7 @@ func TestEveryLessonPlaysToDoneFromTheKeys(t *testing.T) {
 			{"send", sendNow, 0},
 			{"Basic", answerWith("basic", practice.User, practice.Password), 2},
 			{"trust the redirect", func(t *testing.T, m Model) Model {
-				if o, _ := m.chal.picked(); o.act == nil || o.act.Kind != "trust-redirect" {
+				if o, _ := m.chal.picked(); o.Action == nil || o.Action.Kind != "trust-redirect" {
 					t.Fatalf("the picker does not offer to trust the redirect: %+v", o)
 				}
 				return press(t, m, enter)

@@ -209,7 +209,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 			m.setFocus(focusPicker)
 			return nil
 		}
-		if o, _ := m.chal.picked(); msg.fromForm && o.act == nil && m.form.status == m.chal.status && m.chal.offers(m.form.kind) {
+		if o, _ := m.chal.picked(); msg.fromForm && o.Action == nil && m.form.status == m.chal.status && m.chal.offers(m.form.kind) {
 			// The form's credentials were refused: the user retypes the
 			// secret, not the name, so the cursor goes to the emptied secret.
 			m.form.clearSecrets()
@@ -246,12 +246,12 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 func (c challenges) hint() string {
 	o, ok := c.picked()
 	switch {
-	case ok && o.act != nil:
-		return "\"" + o.act.Label + "\" is preselected"
-	case !ok || o.kind == "":
+	case ok && o.Action != nil:
+		return "\"" + o.Action.Label + "\" is preselected"
+	case !ok || o.Mode == "":
 		return "keyhole cannot answer any scheme offered"
 	}
-	return title(o.kind) + " is preselected"
+	return title(o.Mode) + " is preselected"
 }
 
 // pick opens the credentials form for the option under the cursor, keeping
@@ -263,12 +263,12 @@ func (m *Model) pick() {
 	if !ok {
 		return
 	}
-	if o.kind == "" {
-		m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(m.chal.chs[o.ch].Scheme)))
+	if o.Mode == "" {
+		m.fail(fmt.Errorf("keyhole cannot answer %s yet; pick another scheme with ↑/↓", safeLine(m.chal.chs[o.Challenge].Scheme)))
 		return
 	}
-	if m.form.kind != o.kind || !m.form.valid() || (m.form.status == 407) != (m.chal.status == 407) {
-		f, _ := newForm(o.kind, m.styles.isDark)
+	if m.form.kind != o.Mode || !m.form.valid() || (m.form.status == 407) != (m.chal.status == 407) {
+		f, _ := newForm(o.Mode, m.styles.isDark)
 		if u := m.form.value("user"); u != "" {
 			for i := range f.fields {
 				if f.fields[i].key == "user" {

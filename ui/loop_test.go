@@ -32,8 +32,8 @@ func TestBasicLoopByKeyboard(t *testing.T) {
 	if m.Focused() != "picker" {
 		t.Fatalf("after the 401 focus = %s, want picker (status %q)", m.Focused(), m.Status())
 	}
-	if o, _ := m.chal.picked(); o.kind != "basic" {
-		t.Fatalf("preselected %q, want basic", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "basic" {
+		t.Fatalf("preselected %q, want basic", o.Mode)
 	}
 	mustContain(t, screen(m), "401 Unauthorized", `realm="practice"`, "Answer with")
 
@@ -220,7 +220,7 @@ func TestAPIKeyAndRegistryForms(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/apikey")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "apikey"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.Mode != "apikey"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter, tab) // name left empty: X-API-Key
@@ -232,8 +232,8 @@ func TestAPIKeyAndRegistryForms(t *testing.T) {
 
 	m.compose.url.SetValue(m.srv.URL + "/registry/v2/")
 	m = press(t, m, esc, enter)
-	if o, _ := m.chal.picked(); o.kind != "registry" {
-		t.Fatalf("a registry challenge preselects %q, want registry (%s)", o.kind, m.Status())
+	if o, _ := m.chal.picked(); o.Mode != "registry" {
+		t.Fatalf("a registry challenge preselects %q, want registry (%s)", o.Mode, m.Status())
 	}
 	m = press(t, m, enter, tab, enter) // anonymous: both fields empty
 	if a := m.sess.Last(); a.Status() != 200 {
@@ -271,7 +271,7 @@ func TestOAuthClientCredentialsForm(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = press(t, m, enter)
-	for o, _ := m.chal.picked(); o.kind != "oauth2"; o, _ = m.chal.picked() {
+	for o, _ := m.chal.picked(); o.Mode != "oauth2"; o, _ = m.chal.picked() {
 		m = press(t, m, down)
 	}
 	m = press(t, m, enter)

@@ -395,8 +395,8 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case key.Matches(msg, k.Down):
 			m.chal.move(1)
 		case key.Matches(msg, k.Pick):
-			if o, ok := m.chal.picked(); ok && o.act != nil {
-				return m.runAction(*o.act), false
+			if o, ok := m.chal.picked(); ok && o.Action != nil {
+				return m.runAction(*o.Action), false
 			}
 			m.pick()
 		case msg.Code == tea.KeyPgUp, msg.Code == tea.KeyPgDown, msg.Code == tea.KeyHome, msg.Code == tea.KeyEnd:

@@ -160,7 +160,7 @@ func (m Model) OAuthPrompt() string {
 
 // oauthHints are the practice lesson's public client values, offered as
 // placeholders when the lesson names them.
-func (m *Model) oauthHints(o option) map[string]string {
+func (m *Model) oauthHints(o session.Choice) map[string]string {
 	if !m.lesson.active || !strings.Contains(m.lesson.l.Credentials, practice.ClientID) {
 		return nil
 	}
@@ -171,8 +171,8 @@ func (m *Model) oauthHints(o option) map[string]string {
 }
 
 // oauthNote says where the endpoints come from when the token URL is left empty.
-func (m *Model) oauthNote(o option) string {
-	if o.ch >= 0 && o.ch < len(m.chal.chs) && m.chal.chs[o.ch].Param("resource_metadata") != "" {
+func (m *Model) oauthNote(o session.Choice) string {
+	if o.Challenge >= 0 && o.Challenge < len(m.chal.chs) && m.chal.chs[o.Challenge].Param("resource_metadata") != "" {
 		return "Token URL empty: endpoints will be discovered from resource_metadata (RFC 9728)."
 	}
 	if m.srv != nil && origin(m.compose.url.Value()) == origin(m.srv.URL) {

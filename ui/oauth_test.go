@@ -92,7 +92,7 @@ func toOAuthForm(t *testing.T, m Model) Model {
 		t.Fatalf("after the first send focus = %s (status %q)", m.Focused(), m.Status())
 	}
 	for i := 0; ; i++ {
-		if o, _ := m.chal.picked(); o.kind == "oauth2" || o.kind == "dpop" {
+		if o, _ := m.chal.picked(); o.Mode == "oauth2" || o.Mode == "dpop" {
 			break
 		}
 		if i > 10 {

@@ -31,8 +31,8 @@ func TestNoChallengePreselectsAPIKey(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/apikey")
 	m = press(t, m, enter)
-	if o, _ := m.chal.picked(); o.kind != "apikey" {
-		t.Fatalf("preselected %q on a 401 without a challenge, want apikey", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "apikey" {
+		t.Fatalf("preselected %q on a 401 without a challenge, want apikey", o.Mode)
 	}
 	m = press(t, m, enter)
 	m = press(t, m, tab)
@@ -54,7 +54,7 @@ func TestDroppedOnRedirectPreselectsTrust(t *testing.T) {
 	m = press(t, m, keys("wonderland")...)
 	m = press(t, m, enter)
 	o, _ := m.chal.picked()
-	if o.act == nil || o.act.Kind != "trust-redirect" || !strings.Contains(m.Status(), "is preselected") {
+	if o.Action == nil || o.Action.Kind != "trust-redirect" || !strings.Contains(m.Status(), "is preselected") {
 		t.Fatalf("preselected %+v (status %q), want the trust-redirect action", o, m.Status())
 	}
 	m = press(t, m, enter)

@@ -53,8 +53,8 @@ func TestSigV4FormAnswersAnAWS403(t *testing.T) {
 	if m.Focused() != "picker" {
 		t.Fatalf("after the AWS 403 focus = %s (status %q)\n%s", m.Focused(), m.Status(), screen(m))
 	}
-	if o, _ := m.chal.picked(); o.kind != "aws-sigv4" {
-		t.Fatalf("preselected %q, want aws-sigv4", o.kind)
+	if o, _ := m.chal.picked(); o.Mode != "aws-sigv4" {
+		t.Fatalf("preselected %q, want aws-sigv4", o.Mode)
 	}
 	m = press(t, m, enter)
 	m = press(t, m, keys("AKIDEXAMPLE")...)

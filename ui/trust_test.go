@@ -33,8 +33,8 @@ func TestRegistryRealmOnAnotherOriginAsksFirst(t *testing.T) {
 	m := New(Options{URL: registry + "/v2/"})
 	m = sized(t, m, 120, 40)
 	m = press(t, m, esc, enter)
-	if o, _ := m.chal.picked(); o.kind != "registry" {
-		t.Fatalf("a registry challenge preselects %q (%s)", o.kind, m.Status())
+	if o, _ := m.chal.picked(); o.Mode != "registry" {
+		t.Fatalf("a registry challenge preselects %q (%s)", o.Mode, m.Status())
 	}
 	m = press(t, m, enter)
 	m = press(t, m, keys("carol")...)

@@ -159,8 +159,8 @@ func TestDigestFormAnswersThePracticeServer(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/digest")
 	m = press(t, m, enter)
-	if o, _ := m.chal.picked(); o.kind != "digest" {
-		t.Fatalf("preselected %q, want digest (status %q)", o.kind, m.Status())
+	if o, _ := m.chal.picked(); o.Mode != "digest" {
+		t.Fatalf("preselected %q, want digest (status %q)", o.Mode, m.Status())
 	}
 	m = press(t, m, enter)
 	m = press(t, m, keys("alice")...)
@@ -266,11 +266,11 @@ func TestClicksFocusWhatIsUnderThePointer(t *testing.T) {
 			if m = click(t, m, x, y); m.Focused() != "picker" {
 				t.Fatalf("click on a picker row focused %s", m.Focused())
 			}
-			if o, _ := m.chal.picked(); o.kind != "apikey" {
-				t.Fatalf("click on the API key row picked %q", o.kind)
+			if o, _ := m.chal.picked(); o.Mode != "apikey" {
+				t.Fatalf("click on the API key row picked %q", o.Mode)
 			}
 			m = press(t, m, up)
-			for o, _ := m.chal.picked(); o.kind != "basic"; o, _ = m.chal.picked() {
+			for o, _ := m.chal.picked(); o.Mode != "basic"; o, _ = m.chal.picked() {
 				m = press(t, m, up)
 			}
 			m = press(t, m, enter) // the Basic form
