@@ -127,12 +127,68 @@ func (p *printer) attempt(a *session.Attempt) {
 		}
 		p.line(fmt.Sprintf("   %s %s: %s", sev, f.Code, httpclient.SafeLine(f.Message)))
 		if f.Next != "" {
-			p.line("      next: " + httpclient.SafeLine(nextWords(f)))
+			p.line("      next: " + httpclient.SafeLine(nextFor(a, f)))
 		}
 		if f.DocURL != "" {
 			p.line("      docs: " + httpclient.SafeLine(f.DocURL))
 		}
 	}
+}
+
+// nextFor is finding f's next step on attempt a as keyhole send takes
+// it. A missing-credentials finding names the flags of the answer the TUI
+// preselects (session.Choices): "Answer with Basic: give -u USER:PASSWORD."
+func nextFor(a *session.Attempt, f session.Finding) string {
+	if f.Code != "missing-credentials" {
+		return nextWords(f)
+	}
+	cs, pre := session.Choices(a)
+	if pre < 0 || cs[pre].Mode == "" {
+		return f.Next
+	}
+	c := cs[pre]
+	d, _ := credentials.Describe(c.Mode)
+	give := "give " + giveFlags(c, a)
+	if give == "give " {
+		give = "keyhole send offers it without a flag"
+	}
+	if c.Challenge < 0 { // no challenge: the finding's words stand, with a first guess
+		return f.Next + " With keyhole send, first try " + d.Title + ": " + give + "."
+	}
+	return "Answer with " + d.Title + ": " + give + "."
+}
+
+// giveFlags are the flags of keyhole send that take choice c of attempt a,
+// each with its value as send's help names it: "-u USER:PASSWORD",
+// "--auth scram-sha-256 -u USER:PASSWORD" when the values alone would not
+// choose it.
+func giveFlags(c session.Choice, a *session.Attempt) string {
+	fields, named := c.Needs(a)
+	var out []string
+	if named {
+		out = append(out, "--auth "+c.Mode)
+	}
+	help := sendFlags(&sendOptions{})
+	var seen []string
+	for _, f := range fields {
+		if slices.Contains(seen, f.Flag) {
+			continue
+		}
+		seen = append(seen, f.Flag)
+		fl := help.Lookup(strings.TrimLeft(f.Flag, "-"))
+		if len(f.Flag) == 2 {
+			fl = help.ShorthandLookup(f.Flag[1:])
+		}
+		if fl == nil { // an environment variable (AWS_ACCESS_KEY_ID)
+			out = append(out, f.Flag+"=…")
+			continue
+		}
+		// The value's first spelling, its optional parts given:
+		// "TOKEN|env:NAME|@FILE" is TOKEN, "USER[:PASSWORD]" USER:PASSWORD.
+		arg, _, _ := strings.Cut(fl.Value.Type(), "|")
+		out = append(out, f.Flag+" "+strings.NewReplacer("[", "", "]", "").Replace(arg))
+	}
+	return strings.Join(out, " ")
 }
 
 // nextWords is a finding's next step as keyhole send takes it: the flag

@@ -120,3 +120,55 @@ func ModesFor(ch httpclient.Challenge) []string {
 func fromAWS(a *Attempt) bool {
 	return slices.ContainsFunc(a.Findings, func(f Finding) bool { return strings.HasPrefix(f.Code, "aws-") })
 }
+
+// Needs says what a user gives to take choice c of attempt a without a
+// picker (keyhole send): the fields of its scheme that are not optional,
+// and whether the scheme must also be named (--auth), because those values
+// alone would answer with another scheme (the first offer of the wire
+// scheme wins, as in Wallet.answer), offer none, or wait for a challenge
+// that never comes. A choice that is an action needs nothing.
+func (c Choice) Needs(a *Attempt) (fields []credentials.Field, named bool) {
+	d, ok := credentials.Describe(c.Mode)
+	if !ok || c.Action != nil {
+		return nil, false
+	}
+	choice := ""
+	if i := d.ChoiceField(); i >= 0 {
+		choice = d.Fields[i].Choices[0].Value
+	}
+	v := map[string]string{}
+	for _, f := range d.Fields {
+		if !f.Optional && f.Asked(choice) {
+			fields = append(fields, f)
+			v[f.Key] = "given"
+		}
+	}
+	if d.Named {
+		return fields, true
+	}
+	var chs []httpclient.Challenge
+	if a != nil && a.Exchange != nil {
+		chs = a.Exchange.Challenges
+	}
+	if c.Challenge < 0 || c.Challenge >= len(chs) {
+		// Only schemes no challenge asks for go up front by themselves.
+		return fields, d.Rank > 0 || !offeredBy(d, v)
+	}
+	ch := chs[c.Challenge]
+	for _, o := range credentials.Schemes {
+		if !o.Named && ch.Is(o.Wire) && (o.Accepts == nil || o.Accepts(ch)) && offeredBy(o, v) {
+			return fields, o.Mode != c.Mode
+		}
+	}
+	return fields, true
+}
+
+// offeredBy reports whether values v offer scheme d when no mode names it,
+// as Given.Wallet decides: its Offered hook, else its fields filled.
+func offeredBy(d credentials.Description, v map[string]string) bool {
+	if d.Offered != nil {
+		_, ok := d.Offered(v)
+		return ok
+	}
+	return filled(d, v)
+}

@@ -91,3 +91,35 @@ func TestChoicesHeldBack(t *testing.T) {
 		t.Fatalf("sends %q up front, want basic", cs[0].Action.Scheme)
 	}
 }
+
+// What keyhole send is given to take a choice: the scheme's fields that are
+// not optional, and --auth when those alone would not choose it.
+func TestChoiceNeeds(t *testing.T) {
+	p := startPractice(t)
+	noChallenge := challenger(t, 401, nil, "")
+	for _, tc := range []struct {
+		url   string
+		c     Choice
+		keys  string
+		named bool
+	}{
+		{p.URL + "/basic", Choice{Challenge: 0, Mode: "basic"}, "user", false},
+		{p.URL + "/scram", Choice{Challenge: 0, Mode: "scram-sha-256"}, "user", false}, // -u alone answers SCRAM's challenge
+		{p.URL + "/bearer", Choice{Challenge: 0, Mode: "bearer"}, "token", false},
+		{p.URL + "/bearer", Choice{Challenge: 0, Mode: "dpop"}, "", true},            // named only
+		{p.URL + "/registry/v2/", Choice{Challenge: 0, Mode: "registry"}, "", false}, // offered anonymously
+		{noChallenge.URL, Choice{Challenge: -1, Mode: "apikey"}, "api_key", false},   // goes up front by itself
+		{noChallenge.URL, Choice{Challenge: -1, Mode: "basic"}, "user", true},        // would wait for a challenge
+		{p.URL + "/basic", Choice{Challenge: -1, Action: &Action{Kind: "retry"}}, "", false},
+	} {
+		_, a := send(t, httpclient.Options{}, tc.url)
+		fs, named := tc.c.Needs(a)
+		var keys []string
+		for _, f := range fs {
+			keys = append(keys, f.Key)
+		}
+		if strings.Join(keys, " ") != tc.keys || named != tc.named {
+			t.Errorf("%s %+v: needs %q named %v, want %q named %v", tc.url, tc.c, keys, named, tc.keys, tc.named)
+		}
+	}
+}
