@@ -133,3 +133,19 @@ func (k APIKey) Apply(r *httpclient.Request, _ *httpclient.Challenge) error {
 	}
 	return nil
 }
+
+func init() {
+	Register(Description{
+		Mode: "apikey", Order: 90, Title: "API key", Wire: "APIKey",
+		Fields: []Field{
+			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true, Hint: "X-API-Key (header), api_key (query, cookie)"},
+			{Key: "api_key", Label: "Key", Flag: "--api-key", Secret: true},
+			{Key: "api_key_in", Label: "In", Flag: "--api-key-in", Optional: true, Hint: "header (empty), query or cookie"},
+		},
+		Headers: []string{"X-API-Key"},
+		Build: func(v map[string]string) (Authorizer, error) {
+			k := APIKey{Name: v["api_key_name"], Value: v["api_key"], In: v["api_key_in"]}
+			return k, k.Validate()
+		},
+	})
+}

@@ -52,3 +52,26 @@ func (b Basic) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 	r.Header.Set(HeaderFor(ch), v)
 	return nil
 }
+
+func init() {
+	Register(Description{
+		Mode: "basic", Order: 10, Title: "Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
+		Headers: []string{"Authorization"}, Curl: "--basic",
+		Build: func(v map[string]string) (Authorizer, error) {
+			b := Basic{User: v["user"], Password: v["password"]}
+			return b, b.Validate()
+		},
+		Detail: basicUser,
+	})
+}
+
+// basicUser is the user name of a Basic header value.
+func basicUser(value string) string {
+	_, b64, _ := strings.Cut(strings.TrimSpace(value), " ")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+	if err != nil {
+		return ""
+	}
+	user, _, _ := strings.Cut(string(raw), ":")
+	return httpclient.SafeLine(user)
+}

@@ -33,3 +33,15 @@ func (b Bearer) Apply(r *httpclient.Request, ch *httpclient.Challenge) error {
 	r.Header.Set(HeaderFor(ch), "Bearer "+b.Token)
 	return nil
 }
+
+func init() {
+	Register(Description{
+		Mode: "bearer", Order: 30, Title: "Bearer token", Wire: "Bearer", Rank: 20,
+		Fields:  []Field{{Key: "token", Label: "Token", Flag: "--token", Secret: true}},
+		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer",
+		Build: func(v map[string]string) (Authorizer, error) {
+			b := Bearer{Token: v["token"]}
+			return b, b.Validate()
+		},
+	})
+}

@@ -365,3 +365,31 @@ func rfc8187Value(s string) string {
 	}
 	return b.String()
 }
+
+func init() {
+	Register(Description{
+		Mode: "digest", Order: 20, Title: "Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
+		Headers: []string{"Authorization"}, Curl: "--digest",
+		Build: func(v map[string]string) (Authorizer, error) {
+			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
+				return nil, errors.New("digest" + strings.TrimPrefix(err.Error(), "basic"))
+			}
+			return &Digest{User: v["user"], Password: v["password"]}, nil
+		},
+		Detail: digestAlgorithm,
+	})
+}
+
+// digestAlgorithm is the algorithm of a Digest header value ("MD5" when it
+// names none, RFC 7616 §3.4).
+func digestAlgorithm(value string) string {
+	h := map[string][]string{"Www-Authenticate": {value}}
+	chs, _ := httpclient.ParseHeader(h, httpclient.WWWAuthenticate)
+	if len(chs) == 0 {
+		return ""
+	}
+	if a := chs[0].Param("algorithm"); a != "" {
+		return httpclient.SafeLine(a)
+	}
+	return "MD5"
+}

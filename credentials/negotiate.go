@@ -543,3 +543,80 @@ func negotiateDetail(value string) string {
 	}
 	return t.Service
 }
+
+func init() {
+	Register(Description{
+		// Negotiate sends a ticket good for this one service, and no
+		// secret at all: it ranks first.
+		Mode: "negotiate", Order: 80, Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35, Proxy: true,
+		Fields: []Field{
+			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty: the ticket from kinit"},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "for NTLM inside Negotiate, or user@REALM's login"},
+		},
+		Headers: []string{"Authorization"}, Curl: "--negotiate",
+		Explain: negotiateWords, Token: negotiateToken, About: aboutNegotiate, Offered: negotiateOffered,
+		Unanswered: noTicket,
+		Build: func(v map[string]string) (Authorizer, error) {
+			n := &Negotiate{User: v["user"], Password: v["password"]}
+			if n.User != "" {
+				n.NTLM = &NTLM{User: n.User, Password: n.Password}
+			}
+			return n, nil
+		},
+		Detail: negotiateDetail,
+	})
+}
+
+// negotiateWords says what a Negotiate challenge's token is: none (asking
+// for a Kerberos ticket), or the SPNEGO answer in short.
+func negotiateWords(c httpclient.Challenge) string {
+	if c.Token68 == "" {
+		return "wants a Kerberos ticket for HTTP/host (SPNEGO), from kinit's credential cache"
+	}
+	t, err := DecodeNegotiateToken(c.Token68)
+	if err != nil {
+		return "a malformed Negotiate token: " + httpclient.SafeLine(err.Error())
+	}
+	return httpclient.SafeLine(t.Describe(time.Time{})[0])
+}
+
+func negotiateToken(c httpclient.Challenge, now time.Time) []string {
+	if c.Token68 == "" {
+		return nil
+	}
+	t, err := DecodeNegotiateToken(c.Token68)
+	if err != nil {
+		return []string{httpclient.SafeLine(err.Error())}
+	}
+	return t.Describe(now)
+}
+
+var aboutNegotiate = []string{
+	"Negotiate (SPNEGO, RFC 4559) carries a Kerberos ticket for the service HTTP/host: the password never leaves your machine, the ticket comes from kinit, and the server may prove itself back (mutual authentication).",
+	"A ticket is a message from the realm's KDC, encrypted for the service, saying who you are and until when; kinit user@REALM gets the ticket-granting ticket, and keyhole asks the KDC for HTTP/host's ticket with it.",
+	"Run kinit user@REALM, then keyhole send URL (curl --negotiate -u : URL); klist shows your tickets. Windows servers also accept NTLM inside Negotiate: keyhole send -u 'DOMAIN\\user:password' URL falls back to it.",
+}
+
+// negotiateOffered: Kerberos needs no flag, the ticket kinit left is used,
+// as curl --negotiate -u : does; -u adds a password login and NTLM inside
+// Negotiate for when there is none.
+func negotiateOffered(v map[string]string) (string, bool) {
+	if v["user"] != "" {
+		return "", true // from -u, as given
+	}
+	return TicketCacheSource, HasTicket()
+}
+
+// TicketCacheSource is where the Negotiate offer keyhole makes by itself
+// comes from, when kinit left a ticket and the user gave nothing.
+const TicketCacheSource = "the Kerberos ticket cache"
+
+// noTicket says why there was no Kerberos ticket and the kinit that gets
+// one for the configured realm (the finding can only say kinit user@REALM).
+func noTicket() string {
+	var nt *NoTicketError
+	if _, _, err := (&Negotiate{}).Ticket(); errors.As(err, &nt) {
+		return httpclient.SafeLine(nt.Error())
+	}
+	return ""
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	ntlmssp "github.com/Azure/go-ntlmssp"
 
@@ -168,4 +169,60 @@ func (n *NTLM) Forget() {
 		n.conn.Close()
 	}
 	n.conn, n.leg = nil, 0
+}
+
+func init() {
+	Register(Description{
+		// NTLM proves the password without sending it, but its answer can
+		// be relayed or cracked offline, so it ranks below Digest.
+		Mode: "ntlm", Order: 70, Title: "NTLM", Wire: "NTLM", Rank: 27, Proxy: true,
+		Fields: []Field{
+			{Key: "user", Label: "User", Flag: "-u", Hint: `DOMAIN\user or user@domain`},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
+		},
+		Headers: []string{"Authorization"}, Curl: "--ntlm",
+		Explain: ntlmWords, Token: ntlmToken, About: aboutNTLM,
+		Build: func(v map[string]string) (Authorizer, error) {
+			n := &NTLM{User: v["user"], Password: v["password"]}
+			return n, n.Validate()
+		},
+		Detail: ntlmDetail,
+	})
+}
+
+// ntlmWords says what an NTLM challenge's token is: none (the server's first
+// answer, asking for a type 1), or the type 2 taken apart.
+func ntlmWords(c httpclient.Challenge) string {
+	if c.Token68 == "" {
+		return "wants NTLM: a three-leg exchange on one connection, starting with a type 1 message"
+	}
+	m, err := DecodeNTLMToken(c.Token68)
+	if err != nil {
+		return "a malformed NTLM token: " + httpclient.SafeLine(err.Error())
+	}
+	if m.Type != 2 {
+		return fmt.Sprintf("an NTLM type %d message (a client's, not a challenge)", m.Type)
+	}
+	s := fmt.Sprintf("type 2 challenge %x", m.ServerChallenge)
+	if m.TargetName != "" {
+		s += ", target " + httpclient.SafeLine(fmt.Sprintf("%q", m.TargetName))
+	}
+	return s
+}
+
+func ntlmToken(c httpclient.Challenge, now time.Time) []string {
+	if c.Token68 == "" {
+		return nil
+	}
+	m, err := DecodeNTLMToken(c.Token68)
+	if err != nil {
+		return []string{httpclient.SafeLine(err.Error())}
+	}
+	return m.Describe(now)
+}
+
+var aboutNTLM = []string{
+	"NTLM is Windows' challenge-response login (IIS, SharePoint, Exchange, corporate proxies): a type 1 message, the server's type 2 challenge, and a type 3 that proves the password with NTLMv2 without sending it.",
+	"It authenticates the TCP connection: all three messages must travel on one kept-alive HTTP/1.1 connection.",
+	`Answer it with keyhole send -u 'DOMAIN\user:password' URL (or user@domain:password); curl --ntlm -u does the same.`,
 }

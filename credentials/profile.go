@@ -32,12 +32,9 @@ const (
 	inMemory   = "memory"
 )
 
-// SecretFields are the profile fields whose values are secrets: they never go
-// into the profiles file.
-var SecretFields = SecretKeys()
-
-// IsSecretField reports whether a profile field holds a secret.
-func IsSecretField(name string) bool { return slices.Contains(SecretFields, strings.ToLower(name)) }
+// IsSecretField reports whether a profile field holds a secret: its value
+// never goes into the profiles file.
+func IsSecretField(name string) bool { return slices.Contains(SecretKeys(), strings.ToLower(name)) }
 
 // Profiles is the user's saved profiles, read from and written to one file.
 type Profiles struct {
@@ -118,7 +115,7 @@ func (ps *Profiles) ForHost(host string) []Profile {
 
 func secretKey(profile, field string) string { return "profile:" + profile + ":" + field }
 
-// Save stores a profile: fields named in SecretFields go to the SecretStore,
+// Save stores a profile: fields that SecretKeys names go to the SecretStore,
 // unless their value is a reference, which is kept as written; the rest go to
 // the file. It replaces a profile of the same name.
 func (ps *Profiles) Save(name, host, scheme string, values map[string]string) (Profile, error) {

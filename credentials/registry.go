@@ -249,3 +249,38 @@ func (t *RegistryToken) Forget() {
 	defer t.mu.Unlock()
 	t.token, t.key, t.scope, t.expires = "", "", "", time.Time{}
 }
+
+func init() {
+	Register(Description{
+		// Offered without a flag (anonymously, or with -u) but only to a
+		// registry's challenge, whose realm hands out its tokens.
+		Mode: "registry", Order: 60, Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true,
+		Accepts: IsRegistryChallenge, Offered: registryOffered,
+		Fields: []Field{
+			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty for anonymous"},
+			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "optional"},
+		},
+		Headers: []string{"Authorization"},
+		Build: func(v map[string]string) (Authorizer, error) {
+			return &RegistryToken{User: v["user"], Password: v["password"]}, nil
+		},
+	})
+}
+
+// IsRegistryChallenge reports whether c is a container registry's Bearer
+// challenge (Docker, OCI): its realm is a token service URL and it names a
+// service or scope. A registry token answers only these.
+func IsRegistryChallenge(c httpclient.Challenge) bool {
+	realm := c.Param("realm")
+	return c.Is("Bearer") && (strings.HasPrefix(realm, "https://") || strings.HasPrefix(realm, "http://")) &&
+		(c.Param("service") != "" || c.Param("scope") != "")
+}
+
+// registryOffered: a registry token is asked for anonymously, or with -u,
+// unless a token was given (it answers Bearer itself).
+func registryOffered(v map[string]string) (string, bool) {
+	if v["user"] != "" {
+		return "", v["token"] == "" // from -u, as given
+	}
+	return "anonymous", v["token"] == ""
+}

@@ -1,8 +1,6 @@
 package credentials
 
 import (
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,9 +11,13 @@ import (
 
 // Description is one scheme, described once: the send flags, the profile
 // keys, the TUI form, the picker's rank, curl import and export and the
-// redaction of what it writes are all driven from it. Adding a scheme is
-// adding a Description here (and its Authorizer in its own file).
+// redaction of what it writes are all driven from it. Each scheme's own
+// file holds its Authorizer and Registers its Description.
 type Description struct {
+	// Order places it in a menu, the form's kinds and --auth's list of
+	// modes: lower first. Schemes are kept in this order, whatever order
+	// the files' init functions run in.
+	Order int
 	// Mode is the scheme's name for users: --auth MODE, a profile's scheme,
 	// the TUI form kind ("basic", "oauth2").
 	Mode string
@@ -130,176 +132,25 @@ var userPassword = []Field{
 	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
 }
 
-var (
-	grants = []Choice{
-		{GrantClientCredentials, "client credentials", "client"},
-		{GrantAuthorizationCode, "authorization code + PKCE", "code+PKCE"},
-		{GrantDeviceCode, "device code", "device"},
-		{GrantPassword, "password — deprecated (RFC 9700)", "password"},
-		{GrantRefreshToken, "refresh token", "refresh"},
-	}
-)
-
-var oauthFields = []Field{
-	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true, Hint: "empty: discover it from the challenge"},
-	// Without a client id, register (RFC 7591) asks the server for one.
-	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true},
-	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true,
-		Hint: "empty for a public client"},
-	{Key: "user", Label: "User", Flag: "-u", Optional: true, Borrowed: true, When: []string{GrantPassword}},
-	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Borrowed: true, When: []string{GrantPassword}},
-	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true,
-		Hint: "the refresh token to start from", When: []string{GrantRefreshToken}},
-	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true, Hint: "space-separated, optional"},
-	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true, Choices: grants},
-	{Key: "resource", Label: "Resource", Flag: "--resource", Optional: true, Extra: true,
-		Hint: "optional: the API the token is for (RFC 8707)"},
-	{Key: "auth_url", Label: "Auth URL", Flag: "--auth-url", Optional: true, Extra: true,
-		Hint: "empty: discover the authorization endpoint", When: []string{GrantAuthorizationCode}},
-	{Key: "device_url", Label: "Device URL", Flag: "--device-url", Optional: true, Extra: true,
-		Hint: "empty: discover the device endpoint", When: []string{GrantDeviceCode}},
-	{Key: "client_auth", Label: "Client auth", Flag: "--client-auth", Optional: true, Extra: true,
-		Hint: "basic, post, private_key_jwt, tls, none (empty: metadata)"},
-	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
-		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
-	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,
-		Hint: "yes: register keyhole as a client first (RFC 7591)"},
-}
-
 // Schemes describes every scheme keyhole can send, in the order a form or
-// a menu lists them.
-var Schemes = []Description{
-	{
-		Mode: "basic", Title: "Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
-		Headers: []string{"Authorization"}, Curl: "--basic",
-		Build: func(v map[string]string) (Authorizer, error) {
-			b := Basic{User: v["user"], Password: v["password"]}
-			return b, b.Validate()
-		},
-		Detail: basicUser,
-	},
-	{
-		Mode: "digest", Title: "Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
-		Headers: []string{"Authorization"}, Curl: "--digest",
-		Build: func(v map[string]string) (Authorizer, error) {
-			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
-				return nil, errors.New("digest" + strings.TrimPrefix(err.Error(), "basic"))
-			}
-			return &Digest{User: v["user"], Password: v["password"]}, nil
-		},
-		Detail: digestAlgorithm,
-	},
-	{
-		Mode: "bearer", Title: "Bearer token", Wire: "Bearer", Rank: 20,
-		Fields:  []Field{{Key: "token", Label: "Token", Flag: "--token", Secret: true}},
-		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer",
-		Build: func(v map[string]string) (Authorizer, error) {
-			b := Bearer{Token: v["token"]}
-			return b, b.Validate()
-		},
-	},
-	{
-		Mode: "oauth2", Title: "OAuth 2.0", Wire: "Bearer", Rank: 20, Fields: oauthFields,
-		Headers: []string{"Authorization"},
-		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, false) },
-	},
-	{
-		Mode: "dpop", Title: "OAuth 2.0, DPoP-bound", Wire: "DPoP", Rank: 25, Named: true, Fields: oauthFields,
-		Headers: []string{"Authorization", "DPoP"},
-		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
-	},
-	{
-		// Offered without a flag (anonymously, or with -u) but only to a
-		// registry's challenge, whose realm hands out its tokens.
-		Mode: "registry", Title: "Registry token", Wire: "Bearer", Rank: 20, Challenged: true,
-		Accepts: IsRegistryChallenge, Offered: registryOffered,
-		Fields: []Field{
-			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty for anonymous"},
-			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "optional"},
-		},
-		Headers: []string{"Authorization"},
-		Build: func(v map[string]string) (Authorizer, error) {
-			return &RegistryToken{User: v["user"], Password: v["password"]}, nil
-		},
-	},
-	{
-		// NTLM proves the password without sending it, but its answer can
-		// be relayed or cracked offline, so it ranks below Digest.
-		Mode: "ntlm", Title: "NTLM", Wire: "NTLM", Rank: 27, Proxy: true,
-		Fields: []Field{
-			{Key: "user", Label: "User", Flag: "-u", Hint: `DOMAIN\user or user@domain`},
-			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true},
-		},
-		Headers: []string{"Authorization"}, Curl: "--ntlm",
-		Explain: ntlmWords, Token: ntlmToken, About: aboutNTLM,
-		Build: func(v map[string]string) (Authorizer, error) {
-			n := &NTLM{User: v["user"], Password: v["password"]}
-			return n, n.Validate()
-		},
-		Detail: ntlmDetail,
-	},
-	{
-		// Negotiate sends a ticket good for this one service, and no
-		// secret at all: it ranks first.
-		Mode: "negotiate", Title: "Negotiate (Kerberos)", Wire: "Negotiate", Rank: 35, Proxy: true,
-		Fields: []Field{
-			{Key: "user", Label: "User", Flag: "-u", Optional: true, Hint: "empty: the ticket from kinit"},
-			{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Hint: "for NTLM inside Negotiate, or user@REALM's login"},
-		},
-		Headers: []string{"Authorization"}, Curl: "--negotiate",
-		Explain: negotiateWords, Token: negotiateToken, About: aboutNegotiate, Offered: negotiateOffered,
-		Unanswered: noTicket,
-		Build: func(v map[string]string) (Authorizer, error) {
-			n := &Negotiate{User: v["user"], Password: v["password"]}
-			if n.User != "" {
-				n.NTLM = &NTLM{User: n.User, Password: n.Password}
-			}
-			return n, nil
-		},
-		Detail: negotiateDetail,
-	},
-	{
-		Mode: "apikey", Title: "API key", Wire: "APIKey",
-		Fields: []Field{
-			{Key: "api_key_name", Label: "Name", Flag: "--api-key", Optional: true, Hint: "X-API-Key (header), api_key (query, cookie)"},
-			{Key: "api_key", Label: "Key", Flag: "--api-key", Secret: true},
-			{Key: "api_key_in", Label: "In", Flag: "--api-key-in", Optional: true, Hint: "header (empty), query or cookie"},
-		},
-		Headers: []string{"X-API-Key"},
-		Build: func(v map[string]string) (Authorizer, error) {
-			k := APIKey{Name: v["api_key_name"], Value: v["api_key"], In: v["api_key_in"]}
-			return k, k.Validate()
-		},
-	},
-	{
-		Mode: "aws-sigv4", Title: "AWS SigV4", Wire: "AWS4-HMAC-SHA256",
-		Fields: []Field{
-			{Key: "access_key", Label: "Access key", Flag: "AWS_ACCESS_KEY_ID", Optional: true, Hint: "empty: AWS_ACCESS_KEY_ID and the rest"},
-			{Key: "secret_key", Label: "Secret key", Flag: "AWS_SECRET_ACCESS_KEY", Secret: true, Optional: true},
-			{Key: "session_token", Label: "Session", Flag: "AWS_SESSION_TOKEN", Secret: true, Optional: true, Hint: "session token, optional"},
-			{Key: "aws_sigv4", Label: "Scope", Flag: "--aws-sigv4", Hint: "aws:amz:REGION:SERVICE, e.g. aws:amz:us-east-1:s3"},
-		},
-		Headers: []string{"Authorization", "X-Amz-Security-Token"},
-		Curl:    "--aws-sigv4",
-		Build: func(v map[string]string) (Authorizer, error) {
-			provider, region, service := AWSScope(v["aws_sigv4"])
-			if v["access_key"] == "" {
-				return SigV4FromEnv(provider, region, service)
-			}
-			if parts := strings.Split(provider, ":"); region == "" && len(parts) == 4 {
-				region, service = parts[2], parts[3] // aws:amz:REGION:SERVICE
-			}
-			s := SigV4{AccessKey: v["access_key"], SecretKey: v["secret_key"], SessionToken: v["session_token"], Region: region, Service: service}
-			return s, s.Validate()
-		},
-	},
-}
+// a menu lists them (their Order). Each scheme's file adds its own with
+// Register.
+var Schemes []Description
 
 // Register adds a scheme's description, from the scheme's own file, so
 // that a new scheme touches only its file, its practice lesson, its tests
 // and the README: the faces, profiles, the picker and redaction follow.
 // Call it from an init function.
-func Register(d Description) { Schemes = append(Schemes, d) }
+// Two schemes with one Mode or one Order are a mistake in the program.
+func Register(d Description) {
+	for _, o := range Schemes {
+		if o.Mode == d.Mode || o.Order == d.Order {
+			panic(fmt.Sprintf("credentials.Register: %s (order %d) clashes with %s (order %d)", d.Mode, d.Order, o.Mode, o.Order))
+		}
+	}
+	i, _ := slices.BinarySearchFunc(Schemes, d.Order, func(o Description, order int) int { return o.Order - order })
+	Schemes = slices.Insert(Schemes, i, d)
+}
 
 // Describe returns the description of mode ("basic"), or false.
 func Describe(mode string) (Description, bool) {
@@ -365,123 +216,6 @@ func Carried(value string) (scheme, detail string) {
 		}
 	}
 	return scheme, ""
-}
-
-// basicUser is the user name of a Basic header value.
-func basicUser(value string) string {
-	_, b64, _ := strings.Cut(strings.TrimSpace(value), " ")
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
-	if err != nil {
-		return ""
-	}
-	user, _, _ := strings.Cut(string(raw), ":")
-	return httpclient.SafeLine(user)
-}
-
-// digestAlgorithm is the algorithm of a Digest header value ("MD5" when it
-// names none, RFC 7616 §3.4).
-func digestAlgorithm(value string) string {
-	h := map[string][]string{"Www-Authenticate": {value}}
-	chs, _ := httpclient.ParseHeader(h, httpclient.WWWAuthenticate)
-	if len(chs) == 0 {
-		return ""
-	}
-	if a := chs[0].Param("algorithm"); a != "" {
-		return httpclient.SafeLine(a)
-	}
-	return "MD5"
-}
-
-// buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
-// are bound to a key (RFC 9449). A refresh token without a grant means the
-// refresh_token grant: the user has a refresh token and wants it used.
-func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
-	grant := strings.ReplaceAll(v["grant"], "-", "_")
-	switch grant {
-	case "":
-		if v["refresh_token"] != "" {
-			grant = GrantRefreshToken
-		}
-	case GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantPassword, GrantRefreshToken:
-	case "device":
-		grant = GrantDeviceCode
-	default:
-		return nil, fmt.Errorf("grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", v["grant"])
-	}
-	if grant == GrantRefreshToken && v["refresh_token"] == "" {
-		return nil, errors.New("the refresh_token grant needs a refresh token (--refresh-token)")
-	}
-	if grant == GrantPassword && v["user"] == "" {
-		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
-	}
-	if grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "" {
-		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
-	}
-	register := yes(v["register"])
-	if v["client_id"] == "" {
-		if !register {
-			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or register (--register) to register keyhole with the authorization server (RFC 7591)")
-		}
-		if grant == "" {
-			grant = GrantAuthorizationCode // a registered public client signs a user in
-		}
-	}
-	o := &OAuth2{
-		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
-		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
-		RefreshToken: v["refresh_token"], DPoP: dpop, Register: register,
-		Resource: v["resource"], AuthURL: v["auth_url"], DeviceURL: v["device_url"],
-	}
-	if o.RefreshToken != "" {
-		o.AccessToken = v["token"] // the token held, refreshed when refused
-	}
-	for _, f := range oauthFields {
-		if f.Key == "resource" || f.Key == "auth_url" || f.Key == "device_url" {
-			if err := CheckEndpointURL(f.Label+" ("+f.Flag+")", v[f.Key], f.Key == "resource"); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if v["client_auth"] != "" {
-		m, err := ClientAuthMethod(v["client_auth"])
-		if err != nil {
-			return nil, fmt.Errorf("client auth (--client-auth): %v", err)
-		}
-		o.ClientAuth = m
-	}
-	if v["client_key"] != "" {
-		k, err := LoadClientKey(v["client_key"])
-		if err != nil {
-			return nil, fmt.Errorf("client key (--client-key): %v", err)
-		}
-		o.ClientKey = k
-		if o.ClientAuth == "" && o.ClientSecret == "" {
-			o.ClientAuth = AuthPrivateKeyJWT
-		}
-	}
-	if o.ClientAuth == AuthPrivateKeyJWT && o.ClientKey == nil {
-		return nil, errors.New("client auth private_key_jwt needs the client's key (--client-key FILE)")
-	}
-	return o, nil
-}
-
-// yes reads a yes/no field: "yes", "true", "on", "1", as a flag's value.
-func yes(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "yes", "y", "true", "on", "1":
-		return true
-	}
-	return false
-}
-
-// AWSScope reads PROVIDER:REGION:SERVICE, or in curl's spelling
-// aws:amz:REGION:SERVICE, which SigV4FromEnv reads itself.
-func AWSScope(v string) (provider, region, service string) {
-	parts := strings.Split(v, ":")
-	if len(parts) == 3 && !strings.EqualFold(parts[1], "amz") {
-		return parts[0], parts[1], parts[2]
-	}
-	return v, "", ""
 }
 
 // Handshaker is an Authorizer whose scheme takes several legs: NTLM

@@ -178,3 +178,16 @@ func TestOAuthExtrasRoundTripThroughAProfile(t *testing.T) {
 		}
 	}
 }
+
+// Schemes are in their declared Order, not in the order their files' init
+// functions ran: a menu, the form and --auth's list read the same every
+// build.
+func TestSchemesFollowTheirOrder(t *testing.T) {
+	want := []string{"basic", "digest", "bearer", "oauth2", "dpop", "registry", "ntlm", "negotiate", "apikey", "aws-sigv4", "scram-sha-256"}
+	if got := Modes(); !slices.Equal(got, want) {
+		t.Errorf("Modes() = %v, want %v", got, want)
+	}
+	if !slices.IsSortedFunc(Schemes, func(a, b Description) int { return a.Order - b.Order }) {
+		t.Errorf("Schemes are not sorted by Order")
+	}
+}

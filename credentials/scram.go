@@ -290,7 +290,7 @@ func init() {
 		// SCRAM proves the password without sending it, and the server
 		// proves itself back; unlike Digest its stored keys are salted and
 		// stretched, so it ranks above Digest and NTLM, below Negotiate.
-		Mode: "scram-sha-256", Title: "SCRAM-SHA-256", Wire: scramScheme, Rank: 32, Fields: userPassword,
+		Mode: "scram-sha-256", Order: 110, Title: "SCRAM-SHA-256", Wire: scramScheme, Rank: 32, Fields: userPassword,
 		Headers: []string{"Authorization"},
 		Build: func(v map[string]string) (Authorizer, error) {
 			s := &SCRAM{User: v["user"], Password: v["password"]}

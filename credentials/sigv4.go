@@ -227,3 +227,38 @@ func awsErrorJSON(body []byte) (code, message string) {
 	}
 	return code, message
 }
+
+func init() {
+	Register(Description{
+		Mode: "aws-sigv4", Order: 100, Title: "AWS SigV4", Wire: "AWS4-HMAC-SHA256",
+		Fields: []Field{
+			{Key: "access_key", Label: "Access key", Flag: "AWS_ACCESS_KEY_ID", Optional: true, Hint: "empty: AWS_ACCESS_KEY_ID and the rest"},
+			{Key: "secret_key", Label: "Secret key", Flag: "AWS_SECRET_ACCESS_KEY", Secret: true, Optional: true},
+			{Key: "session_token", Label: "Session", Flag: "AWS_SESSION_TOKEN", Secret: true, Optional: true, Hint: "session token, optional"},
+			{Key: "aws_sigv4", Label: "Scope", Flag: "--aws-sigv4", Hint: "aws:amz:REGION:SERVICE, e.g. aws:amz:us-east-1:s3"},
+		},
+		Headers: []string{"Authorization", "X-Amz-Security-Token"},
+		Curl:    "--aws-sigv4",
+		Build: func(v map[string]string) (Authorizer, error) {
+			provider, region, service := AWSScope(v["aws_sigv4"])
+			if v["access_key"] == "" {
+				return SigV4FromEnv(provider, region, service)
+			}
+			if parts := strings.Split(provider, ":"); region == "" && len(parts) == 4 {
+				region, service = parts[2], parts[3] // aws:amz:REGION:SERVICE
+			}
+			s := SigV4{AccessKey: v["access_key"], SecretKey: v["secret_key"], SessionToken: v["session_token"], Region: region, Service: service}
+			return s, s.Validate()
+		},
+	})
+}
+
+// AWSScope reads PROVIDER:REGION:SERVICE, or in curl's spelling
+// aws:amz:REGION:SERVICE, which SigV4FromEnv reads itself.
+func AWSScope(v string) (provider, region, service string) {
+	parts := strings.Split(v, ":")
+	if len(parts) == 3 && !strings.EqualFold(parts[1], "amz") {
+		return parts[0], parts[1], parts[2]
+	}
+	return v, "", ""
+}

@@ -1,0 +1,140 @@
+package credentials
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The OAuth 2.0 client's descriptions: its fields, shared by the plain and
+// the DPoP-bound client, and the Authorizer they build.
+func init() {
+	Register(Description{
+		Mode: "oauth2", Order: 40, Title: "OAuth 2.0", Wire: "Bearer", Rank: 20, Fields: oauthFields,
+		Headers: []string{"Authorization"},
+		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, false) },
+	})
+	Register(Description{
+		Mode: "dpop", Order: 50, Title: "OAuth 2.0, DPoP-bound", Wire: "DPoP", Rank: 25, Named: true, Fields: oauthFields,
+		Headers: []string{"Authorization", "DPoP"},
+		Build:   func(v map[string]string) (Authorizer, error) { return buildOAuth(v, true) },
+	})
+}
+
+var (
+	grants = []Choice{
+		{GrantClientCredentials, "client credentials", "client"},
+		{GrantAuthorizationCode, "authorization code + PKCE", "code+PKCE"},
+		{GrantDeviceCode, "device code", "device"},
+		{GrantPassword, "password — deprecated (RFC 9700)", "password"},
+		{GrantRefreshToken, "refresh token", "refresh"},
+	}
+)
+
+var oauthFields = []Field{
+	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true, Hint: "empty: discover it from the challenge"},
+	// Without a client id, register (RFC 7591) asks the server for one.
+	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true},
+	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true,
+		Hint: "empty for a public client"},
+	{Key: "user", Label: "User", Flag: "-u", Optional: true, Borrowed: true, When: []string{GrantPassword}},
+	{Key: "password", Label: "Password", Flag: "-u", Secret: true, Optional: true, Borrowed: true, When: []string{GrantPassword}},
+	{Key: "refresh_token", Label: "Refresh token", Flag: "--refresh-token", Secret: true, Optional: true,
+		Hint: "the refresh token to start from", When: []string{GrantRefreshToken}},
+	{Key: "scope", Label: "Scope", Flag: "--scope", Optional: true, Hint: "space-separated, optional"},
+	{Key: "grant", Label: "Grant", Flag: "--grant", Optional: true, Choices: grants},
+	{Key: "resource", Label: "Resource", Flag: "--resource", Optional: true, Extra: true,
+		Hint: "optional: the API the token is for (RFC 8707)"},
+	{Key: "auth_url", Label: "Auth URL", Flag: "--auth-url", Optional: true, Extra: true,
+		Hint: "empty: discover the authorization endpoint", When: []string{GrantAuthorizationCode}},
+	{Key: "device_url", Label: "Device URL", Flag: "--device-url", Optional: true, Extra: true,
+		Hint: "empty: discover the device endpoint", When: []string{GrantDeviceCode}},
+	{Key: "client_auth", Label: "Client auth", Flag: "--client-auth", Optional: true, Extra: true,
+		Hint: "basic, post, private_key_jwt, tls, none (empty: metadata)"},
+	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
+		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
+	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,
+		Hint: "yes: register keyhole as a client first (RFC 7591)"},
+}
+
+// buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
+// are bound to a key (RFC 9449). A refresh token without a grant means the
+// refresh_token grant: the user has a refresh token and wants it used.
+func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
+	grant := strings.ReplaceAll(v["grant"], "-", "_")
+	switch grant {
+	case "":
+		if v["refresh_token"] != "" {
+			grant = GrantRefreshToken
+		}
+	case GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantPassword, GrantRefreshToken:
+	case "device":
+		grant = GrantDeviceCode
+	default:
+		return nil, fmt.Errorf("grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", v["grant"])
+	}
+	if grant == GrantRefreshToken && v["refresh_token"] == "" {
+		return nil, errors.New("the refresh_token grant needs a refresh token (--refresh-token)")
+	}
+	if grant == GrantPassword && v["user"] == "" {
+		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
+	}
+	if grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "" {
+		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
+	}
+	register := yes(v["register"])
+	if v["client_id"] == "" {
+		if !register {
+			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or register (--register) to register keyhole with the authorization server (RFC 7591)")
+		}
+		if grant == "" {
+			grant = GrantAuthorizationCode // a registered public client signs a user in
+		}
+	}
+	o := &OAuth2{
+		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
+		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
+		RefreshToken: v["refresh_token"], DPoP: dpop, Register: register,
+		Resource: v["resource"], AuthURL: v["auth_url"], DeviceURL: v["device_url"],
+	}
+	if o.RefreshToken != "" {
+		o.AccessToken = v["token"] // the token held, refreshed when refused
+	}
+	for _, f := range oauthFields {
+		if f.Key == "resource" || f.Key == "auth_url" || f.Key == "device_url" {
+			if err := CheckEndpointURL(f.Label+" ("+f.Flag+")", v[f.Key], f.Key == "resource"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if v["client_auth"] != "" {
+		m, err := ClientAuthMethod(v["client_auth"])
+		if err != nil {
+			return nil, fmt.Errorf("client auth (--client-auth): %v", err)
+		}
+		o.ClientAuth = m
+	}
+	if v["client_key"] != "" {
+		k, err := LoadClientKey(v["client_key"])
+		if err != nil {
+			return nil, fmt.Errorf("client key (--client-key): %v", err)
+		}
+		o.ClientKey = k
+		if o.ClientAuth == "" && o.ClientSecret == "" {
+			o.ClientAuth = AuthPrivateKeyJWT
+		}
+	}
+	if o.ClientAuth == AuthPrivateKeyJWT && o.ClientKey == nil {
+		return nil, errors.New("client auth private_key_jwt needs the client's key (--client-key FILE)")
+	}
+	return o, nil
+}
+
+// yes reads a yes/no field: "yes", "true", "on", "1", as a flag's value.
+func yes(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "y", "true", "on", "1":
+		return true
+	}
+	return false
+}
