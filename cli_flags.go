@@ -518,7 +518,9 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 	set("key", &o.key, im.Key)
 	set("cacert", &o.cacert, im.CACert)
 	set("proxy", &o.proxy, im.Proxy)
-	set("noproxy", &o.noProxy, im.NoProxy)
+	if im.NoProxy != nil && !fs.Seen("noproxy") {
+		o.noProxy, o.noProxyGiven = *im.NoProxy, true
+	}
 	if (im.ProxyUser != "" || im.ProxyAuth == "negotiate") && !fs.Seen("proxy-user") {
 		o.proxyUser = im.ProxyUser + ":" + im.ProxyPassword
 		o.proxyAuth = im.ProxyAuth // Basic only unless the command said otherwise, as in curl

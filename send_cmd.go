@@ -68,11 +68,14 @@ type sendOptions struct {
 	// proxyAuth limits -U to one scheme ("basic", "digest", "ntlm",
 	// "negotiate"), as --proxy-auth and curl's --proxy-basic etc. do; "" or
 	// "auto" answers what the proxy offers.
-	proxyAuth  string
-	noProxy    string
-	trust      []string
-	markSecret []string
-	allowCmd   bool
+	proxyAuth string
+	noProxy   string
+	// noProxyGiven tells --noproxy '' (no host bypasses the proxy, whatever
+	// no_proxy says, as in curl) from no --noproxy at all.
+	noProxyGiven bool
+	trust        []string
+	markSecret   []string
+	allowCmd     bool
 }
 
 // cmdSend runs 'keyhole send' on the options its flags (fs) were parsed
@@ -115,7 +118,16 @@ type sendPlan struct {
 	policy session.Policy
 }
 
+// noProxyList is --noproxy for session.ProxyFunc: nil when not given.
+func (o *sendOptions) noProxyList() *string {
+	if !o.noProxyGiven {
+		return nil
+	}
+	return &o.noProxy
+}
+
 func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*sendPlan, error) {
+	o.noProxyGiven = fs.Seen("noproxy")
 	var base *httpclient.Request
 	if o.curl != "" {
 		r, err := applyCurl(o, fs, stderr)
@@ -145,7 +157,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 			o.proxyUser = userinfo // answered in the open, as -U, never sent unseen
 		}
 	} else if u, _ := url.Parse(o.url); !session.BypassProxy(o.noProxy, u.Hostname()) {
-		env, _, err := session.EnvProxy(o.url)
+		env, _, err := session.EnvProxy(o.url, o.noProxyList())
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +180,7 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 	p.client = httpclient.New(httpclient.Options{
 		Timeout: o.timeout, FollowRedirects: o.location, TrustRedirects: o.trusted, TLS: tlsConf,
 		CertOrigins: append([]httpclient.Origin{at}, p.policy.Trusted...),
-		Proxy:       session.ProxyFunc(proxy, o.noProxy),
+		Proxy:       session.ProxyFunc(proxy, o.noProxyList()),
 		NewJar:      true, // a login that sets a cookie holds for the retries
 		BodyLimit:   bodyLimit(o),
 	})

@@ -340,6 +340,9 @@ func TestSendEnvProxyNTLMSquid(t *testing.T) {
 		{[]string{"http_proxy=" + withUser}, []string{"--proxy-ntlm"}, url, 200, true},
 		{[]string{"HTTPS_PROXY=" + sq.URL}, []string{"--proxy-ntlm", "-U", "alice:any", "--cacert", ca}, tlsURL, 200, true},
 		{[]string{"https_proxy=" + sq.URL, "NO_PROXY=127.0.0.1"}, []string{"--cacert", ca}, tlsURL, 200, false},
+		// An empty --noproxy overrides no_proxy/NO_PROXY: the proxy is used.
+		{[]string{"http_proxy=" + sq.URL, "NO_PROXY=127.0.0.1"}, []string{"--noproxy", "", "--proxy-ntlm", "-U", "alice:any"}, url, 200, true},
+		{[]string{"no_proxy=127.0.0.1"}, []string{"-x", sq.URL, "--noproxy", ""}, url, 407, true},
 	} {
 		peers.CurlEnv(t, c.env, c.status, append(slices.Clone(c.args), c.url)...)
 		args := append(append([]string{"send"}, c.args...), c.url)
@@ -355,9 +358,14 @@ func TestSendEnvProxyNTLMSquid(t *testing.T) {
 			t.Errorf("%q: the proxy's password was printed:\n%s", c.env, r.all())
 		}
 	}
+	// The same from a pasted curl command.
+	r := keyhole(t, runOpts{env: []string{"no_proxy=127.0.0.1"}}, "send", "--curl", "curl -x "+sq.URL+" --noproxy '' "+url)
+	if statusOf(r.stdout) != 407 || !strings.Contains(r.stdout, "via proxy "+sq.URL) {
+		t.Errorf("--curl with --noproxy '': want 407 through the proxy\n%s", r.all())
+	}
 	// A variable that holds no usable proxy is a usage error naming it,
 	// its value (which may hold a password) unsaid.
-	r := keyhole(t, runOpts{env: []string{"http_proxy=ftp://bob:s3cret@127.0.0.1:1"}}, "send", url)
+	r = keyhole(t, runOpts{env: []string{"http_proxy=ftp://bob:s3cret@127.0.0.1:1"}}, "send", url)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "http_proxy is not a proxy URL") || strings.Contains(r.all(), "s3cret") {
 		t.Errorf("a bad http_proxy: exit %d\n%s", r.code, r.all())
 	}

@@ -35,7 +35,7 @@ type Imported struct {
 	ProxyUser     string
 	ProxyPassword string
 	ProxyAuth     string
-	NoProxy       string // --noproxy
+	NoProxy       *string // --noproxy; nil when not given (then no_proxy applies)
 	// Netrc is "required" (-n/--netrc, --netrc-file), "optional"
 	// (--netrc-optional) or "" for none; NetrcFile is --netrc-file.
 	Netrc     string
@@ -385,7 +385,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 			case "--proxy-basic", "--proxy-digest", "--proxy-anyauth", "--proxy-ntlm", "--proxy-negotiate":
 				proxyAuth, proxyOpt = curlProxyAuth[o.name], o.name
 			case "--noproxy":
-				im.NoProxy = v
+				im.NoProxy = &v
 			case "--netrc":
 				im.Netrc = "required"
 			case "--netrc-optional":

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -76,7 +77,8 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 		{"curl -x http://p:1 --proxy-digest" + u, want{proxy: "http://p:1", unknown: "--proxy-digest (without -U)"}},
 		{"curl --socks5-hostname 127.0.0.1:1080" + u, want{proxy: "socks5h://127.0.0.1:1080"}},
 		{"curl --socks5 127.0.0.1:1080" + u, want{proxy: "socks5://127.0.0.1:1080"}},
-		{"curl -x p:1 --noproxy '*'" + u, want{proxy: "p:1", noProxy: "*"}},
+		{"curl -x p:1 --noproxy '*'" + u, want{proxy: "p:1", noProxy: `"*"`}},
+		{"curl -x p:1 --noproxy ''" + u, want{proxy: "p:1", noProxy: `""`}}, // given empty: no_proxy is overridden
 		{"curl -n" + u, want{netrc: "required"}},
 		{"curl --netrc-optional" + u, want{netrc: "optional"}},
 		{"curl --netrc-file /tmp/n --netrc-optional" + u, want{netrc: "optional", netrcFile: "/tmp/n"}},
@@ -89,10 +91,14 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 			t.Errorf("%s: %v", c.cmd, err)
 			continue
 		}
+		noProxy := "" // not given
+		if im.NoProxy != nil {
+			noProxy = strconv.Quote(*im.NoProxy)
+		}
 		got := want{
 			auth: im.Auth, user: im.User, password: im.Password,
 			proxy: im.Proxy, proxyUser: im.ProxyUser, proxyPassword: im.ProxyPassword, proxyAuth: im.ProxyAuth,
-			noProxy: im.NoProxy, netrc: im.Netrc, netrcFile: im.NetrcFile, token: im.Token,
+			noProxy: noProxy, netrc: im.Netrc, netrcFile: im.NetrcFile, token: im.Token,
 			cannot: strings.Join(im.Cannot, " | "), unknown: strings.Join(im.Unknown, " | "),
 		}
 		if got != c.want {

@@ -69,7 +69,7 @@ func TestRunProxyThenServer(t *testing.T) {
 	w := &Wallet{}
 	w.Add(basicOffer(t, srv.URL, "-u", false))
 	w.Add(basicOffer(t, srv.Proxy.URL, "-U", true))
-	_, out := run(t, httpclient.Options{Proxy: ProxyFunc(u, "")}, srv.URL+"/basic", w, Policy{})
+	_, out := run(t, httpclient.Options{Proxy: ProxyFunc(u, nil)}, srv.URL+"/basic", w, Policy{})
 	want := "request 407 none\nrequest 401 proxy Basic\nrequest 200 Basic, proxy Basic\n"
 	if got := trail(out.Attempts); got != want || out.Stop != StopAnswered {
 		t.Fatalf("attempts:\n%s(stop %s: %s), want\n%s", got, out.Stop, out.Why, want)
@@ -92,13 +92,13 @@ func TestRunProxyCredentialsStayWithTheProxy(t *testing.T) {
 	u, _, _ := ParseProxy(srv.Proxy.URL)
 	w := &Wallet{}
 	w.Add(basicOffer(t, srv.Proxy.URL, "-U", true))
-	_, out := run(t, httpclient.Options{Proxy: ProxyFunc(u, "")}, srv.URL+"/basic", w, Policy{})
+	_, out := run(t, httpclient.Options{Proxy: ProxyFunc(u, nil)}, srv.URL+"/basic", w, Policy{})
 	if got := trail(out.Attempts); got != "request 407 none\nrequest 401 proxy Basic\n" || out.Stop != StopNoCredentials {
 		t.Fatalf("-U alone:\n%s(stop %s)", got, out.Stop)
 	}
 	w = &Wallet{}
 	w.Add(basicOffer(t, srv.URL, "-u", false))
-	_, out = run(t, httpclient.Options{Proxy: ProxyFunc(u, "")}, srv.URL+"/basic", w, Policy{})
+	_, out = run(t, httpclient.Options{Proxy: ProxyFunc(u, nil)}, srv.URL+"/basic", w, Policy{})
 	if got := trail(out.Attempts); got != "request 407 none\n" || out.Stop != StopNoCredentials {
 		t.Fatalf("-u alone:\n%s(stop %s)", got, out.Stop)
 	}

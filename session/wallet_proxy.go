@@ -74,21 +74,18 @@ func BypassProxy(list, host string) bool {
 // ProxyFunc is a client's proxy choice (httpclient.Options.Proxy), as curl
 // makes it: proxy (-x) when set, else the one the environment names for
 // the URL's scheme (EnvProxy); none for a host in noProxy (--noproxy) or,
-// when noProxy is "", in no_proxy or NO_PROXY, which apply to -x too.
+// when noProxy is nil, in no_proxy or NO_PROXY, which apply to -x too. A
+// given but empty noProxy overrides the environment, as curl's --noproxy ”.
 // Unlike Go's http.ProxyFromEnvironment, requests to loopback hosts go
 // through the proxy as well, as curl sends them. The environment is read
 // on each request.
-func ProxyFunc(proxy *url.URL, noProxy string) func(*http.Request) (*url.URL, error) {
+func ProxyFunc(proxy *url.URL, noProxy *string) func(*http.Request) (*url.URL, error) {
 	return proxyFunc(proxy, noProxy, os.Getenv)
 }
 
-func proxyFunc(proxy *url.URL, noProxy string, getenv func(string) string) func(*http.Request) (*url.URL, error) {
+func proxyFunc(proxy *url.URL, noProxy *string, getenv func(string) string) func(*http.Request) (*url.URL, error) {
 	return func(r *http.Request) (*url.URL, error) {
-		list := noProxy
-		if list == "" {
-			list = cmp.Or(getenv("no_proxy"), getenv("NO_PROXY"))
-		}
-		if BypassProxy(list, r.URL.Hostname()) {
+		if BypassProxy(noProxyList(noProxy, getenv), r.URL.Hostname()) {
 			return nil, nil
 		}
 		if proxy != nil {
@@ -106,14 +103,24 @@ func proxyFunc(proxy *url.URL, noProxy string, getenv func(string) string) func(
 // info kept, and the variable that named it, as curl reads them:
 // http_proxy for http:// (lower-case only: curl ignores HTTP_PROXY, which
 // a CGI request's Proxy header could set), https_proxy or HTTPS_PROXY for
-// https://, else all_proxy or ALL_PROXY. nil when none is set or no_proxy
+// https://, else all_proxy or ALL_PROXY. nil when none is set or the
+// no-proxy list (noProxy, or no_proxy when it is nil, as in ProxyFunc)
 // lists the host.
-func EnvProxy(rawURL string) (*url.URL, string, error) {
+func EnvProxy(rawURL string, noProxy *string) (*url.URL, string, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || BypassProxy(cmp.Or(os.Getenv("no_proxy"), os.Getenv("NO_PROXY")), u.Hostname()) {
+	if err != nil || BypassProxy(noProxyList(noProxy, os.Getenv), u.Hostname()) {
 		return nil, "", nil
 	}
 	return envProxy(u.Scheme, os.Getenv)
+}
+
+// noProxyList is the no-proxy list in force: noProxy when given, even
+// empty (curl's --noproxy ” overrides no_proxy), else no_proxy or NO_PROXY.
+func noProxyList(noProxy *string, getenv func(string) string) string {
+	if noProxy != nil {
+		return *noProxy
+	}
+	return cmp.Or(getenv("no_proxy"), getenv("NO_PROXY"))
 }
 
 func envProxy(scheme string, getenv func(string) string) (*url.URL, string, error) {

@@ -3,6 +3,7 @@ package session
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,25 +56,29 @@ func TestProxyFuncReadsTheEnvironmentAsCurl(t *testing.T) {
 	for _, c := range []struct {
 		env     map[string]string
 		fixed   *url.URL
-		noProxy string
+		noProxy *string
 		target  string
 		want    string
 	}{
-		{map[string]string{"http_proxy": "env.test:3128"}, nil, "", "http://127.0.0.1:8080/", "http://env.test:3128"},
-		{map[string]string{"http_proxy": "env.test:3128"}, nil, "", "http://localhost/", "http://env.test:3128"},
-		{map[string]string{"HTTP_PROXY": "env.test:3128"}, nil, "", "http://127.0.0.1/", ""},
-		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, "", "http://127.0.0.1/", ""},
-		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, "", "https://127.0.0.1/", "http://env.test:3128"},
-		{map[string]string{"https_proxy": "a.test:1", "HTTPS_PROXY": "b.test:1"}, nil, "", "https://x.test/", "http://a.test:1"},
-		{map[string]string{"ALL_PROXY": "socks5h://all.test:1080"}, nil, "", "https://x.test/", "socks5h://all.test:1080"},
-		{map[string]string{"http_proxy": "http://u:pw@env.test:1"}, nil, "", "http://x.test/", "http://env.test:1"},
-		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, "", "http://api.x.test/", ""},
-		{map[string]string{"http_proxy": "env.test:1", "no_proxy": "y.test", "NO_PROXY": "x.test"}, nil, "", "http://x.test/", "http://env.test:1"},
-		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, "other.test", "http://x.test/", "http://env.test:1"},
-		{map[string]string{"NO_PROXY": "x.test"}, fixed, "", "http://x.test/", ""},
-		{nil, fixed, "", "http://x.test/", "http://fixed.test:1"},
-		{nil, fixed, "*", "http://x.test/", ""},
-		{nil, nil, "", "http://x.test/", ""},
+		{map[string]string{"http_proxy": "env.test:3128"}, nil, nil, "http://127.0.0.1:8080/", "http://env.test:3128"},
+		{map[string]string{"http_proxy": "env.test:3128"}, nil, nil, "http://localhost/", "http://env.test:3128"},
+		{map[string]string{"HTTP_PROXY": "env.test:3128"}, nil, nil, "http://127.0.0.1/", ""},
+		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, nil, "http://127.0.0.1/", ""},
+		{map[string]string{"HTTPS_PROXY": "env.test:3128"}, nil, nil, "https://127.0.0.1/", "http://env.test:3128"},
+		{map[string]string{"https_proxy": "a.test:1", "HTTPS_PROXY": "b.test:1"}, nil, nil, "https://x.test/", "http://a.test:1"},
+		{map[string]string{"ALL_PROXY": "socks5h://all.test:1080"}, nil, nil, "https://x.test/", "socks5h://all.test:1080"},
+		{map[string]string{"http_proxy": "http://u:pw@env.test:1"}, nil, nil, "http://x.test/", "http://env.test:1"},
+		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, nil, "http://api.x.test/", ""},
+		{map[string]string{"http_proxy": "env.test:1", "no_proxy": "y.test", "NO_PROXY": "x.test"}, nil, nil, "http://x.test/", "http://env.test:1"},
+		{map[string]string{"http_proxy": "env.test:1", "NO_PROXY": "x.test"}, nil, new("other.test"), "http://x.test/", "http://env.test:1"},
+		{map[string]string{"NO_PROXY": "x.test"}, fixed, nil, "http://x.test/", ""},
+		{nil, fixed, nil, "http://x.test/", "http://fixed.test:1"},
+		{nil, fixed, new("*"), "http://x.test/", ""},
+		{nil, nil, nil, "http://x.test/", ""},
+		// --noproxy '' overrides no_proxy: the proxy is used (curl 7.88:
+		// no_proxy=127.0.0.1 curl -x P --noproxy '' http://127.0.0.1/ goes to P).
+		{map[string]string{"http_proxy": "env.test:1", "no_proxy": "x.test"}, nil, new(""), "http://x.test/", "http://env.test:1"},
+		{map[string]string{"NO_PROXY": "x.test"}, fixed, new(""), "http://x.test/", "http://fixed.test:1"},
 	} {
 		f := proxyFunc(c.fixed, c.noProxy, func(k string) string { return c.env[k] })
 		u, _ := url.Parse(c.target)
@@ -83,10 +88,14 @@ func TestProxyFuncReadsTheEnvironmentAsCurl(t *testing.T) {
 			got = p.String()
 		}
 		if err != nil || got != c.want {
-			t.Errorf("%v -x %v --noproxy %q, %s: %q %v, want %q", c.env, c.fixed, c.noProxy, c.target, got, err, c.want)
+			np := "(none)"
+			if c.noProxy != nil {
+				np = strconv.Quote(*c.noProxy)
+			}
+			t.Errorf("%v -x %v --noproxy %s, %s: %q %v, want %q", c.env, c.fixed, np, c.target, got, err, c.want)
 		}
 	}
-	f := proxyFunc(nil, "", func(k string) string { return map[string]string{"http_proxy": "ftp://u:secret@x"}[k] })
+	f := proxyFunc(nil, nil, func(k string) string { return map[string]string{"http_proxy": "ftp://u:secret@x"}[k] })
 	_, err := f(&http.Request{URL: &url.URL{Scheme: "http", Host: "a.test"}})
 	if err == nil || !strings.Contains(err.Error(), "http_proxy is not a proxy URL") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("a bad http_proxy: %v", err)

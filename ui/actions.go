@@ -112,7 +112,7 @@ func (m *Model) openPalette() {
 func (m Model) newClient() *httpclient.Client {
 	proxy := m.proxy
 	if proxy == nil {
-		proxy = session.ProxyFunc(nil, "") // the environment's, as curl reads it
+		proxy = session.ProxyFunc(nil, nil) // the environment's, as curl reads it
 		if m.srv != nil {
 			// The built-in practice server runs here: never through the
 			// environment's proxy, which sends loopback on as curl does.

@@ -160,7 +160,7 @@ func (m *Model) importCurl(line string) tea.Cmd {
 	m.dropServerOffers()
 	m.form = form{}
 	var perr error
-	if im.Proxy != "" || im.NoProxy != "" {
+	if im.Proxy != "" || im.NoProxy != nil {
 		perr = m.setProxyFor(im.Proxy, im.NoProxy)
 	}
 	var sources []string

@@ -34,13 +34,13 @@ func (m *Model) proxyKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // setProxy takes a proxy URL ("" for the environment's) and rebuilds the client.
-func (m *Model) setProxy(raw string) error { return m.setProxyFor(raw, "") }
+func (m *Model) setProxy(raw string) error { return m.setProxyFor(raw, nil) }
 
 // setProxyFor takes a proxy URL and a no-proxy list (curl's -x and
-// --noproxy) as keyhole send reads them (session.ParseProxy): http, https,
+// --noproxy, nil when not given) as keyhole send reads them (session.ParseProxy): http, https,
 // socks5 or socks5h. A user and password in the URL become the proxy's
 // credentials in the wallet, answering its 407 in the open as -U does.
-func (m *Model) setProxyFor(raw, noProxy string) error {
+func (m *Model) setProxyFor(raw string, noProxy *string) error {
 	if raw == "" {
 		m.proxy, m.proxyURL = session.ProxyFunc(nil, noProxy), ""
 		m.sess.SetClient(m.newClient())
