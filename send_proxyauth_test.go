@@ -139,10 +139,15 @@ func TestSendNegotiateApache(t *testing.T) {
 	peers.CurlEnv(t, realm.CCacheEnv(), 200, "--negotiate", "-u", ":", url)
 	r = keyhole(t, env, "send", url)
 	wantCode(t, r, exitOK, "send", url)
-	for _, want := range []string{"with Negotiate", "hello from Apache", "negotiate-mutual", "alice@KEYHOLE.TEST for HTTP/localhost"} {
+	for _, want := range []string{"with Negotiate", "hello from Apache", "negotiate-mutual", "alice@KEYHOLE.TEST for HTTP/localhost",
+		// #1, the bare request, says the ticket held answers; no kinit.
+		"negotiate-ticket: The server asks for Negotiate (Kerberos)", "ticket it has: alice@KEYHOLE.TEST's, valid until "} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
+	}
+	if strings.Contains(r.stdout, "negotiate-no-ticket") || strings.Contains(r.stdout, "kinit user@") {
+		t.Errorf("with a ticket, an attempt says there is none:\n%s", r.stdout)
 	}
 
 	// A KDC that does not answer: said in words, never a crash. (The

@@ -1,7 +1,6 @@
 package practice
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -45,7 +44,8 @@ type Play struct {
 }
 
 // Goal is the outcome that completes a lesson: the final status of a request
-// attempt, and optionally a finding code that must have been shown on the way.
+// attempt, and optionally a finding code that must have been shown on the way
+// ("a|b": either).
 type Goal struct {
 	Status  int
 	Finding string
@@ -63,7 +63,7 @@ func (g Goal) Reached(status int, findingCodes []string) bool {
 	if g.Status != 0 && status != g.Status {
 		return false
 	}
-	return g.Finding == "" || slices.Contains(findingCodes, g.Finding)
+	return g.Finding == "" || hasCode(findingCodes, g.Finding)
 }
 
 // LessonFor returns the lesson whose Path is path, ignoring any query, so a
@@ -474,10 +474,10 @@ func lessonTexts() []Lesson {
 		Credentials: `No KDC here: NTLM inside Negotiate, PRACTICE\alice / wonderland`,
 		Try:         "Send with no credentials and read why there is no ticket (kinit user@REALM); then answer with a user and password: keyhole falls back to NTLM inside Negotiate. Against a real realm: kinit user@REALM, klist, then keyhole send URL (curl --negotiate -u : URL), and paste the server's Negotiate value into keyhole explain.",
 		Checks:      "An NTLMv2 type 3 inside Negotiate (or plain NTLM) for PRACTICE\\alice; a Kerberos ticket is refused, since there is no KDC to trust.",
-		Goal:        Goal{Status: 200, Finding: "negotiate-no-ticket"},
+		Goal:        Goal{Status: 200, Finding: negotiateRead},
 		Steps: []string{
 			"Send GET /negotiate with no credentials: 401, WWW-Authenticate: Negotiate and NTLM.",
-			"Read negotiate-no-ticket: no Kerberos ticket was sent; kinit user@REALM would get one from a real KDC.",
+			"Read negotiate-no-ticket: no Kerberos ticket was sent; kinit user@REALM would get one from a real KDC (if you hold one already, negotiate-ticket names it: keyhole answers with it).",
 			"Answer with PRACTICE\\alice / wonderland: keyhole sends NTLM inside Negotiate, the type 2 comes back inside Negotiate, the type 3 gets 200.",
 		},
 	}}

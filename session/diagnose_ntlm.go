@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -232,6 +233,40 @@ func authorizerFindings(auth credentials.Authorizer, a *Attempt, proxy bool) []F
 			Message: "The " + who + "'s mutual-authentication answer does not check out: " + clean(why) + ".",
 			Next:    "Do not trust this answer: something between you and the service answered in its place."})
 	}
+	return out
+}
+
+// ticketFindings puts, when the credential cache holds a usable ticket,
+// what it changes in place of negotiate-no-ticket, whose "kinit" would
+// mislead: every first request goes without a ticket, and the answer to the
+// server's Negotiate carries one got with the ticket held.
+func ticketFindings(fs []Finding, a *Attempt) []Finding {
+	i := slices.IndexFunc(fs, func(f Finding) bool { return f.Code == "negotiate-no-ticket" })
+	if i < 0 || a.Exchange == nil || a.Exchange.Request == nil {
+		return fs
+	}
+	t, _, err := (&credentials.Negotiate{}).Ticket()
+	if err != nil {
+		return fs
+	}
+	host := "the host"
+	if u, err := url.Parse(a.Exchange.Request.URL); err == nil {
+		host = u.Hostname()
+	}
+	var offered []httpclient.Challenge
+	for _, c := range a.Exchange.Challenges {
+		if c.Header != httpclient.ProxyAuthenticate {
+			offered = append(offered, c)
+		}
+	}
+	until := ""
+	if !t.End.IsZero() {
+		until = ", valid until " + t.End.UTC().Format(time.RFC3339)
+	}
+	out := slices.Clone(fs)
+	out[i] = Finding{Code: "negotiate-ticket", Severity: Info,
+		Message: "The server asks for Negotiate (Kerberos): it offers " + schemeList(offered) + ". keyhole answers with the ticket it has: " +
+			clean(t.Client) + "'s" + until + " (from " + clean(t.Cache) + "); it gets a ticket for HTTP/" + clean(host) + " with it."}
 	return out
 }
 

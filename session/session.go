@@ -412,6 +412,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 	if kerberosFailed != nil {
 		a.Findings = kerberosFindings(a.Findings, kerberosFailed, false)
 	} else {
+		a.Findings = ticketFindings(a.Findings, a)
 		a.Findings = append(a.Findings, authorizerFindings(st.server.auth, a, false)...)
 	}
 	if proxyKerberosFailed != nil {
