@@ -568,8 +568,12 @@ func init() {
 }
 
 // negotiateWords says what a Negotiate challenge's token is: none (asking
-// for a Kerberos ticket), or the SPNEGO answer in short.
+// for a Kerberos ticket, for the proxy's host when a proxy asks), or the
+// SPNEGO answer in short.
 func negotiateWords(c httpclient.Challenge) string {
+	if c.Token68 == "" && c.Header == httpclient.ProxyAuthenticate {
+		return "wants a Kerberos ticket for the proxy's HTTP/host, not the server's (SPNEGO), from kinit's credential cache"
+	}
 	if c.Token68 == "" {
 		return "wants a Kerberos ticket for HTTP/host (SPNEGO), from kinit's credential cache"
 	}
