@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -61,7 +62,7 @@ func init() {
 			b := Basic{User: v["user"], Password: v["password"]}
 			return b, b.Validate()
 		},
-		Detail: basicUser,
+		Detail: basicUser, CurlArgs: basicCurl,
 	})
 }
 
@@ -74,4 +75,15 @@ func basicUser(value string) string {
 	}
 	user, _, _ := strings.Cut(string(raw), ":")
 	return httpclient.SafeLine(user)
+}
+
+// basicCurl: curl --basic -u USER:PASSWORD (--proxy-basic -U for a proxy).
+func basicCurl(value string, _ http.Header, proxy bool) []CurlOption {
+	_, b64, _ := strings.Cut(strings.TrimSpace(value), " ")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+	user, password, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok {
+		return nil
+	}
+	return curlLogin("--basic", proxy, CurlPiece{Text: user}, CurlPiece{Text: password})
 }

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 
 	"keyhole/httpclient"
@@ -38,10 +39,20 @@ func init() {
 	Register(Description{
 		Mode: "bearer", Order: 30, Title: "Bearer token", Wire: "Bearer", Rank: 20,
 		Fields:  []Field{{Key: "token", Label: "Token", Flag: "--token", Secret: true}},
-		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer",
+		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer", CurlArgs: bearerCurl,
 		Build: func(v map[string]string) (Authorizer, error) {
 			b := Bearer{Token: v["token"]}
 			return b, b.Validate()
 		},
 	})
+}
+
+// bearerCurl: curl --oauth2-bearer TOKEN, for a server (curl has no
+// option for a proxy's token).
+func bearerCurl(value string, _ http.Header, proxy bool) []CurlOption {
+	if proxy {
+		return nil
+	}
+	_, token, _ := strings.Cut(value, " ")
+	return []CurlOption{{Name: "--oauth2-bearer", Value: []CurlPiece{{Text: strings.TrimSpace(token), Var: "KEYHOLE_TOKEN"}}}}
 }

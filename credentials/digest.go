@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -376,7 +377,7 @@ func init() {
 			}
 			return &Digest{User: v["user"], Password: v["password"]}, nil
 		},
-		Detail: digestAlgorithm,
+		Detail: digestAlgorithm, CurlArgs: digestCurl,
 	})
 }
 
@@ -392,4 +393,14 @@ func digestAlgorithm(value string) string {
 		return httpclient.SafeLine(a)
 	}
 	return "MD5"
+}
+
+// digestCurl: curl --digest -u USER:$KEYHOLE_PASSWORD (--proxy-digest -U
+// for a proxy); only the password's hash was sent.
+func digestCurl(value string, _ http.Header, proxy bool) []CurlOption {
+	chs, _ := httpclient.ParseChallenges(value)
+	if len(chs) != 1 {
+		return nil
+	}
+	return curlLogin("--digest", proxy, CurlPiece{Text: chs[0].Param("username")}, CurlPiece{Unsent: true})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -563,7 +564,7 @@ func init() {
 			}
 			return n, nil
 		},
-		Detail: negotiateDetail,
+		Detail: negotiateDetail, CurlArgs: negotiateCurl,
 	})
 }
 
@@ -623,4 +624,17 @@ func noTicket() string {
 		return httpclient.SafeLine(nt.Error())
 	}
 	return ""
+}
+
+// negotiateCurl: curl --negotiate -u : (--proxy-negotiate -U : for a
+// proxy), curl's way to say the ticket from kinit; NTLM inside Negotiate
+// is -u with the user as for NTLM.
+func negotiateCurl(value string, _ http.Header, proxy bool) []CurlOption {
+	if t, err := DecodeNegotiateToken(value); err == nil && t.NTLM != nil {
+		return curlLogin("--negotiate", proxy, ntlmCurlUser(t.NTLM), CurlPiece{Unsent: true})
+	}
+	if proxy {
+		return []CurlOption{{Name: "--proxy-negotiate"}, {Name: "-U", Value: []CurlPiece{{Text: ":"}}}}
+	}
+	return []CurlOption{{Name: "--negotiate"}, {Name: "-u", Value: []CurlPiece{{Text: ":"}}}}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -186,7 +187,7 @@ func init() {
 			n := &NTLM{User: v["user"], Password: v["password"]}
 			return n, n.Validate()
 		},
-		Detail: ntlmDetail,
+		Detail: ntlmDetail, CurlArgs: ntlmCurl,
 	})
 }
 
@@ -225,4 +226,24 @@ var aboutNTLM = []string{
 	"NTLM is Windows' challenge-response login (IIS, SharePoint, Exchange, corporate proxies): a type 1 message, the server's type 2 challenge, and a type 3 that proves the password with NTLMv2 without sending it.",
 	"It authenticates the TCP connection: all three messages must travel on one kept-alive HTTP/1.1 connection.",
 	`Answer it with keyhole send -u 'DOMAIN\user:password' URL (or user@domain:password); curl --ntlm -u does the same.`,
+}
+
+// ntlmCurl: curl --ntlm -u 'DOMAIN\user':$KEYHOLE_PASSWORD (--proxy-ntlm -U
+// for a proxy): NTLM sends a handshake, not the password, so curl runs its
+// own; the user is the type 3 message's, else $KEYHOLE_USER.
+func ntlmCurl(value string, _ http.Header, proxy bool) []CurlOption {
+	m, _ := DecodeNTLMToken(value)
+	return curlLogin("--ntlm", proxy, ntlmCurlUser(m), CurlPiece{Unsent: true})
+}
+
+// ntlmCurlUser is curl's -u user for an NTLM message: a type 3's
+// DOMAIN\user, or $KEYHOLE_USER.
+func ntlmCurlUser(m *NTLMMessage) CurlPiece {
+	if m == nil || m.Type != 3 || m.User == "" {
+		return CurlPiece{Var: "KEYHOLE_USER", Unsent: true}
+	}
+	if m.Domain != "" {
+		return CurlPiece{Text: m.Domain + `\` + m.User}
+	}
+	return CurlPiece{Text: m.User}
 }

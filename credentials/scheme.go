@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,11 @@ type Description struct {
 	Headers []string
 	// Curl is the curl option that selects it, "" when curl has none.
 	Curl string
+	// CurlArgs writes value, a credential it sent (to a proxy when proxy),
+	// as the curl options that make curl compute it again (curl export);
+	// it may delete from h the headers curl writes itself. nil, or a nil
+	// result: the header is exported as it is.
+	CurlArgs func(value string, h http.Header, proxy bool) []CurlOption
 	// Build makes the Authorizer from the field values, keyed by Field.Key.
 	Build func(v map[string]string) (Authorizer, error)
 	// Detail says, from the value it wrote, what tells two credentials of

@@ -238,7 +238,7 @@ func init() {
 			{Key: "aws_sigv4", Label: "Scope", Flag: "--aws-sigv4", Hint: "aws:amz:REGION:SERVICE, e.g. aws:amz:us-east-1:s3"},
 		},
 		Headers: []string{"Authorization", "X-Amz-Security-Token"},
-		Curl:    "--aws-sigv4",
+		Curl:    "--aws-sigv4", CurlArgs: sigv4Curl,
 		Build: func(v map[string]string) (Authorizer, error) {
 			provider, region, service := AWSScope(v["aws_sigv4"])
 			if v["access_key"] == "" {
@@ -261,4 +261,21 @@ func AWSScope(v string) (provider, region, service string) {
 		return parts[0], parts[1], parts[2]
 	}
 	return v, "", ""
+}
+
+var sigv4Credential = lazyRegexp(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+
+// sigv4Curl: curl --aws-sigv4 aws:amz:REGION:SERVICE -u
+// ACCESS_KEY:$AWS_SECRET_ACCESS_KEY, for a server; curl signs again with
+// its own date, so X-Amz-Date goes.
+func sigv4Curl(value string, h http.Header, proxy bool) []CurlOption {
+	m := sigv4Credential().FindStringSubmatch(value)
+	if proxy || m == nil {
+		return nil
+	}
+	h.Del("X-Amz-Date")
+	return []CurlOption{
+		{Name: "--aws-sigv4", Value: []CurlPiece{{Text: "aws:amz:" + m[2] + ":" + m[3]}}},
+		{Name: "-u", Value: []CurlPiece{{Text: m[1], Var: "AWS_ACCESS_KEY_ID"}, {Text: ":"}, {Var: "AWS_SECRET_ACCESS_KEY", Unsent: true}}},
+	}
 }

@@ -2,7 +2,6 @@ package session
 
 import (
 	"bytes"
-	"encoding/base64"
 	"maps"
 	"net/http"
 	"net/url"
@@ -155,62 +154,48 @@ func CurlRequest(r httpclient.Request, o CurlOptions) string {
 	return b.String()
 }
 
-var sigv4Credential = lazyRegexp(`Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
-
 // curlAuth turns one Authorization or Proxy-Authorization value into curl's
-// own auth options, which make curl compute the credentials as keyhole did.
+// own auth options, which make curl compute the credentials as keyhole did:
+// the scheme's description writes them (credentials.CurlArgs). A value no
+// description writes for curl is sent as the header it is.
 func curlAuth(name, v string, h http.Header, secret func(string, string) shellWord) [][]shellWord {
+	if opts := credentials.CurlArgs(name, v, h); opts != nil {
+		var out [][]shellWord
+		for _, o := range opts {
+			g := []shellWord{lit(o.Name)}
+			if o.Value != nil {
+				g = append(g, curlWord(o.Value, secret))
+			}
+			out = append(out, g)
+		}
+		return out
+	}
 	scheme, rest, _ := strings.Cut(v, " ")
 	rest = strings.TrimSpace(rest)
-	if opt, userOpt, ok := ntlmExport(name, scheme, v); ok {
-		return [][]shellWord{{lit(opt)}, userOpt}
-	}
-	if name == "Proxy-Authorization" {
-		switch strings.ToLower(scheme) {
-		case "basic":
-			if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
-				if user, pass, ok := strings.Cut(string(raw), ":"); ok {
-					return [][]shellWord{{lit("--proxy-basic")}, {lit("-U"), append(lit(user+":"), secret(pass, "KEYHOLE_PROXY_PASSWORD")...)}}
-				}
-			}
-		case "digest":
-			if chs, _ := httpclient.ParseChallenges(v); len(chs) == 1 {
-				user := chs[0].Param("username")
-				return [][]shellWord{{lit("--proxy-digest")}, {lit("-U"), append(lit(user+":"), shellWord{{v: "KEYHOLE_PROXY_PASSWORD"}}...)}}
-			}
-		}
-	}
-	if name == "Authorization" {
-		switch strings.ToLower(scheme) {
-		case "basic":
-			if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
-				if user, pass, ok := strings.Cut(string(raw), ":"); ok {
-					return [][]shellWord{{lit("--basic")}, {lit("-u"), append(lit(user+":"), secret(pass, "KEYHOLE_PASSWORD")...)}}
-				}
-			}
-		case "bearer":
-			return [][]shellWord{{lit("--oauth2-bearer"), secret(rest, "KEYHOLE_TOKEN")}}
-		case "digest":
-			chs, _ := httpclient.ParseChallenges(v)
-			if len(chs) == 1 {
-				user := chs[0].Param("username")
-				return [][]shellWord{{lit("--digest")}, {lit("-u"), append(lit(user+":"), shellWord{{v: "KEYHOLE_PASSWORD"}}...)}}
-			}
-		case "aws4-hmac-sha256":
-			if m := sigv4Credential().FindStringSubmatch(rest); m != nil {
-				// curl signs again, with its own date.
-				h.Del("X-Amz-Date")
-				return [][]shellWord{
-					{lit("--aws-sigv4"), lit("aws:amz:" + m[2] + ":" + m[3])},
-					{lit("-u"), append(secret(m[1], "AWS_ACCESS_KEY_ID"), append(lit(":"), shellWord{{v: "AWS_SECRET_ACCESS_KEY"}}...)...)},
-				}
-			}
-		}
-	}
 	if rest == "" {
 		return [][]shellWord{{lit("-H"), append(lit(name+": "), secret(v, "KEYHOLE_"+envName(name))...)}}
 	}
 	return [][]shellWord{{lit("-H"), append(lit(name+": "+scheme+" "), secret(rest, "KEYHOLE_"+envName(name))...)}}
+}
+
+// curlWord makes one shell word of a scheme's pieces: literal text as it
+// is (one quoted run, as "alice:" is), a secret through secret, or always
+// its variable when the value never held it.
+func curlWord(pieces []credentials.CurlPiece, secret func(string, string) shellWord) shellWord {
+	var w shellWord
+	for i, p := range pieces {
+		switch {
+		case p.Unsent:
+			w = append(w, wordPart{v: p.Var})
+		case p.Var != "":
+			w = append(w, secret(p.Text, p.Var)...)
+		case i > 0 && pieces[i-1].Var == "":
+			w[len(w)-1].lit += p.Text
+		default:
+			w = append(w, wordPart{lit: p.Text})
+		}
+	}
+	return w
 }
 
 // unrunnable says, for a credential of a multi-leg scheme (its description
@@ -224,39 +209,6 @@ func unrunnable(name, v string) string {
 		}
 	}
 	return ""
-}
-
-// ntlmExport turns an NTLM or Negotiate value into curl's --ntlm/--negotiate
-// (--proxy-ntlm/--proxy-negotiate for a proxy) and -u/-U: these schemes send a handshake, not
-// the password, so curl must run its own. The user comes from an NTLM type 3
-// message; the password is always a variable. Negotiate with Kerberos is
-// "-u :" ("-U :"), curl's way to say the ticket from kinit.
-func ntlmExport(name, scheme, v string) (string, []shellWord, bool) {
-	user, pass, prefix := "-u", "KEYHOLE_PASSWORD", "--"
-	if name == "Proxy-Authorization" {
-		user, pass, prefix = "-U", "KEYHOLE_PROXY_PASSWORD", "--proxy-"
-	}
-	withUser := func(m *credentials.NTLMMessage) []shellWord {
-		if m == nil || m.Type != 3 || m.User == "" {
-			return []shellWord{lit(user), shellWord{{v: "KEYHOLE_USER"}, {lit: ":"}, {v: pass}}}
-		}
-		u := m.User
-		if m.Domain != "" {
-			u = m.Domain + `\` + u
-		}
-		return []shellWord{lit(user), append(lit(u+":"), shellWord{{v: pass}}...)}
-	}
-	switch strings.ToLower(scheme) {
-	case "ntlm":
-		m, _ := credentials.DecodeNTLMToken(v)
-		return prefix + "ntlm", withUser(m), true
-	case "negotiate":
-		if t, err := credentials.DecodeNegotiateToken(v); err == nil && t.NTLM != nil {
-			return prefix + "negotiate", withUser(t.NTLM), true
-		}
-		return prefix + "negotiate", []shellWord{lit(user), lit(":")}, true
-	}
-	return "", nil, false
 }
 
 // curlBody returns the body as one shell word, with secret fields of JSON and
