@@ -68,6 +68,30 @@ func (fs *flagSet) Bool(p *bool, long, short, help string) {
 	fs.Lookup(long).NoOptDefVal = "true"
 }
 
+// YesNo declares a switch whose absence means something of its own: p is
+// "yes" after "--register", "no" after "--register=false", and stays ""
+// when the flag is not given.
+func (fs *flagSet) YesNo(p *string, long, help string) {
+	fs.VarP(yesNoValue{p}, long, "", help)
+	fs.Lookup(long).NoOptDefVal = "true"
+}
+
+type yesNoValue struct{ p *string }
+
+func (y yesNoValue) String() string { return *y.p }
+func (y yesNoValue) Type() string   { return "bool" }
+func (y yesNoValue) Set(v string) error {
+	var b bool
+	if err := (boolValue{&b}).Set(v); err != nil {
+		return err
+	}
+	*y.p = "no"
+	if b {
+		*y.p = "yes"
+	}
+	return nil
+}
+
 type boolValue struct{ p *bool }
 
 func (b boolValue) String() string { return strconv.FormatBool(*b.p) }

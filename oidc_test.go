@@ -379,17 +379,20 @@ func TestOIDCDynamicRegistration(t *testing.T) {
 	as := oidctest.Start(t)
 	// An MCP-style resource: a bare 401 with resource_metadata, no client id
 	// known. keyhole reads the metadata, registers, signs in with PKCE and
-	// resource=, and retries.
-	r := signIn(t, "send", "--json", "--register", as.Origin+"/mcp")
-	s := readSent(t, r)
-	// The registration, the pushed authorization request (the server
-	// offers PAR) and the token request.
-	if s.final != 200 || s.count("token") != 3 {
-		t.Fatalf("final %d after %v, want 200 after a registration, a push and a token request: %q\n%s", s.final, s.purposes, s.autos, r.stderr)
-	}
-	autos := strings.Join(s.autos, "\n")
-	if !strings.Contains(autos, "client registration (RFC 7591)") || !strings.Contains(autos, "pushed authorization request (RFC 9126)") {
-		t.Errorf("the steps do not say why: %q", s.autos)
+	// resource=, and retries: asked to (--register), and by itself when
+	// only told to answer with OAuth 2.0, as an MCP client does.
+	for _, ask := range []string{"--register", "--auth=oauth2"} {
+		r := signIn(t, "send", "--json", ask, as.Origin+"/mcp")
+		s := readSent(t, r)
+		// The registration, the pushed authorization request (the server
+		// offers PAR) and the token request.
+		if s.final != 200 || s.count("token") != 3 {
+			t.Fatalf("%s: final %d after %v, want 200 after a registration, a push and a token request: %q\n%s", ask, s.final, s.purposes, s.autos, r.stderr)
+		}
+		autos := strings.Join(s.autos, "\n")
+		if !strings.Contains(autos, "client registration (RFC 7591): no client id was given") || !strings.Contains(autos, "pushed authorization request (RFC 9126)") {
+			t.Errorf("%s: the steps do not say why: %q", ask, s.autos)
+		}
 	}
 }
 

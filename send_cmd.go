@@ -221,8 +221,8 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 			g.Values[key] = v
 		}
 	}
-	if o.oauthMore.register {
-		g.Values["register"] = "yes"
+	if o.oauthMore.register != "" {
+		g.Values["register"] = o.oauthMore.register
 	}
 	id, err := o.oauthMore.serve(g.Values["client_id"], stderr)
 	if err != nil {

@@ -18,7 +18,9 @@ type oauthOptions struct {
 	dpop       bool
 	clientAuth string
 	clientKey  string
-	register   bool
+	// register is "yes" (--register), "no" (--register=false) or "": then
+	// keyhole registers only when no client id is given.
+	register string
 	// serveMetadata serves keyhole's own client metadata document on
 	// 127.0.0.1 and uses its URL as the client id; served is that server.
 	serveMetadata bool
@@ -32,7 +34,7 @@ func oauthFlagsMore(fs *flagSet, o *oauthOptions) {
 	fs.String(&o.deviceURL, "device-url", "", "URL", "OAuth 2.0 device authorization endpoint, when discovery cannot find it")
 	fs.String(&o.clientAuth, "client-auth", "", "METHOD", "how the OAuth 2.0 client authenticates at the token endpoint: basic|post|private_key_jwt|tls|none (default: from the server's metadata, the others tried after invalid_client)")
 	fs.String(&o.clientKey, "client-key", "", "FILE", "the client's private key (PEM) for --client-auth private_key_jwt (RFC 7523)")
-	fs.Bool(&o.register, "register", "", "register keyhole as an OAuth 2.0 client first, at the registration_endpoint the server names (dynamic client registration, RFC 7591); then no --client-id is needed")
+	fs.YesNo(&o.register, "register", "register keyhole as an OAuth 2.0 client first, at the registration_endpoint the server names (dynamic client registration, RFC 7591), even with a --client-id; without one keyhole registers by itself where the server offers it, unless --register=false")
 	fs.Bool(&o.serveMetadata, "serve-client-metadata", "", "serve keyhole's own OAuth client metadata document on 127.0.0.1 while it runs and use its URL as the client id (Client ID Metadata Document, for the practice server and local development); for a real server, host the document at an https URL and give --client-id URL")
 	fs.Bool(&o.dpop, "dpop", "", "bind OAuth 2.0 tokens to a key with DPoP (RFC 9449); on by itself when the resource asks for it")
 }
@@ -60,7 +62,7 @@ func (o *oauthOptions) serve(clientID string, stderr io.Writer) (string, error) 
 	switch {
 	case clientID != "":
 		return "", errors.New("--serve-client-metadata makes keyhole's own document the client id; give it or --client-id, not both")
-	case o.register:
+	case o.register == "yes":
 		return "", errors.New("--serve-client-metadata and --register are two ways for keyhole to become a client (a document the server reads, or a registration); give one")
 	}
 	s, err := credentials.ServeClientMetadata()

@@ -75,8 +75,11 @@ type OAuth2 struct {
 	ClientKey   crypto.Signer
 	ClientKeyID string
 	// Register makes keyhole register itself (RFC 7591) even when a client
-	// id was given; without a client id it registers whenever it can.
-	Register bool
+	// id was given; without a client id it registers whenever the server
+	// offers registration_endpoint, as an MCP client does. NoRegister
+	// forbids registering (--register=false): the client id given is used
+	// as it is.
+	Register, NoRegister bool
 
 	// PresentCertTo lets the TLS client certificate go to an origin: the
 	// token endpoint, for tls_client_auth (the user's client shows it only
@@ -126,6 +129,7 @@ type OAuth2 struct {
 	registered      bool   // ClientID and ClientSecret came from registration at this server
 	cimdSupported   bool   // client_id_metadata_document_supported
 	clientWhy       string // how the client id was chosen (Client ID Metadata Document, registration), once decided
+	grantWhy        string // why the grant is not the one asked for (no client id: a registered client signs a user in)
 	mtlsToken       string // mtls_endpoint_aliases (RFC 8705 §5)
 	mtlsPAR         string
 	endpointWhy     string   // why the token endpoint is not the metadata's token_endpoint, for the step's label
@@ -358,7 +362,7 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 	}
 	o.mu.Lock()
 	wantMeta := !o.discovered && o.Resource == "" && ch != nil && ch.Param("resource_metadata") != ""
-	mustRegister := (o.ClientID == "" || o.Register) && !o.registered
+	mustRegister := (o.ClientID == "" || o.Register) && !o.registered && !o.NoRegister
 	// A client id that is a URL names a Client ID Metadata Document; whether
 	// the server takes one is in its metadata. One with a secret was
 	// registered: a document's client has none (anyone can read it).

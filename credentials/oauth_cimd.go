@@ -152,11 +152,16 @@ func (o *OAuth2) useClientIDURL(ctx context.Context, hc *http.Client) (bool, err
 	o.mu.Unlock()
 	if !supported {
 		why := "the client id is a URL (a Client ID Metadata Document), but the authorization server's metadata does not say client_id_metadata_document_supported"
-		if registration != "" {
+		switch {
+		case registration != "" && !o.NoRegister:
 			o.setClientWhy(why + "; it offers registration_endpoint, so keyhole registers (RFC 7591), as the MCP authorization spec orders")
 			return true, nil
+		case registration != "":
+			why += "; it offers registration_endpoint, but registering is turned off (Register no, --register=false)"
+		default:
+			why += " and offers no registration"
 		}
-		o.setClientWhy(why + " and offers no registration: keyhole sends the URL as a plain client id, which works only if the server knows it")
+		o.setClientWhy(why + ": keyhole sends the URL as a plain client id, which works only if the server knows it")
 		return false, nil
 	}
 	loopback, err := CheckClientIDURL(id)

@@ -33,8 +33,9 @@ var (
 
 var oauthFields = []Field{
 	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true, Hint: "empty: discover it from the challenge"},
-	// Without a client id, register (RFC 7591) asks the server for one.
-	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true},
+	// Without a client id keyhole registers (RFC 7591) where the server offers it.
+	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true,
+		Hint: "empty: keyhole registers itself where the server offers it"},
 	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true,
 		Hint: "empty for a public client"},
 	{Key: "user", Label: "User", Flag: "-u", Optional: true, Borrowed: true, When: []string{GrantPassword}},
@@ -54,7 +55,7 @@ var oauthFields = []Field{
 	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
 		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
 	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,
-		Hint: "yes: register keyhole as a client first (RFC 7591)"},
+		Hint: "yes: even with a client id; no: never (empty: without one)"},
 }
 
 // buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
@@ -82,21 +83,30 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "" {
 		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
 	}
-	register := yes(v["register"])
+	// Register is yes, no or empty: without a client id keyhole registers
+	// itself where the server offers it, unless told not to.
+	register, noRegister := yes(v["register"]), no(v["register"])
+	var grantWhy string
 	if v["client_id"] == "" {
-		if !register {
-			return nil, errors.New("the OAuth 2.0 client needs its client id (--client-id), or register (--register) to register keyhole with the authorization server (RFC 7591)")
+		if noRegister {
+			return nil, errors.New("the OAuth 2.0 client needs its client id (Client id, --client-id): registering keyhole with the authorization server is turned off (Register no, --register=false)")
 		}
-		if grant == "" {
+		switch grant {
+		case "":
 			grant = GrantAuthorizationCode // a registered public client signs a user in
+		case GrantClientCredentials:
+			// The form's first grant: a client registered by keyhole is
+			// public, with no credentials of its own to grant a token for.
+			grant, grantWhy = GrantAuthorizationCode, "; it signs a user in (authorization code), since a public client has no credentials of its own for the client credentials grant"
 		}
 	}
 	o := &OAuth2{
 		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
 		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
-		RefreshToken: v["refresh_token"], DPoP: dpop, Register: register,
+		RefreshToken: v["refresh_token"], DPoP: dpop, Register: register, NoRegister: noRegister,
 		Resource: v["resource"], AuthURL: v["auth_url"], DeviceURL: v["device_url"],
 	}
+	o.grantWhy = grantWhy
 	if o.RefreshToken != "" {
 		o.AccessToken = v["token"] // the token held, refreshed when refused
 	}
@@ -134,6 +144,15 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 func yes(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "yes", "y", "true", "on", "1":
+		return true
+	}
+	return false
+}
+
+// no reports whether v says no; "" is neither yes nor no.
+func no(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "no", "n", "false", "off", "0":
 		return true
 	}
 	return false

@@ -443,14 +443,14 @@ func lessonTexts() []Lesson {
 		ID: "mcp-register", Title: "MCP-style: a bare 401, and a client that registers itself",
 		Teaches: "An MCP server answers 401 with WWW-Authenticate: Bearer resource_metadata=... and nothing else. The client follows it: the resource's metadata (RFC 9728) names the authorization server, whose metadata (RFC 8414) offers a registration_endpoint; with no client id the client registers itself (RFC 7591), then signs the user in with the authorization code and PKCE, naming the resource (RFC 8707), which checks the token's aud.",
 		Method:  "GET", Path: MCPRegisterPath,
-		Credentials: "OAuth 2.0 authorization code, Client id and token URL empty, Register yes (keyhole registers itself)",
-		Try:         "Send and read the challenge: only resource_metadata. Pick OAuth 2.0, ctrl+g to the authorization code grant, leave the client id and token URL empty, type yes in Register (the last field; keyhole send --register) and press enter: follow the discovery attempts, the registration (POST /oauth/register: 201 and a client_id), the pushed request; then open the URL keyhole shows and approve.",
+		Credentials: "OAuth 2.0 with every field empty: no client id, so keyhole registers itself",
+		Try:         "Send and read the challenge: only resource_metadata. Pick OAuth 2.0, leave the client id and token URL empty and press enter (keyhole send --auth oauth2): follow the discovery attempts, the registration (POST /oauth/register: 201 and a client_id), the pushed request; then open the URL keyhole shows and approve. Register no (--register=false) forbids registering; Register yes registers even with a client id.",
 		Checks:      "A token asked for resource <server>" + MCPRegisterPath + " by a client registered here.",
 		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
 		Steps: []string{
 			"Send GET " + MCPRegisterPath + ": 401, WWW-Authenticate: Bearer resource_metadata=\"<server>/.well-known/oauth-protected-resource" + MCPRegisterPath + "\" and nothing else (resource-metadata).",
-			"Answer with the authorization code grant, no client id and Register yes: keyhole fetches the resource's metadata, then the authorization server's (registration_endpoint, client_id_metadata_document_supported).",
-			"With no client id, keyhole registers: POST /oauth/register with its metadata (a public client, redirect http://127.0.0.1/callback): 201 and a client_id.",
+			"Answer with OAuth 2.0 and no client id: keyhole fetches the resource's metadata, then the authorization server's (registration_endpoint, client_id_metadata_document_supported).",
+			"With no client id, keyhole registers by itself, as an MCP client does: POST /oauth/register with its metadata (a public client, no secret sent, redirect http://127.0.0.1/callback): 201 and a client_id. A public client has no credentials of its own, so it signs a user in (authorization code + PKCE).",
 			"Approve in the browser: the token request names resource=<server>" + MCPRegisterPath + ", and the retry with the token gets 200.",
 		},
 	}, {

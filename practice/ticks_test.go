@@ -89,7 +89,7 @@ func TestLessonStepsTick(t *testing.T) {
 			{auth: &credentials.OAuth2{ClientID: PostClientID, ClientSecret: PostClientSecret, TokenURL: s.URL + "/oauth/token"}}},
 		"par": {{draft: ParPath}, {auth: code(ParClientID, ParClientSecret, s.URL+"/oauth/token", s.URL+"/oauth/authorize")},
 			{auth: code(ParClientID, ParClientSecret, s.URL+"/oauth/token", "")}},
-		"mcp-register": {{draft: MCPRegisterPath}, {auth: registering(code("", "", "", ""))}},
+		"mcp-register": {{draft: MCPRegisterPath}, {auth: code("", "", "", "")}},
 		"mcp-cimd": {{draft: MCPDocumentPath}, {auth: code(s.URL+ImpostorDocumentPath, "", "", "")},
 			{auth: code(s.URL+ClientDocumentPath, "", "", "")}},
 		// No realm and no ticket cache: no KDC is asked, NTLM goes inside Negotiate.
@@ -213,12 +213,6 @@ func upfront(a credentials.Authorizer) bool {
 		return false
 	}
 	return true
-}
-
-// registering is o with Register on, as the form's Register yes sets it.
-func registering(o *credentials.OAuth2) *credentials.OAuth2 {
-	o.Register = true
-	return o
 }
 
 // seenOfRun is what the checks look at in a run: its attempts, and the

@@ -224,7 +224,9 @@ func (g *Given) Wallet() (*Wallet, error) {
 		if d.Named && mode != d.Mode || d.Mode == "bearer" && held {
 			continue
 		}
-		src, ok := sourceKey(d, v), filled(d, v)
+		// --auth naming a scheme that needs nothing typed offers it as it is:
+		// OAuth 2.0 without a client id registers itself where it can.
+		src, ok := sourceKey(d, v), filled(d, v) || mode == d.Mode && !slices.ContainsFunc(d.Fields, required)
 		if d.Offered != nil { // the scheme decides (Negotiate: a ticket in the cache is enough)
 			var from string
 			from, ok = d.Offered(v)
@@ -306,6 +308,9 @@ func filled(d credentials.Description, v map[string]string) bool {
 	}
 	return any && all
 }
+
+// required reports whether f must be given.
+func required(f credentials.Field) bool { return !f.Optional }
 
 // sourceKey is the field that names where d's offer came from: the first
 // it needs, else the first of its own given (--client-id).

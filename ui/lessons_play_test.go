@@ -437,9 +437,9 @@ func TestEveryLessonPlaysToDoneFromTheKeys(t *testing.T) {
 		},
 		"mcp-register": {
 			{"send", sendNow, 1},
-			{"no client id, Register yes", func(t *testing.T, m Model) Model {
-				m = codeGrant(t, m)
-				return setField(t, m, "register", "yes")
+			{"no client id", func(t *testing.T, m Model) Model {
+				m.browser = approveInBrowser
+				return answerWith("oauth2")(t, m)
 			}, 4},
 		},
 		"mcp-cimd": {

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"keyhole/practice"
+)
+
+// An MCP client registers by itself: OAuth 2.0 picked on the practice
+// server's bare 401 and sent as the form opens (no client id, the Register
+// field untouched) reads the metadata, registers, signs in and gets 200,
+// and the registration's reason says why. The explanation names it too.
+func TestFormWithoutClientIDRegisters(t *testing.T) {
+	m := started(t, 120, 40)
+	m = typeURL(practice.MCPRegisterPath)(t, m)
+	m.browser = approveInBrowser
+	m = answerWith("oauth2")(t, m)
+	if last := m.sess.Last(); last.Status() != 200 {
+		t.Fatalf("last attempt %d (status %q)\n%s", last.Status(), m.Status(), attemptsOf(m))
+	}
+	registered := false
+	for _, a := range m.sess.Attempts() {
+		u, err := url.Parse(a.Exchange.Request.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Path != "/oauth/register" {
+			continue
+		}
+		registered = true
+		if a.Status() != 201 || !strings.Contains(a.Auto, "no client id was given and the authorization server offers registration_endpoint, so keyhole registers itself") ||
+			!strings.Contains(a.Auto, "since a public client has no credentials of its own for the client credentials grant") {
+			t.Errorf("the registration: %d, reason %q", a.Status(), a.Auto)
+		}
+		if h := a.Exchange.Request.Header.Get("Authorization"); h != "" {
+			t.Errorf("the registration carries Authorization %q", h)
+		}
+	}
+	if !registered {
+		t.Fatalf("no registration\n%s", attemptsOf(m))
+	}
+}
