@@ -24,7 +24,7 @@ func (e *HeldBack) Error() string {
 // user gave and a stranger must not get, or "" when it carries none.
 func (o *OAuth2) secrets() string {
 	var s []string
-	if o.ClientSecret != "" {
+	if o.ClientSecret != "" && !o.registered {
 		s = append(s, "the client secret")
 	}
 	if o.RefreshToken != "" {
@@ -41,9 +41,26 @@ func (o *OAuth2) secrets() string {
 // server named (metadata, not the user's --token-url) on another origin than
 // the one the user sent the request to receives one only when the user
 // trusts that origin (--trust).
+//
+// A client secret keyhole got by registering is bound to the origin of the
+// registration endpoint that gave it: it goes to a token endpoint there, or
+// at an origin the user trusts.
 func (o *OAuth2) secretMayGo() error {
+	if o.TokenURL == "" {
+		return nil
+	}
+	o.mu.Lock()
+	registered, from := o.registered && o.ClientSecret != "", o.registrationURL
+	o.mu.Unlock()
+	if registered {
+		bound, _ := httpclient.OriginOfURL(from)
+		to, _ := httpclient.OriginOfURL(o.TokenURL)
+		if ok, why := httpclient.MaySendSecret(bound, to, o.Trusted); !ok {
+			return &HeldBack{What: "the client secret the registration gave", To: o.TokenURL, Reason: why + "; if it is yours, give --trust " + safeLine(to.String())}
+		}
+	}
 	what := o.secrets()
-	if what == "" || o.TokenURL == "" {
+	if what == "" {
 		return nil
 	}
 	return o.mayGo(what)
