@@ -35,7 +35,7 @@ var oauthFields = []Field{
 	{Key: "token_url", Label: "Token URL", Flag: "--token-url", Optional: true, Hint: "empty: discover it from the challenge"},
 	// Without a client id keyhole registers (RFC 7591) where the server offers it.
 	{Key: "client_id", Label: "Client id", Flag: "--client-id", Optional: true,
-		Hint: "empty: keyhole registers itself where the server offers it"},
+		Hint: "empty: register keyhole (RFC 7591)"},
 	{Key: "client_secret", Label: "Client secret", Flag: "--client-secret", Secret: true, Optional: true,
 		Hint: "empty for a public client"},
 	{Key: "user", Label: "User", Flag: "-u", Optional: true, Borrowed: true, When: []string{GrantPassword}},
@@ -55,7 +55,7 @@ var oauthFields = []Field{
 	{Key: "client_key", Label: "Client key", Flag: "--client-key", Optional: true, Extra: true,
 		Hint: "PEM file of the private_key_jwt key (RFC 7523)"},
 	{Key: "register", Label: "Register", Flag: "--register", Optional: true, Extra: true,
-		Hint: "yes: even with a client id; no: never (empty: without one)"},
+		Hint: "yes: even with a client id; no: never"},
 }
 
 // buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
