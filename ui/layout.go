@@ -110,21 +110,27 @@ func wrapLines(lines []string, w int) []string {
 // practice --proxy-addr" does not become "keyhole practice --" over
 // "proxy-addr", nor "algorithm=SHA-" over "256", nor a URL "/.well-" over
 // "known/…". Those hyphens are hidden from the wrap as non-breaking hyphens
-// (U+2011), then put back; a URL wider than the line is still cut.
+// (U+2011), then put back; a URL wider than the line keeps them.
 func wrapKeepingFlags(l string, w int) string {
 	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
 		return ansi.Wrap(l, w, "")
 	}
-	l = unbroken.ReplaceAllStringFunc(l, func(f string) string { return strings.ReplaceAll(f, "-", string(nbHyphen)) })
+	l = unbroken.ReplaceAllStringFunc(l, func(f string) string {
+		if strings.Contains(f, "://") && ansi.StringWidth(f) > w {
+			return f // a URL cut anyway is better cut at a hyphen than mid-word
+		}
+		return strings.ReplaceAll(f, "-", string(nbHyphen))
+	})
 	return strings.ReplaceAll(ansi.Wrap(l, w, ""), string(nbHyphen), "-")
 }
 
 const nbHyphen = '\u2011'
 
-// unbroken is a flag after a space or an opening parenthesis (-U,
-// --proxy-addr), a URL (…/.well-known/oauth-protected-resource), or a
-// hyphen before a digit (SHA-256, UTF-8).
-var unbroken = regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*|-[0-9]`)
+// unbroken is a flag or a URL after a space or an opening parenthesis (-U,
+// --proxy-addr, http://…/.well-known/oauth-protected-resource), or a
+// hyphen before a digit (SHA-256, UTF-8). A URL inside a longer word
+// (resource_metadata="http://…") keeps its hyphens as break points.
+var unbroken = regexp.MustCompile(`(?:^|[\s(])(?:--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*)|-[0-9]`)
 
 // hangIndent is the column wrapped text continues at: after a label styled
 // apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or
