@@ -444,7 +444,7 @@ func lessonTexts() []Lesson {
 		Teaches: "An MCP server answers 401 with WWW-Authenticate: Bearer resource_metadata=... and nothing else. The client follows it: the resource's metadata (RFC 9728) names the authorization server, whose metadata (RFC 8414) offers a registration_endpoint; with no client id the client registers itself (RFC 7591), then signs the user in with the authorization code and PKCE, naming the resource (RFC 8707), which checks the token's aud.",
 		Method:  "GET", Path: MCPRegisterPath,
 		Credentials: "OAuth 2.0 with every field empty: no client id, so keyhole registers itself",
-		Try:         "Send and read the challenge: only resource_metadata. Pick OAuth 2.0, leave the client id and token URL empty and press enter (keyhole send --auth oauth2): follow the discovery attempts, the registration (POST /oauth/register: 201 and a client_id), the pushed request; then open the URL keyhole shows and approve. Register no (--register=false) forbids registering; Register yes registers even with a client id.",
+		Try:         "Send and read the challenge: only resource_metadata. Pick OAuth 2.0, leave every field empty and send (enter down to Scope; keyhole send --auth oauth2): keyhole switches to the authorization code grant, since the client it registers has no secret. Follow the discovery attempts, the registration (POST /oauth/register: 201 and a client_id), the pushed request; then open the URL keyhole shows and approve. Register no (--register=false) forbids registering; Register yes registers even with a client id.",
 		Checks:      "A token asked for resource <server>" + MCPRegisterPath + " by a client registered here.",
 		Goal:        Goal{Status: 200, Finding: "resource-metadata"},
 		Steps: []string{
