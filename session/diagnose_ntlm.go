@@ -272,8 +272,10 @@ func ticketFindings(fs []Finding, a *Attempt) []Finding {
 
 // kerberosFindings puts the Kerberos failure that kept a ticket off this
 // request (off its Proxy-Authorization, with proxy) in place of
-// negotiate-no-ticket, which would say there was none, and of
-// proxy-auth-required, whose "enter the proxy's credentials" it answers.
+// negotiate-no-ticket, which would say there was none, of negotiate-ticket,
+// which would say the ticket held answers, of the same failure said before
+// (the picker's answer tried again), and of proxy-auth-required, whose "enter the proxy's credentials" it
+// answers.
 func kerberosFindings(fs []Finding, err error, proxy bool) []Finding {
 	f := Finding{Code: "kerberos-error", Severity: Error}
 	to := ""
@@ -292,7 +294,8 @@ func kerberosFindings(fs []Finding, err error, proxy bool) []Finding {
 	}
 	out := []Finding{f}
 	for _, g := range fs {
-		if g.Code != "negotiate-no-ticket" && !(proxy && g.Code == "proxy-auth-required") {
+		said := g.Code == f.Code && g.Message == f.Message
+		if !said && g.Code != "negotiate-no-ticket" && g.Code != "negotiate-ticket" && !(proxy && g.Code == "proxy-auth-required") {
 			out = append(out, g)
 		}
 	}

@@ -289,7 +289,8 @@ func (s *Session) Run(ctx context.Context, w *Wallet, p Policy) Outcome {
 			if err := notReady(answering, target); err != nil {
 				// No Kerberos ticket can be had for the answer picked:
 				// nothing goes, the challenge stays shown (curl stops
-				// there too).
+				// there too), and its attempt says why, as send's does.
+				s.amend(prev, func(a *Attempt) { a.Findings = kerberosFindings(a.Findings, err, prev.Status() == 407) })
 				return Outcome{Stop: StopError, Err: err, Why: httpclient.SafeLine(err.Error())}
 			}
 		}

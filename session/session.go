@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -171,6 +172,22 @@ func (s *Session) Forget() {
 	for _, f := range cached {
 		f.Forget()
 	}
+}
+
+// amend replaces a recorded attempt by a copy that change edits (its
+// findings cloned first), so that a face drawing the old one never sees it
+// change under it: Attempts returns the new one from then on.
+func (s *Session) amend(a *Attempt, change func(*Attempt)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.Index(s.attempts, a)
+	if i < 0 {
+		return
+	}
+	c := *a
+	c.Findings = slices.Clone(a.Findings)
+	change(&c)
+	s.attempts[i] = &c
 }
 
 func (s *Session) add(a *Attempt) {
