@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -64,18 +65,49 @@ type Imported struct {
 	Cannot []string
 }
 
-// curlServerAuth maps curl's options that choose the server's scheme to
-// keyhole's modes; curlProxyAuth those that choose the proxy's.
-var (
-	curlServerAuth = map[string]string{
-		"--basic": "basic", "--digest": "digest", "--anyauth": "auto",
-		"--ntlm": "ntlm", "--ntlm-wb": "ntlm", "--negotiate": "negotiate",
+// curlAuthOptions maps curl's options that choose the server's scheme for
+// -u to keyhole's modes (server), and those that choose the proxy's for -U
+// (proxy): each description's Curl option that takes no value, its
+// --proxy- spelling when the scheme answers proxies, and curl's own
+// --anyauth, --proxy-anyauth and --ntlm-wb.
+var curlAuthOptions = sync.OnceValues(func() (server, proxy map[string]string) {
+	server = map[string]string{"--anyauth": "auto", "--ntlm-wb": "ntlm"}
+	proxy = map[string]string{"--proxy-anyauth": "auto"}
+	for _, d := range credentials.Schemes {
+		if d.Curl == "" || curlArgOptions[d.Curl] {
+			continue
+		}
+		server[d.Curl] = d.Mode
+		if d.Proxy {
+			proxy["--proxy-"+strings.TrimPrefix(d.Curl, "--")] = d.Mode
+		}
 	}
-	curlProxyAuth = map[string]string{
-		"--proxy-basic": "basic", "--proxy-digest": "digest", "--proxy-anyauth": "auto",
-		"--proxy-ntlm": "ntlm", "--proxy-negotiate": "negotiate",
+	return server, proxy
+})
+
+// curlSource names the curl options an imported credential came from, as
+// its offer's Source: "curl -u" (curl's default is Basic), "curl --digest
+// -u", "curl --proxy-ntlm -U", "curl --oauth2-bearer" (an option that
+// takes the credential itself).
+func curlSource(mode string, proxy bool) string {
+	opt, user := "", "-u"
+	switch d, _ := credentials.Describe(mode); {
+	case mode == "auto":
+		opt = "--anyauth"
+	case mode != "basic":
+		opt = d.Curl
 	}
-)
+	if curlArgOptions[opt] {
+		return "curl " + opt
+	}
+	if proxy {
+		user = "-U"
+		if opt != "" {
+			opt = "--proxy-" + strings.TrimPrefix(opt, "--")
+		}
+	}
+	return strings.Join(strings.Fields("curl "+opt+" "+user), " ")
+}
 
 // CurlCannotYet names the server schemes keyhole cannot answer yet, by
 // mode; CurlProxyCannotYet those it cannot answer for a proxy. An import
@@ -329,6 +361,15 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				o.value, o.hasValue = args[i], true
 			}
 			v := o.value
+			server, proxy := curlAuthOptions()
+			if mode, ok := server[o.name]; ok {
+				serverAuth, serverOpt = mode, o.name
+				continue
+			}
+			if mode, ok := proxy[o.name]; ok {
+				proxyAuth, proxyOpt = mode, o.name
+				continue
+			}
 			switch o.name {
 			case "--request":
 				method = v
@@ -372,8 +413,6 @@ func parseCurlArgs(args []string) (*Imported, error) {
 			case "--user":
 				im.User, im.Password, _ = strings.Cut(v, ":")
 				userGiven = true
-			case "--basic", "--digest", "--anyauth", "--ntlm", "--ntlm-wb", "--negotiate":
-				serverAuth, serverOpt = curlServerAuth[o.name], o.name
 			case "--proxy", "--proxy1.0":
 				im.Proxy = v
 			case "--socks5", "--socks4", "--socks4a":
@@ -382,8 +421,6 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				im.Proxy = "socks5h://" + v
 			case "--proxy-user":
 				im.ProxyUser, im.ProxyPassword, _ = strings.Cut(v, ":")
-			case "--proxy-basic", "--proxy-digest", "--proxy-anyauth", "--proxy-ntlm", "--proxy-negotiate":
-				proxyAuth, proxyOpt = curlProxyAuth[o.name], o.name
 			case "--noproxy":
 				im.NoProxy = &v
 			case "--netrc":
@@ -647,26 +684,17 @@ func curlEscape(s string) string {
 }
 
 // Authorizer returns the credentials the command asked for, ready for
-// Session.Send: Basic, Digest, Bearer or SigV4 (-u holds the access key and
-// secret, --aws-sigv4 "aws:amz:REGION:SERVICE"). It returns nil when the
-// command has no auth option or --anyauth, which waits for the challenge
-// to choose; credentials in -H headers travel as headers.
+// Session.Send: its scheme's description builds them from -u's user and
+// password or --oauth2-bearer's token ("-u :" is curl's way to say
+// Negotiate uses the ticket from kinit); for SigV4, -u holds the access
+// key and secret and --aws-sigv4 "aws:amz:REGION:SERVICE" the scope. It
+// returns nil when the command has no auth option or --anyauth, which
+// waits for the challenge to choose; credentials in -H headers travel as
+// headers.
 func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 	switch im.Auth {
 	case "", "auto":
 		return nil, nil
-	case "basic":
-		b := credentials.Basic{User: im.User, Password: im.Password}
-		return b, b.Validate()
-	case "digest":
-		return &credentials.Digest{User: im.User, Password: im.Password}, nil
-	case "ntlm", "negotiate":
-		// "-u :" is curl's way to say Negotiate uses the ticket from kinit.
-		d, _ := credentials.Describe(im.Auth)
-		return d.Build(map[string]string{"user": im.User, "password": im.Password})
-	case "bearer":
-		b := credentials.Bearer{Token: im.Token}
-		return b, b.Validate()
 	case "aws-sigv4":
 		// curl's provider string: provider1[:provider2[:region[:service]]].
 		parts := strings.Split(im.AWSSigV4, ":")
@@ -676,7 +704,11 @@ func (im *Imported) Authorizer() (credentials.Authorizer, error) {
 		s := credentials.SigV4{AccessKey: im.User, SecretKey: im.Password, Region: parts[2], Service: parts[3]}
 		return s, s.Validate()
 	}
-	return nil, fmt.Errorf("curl import: unknown auth %q", im.Auth)
+	d, ok := credentials.Describe(im.Auth)
+	if !ok {
+		return nil, fmt.Errorf("curl import: unknown auth %q", im.Auth)
+	}
+	return d.Build(map[string]string{"user": im.User, "password": im.Password, "token": im.Token})
 }
 
 // Offers are the command's credentials for a Wallet, each bound to where
@@ -703,29 +735,23 @@ func (im *Imported) Offers() ([]*Offer, error) {
 		server(&credentials.Digest{User: im.User, Password: im.Password}, false, "curl --anyauth -u")
 		server(&credentials.NTLM{User: im.User, Password: im.Password}, false, "curl --anyauth -u")
 		server(b, false, "curl --anyauth -u")
-	case "digest":
+	case "":
+	default:
+		// Up front, as curl sends them (NTLM's first leg included), but
+		// for a scheme that waits for its challenge (Digest's nonce).
 		a, err := im.Authorizer()
 		if err != nil {
 			return nil, err
 		}
-		server(a, false, "curl --digest -u")
-	case "basic", "ntlm", "negotiate", "bearer", "aws-sigv4":
-		// Up front, as curl sends them (NTLM's first leg included).
-		a, err := im.Authorizer()
-		if err != nil {
-			return nil, err
-		}
-		source := map[string]string{"basic": "curl -u", "ntlm": "curl --ntlm -u", "negotiate": "curl --negotiate -u", "bearer": "curl --oauth2-bearer", "aws-sigv4": "curl --aws-sigv4"}[im.Auth]
-		server(a, true, source)
+		d, _ := credentials.Describe(im.Auth)
+		server(a, !d.Challenged, curlSource(im.Auth, false))
 	}
 	if (im.ProxyUser != "" || im.ProxyAuth == "negotiate") && im.Proxy != "" {
 		u, _, err := ParseProxy(im.Proxy)
 		if err != nil {
 			return nil, fmt.Errorf("curl import: -x: %v", err)
 		}
-		source := map[string]string{"basic": "curl -U", "digest": "curl --proxy-digest -U", "ntlm": "curl --proxy-ntlm -U",
-			"negotiate": "curl --proxy-negotiate -U", "auto": "curl --proxy-anyauth -U"}[im.ProxyAuth]
-		g := Given{ProxyUser: im.ProxyUser + ":" + im.ProxyPassword, ProxyMode: im.ProxyAuth, Proxy: u.String(), ProxySource: source}
+		g := Given{ProxyUser: im.ProxyUser + ":" + im.ProxyPassword, ProxyMode: im.ProxyAuth, Proxy: u.String(), ProxySource: curlSource(im.ProxyAuth, true)}
 		var w Wallet
 		if err := g.proxyOffer(&w); err != nil {
 			return nil, fmt.Errorf("curl import: %v", err)

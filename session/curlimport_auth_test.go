@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"keyhole/credentials"
 )
 
 // A pasted Authorization header becomes masked credentials, not a header
@@ -107,6 +109,43 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 		// What keyhole cannot answer never becomes credentials it sends.
 		if a, err := im.Authorizer(); im.Cannot != nil && strings.Contains(got.cannot, "the password") && (a != nil || err != nil) {
 			t.Errorf("%s: Authorizer = %v, %v; want none", c.cmd, a, err)
+		}
+	}
+}
+
+// Every scheme whose description names a curl option that selects it is
+// read back from curl's command line, for the server and, when it answers
+// proxies, as --proxy-OPTION for the proxy; its offer names the option.
+func TestParseCurlReadsEveryDescribedOption(t *testing.T) {
+	for _, d := range credentials.Schemes {
+		if d.Curl == "" || curlArgOptions[d.Curl] {
+			continue
+		}
+		im, err := ParseCurl(`curl ` + d.Curl + ` -u 'CORP\alice:pw' -x http://127.0.0.1:3128 http://127.0.0.1:1/x`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.Auth != d.Mode || im.User != `CORP\alice` {
+			t.Errorf("%s: auth %q user %q, want %q", d.Curl, im.Auth, im.User, d.Mode)
+		}
+		offers, err := im.Offers()
+		if err != nil || len(offers) != 1 || !strings.Contains(offers[0].Source, d.Curl) && d.Mode != "basic" {
+			t.Errorf("%s: offers %v, %v", d.Curl, offers, err)
+		}
+		if !d.Proxy {
+			continue
+		}
+		opt := "--proxy-" + strings.TrimPrefix(d.Curl, "--")
+		im, err = ParseCurl(`curl ` + opt + ` -U 'CORP\alice:pw' -x http://127.0.0.1:3128 http://127.0.0.1:1/x`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.ProxyAuth != d.Mode || im.ProxyUser != `CORP\alice` {
+			t.Errorf("%s: proxy auth %q user %q, want %q", opt, im.ProxyAuth, im.ProxyUser, d.Mode)
+		}
+		offers, err = im.Offers()
+		if err != nil || len(offers) != 1 || offers[0].Source != "curl "+opt+" -U" && d.Mode != "basic" {
+			t.Errorf("%s: offers %v, %v", opt, offers, err)
 		}
 	}
 }
