@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 
+	"keyhole/internal/oidctest"
 	"keyhole/practice"
+	"keyhole/session"
 )
 
 // An MCP client registers by itself: OAuth 2.0 picked on the practice
@@ -40,5 +43,32 @@ func TestFormWithoutClientIDRegisters(t *testing.T) {
 	}
 	if !registered {
 		t.Fatalf("no registration\n%s", attemptsOf(m))
+	}
+}
+
+// The same against oidc-provider, an independent server whose metadata
+// offers registration_endpoint: the form sent empty registers, signs in and
+// gets 200 from its MCP-style resource.
+func TestFormWithoutClientIDRegistersAtOIDCProvider(t *testing.T) {
+	as := oidctest.Start(t)
+	m := sized(t, New(Options{URL: as.Origin + "/mcp"}), 120, 40)
+	m.browser = func(u string) error {
+		go oidctest.Browse(context.Background(), u) // the user signs in and approves
+		return nil
+	}
+	m = toOAuthForm(t, m)
+	m = fill(t, m)
+	if last := m.sess.Last(); last.Status() != 200 {
+		t.Fatalf("last attempt %d (status %q)\n%s", last.Status(), m.Status(), attemptsOf(m))
+	}
+	var steps []string
+	for _, a := range m.sess.Attempts() {
+		if a.Step == session.StepRegistration && !strings.Contains(a.Auto, "no client id was given") {
+			t.Errorf("the registration's reason: %q", a.Auto)
+		}
+		steps = append(steps, a.Step)
+	}
+	if n := strings.Count(strings.Join(steps, ","), session.StepRegistration); n != 1 {
+		t.Errorf("%d registrations, want 1: %q\n%s", n, steps, attemptsOf(m))
 	}
 }
