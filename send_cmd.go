@@ -244,8 +244,8 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 			return nil, err
 		}
 		g.ProxyUser, g.ProxyMode = user+":"+pass, o.proxyAuth
-	} else if o.proxyAuth == "negotiate" {
-		g.ProxyUser, g.ProxyMode = ":", o.proxyAuth // the ticket needs no user, as -U : says
+	} else if d, ok := credentials.Describe(o.proxyAuth); ok && d.UserOptional() {
+		g.ProxyUser, g.ProxyMode = ":", o.proxyAuth // a scheme that needs no user (a Kerberos ticket), as -U : says
 	}
 	if o.profile != "" {
 		if err := g.FromProfile(o.profile); err != nil {

@@ -273,7 +273,7 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 		}
 	}
 	if res.Err != nil {
-		if credentials.IsKerberosFailure(res.Err) {
+		if credentials.IsUnmade(res.Err) {
 			return exitAuth // no ticket could be had: authentication failed
 		}
 		return failedAuthStatus(s)

@@ -361,14 +361,11 @@ type KerberosError struct{ Doing, Words, Next string }
 
 func (e *KerberosError) Error() string { return "kerberos: " + e.Doing + ": " + e.Words }
 
-// IsKerberosFailure reports whether err says Kerberos could not be used (no
-// ticket, or a KDC that refused or did not answer): an authentication
-// failure, not a usage error.
-func IsKerberosFailure(err error) bool {
-	var ke *KerberosError
-	var nt *NoTicketError
-	return errors.As(err, &ke) || errors.As(err, &nt)
-}
+// Unmade: no ticket could be had, so nothing was sent (see credentials.Unmade).
+func (*KerberosError) Unmade() {}
+
+// Unmade: there is no ticket to send (see credentials.Unmade).
+func (*NoTicketError) Unmade() {}
 
 // kerberosError puts a gokrb5 error in plain words; kdcs are the KDCs
 // krb5.conf lists for the realm asked.

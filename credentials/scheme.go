@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -222,6 +223,34 @@ func Carried(value string) (scheme, detail string) {
 		}
 	}
 	return scheme, ""
+}
+
+// Unmade marks an Authorizer's error saying that its credential could not
+// be made at all (no Kerberos ticket, a KDC that did not answer): nothing
+// was refused and nothing secret was sent. The loop sends the request
+// without it and says why on the attempt; the faces count it as failed
+// authentication, whatever the scheme.
+type Unmade interface {
+	error
+	Unmade()
+}
+
+// IsUnmade reports whether err, or an error it wraps, is Unmade.
+func IsUnmade(err error) bool {
+	var u Unmade
+	return errors.As(err, &u)
+}
+
+// UserOptional reports whether the scheme can answer without a user name
+// (Negotiate: the ticket in the cache), so that -U : or a proxy mode
+// alone offers it.
+func (d Description) UserOptional() bool {
+	for _, f := range d.Fields {
+		if f.Key == "user" {
+			return f.Optional
+		}
+	}
+	return false
 }
 
 // Handshaker is an Authorizer whose scheme takes several legs: NTLM

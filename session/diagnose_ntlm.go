@@ -270,6 +270,18 @@ func ticketFindings(fs []Finding, a *Attempt) []Finding {
 	return out
 }
 
+// Unmade returns a's finding that says the answer picked could not be made
+// at all (a credentials.Unmade error: no Kerberos ticket could be had), so
+// that nothing was refused. A face shows it in place of "refused".
+func Unmade(a *Attempt) (Finding, bool) {
+	for _, f := range a.Findings {
+		if f.Code == "kerberos-error" {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
 // kerberosFindings puts the Kerberos failure that kept a ticket off this
 // request (off its Proxy-Authorization, with proxy) in place of
 // negotiate-no-ticket, which would say there was none, of negotiate-ticket,

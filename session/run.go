@@ -442,7 +442,7 @@ func notReady(o *Offer, target string) error {
 	if !ok {
 		return nil
 	}
-	if err := rd.Ready(target); credentials.IsKerberosFailure(err) {
+	if err := rd.Ready(target); credentials.IsUnmade(err) {
 		return err
 	}
 	return nil

@@ -386,7 +386,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 			return nil, err
 		}
 		if err := auth.Apply(r, ch); err != nil {
-			if !credentials.IsKerberosFailure(err) {
+			if !credentials.IsUnmade(err) {
 				return nil, err
 			}
 			// No ticket could be had: the request goes without one and
@@ -406,7 +406,7 @@ func (s *Session) sendOnce(ctx context.Context, st step, prev, from, proxyFrom *
 			return nil, err
 		}
 		if err := auth.Apply(r, ch); err != nil {
-			if !credentials.IsKerberosFailure(err) {
+			if !credentials.IsUnmade(err) {
 				return nil, err
 			}
 			proxyKerberosFailed = err // as the server's: sent without, said why

@@ -202,9 +202,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setFocus(focusURL)
 	case m.chal.active():
 		head := fmt.Sprintf("Attempt %d: %d %s.", last.N, last.Status(), safeLine(last.Exchange.Response.StatusText))
-		if i := slices.IndexFunc(last.Findings, func(f session.Finding) bool { return f.Code == "kerberos-error" }); i >= 0 {
-			// Nothing was refused: no Kerberos ticket could be had to send.
-			f := last.Findings[i]
+		if f, ok := session.Unmade(last); ok {
+			// Nothing was refused: the answer picked could not be made.
 			m.status, m.statusErr = head+" "+safeLine(f.Message)+" "+safeLine(f.Next), true
 			m.setFocus(focusPicker)
 			return nil
