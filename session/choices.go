@@ -37,7 +37,8 @@ func ChoiceCovers(kind string) bool {
 //
 // Every challenge gets the schemes that answer it (ModesFor) or, when none
 // does, a choice keyhole cannot answer; the first answer to the strongest
-// challenge (credentials.Preferred) is preselected. A 401 or 407 without a
+// challenge (credentials.Preferred) is preselected, the OAuth client when
+// that challenge names its resource metadata. A 401 or 407 without a
 // challenge adds Bearer and Basic, any 401 an API key (preselected without
 // a challenge: most such APIs want one), an AWS error a SigV4 signature.
 // Then the findings' steps; one saying the credentials never reached the
@@ -71,6 +72,14 @@ func Choices(a *Attempt) ([]Choice, int) {
 	best := credentials.Preferred(chs)
 	if i := slices.IndexFunc(cs, func(c Choice) bool { return c.Challenge == best && c.Mode != "" }); i >= 0 {
 		pre = i
+	}
+	if best >= 0 && chs[best].Param("resource_metadata") != "" {
+		// The resource names its metadata (RFC 9728), and so where a token
+		// comes from: the OAuth client gets one (the MCP path), a pasted
+		// token is the second thought.
+		if i := slices.IndexFunc(cs, func(c Choice) bool { return c.Challenge == best && c.Mode == "oauth2" }); i >= 0 {
+			pre = i
+		}
 	}
 	if len(chs) == 0 && (st == 401 || st == 407) {
 		// Servers that want a token often answer so, and some that want

@@ -50,6 +50,8 @@ func TestChoices(t *testing.T) {
 		{"a Bearer challenge", httpclient.Options{},
 			challenger(t, 401, map[string]string{"WWW-Authenticate": `Bearer realm="api"`}, "").URL, nil,
 			"*0:bearer 0:oauth2 0:registry -1:apikey"},
+		{"a challenge naming its resource metadata: the OAuth client (the MCP path)", httpclient.Options{}, p.URL + "/mcp/dcr", nil,
+			"0:bearer *0:oauth2 0:registry -1:apikey do:fetch-metadata"},
 		{"a registry's challenge puts its token first", httpclient.Options{}, registry.URL, nil,
 			"*0:registry 0:bearer 0:oauth2 -1:apikey"},
 		{"401 without a challenge: an API key", httpclient.Options{},
@@ -107,6 +109,7 @@ func TestChoiceNeeds(t *testing.T) {
 		{p.URL + "/scram", Choice{Challenge: 0, Mode: "scram-sha-256"}, "user", false}, // -u alone answers SCRAM's challenge
 		{p.URL + "/bearer", Choice{Challenge: 0, Mode: "bearer"}, "token", false},
 		{p.URL + "/bearer", Choice{Challenge: 0, Mode: "dpop"}, "", true},            // named only
+		{p.URL + "/mcp/dcr", Choice{Challenge: 0, Mode: "oauth2"}, "", true},         // every field optional: --auth oauth2
 		{p.URL + "/registry/v2/", Choice{Challenge: 0, Mode: "registry"}, "", false}, // offered anonymously
 		{noChallenge.URL, Choice{Challenge: -1, Mode: "apikey"}, "api_key", false},   // goes up front by itself
 		{noChallenge.URL, Choice{Challenge: -1, Mode: "basic"}, "user", true},        // would wait for a challenge
