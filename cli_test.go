@@ -345,3 +345,24 @@ func TestTUIOpensOnHTTPFileAndCurl(t *testing.T) {
 	tuiShows(t, []string{"fetch-basic-first", "post-digest-second"}, path)
 	tuiShows(t, []string{"127.0.0.1:1/from-curl"}, "--curl", "curl -u alice:wonderland http://127.0.0.1:1/from-curl")
 }
+
+// late holds a value set after the server that reads it has started (its
+// own URL, say). Such a server is reached from another process (keyhole,
+// oidc-provider), which gives the race detector no order between the set
+// and the handler's read, so the value goes through a lock.
+type late[T any] struct {
+	mu sync.Mutex
+	v  T
+}
+
+func (l *late[T]) set(v T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.v = v
+}
+
+func (l *late[T]) get() T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.v
+}

@@ -107,12 +107,12 @@ func TestClientCertOnlyToItsOrigins(t *testing.T) {
 
 	t.Run("a token endpoint a server named", func(t *testing.T) {
 		var as, rs certSeen
-		var asURL string
-		asURL = as.serve(t, ca, func(w http.ResponseWriter, r *http.Request) {
+		var lateAS, lateRS late[string]
+		asURL := as.serve(t, ca, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			switch r.URL.Path {
 			case "/.well-known/oauth-authorization-server":
-				json.NewEncoder(w).Encode(map[string]any{"issuer": asURL, "token_endpoint": asURL + "/token",
+				json.NewEncoder(w).Encode(map[string]any{"issuer": lateAS.get(), "token_endpoint": lateAS.get() + "/token",
 					"token_endpoint_auth_methods_supported": []string{"tls_client_auth"}})
 			case "/token":
 				json.NewEncoder(w).Encode(map[string]any{"access_token": "at-from-elsewhere", "token_type": "Bearer", "expires_in": 300})
@@ -121,19 +121,20 @@ func TestClientCertOnlyToItsOrigins(t *testing.T) {
 			}
 		})
 		asURL = strings.Replace(asURL, "127.0.0.1", "localhost", 1)
-		var rsURL string
-		rsURL = rs.serve(t, ca, func(w http.ResponseWriter, r *http.Request) {
+		lateAS.set(asURL)
+		rsURL := rs.serve(t, ca, func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case r.URL.Path == "/.well-known/oauth-protected-resource/api":
 				w.Header().Set("Content-Type", "application/json")
-				json.NewEncoder(w).Encode(map[string]any{"resource": rsURL + "/api", "authorization_servers": []string{asURL}})
+				json.NewEncoder(w).Encode(map[string]any{"resource": lateRS.get() + "/api", "authorization_servers": []string{lateAS.get()}})
 			case r.Header.Get("Authorization") == "Bearer at-from-elsewhere":
 				w.Write([]byte("ok"))
 			default:
-				w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+rsURL+`/.well-known/oauth-protected-resource/api"`)
+				w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+lateRS.get()+`/.well-known/oauth-protected-resource/api"`)
 				w.WriteHeader(http.StatusUnauthorized)
 			}
 		})
+		lateRS.set(rsURL)
 		args := append([]string{"send", "--client-id", "c1", "--client-auth", "tls"}, cert...)
 		r := keyhole(t, runOpts{}, append(args, rsURL+"/api")...)
 		if r.code == exitOK || !strings.Contains(r.stderr, "held back the client certificate from "+asURL+"/token") || !strings.Contains(r.stderr, "--trust") {

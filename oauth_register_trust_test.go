@@ -32,9 +32,11 @@ func TestRegisteredSecretStaysWithItsServer(t *testing.T) {
 			// The attacker's token endpoint at localhost, the server at 127.0.0.1.
 			other := httptest.NewServer(http.HandlerFunc(token))
 			t.Cleanup(other.Close)
-			as := httptest.NewServer(nil)
-			t.Cleanup(as.Close)
-			tokenURL := as.URL + "/token"
+			// Handlers are in place before the servers start: keyhole, another
+			// process, reaches them, which orders nothing for the race detector.
+			as := httptest.NewUnstartedServer(nil)
+			asURL := "http://" + as.Listener.Addr().String()
+			tokenURL := asURL + "/token"
 			if c.elsewhere {
 				tokenURL = strings.Replace(other.URL, "127.0.0.1", "localhost", 1) + "/token"
 			}
@@ -42,8 +44,8 @@ func TestRegisteredSecretStaysWithItsServer(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				switch r.URL.Path {
 				case "/.well-known/oauth-authorization-server":
-					json.NewEncoder(w).Encode(map[string]any{"issuer": as.URL, "token_endpoint": tokenURL,
-						"registration_endpoint": as.URL + "/register", "token_endpoint_auth_methods_supported": []string{"client_secret_basic"}})
+					json.NewEncoder(w).Encode(map[string]any{"issuer": asURL, "token_endpoint": tokenURL,
+						"registration_endpoint": asURL + "/register", "token_endpoint_auth_methods_supported": []string{"client_secret_basic"}})
 				case "/register":
 					w.WriteHeader(http.StatusCreated)
 					w.Write([]byte(`{"client_id":"registered","client_secret":"` + secret + `","token_endpoint_auth_method":"client_secret_basic"}`))
@@ -54,14 +56,13 @@ func TestRegisteredSecretStaysWithItsServer(t *testing.T) {
 				}
 			})
 			// The resource at localhost, another origin than its server's.
-			res := httptest.NewServer(nil)
-			t.Cleanup(res.Close)
-			resURL := strings.Replace(res.URL, "127.0.0.1", "localhost", 1)
+			res := httptest.NewUnstartedServer(nil)
+			resURL := strings.Replace("http://"+res.Listener.Addr().String(), "127.0.0.1", "localhost", 1)
 			res.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				switch {
 				case r.URL.Path == "/.well-known/oauth-protected-resource/api":
 					w.Header().Set("Content-Type", "application/json")
-					json.NewEncoder(w).Encode(map[string]any{"resource": resURL + "/api", "authorization_servers": []string{as.URL}})
+					json.NewEncoder(w).Encode(map[string]any{"resource": resURL + "/api", "authorization_servers": []string{asURL}})
 				case r.Header.Get("Authorization") == "Bearer tok-1":
 					w.Write([]byte("ok"))
 				default:
@@ -69,6 +70,10 @@ func TestRegisteredSecretStaysWithItsServer(t *testing.T) {
 					w.WriteHeader(http.StatusUnauthorized)
 				}
 			})
+			as.Start()
+			t.Cleanup(as.Close)
+			res.Start()
+			t.Cleanup(res.Close)
 			// A client id given and --register: the client credentials grant
 			// runs with the registered client, no browser needed.
 			r := keyhole(t, runOpts{}, "send", "--json", "--client-id", "mine", "--register", resURL+"/api")

@@ -143,15 +143,15 @@ func TestServeClientMetadataAtThePracticeServer(t *testing.T) {
 func TestOIDCClientIDMetadataDocumentWithPrivateKeyJWT(t *testing.T) {
 	ca := oidctest.NewCA(t)
 	key, jwk := oidctest.ClientKey(t)
-	var id, jwksURI string
+	var id, jwksURI late[string]
 	host := ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
 		case "/app/client.json":
 			json.NewEncoder(w).Encode(map[string]any{
-				"client_id": id, "client_name": "keyhole with a key", "redirect_uris": []string{"http://127.0.0.1/callback"},
+				"client_id": id.get(), "client_name": "keyhole with a key", "redirect_uris": []string{"http://127.0.0.1/callback"},
 				"grant_types": []string{"authorization_code"}, "response_types": []string{"code"},
-				"token_endpoint_auth_method": "private_key_jwt", "jwks_uri": jwksURI, "application_type": "native",
+				"token_endpoint_auth_method": "private_key_jwt", "jwks_uri": jwksURI.get(), "application_type": "native",
 			})
 		case "/app/jwks.json":
 			fmt.Fprintf(w, `{"keys":[%s]}`, jwk)
@@ -159,9 +159,10 @@ func TestOIDCClientIDMetadataDocumentWithPrivateKeyJWT(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}), false)
-	id, jwksURI = host+"/app/client.json", host+"/app/jwks.json"
+	id.set(host + "/app/client.json")
+	jwksURI.set(host + "/app/jwks.json")
 	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile)
-	r := signIn(t, "send", "--json", "--client-id", id, "--client-key", key, "--cacert", ca.CAFile, as.Origin+"/mcp")
+	r := signIn(t, "send", "--json", "--client-id", id.get(), "--client-key", key, "--cacert", ca.CAFile, as.Origin+"/mcp")
 	s := readSent(t, r)
 	if s.final != 200 || s.count("token") != 2 || strings.Count(s.doc, "client_assertion_type") != 2 {
 		t.Fatalf("final %d after %v, want 200 after a push and a token request, each with an assertion: %q\n%s", s.final, s.purposes, s.autos, r.stderr)

@@ -414,8 +414,8 @@ func TestOIDCPushedAuthorizationRequest(t *testing.T) {
 func clientDocument(t *testing.T, ca *oidctest.CA) (string, *atomic.Int32) {
 	t.Helper()
 	var fetched atomic.Int32
-	var id string
-	id = ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var id late[string]
+	id.set(ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/keyhole/client.json" {
 			http.NotFound(w, r)
 			return
@@ -423,12 +423,12 @@ func clientDocument(t *testing.T, ca *oidctest.CA) (string, *atomic.Int32) {
 		fetched.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{
-			"client_id": id, "client_name": "keyhole under test", "redirect_uris": []string{"http://127.0.0.1/callback"},
+			"client_id": id.get(), "client_name": "keyhole under test", "redirect_uris": []string{"http://127.0.0.1/callback"},
 			"grant_types": []string{"authorization_code", "refresh_token"}, "response_types": []string{"code"},
 			"token_endpoint_auth_method": "none", "application_type": "native",
 		})
-	}), false) + "/keyhole/client.json"
-	return id, &fetched
+	}), false) + "/keyhole/client.json")
+	return id.get(), &fetched
 }
 
 // The OAuth client's extras are profile fields like any (the description's

@@ -81,9 +81,10 @@ func TestSendRegistersWithoutClientID(t *testing.T) {
 // authorization server offers no registration_endpoint (and takes Client ID
 // Metadata Documents when documents is set), and returns its URL.
 func noRegistration(t *testing.T, documents bool) string {
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	b := srv.URL
+	// The handler is in place before the server starts: keyhole, another
+	// process, reaches it, which orders nothing for the race detector.
+	srv := httptest.NewUnstartedServer(nil)
+	b := "http://" + srv.Listener.Addr().String()
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var doc map[string]any
 		switch r.URL.Path {
@@ -103,5 +104,7 @@ func noRegistration(t *testing.T, documents bool) string {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(doc)
 	})
+	srv.Start()
+	t.Cleanup(srv.Close)
 	return b
 }

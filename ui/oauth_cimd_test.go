@@ -20,11 +20,17 @@ import (
 // request again, 200.
 func TestOAuthFormClientIDMetadataDocumentAgainstOIDCProvider(t *testing.T) {
 	ca := oidctest.NewCA(t)
-	var id string
-	id = ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The document names its own URL, known once the server is up; the
+	// server reads it on oidc-provider's request (another process: nothing
+	// orders it for the race detector), so it goes through a channel.
+	url := make(chan string, 1)
+	id := ca.ServeTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := <-url
+		url <- u
 		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(credentials.KeyholeClientMetadata(id))
+		json.NewEncoder(w).Encode(credentials.KeyholeClientMetadata(u))
 	}), false) + "/client.json"
+	url <- id
 	as := oidctest.Start(t, "NODE_EXTRA_CA_CERTS="+ca.CAFile)
 
 	// Wide enough for the timeline to show the start of each step's reason.
