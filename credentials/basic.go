@@ -24,12 +24,20 @@ func (b Basic) Validate() error {
 	if strings.Contains(b.User, ":") {
 		return errors.New("basic: the user name cannot contain ':' (RFC 7617 §2); Basic has no way to send it")
 	}
-	for _, f := range []struct{ name, v string }{{"user name", b.User}, {"password", b.Password}} {
+	return checkUserPassword("basic", b.User, b.Password)
+}
+
+// checkUserPassword refuses a user name or password that is not UTF-8 or
+// holds a control character: no scheme that sends or proves a password
+// (Basic, NTLM, SCRAM) can carry one as the user meant it, and a pasted
+// newline is a mistake, not part of a password.
+func checkUserPassword(scheme, user, password string) error {
+	for _, f := range []struct{ name, v string }{{"user name", user}, {"password", password}} {
 		if !utf8.ValidString(f.v) {
-			return fmt.Errorf("basic: the %s is not valid UTF-8", f.name)
+			return fmt.Errorf("%s: the %s is not valid UTF-8", scheme, f.name)
 		}
 		if i := strings.IndexFunc(f.v, isCTL); i >= 0 {
-			return fmt.Errorf("basic: the %s contains a control character at byte %d; remove it", f.name, i)
+			return fmt.Errorf("%s: the %s contains a control character at byte %d; remove it", scheme, f.name, i)
 		}
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,10 +43,7 @@ func (n *NTLM) Validate() error {
 	if n.User == "" {
 		return errors.New("ntlm: no user; give -u USER:PASSWORD, DOMAIN\\USER:PASSWORD or USER@DOMAIN:PASSWORD")
 	}
-	if strings.ContainsAny(n.User+n.Password, "\r\n\x00") {
-		return errors.New("ntlm: the user or password holds a control character")
-	}
-	return nil
+	return checkUserPassword("ntlm", n.User, n.Password)
 }
 
 // Apply sends the type 1 when ch carries no type 2 (the server's first

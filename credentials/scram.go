@@ -47,10 +47,7 @@ func (s *SCRAM) Validate() error {
 	if s.User == "" {
 		return errors.New("scram: no user; give -u USER:PASSWORD")
 	}
-	if strings.ContainsAny(s.User+s.Password, "\r\n\x00") {
-		return errors.New("scram: the user or password holds a control character")
-	}
-	return nil
+	return checkUserPassword("scram", s.User, s.Password)
 }
 
 // Apply sends the client-first message when ch carries no server message

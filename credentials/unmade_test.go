@@ -39,3 +39,29 @@ func TestUserOptional(t *testing.T) {
 		}
 	}
 }
+
+// Basic, NTLM and SCRAM refuse the same bad user names and passwords
+// before anything is sent: a control character anywhere, or bytes that
+// are not UTF-8.
+func TestUserPasswordChecksAgree(t *testing.T) {
+	for _, bad := range [][2]string{{"alice", "pass\tword"}, {"al\x1bice", "x"}, {"alice", "\xff"}, {"alice\n", "x"}} {
+		for name, err := range map[string]error{
+			"basic": Basic{User: bad[0], Password: bad[1]}.Validate(),
+			"ntlm":  (&NTLM{User: bad[0], Password: bad[1]}).Validate(),
+			"scram": (&SCRAM{User: bad[0], Password: bad[1]}).Validate(),
+		} {
+			if err == nil {
+				t.Errorf("%s took user %q password %q", name, bad[0], bad[1])
+			}
+		}
+	}
+	for name, err := range map[string]error{
+		"basic": Basic{User: "alice", Password: "wönderland"}.Validate(),
+		"ntlm":  (&NTLM{User: `PRACTICE\alice`, Password: "wönderland"}).Validate(),
+		"scram": (&SCRAM{User: "alice", Password: "wönderland"}).Validate(),
+	} {
+		if err != nil {
+			t.Errorf("%s refused a good user and password: %v", name, err)
+		}
+	}
+}
