@@ -48,7 +48,7 @@ func TestStartingHandsBackTheModelAfterTheFirstFrame(t *testing.T) {
 	released := make(chan struct{})
 	var m tea.Model = build(func() Model { return New(Options{URL: "http://127.0.0.1:1/"}) }, func() { close(released) })
 	if m.Init() == nil {
-		t.Fatal("Init of the model built in the background returned no command (it asks for the background colour)")
+		t.Fatal("Init of the model it built returned no command (it asks for the background colour)")
 	}
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if _, ok := m.(starting); !ok {
@@ -68,7 +68,7 @@ func TestStartingHandsBackTheModelAfterTheFirstFrame(t *testing.T) {
 	}
 }
 
-// A panic while the model is built comes out on the program's goroutine,
+// A panic while the model is built comes out of Init, on the program's goroutine,
 // where Bubble Tea recovers and puts the terminal back.
 func TestStartingRaisesABuildPanicOnTheProgramGoroutine(t *testing.T) {
 	m := build(func() Model { panic("no model") }, func() {})

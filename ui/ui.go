@@ -40,7 +40,6 @@ func Run(o Options) error {
 	release := holdGC()
 	defer release()
 	first := build(func() Model { return New(o) }, release)
-	warmWidths() // after build: the model is needed first
 	// 120 frames a second (Bubble Tea's most; its default is 60): the first
 	// frame and every keystroke wait for the next tick, so this halves that wait.
 	// The colour profile lipgloss detected when it loaded: Bubble Tea would
