@@ -23,20 +23,22 @@ const Redacted = httpclient.Redacted
 // loaded and diagnosed again.
 const redactedUserinfo = "REDACTED"
 
-// fingerprintKey is made once per process. A keyed fingerprint compares equal
-// within a run (the diff needs "same token?"), but a saved session or HAR
-// gives nobody a hash to test password guesses against offline.
-var fingerprintKey = func() []byte {
+// fingerprintKey is made once per process, when first needed: the first
+// read from crypto/rand costs about 50 µs, which the TUI's first frame
+// need not wait for. A keyed fingerprint compares equal within a run (the
+// diff needs "same token?"), but a saved session or HAR gives nobody a hash
+// to test password guesses against offline.
+var fingerprintKey = sync.OnceValue(func() []byte {
 	k := make([]byte, 32)
 	rand.Read(k) // never fails: crypto/rand aborts the program instead (Go 1.24+)
 	return k
-}()
+})
 
 // Fingerprint identifies a secret without revealing it: the first 8 hex digits
 // of its HMAC-SHA256 under this process's key. Fingerprints compare only
 // within one run of keyhole.
 func Fingerprint(secret string) string {
-	m := hmac.New(sha256.New, fingerprintKey)
+	m := hmac.New(sha256.New, fingerprintKey())
 	m.Write([]byte(secret))
 	return "fp:" + hex.EncodeToString(m.Sum(nil)[:4])
 }

@@ -150,7 +150,7 @@ func redirect(w http.ResponseWriter, r *http.Request) {
 // the request carries Proxy-Authorization for alice, or came through the
 // practice forward proxy, which consumed them.
 func proxyEndpoint(w http.ResponseWriter, r *http.Request) {
-	if proxyCredentialsOK(r.Header) || equal(r.Header.Get(stampHeader), proxyStamp) {
+	if proxyCredentialsOK(r.Header) || equal(r.Header.Get(stampHeader), proxyStamp()) {
 		welcome(w, User, "Basic", map[string]string{"via": "proxy"})
 		return
 	}

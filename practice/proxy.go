@@ -30,11 +30,11 @@ const viaProxy = "1.1 keyhole-practice-proxy"
 // a client, unlike Via.
 const stampHeader = "Keyhole-Practice-Proxy"
 
-var proxyStamp = func() string {
+var proxyStamp = sync.OnceValue(func() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}()
+})
 
 // Proxy is a running practice forward proxy. It demands
 // Proxy-Authorization: Basic alice / wonderland (Digest for requests to
@@ -81,7 +81,7 @@ func startProxy(addr string, public bool) (*Proxy, error) {
 			// Hop-by-hop headers, Proxy-Authorization among them, are
 			// already gone from pr.Out; the absolute URL stays as it came.
 			pr.Out.Header.Add("Via", viaProxy)
-			pr.Out.Header.Set(stampHeader, proxyStamp)
+			pr.Out.Header.Set(stampHeader, proxyStamp())
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			http.Error(w, "practice proxy: cannot reach "+r.URL.Host+": "+err.Error()+"; is the destination running?", http.StatusBadGateway)
@@ -128,8 +128,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wantsProxyDigest(r) {
-		if _, stale, why := proxyDigest.verify(r, nil); why != "" {
-			proxyDigest.refuse(w, stale, why)
+		if _, stale, why := proxyDigest().verify(r, nil); why != "" {
+			proxyDigest().refuse(w, stale, why)
 			return
 		}
 	} else if !proxyCredentialsOK(r.Header) {
@@ -267,11 +267,11 @@ func parseBasic(v string) (user, password string, ok bool) {
 // proxyDigest verifies the proxy's Digest challenge of the proxy-Digest
 // lesson: SHA-256 or MD5, qop auth, in the proxy's realm, shared by the
 // forward proxy and ProxyDigestPath so either can be used.
-var proxyDigest = func() *digestVerifier {
+var proxyDigest = sync.OnceValue(func() *digestVerifier {
 	d := newDigestVerifier(time.Now, []string{"SHA-256", "MD5"}, "auth", false)
 	d.proxy = true
 	return d
-}()
+})
 
 // wantsProxyDigest reports whether the forward proxy asks r for Digest
 // rather than Basic: requests for the proxy-Digest lesson's path.
@@ -282,12 +282,12 @@ func wantsProxyDigest(r *http.Request) bool {
 // proxyDigestEndpoint plays a proxy that wants Digest, for a client that
 // does not go through the practice proxy; one that does arrives stamped.
 func proxyDigestEndpoint(w http.ResponseWriter, r *http.Request) {
-	if equal(r.Header.Get(stampHeader), proxyStamp) {
+	if equal(r.Header.Get(stampHeader), proxyStamp()) {
 		welcome(w, User, "Digest", map[string]string{"via": "proxy"})
 		return
 	}
-	if _, stale, why := proxyDigest.verify(r, nil); why != "" {
-		proxyDigest.refuse(w, stale, why+"; or go through the practice proxy (keyhole practice --proxy-addr)")
+	if _, stale, why := proxyDigest().verify(r, nil); why != "" {
+		proxyDigest().refuse(w, stale, why+"; or go through the practice proxy (keyhole practice --proxy-addr)")
 		return
 	}
 	welcome(w, User, "Digest", map[string]string{"proxy": "answered in Proxy-Authorization"})

@@ -52,15 +52,17 @@ func (s *Server) schemeEndpoints() []Endpoint {
 
 // sharedDigest verifies Digest for endpoints that offer it beside other
 // schemes (lab.go's /multi): SHA-256, qop auth, alice / wonderland.
-var sharedDigest = newDigestVerifier(time.Now, []string{"SHA-256"}, "auth", false)
+var sharedDigest = sync.OnceValue(func() *digestVerifier {
+	return newDigestVerifier(time.Now, []string{"SHA-256"}, "auth", false)
+})
 
 // sharedDigestChallenge returns a fresh WWW-Authenticate value of sharedDigest.
-func sharedDigestChallenge() string { return sharedDigest.challenges(false)[0] }
+func sharedDigestChallenge() string { return sharedDigest().challenges(false)[0] }
 
 // sharedDigestOK reports whether r carries valid Digest credentials for alice.
 func sharedDigestOK(r *http.Request) bool {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	_, _, why := sharedDigest.verify(r, body)
+	_, _, why := sharedDigest().verify(r, body)
 	return why == ""
 }
 

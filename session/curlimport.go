@@ -74,7 +74,7 @@ var curlAuthOptions = sync.OnceValues(func() (server, proxy map[string]string) {
 	server = map[string]string{"--anyauth": "auto", "--ntlm-wb": "ntlm"}
 	proxy = map[string]string{"--proxy-anyauth": "auto"}
 	for _, d := range credentials.Schemes {
-		if d.Curl == "" || curlArgOptions[d.Curl] {
+		if d.Curl == "" || curlArgOptions()[d.Curl] {
 			continue
 		}
 		server[d.Curl] = d.Mode
@@ -97,7 +97,7 @@ func curlSource(mode string, proxy bool) string {
 	case mode != "basic":
 		opt = d.Curl
 	}
-	if curlArgOptions[opt] {
+	if curlArgOptions()[opt] {
 		return "curl " + opt
 	}
 	if proxy {
@@ -119,10 +119,10 @@ var (
 )
 
 // curlArgOptions are curl's options that take a value; knowing them keeps an
-// unsupported option's value from being taken for the URL.
-var curlArgOptions = map[string]bool{}
-
-func init() {
+// unsupported option's value from being taken for the URL. The set is made
+// on first use, not while the program starts.
+var curlArgOptions = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
 	for _, o := range strings.Fields(`-A -b -c -C -d -D -e -E -F -H -K -m -o -P -Q -r -T -t -u -U -w -x -X -y -Y -z
 		--abstract-unix-socket --alt-svc --aws-sigv4 --cacert --capath --cert --cert-type --ciphers --config
 		--connect-timeout --connect-to --continue-at --cookie --cookie-jar --create-file-mode --crlfile --curves
@@ -142,9 +142,10 @@ func init() {
 		--telnet-option --tftp-blksize --time-cond --tls-max --tls13-ciphers --tlsauthtype --tlspassword --tlsuser
 		--trace --trace-ascii --trace-config --unix-socket --upload-file --url --url-query --user --user-agent
 		--variable --write-out`) {
-		curlArgOptions[o] = true
+		set[o] = true
 	}
-}
+	return set
+})
 
 // curlShort maps curl's one-letter options to their long names.
 var curlShort = map[byte]string{
@@ -329,7 +330,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 		var opts []opt
 		if strings.HasPrefix(a, "--") {
 			name, value, eq := strings.Cut(a, "=")
-			if eq && curlArgOptions[name] {
+			if eq && curlArgOptions()[name] {
 				opts = append(opts, opt{name, value, true})
 			} else {
 				opts = append(opts, opt{name: a})
@@ -340,7 +341,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				if !ok {
 					long = "-" + string(a[j])
 				}
-				if curlArgOptions["-"+string(a[j])] {
+				if curlArgOptions()["-"+string(a[j])] {
 					if j+1 < len(a) {
 						opts = append(opts, opt{long, a[j+1:], true})
 					} else {
@@ -352,7 +353,7 @@ func parseCurlArgs(args []string) (*Imported, error) {
 			}
 		}
 		for _, o := range opts {
-			takes := curlArgOptions[o.name] || shortTakes(o.name)
+			takes := curlArgOptions()[o.name] || shortTakes(o.name)
 			if takes && !o.hasValue {
 				if i+1 >= len(args) {
 					return nil, fmt.Errorf("curl import: %s needs a value", o.name)
@@ -613,7 +614,7 @@ func splitCert(v string) (file, password string) {
 }
 
 // shortTakes reports whether an unknown one-letter option takes a value.
-func shortTakes(name string) bool { return len(name) == 2 && curlArgOptions[name] }
+func shortTakes(name string) bool { return len(name) == 2 && curlArgOptions()[name] }
 
 // curlData turns one data option into the bytes curl would send: @FILE read
 // from disk, newlines stripped where curl strips them, --data-urlencode

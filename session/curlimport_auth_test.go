@@ -118,7 +118,7 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 // proxies, as --proxy-OPTION for the proxy; its offer names the option.
 func TestParseCurlReadsEveryDescribedOption(t *testing.T) {
 	for _, d := range credentials.Schemes {
-		if d.Curl == "" || curlArgOptions[d.Curl] {
+		if d.Curl == "" || curlArgOptions()[d.Curl] {
 			continue
 		}
 		im, err := ParseCurl(`curl ` + d.Curl + ` -u 'CORP\alice:pw' -x http://127.0.0.1:3128 http://127.0.0.1:1/x`)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -115,7 +116,7 @@ func wrapKeepingFlags(l string, w int) string {
 	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
 		return ansi.Wrap(l, w, "")
 	}
-	l = unbroken.ReplaceAllStringFunc(l, func(f string) string {
+	l = unbroken().ReplaceAllStringFunc(l, func(f string) string {
 		if strings.Contains(f, "://") && ansi.StringWidth(f) > w {
 			return f // a URL cut anyway is better cut at a hyphen than mid-word
 		}
@@ -130,7 +131,10 @@ const nbHyphen = '\u2011'
 // --proxy-addr, http://…/.well-known/oauth-protected-resource), or a
 // hyphen before a digit (SHA-256, UTF-8). A URL inside a longer word
 // (resource_metadata="http://…") keeps its hyphens as break points.
-var unbroken = regexp.MustCompile(`(?:^|[\s(])(?:--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*)|-[0-9]`)
+// It is compiled on first use, not while the program starts.
+var unbroken = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s(])(?:--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*)|-[0-9]`)
+})
 
 // hangIndent is the column wrapped text continues at: after a label styled
 // apart from its text ("Teaches …"), after a bullet ("✗ …", "→ …"), or
