@@ -103,65 +103,14 @@ func expiredJWT() string {
 // the loop: a change to one of these files is reviewed like code.
 // go test ./ui -run TestGolden -update rewrites them.
 func TestGolden(t *testing.T) {
-	scenes := []struct {
-		name string
-		path string
-		play func(t *testing.T, m Model) Model
-	}{
-		{"first-screen", "/basic", func(t *testing.T, m Model) Model { return m }},
-		{"digest-two-challenges", "/digest", func(t *testing.T, m Model) Model { return press(t, m, enter) }},
-		{"expired-jwt", "/bearer", func(t *testing.T, m Model) Model {
-			m = press(t, m, enter) // 401; Bearer token is preselected
-			m = press(t, m, enter)
-			m = press(t, m, tea.PasteMsg{Content: expiredJWT()})
-			return press(t, m, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
-		}},
-		{"forbidden-403", "/forbidden", func(t *testing.T, m Model) Model {
-			m = press(t, m, enter, enter)
-			m = press(t, m, keys("alice")...)
-			m = press(t, m, tab)
-			m = press(t, m, keys(practice.Password)...)
-			return press(t, m, enter)
-		}},
-		{"json-200", "/basic", func(t *testing.T, m Model) Model {
-			m = press(t, m, enter, enter)
-			m = press(t, m, keys("alice")...)
-			m = press(t, m, tab)
-			m = press(t, m, keys(practice.Password)...)
-			return press(t, m, enter)
-		}},
-		{"diff", "/basic", func(t *testing.T, m Model) Model {
-			m = press(t, m, enter, enter)
-			m = press(t, m, keys("alice")...)
-			m = press(t, m, tab)
-			m = press(t, m, keys(practice.Password)...)
-			m = press(t, m, enter)
-			for m.Focused() != "timeline" {
-				m = press(t, m, tab)
-			}
-			return m
-		}},
-	}
-	for _, sc := range scenes {
+	for _, sc := range goldenScenes {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
 			for _, bg := range []struct {
 				name string
 				c    color.Color
 			}{{"light", color.White}, {"dark", color.Black}} {
 				t.Run(fmt.Sprintf("%s/%dx%d/%s", sc.name, sz[0], sz[1], bg.name), func(t *testing.T) {
-					m := started(t, sz[0], sz[1])
-					m.clock = func() time.Time { return goldenClock } // the session's stays real: no skew is found
-					m = press(t, m, tea.BackgroundColorMsg{Color: bg.c})
-					m = press(t, m, esc)
-					m.compose.url.SetValue(m.srv.URL + sc.path)
-					m = sc.play(t, m)
-					m = steady(t, m)
-					if sc.name == "diff" {
-						m = press(t, m, keys("d")...) // drawn from the steadied attempts
-					}
-					if sc.name == "expired-jwt" && m.Overlay() != "jwt" {
-						t.Fatalf("the JWT inspector did not open: %s", m.Status())
-					}
+					m := sc.open(t, sz[0], sz[1], bg.c)
 					checkFrame(t, m, sz[0], sz[1], sc.name)
 					// Fingerprints are keyed per process, so that they cannot be looked up.
 					golden.RequireEqual(t, fingerprint.ReplaceAllString(m.View().Content, "fp:00000000"))
@@ -169,4 +118,66 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+}
+
+// goldenScene is one screen of the loop, played from the practice server.
+type goldenScene struct {
+	name string
+	path string
+	play func(t *testing.T, m Model) Model
+}
+
+// open plays the scene on a terminal of w x h with background bg, steadied.
+func (sc goldenScene) open(t *testing.T, w, h int, bg color.Color) Model {
+	t.Helper()
+	m := started(t, w, h)
+	m.clock = func() time.Time { return goldenClock } // the session's stays real: no skew is found
+	m = press(t, m, tea.BackgroundColorMsg{Color: bg})
+	m = press(t, m, esc)
+	m.compose.url.SetValue(m.srv.URL + sc.path)
+	m = sc.play(t, m)
+	m = steady(t, m)
+	if sc.name == "diff" {
+		m = press(t, m, keys("d")...) // drawn from the steadied attempts
+	}
+	if sc.name == "expired-jwt" && m.Overlay() != "jwt" {
+		t.Fatalf("the JWT inspector did not open: %s", m.Status())
+	}
+	return m
+}
+
+var goldenScenes = []goldenScene{
+	{"first-screen", "/basic", func(t *testing.T, m Model) Model { return m }},
+	{"digest-two-challenges", "/digest", func(t *testing.T, m Model) Model { return press(t, m, enter) }},
+	{"expired-jwt", "/bearer", func(t *testing.T, m Model) Model {
+		m = press(t, m, enter) // 401; Bearer token is preselected
+		m = press(t, m, enter)
+		m = press(t, m, tea.PasteMsg{Content: expiredJWT()})
+		return press(t, m, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
+	}},
+	{"forbidden-403", "/forbidden", func(t *testing.T, m Model) Model {
+		m = press(t, m, enter, enter)
+		m = press(t, m, keys("alice")...)
+		m = press(t, m, tab)
+		m = press(t, m, keys(practice.Password)...)
+		return press(t, m, enter)
+	}},
+	{"json-200", "/basic", func(t *testing.T, m Model) Model {
+		m = press(t, m, enter, enter)
+		m = press(t, m, keys("alice")...)
+		m = press(t, m, tab)
+		m = press(t, m, keys(practice.Password)...)
+		return press(t, m, enter)
+	}},
+	{"diff", "/basic", func(t *testing.T, m Model) Model {
+		m = press(t, m, enter, enter)
+		m = press(t, m, keys("alice")...)
+		m = press(t, m, tab)
+		m = press(t, m, keys(practice.Password)...)
+		m = press(t, m, enter)
+		for m.Focused() != "timeline" {
+			m = press(t, m, tab)
+		}
+		return m
+	}},
 }

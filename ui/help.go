@@ -28,7 +28,7 @@ type helpMemo struct {
 
 func newHelpBar(isDark bool) helpBar {
 	h := help.New()
-	h.Styles = help.DefaultStyles(isDark)
+	h.Styles = helpStyles(isDark)
 	return helpBar{h: h, memo: &helpMemo{}}
 }
 

@@ -3,10 +3,75 @@ package ui
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 )
+
+// termProfile is the colour profile of the terminal the TUI draws on, set by
+// Run before the model is built; in tests it is unknown and colours are
+// left as made.
+//
+// On a terminal of 256 or 16 colours, every colour the TUI draws with is
+// made in that palette once, when its style is made (forTerm), and Bubble
+// Tea is told the terminal takes colours as they are (rendererProfile).
+// Otherwise its renderer converts the colours of every cell it draws, on
+// every frame, by a locked map look-up per colour: a fifth of drawing the
+// first frame. TestColoursAreMadeForTheTerminal checks that no colour is left
+// out.
+var termProfile colorprofile.Profile
+
+// forTerm is c as the terminal shows it: the nearest of its 256 or 16
+// colours, as Bubble Tea's renderer would choose it.
+func forTerm(c color.Color) color.Color {
+	if _, none := c.(lipgloss.NoColor); none || c == nil || !converts(termProfile) {
+		return c
+	}
+	return termProfile.Convert(c)
+}
+
+// converts reports whether colours are made beforehand for a terminal of profile p.
+func converts(p colorprofile.Profile) bool {
+	return p == colorprofile.ANSI || p == colorprofile.ANSI256
+}
+
+// rendererProfile is the profile Bubble Tea renders with on a terminal of
+// profile p: one that passes colours through where they are already made in
+// p; p itself otherwise (no colour, or the terminal takes any).
+func rendererProfile(p colorprofile.Profile) colorprofile.Profile {
+	if converts(p) {
+		return colorprofile.TrueColor
+	}
+	return p
+}
+
+// styleForTerm is s with each colour it has made for the terminal.
+func styleForTerm(s lipgloss.Style) lipgloss.Style {
+	if !converts(termProfile) {
+		return s
+	}
+	set := func(get func() color.Color, put func(color.Color) lipgloss.Style) {
+		if c := get(); c != nil {
+			if _, none := c.(lipgloss.NoColor); !none {
+				s = put(forTerm(c))
+			}
+		}
+	}
+	set(s.GetForeground, s.Foreground)
+	set(s.GetBackground, s.Background)
+	set(s.GetUnderlineColor, s.UnderlineColor)
+	set(s.GetBorderTopForeground, s.BorderTopForeground)
+	set(s.GetBorderRightForeground, s.BorderRightForeground)
+	set(s.GetBorderBottomForeground, s.BorderBottomForeground)
+	set(s.GetBorderLeftForeground, s.BorderLeftForeground)
+	set(s.GetBorderTopBackground, s.BorderTopBackground)
+	set(s.GetBorderRightBackground, s.BorderRightBackground)
+	set(s.GetBorderBottomBackground, s.BorderBottomBackground)
+	set(s.GetBorderLeftBackground, s.BorderLeftBackground)
+	return s
+}
 
 // Styles is every style the TUI draws with, built for a light or dark terminal.
 type Styles struct {
@@ -43,7 +108,7 @@ type Styles struct {
 // NewStyles builds the styles for a dark or light background.
 func NewStyles(isDark bool) Styles {
 	ld := lipgloss.LightDark(isDark)
-	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
+	c := func(light, dark string) color.Color { return forTerm(ld(lipgloss.Color(light), lipgloss.Color(dark))) }
 	accent := c("#5A3FC0", "#B9A6FF")
 	var s Styles
 	s.isDark = isDark
@@ -111,7 +176,30 @@ func (s Styles) findingStyle(severity string) lipgloss.Style {
 func inputStyles(isDark bool) (textinput.Styles, textarea.Styles) {
 	ti := textinput.DefaultStyles(isDark)
 	ti.Cursor.Blink = false
+	ti.Cursor.Color = forTerm(ti.Cursor.Color)
+	for _, st := range []*textinput.StyleState{&ti.Focused, &ti.Blurred} {
+		for _, s := range []*lipgloss.Style{&st.Text, &st.Placeholder, &st.Suggestion, &st.Prompt} {
+			*s = styleForTerm(*s)
+		}
+	}
 	ta := textarea.DefaultStyles(isDark)
 	ta.Cursor.Blink = false
+	ta.Cursor.Color = forTerm(ta.Cursor.Color)
+	for _, st := range []*textarea.StyleState{&ta.Focused, &ta.Blurred} {
+		for _, s := range []*lipgloss.Style{&st.Base, &st.Text, &st.LineNumber, &st.CursorLineNumber,
+			&st.CursorLine, &st.EndOfBuffer, &st.Placeholder, &st.Prompt, &st.Selection} {
+			*s = styleForTerm(*s)
+		}
+	}
 	return ti, ta
+}
+
+// helpStyles are the help bar's styles for the background.
+func helpStyles(isDark bool) help.Styles {
+	h := help.DefaultStyles(isDark)
+	for _, s := range []*lipgloss.Style{&h.Ellipsis, &h.ShortKey, &h.ShortDesc, &h.ShortSeparator,
+		&h.FullKey, &h.FullDesc, &h.FullSeparator} {
+		*s = styleForTerm(*s)
+	}
+	return h
 }

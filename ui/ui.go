@@ -37,14 +37,16 @@ func Run(o Options) error {
 	if o.ProgressFile == "" {
 		o.ProgressFile = progressPath()
 	}
+	termProfile = lipgloss.Writer.Profile
 	release := holdGC()
 	defer release()
 	first := build(func() Model { return New(o) }, release)
 	// 120 frames a second (Bubble Tea's most; its default is 60): the first
 	// frame and every keystroke wait for the next tick, so this halves that wait.
 	// The colour profile lipgloss detected when it loaded: Bubble Tea would
-	// detect it again, and under tmux each detection runs "tmux info".
-	p := tea.NewProgram(first, tea.WithFPS(120), tea.WithColorProfile(lipgloss.Writer.Profile))
+	// detect it again, and under tmux each detection runs "tmux info". The
+	// TUI's colours are made in it (see termProfile).
+	p := tea.NewProgram(first, tea.WithFPS(120), tea.WithColorProfile(rendererProfile(termProfile)))
 	// A closed terminal sends SIGHUP, which Bubble Tea leaves to Go's
 	// default: exit at once, spill files left behind. Stop the program
 	// instead, so the cleanup below runs. (SIGINT and SIGTERM it handles.)
