@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"image/color"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // onTerminal is what Bubble Tea's renderer writes to draw content on a
@@ -80,6 +82,32 @@ func TestColoursAreMadeForTheTerminal(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// The first frame of keyhole URL on a 120x40 terminal of 256 colours, as
+// Bubble Tea is handed it: every colour already in the palette. With
+// KEYHOLE_FRAME_FILE set, it is written there for bench/floor, which
+// bench/run.sh measures keyhole's first frame against.
+func TestFirstFrame(t *testing.T) {
+	var frame string
+	withTermProfile(colorprofile.ANSI256, func() {
+		var m tea.Model = New(Options{URL: "http://127.0.0.1:1/basic"})
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		frame = m.View().Content
+	})
+	plain := ansi.Strip(frame)
+	mustContain(t, plain, "Request", "http://127.0.0.1:1/basic", "Explanation", "Response", "Timeline")
+	if got := strings.Count(plain, "\n") + 1; got != 40 {
+		t.Errorf("the first frame has %d lines, want 40", got)
+	}
+	if strings.Contains(frame, "38;2;") || strings.Contains(frame, "48;2;") {
+		t.Error("the first frame has a 24-bit colour on a terminal of 256")
+	}
+	if path := os.Getenv("KEYHOLE_FRAME_FILE"); path != "" {
+		if err := os.WriteFile(path, []byte(frame), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
