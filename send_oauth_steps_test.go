@@ -166,3 +166,20 @@ func attemptHeads(t *testing.T, stdout string) map[string]string {
 	}
 	return heads
 }
+
+// The practice server's tenant issuer answers at its own authorization
+// endpoint and names itself in the response (RFC 9207); keyhole compares
+// that with the issuer whose metadata it discovered for the resource, so
+// the sign-in succeeds for the tenant as for the main issuer, and the code
+// is exchanged at the tenant's token endpoint.
+func TestSendAuthorizationCodeAtTheTenantIssuer(t *testing.T) {
+	srv := startPractice(t)
+	r := signIn(t, "send", "--json", "--client-id", practice.ClientID, "--client-secret", practice.ClientSecret,
+		"--grant", "authorization_code", srv.URL+practice.TenantPath+"/api")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.all())
+	}
+	if !strings.Contains(r.stdout, srv.URL+practice.TenantPath+"/token") {
+		t.Errorf("no token request to the tenant's token endpoint\n%s", r.stdout)
+	}
+}

@@ -170,6 +170,7 @@ func (s *Server) oauthRoutes(mux *http.ServeMux) {
 	a := s.auth()
 	mux.HandleFunc("/.well-known/oauth-authorization-server", a.asMetadata)
 	mux.HandleFunc("/.well-known/oauth-authorization-server"+TenantPath, a.asMetadata)
+	mux.HandleFunc(TenantPath+"/authorize", a.authorize)
 	mux.HandleFunc(TenantPath+"/token", a.token)
 	mux.HandleFunc(TenantPath+"/device", a.deviceAuthorization)
 	for _, p := range protectedPaths {
@@ -224,13 +225,13 @@ func (s *Server) oauthEndpoints() []Endpoint {
 // issuer's, whose endpoints are under /tenant.
 func (a *authServer) asMetadata(w http.ResponseWriter, r *http.Request) {
 	b := baseURL(r)
-	issuer, token, device := b, b+"/oauth/token", b+"/oauth/device"
+	issuer, authorize, token, device := b, b+"/oauth/authorize", b+"/oauth/token", b+"/oauth/device"
 	if strings.HasSuffix(r.URL.Path, TenantPath) {
-		issuer, token, device = b+TenantPath, b+TenantPath+"/token", b+TenantPath+"/device"
+		issuer, authorize, token, device = b+TenantPath, b+TenantPath+"/authorize", b+TenantPath+"/token", b+TenantPath+"/device"
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                issuer,
-		"authorization_endpoint":                b + "/oauth/authorize",
+		"authorization_endpoint":                authorize,
 		"token_endpoint":                        token,
 		"device_authorization_endpoint":         device,
 		"grant_types_supported":                 []string{"client_credentials", "authorization_code", deviceGrantType, "refresh_token", "password"},
@@ -245,6 +246,9 @@ func (a *authServer) asMetadata(w http.ResponseWriter, r *http.Request) {
 		"require_pushed_authorization_requests": false,
 		"registration_endpoint":                 b + "/oauth/register",
 		"client_id_metadata_document_supported": true,
+		// Every authorization response names its issuer (RFC 9207), so a
+		// client can tell it from another server's in a mix-up.
+		"authorization_response_iss_parameter_supported": true,
 	})
 }
 
@@ -555,7 +559,7 @@ var consentPage = sync.OnceValue(func() *template.Template {
 <p>The client asks for scope <b>{{.Scope}}</b> and will get the answer at {{.RedirectURI}}.</p>
 {{if .Pushed}}<p>The client pushed this request first (RFC 9126): this page got only its client_id and request_uri.</p>
 {{end}}<p>Signed in as {{.User}}. Approving redirects your browser there with a one-time code.</p>
-<form method="post" action="/oauth/authorize">
+<form method="post" action="{{.Action}}">
 {{range $k, $v := .Fields}}<input type="hidden" name="{{$k}}" value="{{$v}}">
 {{end}}<button name="action" value="approve">Approve</button>
 <button name="action" value="deny">Deny</button>
@@ -620,6 +624,11 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "400 Bad Request: redirect_uri must be one the client registered, http://127.0.0.1:PORT/... (RFC 8252 §7.3)", http.StatusBadRequest)
 		return
 	}
+	// The issuer this endpoint answers for: the tenant's has its own.
+	issuer := baseURL(r)
+	if strings.HasPrefix(r.URL.Path, TenantPath+"/") {
+		issuer += TenantPath
+	}
 	back := func(params url.Values) {
 		u, _ := url.Parse(redirect)
 		qs := u.Query()
@@ -629,6 +638,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 		if s := q.Get("state"); s != "" {
 			qs.Set("state", s)
 		}
+		qs.Set("iss", issuer) // RFC 9207 §2, on errors too
 		u.RawQuery = qs.Encode()
 		http.Redirect(w, r, u.String(), http.StatusFound)
 	}
@@ -655,7 +665,7 @@ func (a *authServer) authorize(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		consentPage().Execute(w, map[string]any{"ClientID": c.id, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields, "Pushed": requestURI != ""})
+		consentPage().Execute(w, map[string]any{"ClientID": c.id, "Scope": scope, "RedirectURI": redirect, "User": User, "Fields": fields, "Pushed": requestURI != "", "Action": r.URL.Path})
 		return
 	}
 	if r.PostForm.Get("action") != "approve" {

@@ -283,3 +283,51 @@ func TestGrantTablesAreBounded(t *testing.T) {
 		t.Fatalf("%d entries kept, want at most %d", len(m), maxGrants)
 	}
 }
+
+// Each issuer's authorization endpoint, as its metadata names it, says in
+// every authorization response which issuer answered (RFC 9207), errors
+// and codes alike, and the consent page posts back to that same endpoint.
+func TestAuthorizationResponsesNameTheirIssuer(t *testing.T) {
+	srv := startOAuth(t, nil)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, meta := range []string{"/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server" + TenantPath} {
+		resp, err := http.Get(srv.URL + meta)
+		as := readJSON(t, resp, err)
+		issuer, endpoint := as["issuer"].(string), as["authorization_endpoint"].(string)
+		if as["authorization_response_iss_parameter_supported"] != true {
+			t.Errorf("%s: authorization_response_iss_parameter_supported = %v, want true", meta, as["authorization_response_iss_parameter_supported"])
+		}
+		redirect := "http://127.0.0.1:9/callback"
+		q := url.Values{"response_type": {"code"}, "client_id": {ClientID}, "redirect_uri": {redirect}, "state": {"st"}}
+		resp, err = noFollow.Get(endpoint + "?" + q.Encode()) // no PKCE: an error response
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		if loc.Query().Get("error") == "" || loc.Query().Get("iss") != issuer {
+			t.Errorf("%s: error response %s, want iss=%s", meta, loc, issuer)
+		}
+		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier()))
+		q.Set("code_challenge_method", "S256")
+		resp, err = http.Get(endpoint + "?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if action := `action="` + strings.TrimPrefix(endpoint, srv.URL) + `"`; !strings.Contains(string(page), action) {
+			t.Errorf("%s: the consent page does not post back with %s:\n%s", meta, action, page)
+		}
+		q.Set("action", "approve")
+		resp, err = noFollow.PostForm(endpoint, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ = url.Parse(resp.Header.Get("Location"))
+		if loc.Query().Get("code") == "" || loc.Query().Get("iss") != issuer {
+			t.Errorf("%s: code response %s, want a code and iss=%s", meta, loc, issuer)
+		}
+	}
+}
