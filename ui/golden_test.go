@@ -155,29 +155,23 @@ var goldenScenes = []goldenScene{
 		m = press(t, m, tea.PasteMsg{Content: expiredJWT()})
 		return press(t, m, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
 	}},
-	{"forbidden-403", "/forbidden", func(t *testing.T, m Model) Model {
-		m = press(t, m, enter, enter)
-		m = press(t, m, keys("alice")...)
-		m = press(t, m, tab)
-		m = press(t, m, keys(practice.Password)...)
-		return press(t, m, enter)
-	}},
-	{"json-200", "/basic", func(t *testing.T, m Model) Model {
-		m = press(t, m, enter, enter)
-		m = press(t, m, keys("alice")...)
-		m = press(t, m, tab)
-		m = press(t, m, keys(practice.Password)...)
-		return press(t, m, enter)
-	}},
+	{"forbidden-403", "/forbidden", answerAsAlice},
+	{"json-200", "/basic", answerAsAlice},
 	{"diff", "/basic", func(t *testing.T, m Model) Model {
-		m = press(t, m, enter, enter)
-		m = press(t, m, keys("alice")...)
-		m = press(t, m, tab)
-		m = press(t, m, keys(practice.Password)...)
-		m = press(t, m, enter)
+		m = answerAsAlice(t, m)
 		for m.Focused() != "timeline" {
 			m = press(t, m, tab)
 		}
 		return m
 	}},
+}
+
+// answerAsAlice sends, picks the preselected scheme and answers with
+// alice's user and password.
+func answerAsAlice(t *testing.T, m Model) Model {
+	m = press(t, m, enter, enter)
+	m = press(t, m, keys("alice")...)
+	m = press(t, m, tab)
+	m = press(t, m, keys(practice.Password)...)
+	return press(t, m, enter)
 }
