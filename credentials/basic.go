@@ -32,15 +32,36 @@ func (b Basic) Validate() error {
 // (Basic, NTLM, SCRAM) can carry one as the user meant it, and a pasted
 // newline is a mistake, not part of a password.
 func checkUserPassword(scheme, user, password string) error {
-	for _, f := range []struct{ name, v string }{{"user name", user}, {"password", password}} {
+	for _, f := range []struct{ key, v string }{{"user", user}, {"password", password}} {
 		if !utf8.ValidString(f.v) {
-			return fmt.Errorf("%s: the %s is not valid UTF-8", scheme, f.name)
+			return &UserPasswordError{Scheme: scheme, Key: f.key, Problem: "is not valid UTF-8; give it in UTF-8, as keyhole sends it"}
 		}
 		if i := strings.IndexFunc(f.v, isCTL); i >= 0 {
-			return fmt.Errorf("%s: the %s contains a control character at byte %d; remove it", scheme, f.name, i)
+			return &UserPasswordError{Scheme: scheme, Key: f.key, Problem: fmt.Sprintf("contains a control character at byte %d; remove it", i)}
 		}
 	}
 	return nil
+}
+
+// UserPasswordError is a user name or password that a scheme refused as
+// typed. Its Error names the scheme; a face that chose the scheme itself
+// (keyhole send without --auth) names where the value came from instead,
+// with Words.
+type UserPasswordError struct {
+	Scheme  string // the mode that refused it: "basic"
+	Key     string // the field: "user" or "password"
+	Problem string // "is not valid UTF-8"
+}
+
+func (e *UserPasswordError) Error() string { return e.Scheme + ": " + e.Words() }
+
+// Words says what is wrong without the scheme: "the password is not valid UTF-8".
+func (e *UserPasswordError) Words() string {
+	name := e.Key
+	if name == "user" {
+		name = "user name"
+	}
+	return "the " + name + " " + e.Problem
 }
 
 func isCTL(r rune) bool { return r < 0x20 || r == 0x7f }

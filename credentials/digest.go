@@ -373,6 +373,10 @@ func init() {
 		Headers: []string{"Authorization"}, Curl: "--digest",
 		Build: func(v map[string]string) (Authorizer, error) {
 			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
+				if up := (*UserPasswordError)(nil); errors.As(err, &up) {
+					up.Scheme = "digest" // Basic's rule, refused as Digest's
+					return nil, up
+				}
 				return nil, errors.New("digest" + strings.TrimPrefix(err.Error(), "basic"))
 			}
 			return &Digest{User: v["user"], Password: v["password"]}, nil

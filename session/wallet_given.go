@@ -3,6 +3,7 @@ package session
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -197,7 +198,7 @@ func (g *Given) Wallet() (*Wallet, error) {
 		d, _ := credentials.Describe(m)
 		a, err := d.Build(v)
 		if err != nil {
-			return err
+			return g.refused(err, mode == m)
 		}
 		if o, ok := a.(*credentials.OAuth2); ok && g.OAuth != nil {
 			if err := g.OAuth(o); err != nil {
@@ -246,6 +247,21 @@ func (g *Given) Wallet() (*Wallet, error) {
 		return nil, fmt.Errorf("--auth %s needs its credentials: %s", mode, needs(mode))
 	}
 	return w, nil
+}
+
+// refused says which value the user gave a scheme refused, by where it came
+// from ("-u: the password is not valid UTF-8"), naming the scheme only
+// when the user chose it (--auth basic): without --auth keyhole picked
+// the scheme, and a scheme the user never typed would mislead.
+func (g *Given) refused(err error, chosen bool) error {
+	var up *credentials.UserPasswordError
+	if !errors.As(err, &up) {
+		return err
+	}
+	if chosen {
+		return errors.New(g.source(up.Key) + ": " + up.Error())
+	}
+	return errors.New(g.source(up.Key) + ": " + up.Words())
 }
 
 // resolved returns the values with every secret given as a reference read
@@ -341,7 +357,13 @@ func (g *Given) proxyOffer(w *Wallet) error {
 		return nil
 	}
 	user, pass, _ := strings.Cut(g.ProxyUser, ":")
+	// Every scheme that answers a proxy sends the user and password as
+	// typed, so they are checked once here, whichever the proxy offers.
 	if err := (credentials.Basic{User: user, Password: pass}).Validate(); err != nil {
+		var up *credentials.UserPasswordError
+		if errors.As(err, &up) {
+			return errors.New(g.ProxySource + ": " + up.Words())
+		}
 		return fmt.Errorf("%s: %v", g.ProxySource, err)
 	}
 	mode := strings.ToLower(g.ProxyMode)

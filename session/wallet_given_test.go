@@ -73,7 +73,11 @@ func TestGivenWallet(t *testing.T) {
 		{Given{Mode: "kerberos"}, `unknown mode "kerberos"`},
 		{Given{Values: map[string]string{"token": "env:KEYHOLE_TEST_UNSET_9"}}, "--token: "},
 		{Given{Values: map[string]string{"client_id": "c", "grant": "magic"}}, `grant "magic"`},
-		{Given{ProxyUser: "a:b\x01", Proxy: "http://127.0.0.1:1", ProxySource: "-U"}, "-U: basic: the password contains a control character"},
+		// A value no scheme can send is said by where it came from; the
+		// scheme only when the user chose it.
+		{Given{ProxyUser: "a:b\x01", Proxy: "http://127.0.0.1:1", ProxySource: "-U"}, "-U: the password contains a control character"},
+		{Given{Values: map[string]string{"user": "a", "password": "b\xff"}, Sources: map[string]string{"password": "curl -u"}}, "curl -u: the password is not valid UTF-8"},
+		{Given{Mode: "ntlm", Values: map[string]string{"user": "a\x1b", "password": "b"}}, "-u: ntlm: the user name contains a control character"},
 	} {
 		c.g.URL = url
 		_, err := c.g.Wallet()
