@@ -45,7 +45,7 @@ func TestOIDCTLSClientAuth(t *testing.T) {
 	})
 	t.Run("without it", func(t *testing.T) {
 		r := keyhole(t, runOpts{}, append([]string{"send"}, append(tlsArgs, as.TLSOrigin+"/api/mtls")...)...)
-		if r.code == exitOK || !strings.Contains(r.stderr, "token request refused (invalid_client)") || !strings.Contains(r.stderr, "give --cert and --key") {
+		if r.code == exitOK || !strings.Contains(r.stderr, "token request refused (invalid_client)") || !strings.Contains(r.stderr, "give the client certificate and its key") || !strings.Contains(r.stderr, "With keyhole send: --cert and --key.") {
 			t.Fatalf("exit %d; want the token endpoint's invalid_client explained:\n%s", r.code, r.stderr)
 		}
 	})

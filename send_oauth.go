@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
@@ -79,4 +80,29 @@ func (o *oauthOptions) close() {
 	if o.served != nil {
 		o.served.Close()
 	}
+}
+
+// refusalFlags names, after a token endpoint's refusal, the flags that give
+// what its likely cause asks for (". With keyhole send: --client-secret or
+// --client-key."), or "": the refusal's own words name no face's flags.
+func refusalFlags(err error) string {
+	var r *credentials.TokenRefusal
+	if !errors.As(err, &r) || len(r.Give) == 0 {
+		return ""
+	}
+	d, _ := credentials.Describe("oauth2")
+	var flags []string
+	for _, g := range r.Give {
+		if g == credentials.GiveClientCert {
+			flags = append(flags, "--cert and --key")
+			continue
+		}
+		key, value, _ := strings.Cut(g, "=")
+		for _, f := range d.Fields {
+			if f.Key == key {
+				flags = append(flags, strings.TrimSpace(f.Flag+" "+value))
+			}
+		}
+	}
+	return ". With keyhole send: " + strings.Join(flags, " or ") + "."
 }

@@ -253,7 +253,7 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 		unansweredHint(last, stderr)
 	}
 	if res.Err != nil {
-		fmt.Fprintf(stderr, "keyhole send: %s\n", httpclient.SafeLine(res.Err.Error()))
+		fmt.Fprintf(stderr, "keyhole send: %s%s\n", httpclient.SafeLine(res.Err.Error()), refusalFlags(res.Err))
 	} else if last.Exchange.CutShort() {
 		fmt.Fprintf(stderr, "keyhole send: the answer was cut short: %s\n", httpclient.SafeLine(last.Exchange.Err.Error()))
 	} else if last.Exchange != nil && last.Exchange.Err != nil && (o.quiet || o.json) {

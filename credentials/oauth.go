@@ -459,7 +459,7 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 		}
 		if err == nil {
 			o.mu.Lock()
-			o.methodWhy = "the server refused " + strings.Join(tried[:len(tried)-1], ", ") + " (invalid_client) and took " + tried[len(tried)-1] + "; give --client-auth " + shortMethod(tried[len(tried)-1]) + " next time"
+			o.methodWhy = "the server refused " + strings.Join(tried[:len(tried)-1], ", ") + " (invalid_client) and took " + tried[len(tried)-1] + "; set client auth to " + shortMethod(tried[len(tried)-1]) + " next time"
 			o.mu.Unlock()
 		} else if isInvalidClient(err) {
 			o.mu.Lock()
@@ -1240,7 +1240,9 @@ func (o *OAuth2) tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		if re.ErrorCode != "" {
-			return fmt.Errorf("oauth2: token request refused (%s): %s%s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription), o.likelyCause(re.ErrorCode))
+			cause, give := o.likelyCause(re.ErrorCode)
+			return &TokenRefusal{Give: give,
+				Text: fmt.Sprintf("oauth2: token request refused (%s): %s%s", safeLine(re.ErrorCode), ExplainTokenError(re.ErrorCode, re.ErrorDescription), cause)}
 		}
 		status := 0
 		if re.Response != nil {
@@ -1255,9 +1257,25 @@ func (o *OAuth2) tokenError(err error) error {
 	return errors.New("oauth2: " + msg)
 }
 
+// TokenRefusal is a token endpoint's refusal (RFC 6749 §5.2) in words true
+// in every face, with what its likely cause asks the user to give.
+type TokenRefusal struct {
+	Text string
+	// Give is what the likely cause asks for, any one of them: a key of
+	// OAuth 2.0's fields ("client_secret"), a key with the value to set
+	// ("client_auth=post"), or GiveClientCert. Each face names them its
+	// own way: keyhole send by its flags, the TUI by its form.
+	Give []string
+}
+
+// GiveClientCert in TokenRefusal.Give is the TLS client certificate and its key.
+const GiveClientCert = "client_cert"
+
+func (e *TokenRefusal) Error() string { return e.Text }
+
 // likelyCause says what in keyhole's own request most likely drew the
-// error code, or "".
-func (o *OAuth2) likelyCause(code string) string {
+// error code, or "", and what to give instead (TokenRefusal.Give).
+func (o *OAuth2) likelyCause(code string) (string, []string) {
 	method, why := o.clientMethod()
 	o.mu.Lock()
 	listed := slices.Clone(o.authMethods)
@@ -1268,37 +1286,36 @@ func (o *OAuth2) likelyCause(code string) string {
 		if len(listed) > 0 && !slices.Contains(listed, method) {
 			s += ", which the server does not list (it lists " + safeLine(strings.Join(listed, ", ")) + ")"
 		}
-		if method == AuthBasic && url.QueryEscape(o.ClientSecret) != o.ClientSecret {
-			s += "; the secret holds characters that Basic form-encodes first (RFC 6749 §2.3.1), which some servers do not decode: try --client-auth post"
+		switch {
+		case method == AuthBasic && url.QueryEscape(o.ClientSecret) != o.ClientSecret:
+			return s + "; the secret holds characters that Basic form-encodes first (RFC 6749 §2.3.1), which some servers do not decode: try client auth post, the secret in the form body", []string{"client_auth=post"}
+		case method == AuthNone:
+			return s + "; the server may want this client to authenticate: give a client secret or a client key", []string{"client_secret", "client_key"}
+		case method == AuthTLS:
+			return s + "; with tls_client_auth the server knows the client by the certificate of the TLS connection (RFC 8705 §2): give the client certificate and its key, the certificate whose subject (or SAN) the client was registered with", []string{GiveClientCert}
 		}
-		if method == AuthNone {
-			s += "; the server may want this client to authenticate: give --client-secret or --client-key"
-		}
-		if method == AuthTLS {
-			s += "; with tls_client_auth the server knows the client by the certificate of the TLS connection (RFC 8705 §2): give --cert and --key, the certificate whose subject (or SAN) the client was registered with"
-		}
-		return s
+		return s, nil
 	case "invalid_grant":
 		switch o.grant() {
 		case GrantAuthorizationCode:
-			return "; for a code: it was used already or expired, or the redirect_uri or the PKCE code_verifier does not match the authorization request"
+			return "; for a code: it was used already or expired, or the redirect_uri or the PKCE code_verifier does not match the authorization request", nil
 		case GrantRefreshToken:
-			return "; for a refresh token: it was used already (a server that rotates refresh tokens takes each once) or revoked"
+			return "; for a refresh token: it was used already (a server that rotates refresh tokens takes each once) or revoked", nil
 		case GrantPassword:
-			return "; for the password grant: the user name or password is wrong"
+			return "; for the password grant: the user name or password is wrong", nil
 		}
 	case "invalid_target":
 		if o.Resource != "" {
-			return "; keyhole asked for resource " + safeLine(o.Resource) + " (RFC 8707)"
+			return "; keyhole asked for resource " + safeLine(o.Resource) + " (RFC 8707)", nil
 		}
 	case "invalid_scope":
 		if s := o.scopes(); len(s) > 0 {
-			return "; keyhole asked for scope " + safeLine(strings.Join(s, " "))
+			return "; keyhole asked for scope " + safeLine(strings.Join(s, " ")), nil
 		}
 	case "unauthorized_client":
-		return "; the grant was " + o.grant()
+		return "; the grant was " + o.grant(), nil
 	}
-	return ""
+	return "", nil
 }
 
 // safeLine makes server-supplied text safe for a terminal, on one line.

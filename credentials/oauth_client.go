@@ -106,7 +106,7 @@ func (o *OAuth2) clientMethod() (method, why string) {
 func (o *OAuth2) clientMethodLocked() (string, string) {
 	switch {
 	case o.ClientAuth != "":
-		return o.ClientAuth, "as asked (--client-auth)"
+		return o.ClientAuth, "as asked"
 	case o.AuthInForm && o.ClientSecret != "":
 		return AuthPost, "as asked"
 	case o.method != "":

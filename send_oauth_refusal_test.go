@@ -1,0 +1,61 @@
+package main
+
+import (
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// invalidClientServer is a resource that wants a Bearer token and a token
+// endpoint on the same https origin that refuses every client
+// (invalid_client), and the file of the certificate to trust it with.
+func invalidClientServer(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error":"invalid_client"}`))
+	})
+	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	srv := httptest.NewTLSServer(mux) // tls_client_auth is for an https token endpoint alone
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return srv, ca
+}
+
+// The likely cause of an invalid_client is said in words true in every
+// face (session's TestTokenRefusalNamesNoFlags); keyhole send adds, in its
+// own output, the flags that give what it asks for.
+func TestSendTokenRefusalNamesTheFlags(t *testing.T) {
+	srv, ca := invalidClientServer(t)
+	for _, c := range []struct {
+		args  []string
+		cause string // the shared words
+		flags string // send's own
+	}{
+		{[]string{"--client-id", "c1"},
+			"give a client secret or a client key", "With keyhole send: --client-secret or --client-key."},
+		{[]string{"--client-id", "c1", "--client-secret", "a+b/c=d", "--client-auth", "basic"},
+			"try client auth post", "With keyhole send: --client-auth post."},
+		{[]string{"--client-id", "c1", "--client-auth", "tls"},
+			"give the client certificate and its key", "With keyhole send: --cert and --key."},
+	} {
+		args := append(append([]string{"send", "--cacert", ca, "--auth", "oauth2", "--token-url", srv.URL + "/token"}, c.args...), srv.URL+"/api")
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitAuth, args...)
+		if !strings.Contains(r.stderr, "token request refused (invalid_client)") || !strings.Contains(r.stderr, c.cause) || !strings.Contains(r.stderr, c.flags) {
+			t.Errorf("%q: stderr lacks %q and %q:\n%s", c.args, c.cause, c.flags, r.stderr)
+		}
+	}
+}
