@@ -325,6 +325,16 @@ func (d *diagnosis) malformed() {
 		Next: "keyhole kept what it could parse; answer a recovered scheme, and tell the server's owners the header breaks RFC 9110 §11."})
 }
 
+// proxyService names the Kerberos service of the proxy the request went
+// through, whose ticket its Negotiate wants: HTTP/<the proxy's host>, not
+// the server's (AtProxy gets that one).
+func (d *diagnosis) proxyService() string {
+	if u, err := url.Parse(d.ex.Proxy); err == nil && u.Hostname() != "" {
+		return "HTTP/" + clean(u.Hostname()) + " (the proxy's host, not the server's)"
+	}
+	return "the proxy"
+}
+
 func (d *diagnosis) unauthorized(header, credHeader string) {
 	offered := d.challenges(header)
 	_, hasHeader := d.ex.Response.Header[http.CanonicalHeaderKey(header)]
@@ -343,7 +353,7 @@ func (d *diagnosis) unauthorized(header, credHeader string) {
 		var do Action
 		for _, c := range offered {
 			if c.Is("Negotiate") && do.Kind == "" {
-				next += " Its Negotiate takes a Kerberos ticket for the proxy instead of a password: kinit user@REALM first, then answer Negotiate."
+				next += " Its Negotiate takes a Kerberos ticket for " + d.proxyService() + " instead of a password: kinit user@REALM first, then answer Negotiate."
 				do = Action{Kind: "proxy-credentials", Label: "Enter " + clean(c.Scheme) + " proxy credentials", Scheme: c.Scheme}
 			}
 		}
