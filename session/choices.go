@@ -107,18 +107,20 @@ func Choices(a *Attempt) ([]Choice, int) {
 	return cs, pre
 }
 
-// ModesFor lists the schemes that answer ch, in the descriptions' order. A
-// registry's Bearer challenge (Docker, OCI; IsRegistryChallenge, the rule
-// Run answers by) gets its token from the realm, so the registry token
-// goes first.
+// ModesFor lists the schemes that answer ch, in the descriptions' order,
+// leaving out those whose description does not accept it (a registry token
+// answers only a registry's challenge, with a token realm and its service
+// or scope: IsRegistryChallenge, the rule Run answers by). A registry's
+// Bearer challenge (Docker, OCI) gets its token from the realm, so there
+// the registry token goes first.
 func ModesFor(ch httpclient.Challenge) []string {
 	var out []string
 	for _, d := range credentials.ForWire(ch.Scheme) {
-		if d.Rank > 0 {
+		if d.Rank > 0 && (d.Accepts == nil || d.Accepts(ch)) {
 			out = append(out, d.Mode)
 		}
 	}
-	if i := slices.Index(out, "registry"); i > 0 && IsRegistryChallenge(ch) {
+	if i := slices.Index(out, "registry"); i > 0 {
 		out = append([]string{"registry"}, slices.Delete(out, i, i+1)...)
 	}
 	return out

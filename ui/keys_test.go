@@ -201,10 +201,11 @@ func TestTimelineColumnsStayAligned(t *testing.T) {
 	mustContain(t, ansi.Strip(rows[0]), "/basic · 127.0.0.1:", "none")
 }
 
-// A letter finds the kind of answer as well as the scheme: o is OAuth 2.0.
+// A letter finds the kind of answer as well as the scheme: o is OAuth 2.0,
+// r the registry token (a registry's challenge lists one).
 func TestPickerLetterFindsTheKind(t *testing.T) {
 	m := started(t, 120, 40)
-	m.compose.url.SetValue(m.srv.URL + "/jwt")
+	m.compose.url.SetValue(m.srv.URL + "/registry/v2/")
 	m = press(t, m, enter)
 	m = press(t, m, keys("o")...)
 	if o, _ := m.chal.picked(); o.Mode != "oauth2" {

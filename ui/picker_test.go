@@ -62,3 +62,20 @@ func TestDroppedOnRedirectPreselectsTrust(t *testing.T) {
 		t.Fatalf("after trusting: %d, trust %v (status %q)", last.Status(), m.trust, m.Status())
 	}
 }
+
+// A plain Bearer challenge (no token realm or service, as a registry sends)
+// lists no registry token: only a registry's challenge gets that row.
+func TestPickerOffersRegistryTokenOnlyToARegistry(t *testing.T) {
+	m := started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/bearer")
+	m = press(t, m, enter)
+	s := screen(m)
+	mustContain(t, s, "Bearer token")
+	if strings.Contains(s, "Registry token") {
+		t.Errorf("a plain Bearer challenge lists a registry token:\n%s", s)
+	}
+	m = started(t, 120, 40)
+	m.compose.url.SetValue(m.srv.URL + "/registry/v2/")
+	m = press(t, m, enter)
+	mustContain(t, screen(m), "Bearer: Registry token")
+}
