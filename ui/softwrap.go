@@ -8,7 +8,9 @@ import (
 
 // softWrap breaks a plain line (no colour sequences) into rows of at most w
 // columns: after a space, or after a , / & ? or - inside a long word such
-// as a URL, and only where none fits, inside the word. It never breaks an
+// as a URL, or before a URL's scheme, and only where none fits, inside the
+// word. A URL is never broken in or right after its "//", so a row does not
+// end in "https:" with "//host" on the next one. It never breaks an
 // escape: a JSON \uXXXX or \n, or the \x1b keyhole writes for a control
 // character, stays on one row. ansi.Wrap breaks words the same way but
 // knows nothing of escapes, and ansi.Hardwrap breaks mid-word everywhere.
@@ -25,7 +27,7 @@ func softWrap(s string, w int) []string {
 			}
 			col += cw
 			end++
-			if end < len(rs) && breakAfter(rs[end-1]) && !inEscape(rs, start, end) {
+			if end < len(rs) && breakAt(rs, end) && !inEscape(rs, start, end) {
 				brk = end
 			}
 		}
@@ -43,13 +45,37 @@ func softWrap(s string, w int) []string {
 	return out
 }
 
-func breakAfter(r rune) bool {
-	switch r {
-	case ' ', ',', '/', '&', '?', '-':
+// breakAt reports whether a row may end before rs[i], 0 < i < len(rs).
+func breakAt(rs []rune, i int) bool {
+	switch rs[i-1] {
+	case ' ', ',', '&', '?', '-':
 		return true
+	case '/':
+		// Not inside "//" nor right after it: "https://host" stays whole.
+		return rs[i] != '/' && (i < 2 || rs[i-2] != '/')
 	}
-	return false
+	return urlAt(rs, i)
 }
+
+// urlAt reports whether a URL starts at rs[i]: a scheme (RFC 3986 letters,
+// at most maxScheme of them, so a long line costs no more than a short one)
+// followed by "://" ("https://", "wss://").
+func urlAt(rs []rune, i int) bool {
+	if isWordRune(rs[i-1]) || !isLetter(rs[i]) {
+		return false
+	}
+	j := i
+	for j < len(rs) && j-i < maxScheme && (isWordRune(rs[j]) || rs[j] == '+' || rs[j] == '.' || rs[j] == '-') {
+		j++
+	}
+	return j+3 <= len(rs) && rs[j] == ':' && rs[j+1] == '/' && rs[j+2] == '/'
+}
+
+// maxScheme bounds the scheme urlAt looks for; real ones are a few letters.
+const maxScheme = 32
+
+func isLetter(r rune) bool   { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+func isWordRune(r rune) bool { return isLetter(r) || r >= '0' && r <= '9' }
 
 func runeWidth(r rune) int {
 	if r < utf8.RuneSelf {
