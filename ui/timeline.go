@@ -114,6 +114,14 @@ func sentWhat(a *session.Attempt, w int) string {
 // carriedShort is one credential carried, with its detail or without.
 func carriedShort(c session.Carried, detail bool) string {
 	s := c.Scheme
+	if s == "client secret" && !c.FromHeaders {
+		// The session's words for a token request's form body
+		// (client_secret_post). "form secret" names the method as "Basic"
+		// names the header, and with the client id fits the 24 columns of
+		// a row at 120, where "client secret post-client" lost the client
+		// id, or read as the method client_secret_post.
+		s = "form secret"
+	}
 	if c.Proxy {
 		s = "proxy " + s
 	}

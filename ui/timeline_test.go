@@ -62,7 +62,11 @@ func TestTimelineSaysEveryCredentialCarried(t *testing.T) {
 }
 
 // A token request says what it carried too, the client secret sent in the
-// form body (client_secret_post) included, which no header shows.
+// form body (client_secret_post) included, which no header shows. Its row
+// names the method (the form, as Basic names the header) and the client at
+// 120 columns, the method at 80; "client secret post-client" was cut to
+// "client secret", which read like client_secret_basic's secret, or as the
+// method "client_secret_post" when it fitted.
 func TestTimelineSaysWhatATokenRequestCarried(t *testing.T) {
 	m := started(t, 120, 40)
 	m = typeURL("/client-auth")(t, m)
@@ -73,8 +77,34 @@ func TestTimelineSaysWhatATokenRequestCarried(t *testing.T) {
 			got = append(got, sentWhat(a, 40))
 		}
 	}
-	want := []string{"Basic " + practice.PostClientID, "client secret " + practice.PostClientID}
+	want := []string{"Basic " + practice.PostClientID, "form secret " + practice.PostClientID}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("token requests carried %q, want %q (status %q)", got, want, m.Status())
+	}
+	for _, tc := range []struct {
+		w, h int
+		want []string // the refused Basic one, then the form's
+	}{
+		{120, 40, []string{" Basic post-client ", " form secret post-client "}},
+		{80, 24, []string{" Basic post-client ", " form secret "}},
+	} {
+		m := sized(t, m, tc.w, tc.h)
+		for m.Focused() != "timeline" {
+			m = press(t, m, tab)
+		}
+		var rows []string
+		for _, l := range strings.Split(screen(m), "\n") {
+			if strings.Contains(l, " POST ") && strings.Contains(l, "/oauth/token") {
+				rows = append(rows, l)
+			}
+		}
+		if len(rows) != 2 {
+			t.Fatalf("%dx%d: %d token rows on screen:\n%s", tc.w, tc.h, len(rows), screen(m))
+		}
+		for i, r := range rows {
+			if !strings.Contains(r, tc.want[i]) {
+				t.Errorf("%dx%d: token row %d %q, want %q", tc.w, tc.h, i+1, r, tc.want[i])
+			}
+		}
 	}
 }
