@@ -62,15 +62,9 @@ var oauthFields = []Field{
 // are bound to a key (RFC 9449). A refresh token without a grant means the
 // refresh_token grant: the user has a refresh token and wants it used.
 func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
-	grant := strings.ReplaceAll(v["grant"], "-", "_")
+	grant := askedGrant(v)
 	switch grant {
-	case "":
-		if v["refresh_token"] != "" {
-			grant = GrantRefreshToken
-		}
-	case GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantPassword, GrantRefreshToken:
-	case "device":
-		grant = GrantDeviceCode
+	case "", GrantClientCredentials, GrantAuthorizationCode, GrantDeviceCode, GrantPassword, GrantRefreshToken:
 	default:
 		return nil, fmt.Errorf("grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", v["grant"])
 	}
@@ -80,26 +74,13 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	if grant == GrantPassword && v["user"] == "" {
 		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
 	}
-	if grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "" {
-		grant = GrantAuthorizationCode // a client id metadata document's client is public: it signs a user in
-	}
 	// Register is yes, no or empty: without a client id keyhole registers
 	// itself where the server offers it, unless told not to.
 	register, noRegister := yes(v["register"]), no(v["register"])
-	var grantWhy string
-	if v["client_id"] == "" {
-		if noRegister {
-			return nil, errors.New("the OAuth 2.0 client needs its client id (Client id, --client-id): registering keyhole with the authorization server is turned off (Register no, --register=false)")
-		}
-		switch grant {
-		case "":
-			grant = GrantAuthorizationCode // a registered public client signs a user in
-		case GrantClientCredentials:
-			// The form's first grant: a client registered by keyhole is
-			// public, with no credentials of its own to grant a token for.
-			grant, grantWhy = GrantAuthorizationCode, "; it signs a user in (authorization code), since a public client has no credentials of its own for the client credentials grant"
-		}
+	if v["client_id"] == "" && noRegister {
+		return nil, errors.New("the OAuth 2.0 client needs its client id (Client id, --client-id): registering keyhole with the authorization server is turned off (Register no, --register=false)")
 	}
+	grant, grantWhy := runGrant(v, grant)
 	o := &OAuth2{
 		Grant: grant, ClientID: v["client_id"], ClientSecret: v["client_secret"], TokenURL: v["token_url"],
 		Scopes: strings.Fields(v["scope"]), User: v["user"], Password: v["password"],
@@ -138,6 +119,49 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		return nil, errors.New("client auth private_key_jwt needs the client's key (--client-key FILE)")
 	}
 	return o, nil
+}
+
+// OAuthRuns says what the OAuth 2.0 client made from values v runs, as
+// buildOAuth decides: the grant, and whether keyhole first registers itself
+// with the authorization server (RFC 7591). Without a client id that is not
+// the grant asked for, so the TUI's form says it as the values stand.
+func OAuthRuns(v map[string]string) (grant string, registers bool) {
+	grant, _ = runGrant(v, askedGrant(v))
+	return grant, (v["client_id"] == "" || yes(v["register"])) && !no(v["register"])
+}
+
+// askedGrant is the grant v asks for, spelled as keyhole's constants ("" for
+// none): "client-credentials" and "device" as their grants, and a refresh
+// token without a grant the refresh_token grant.
+func askedGrant(v map[string]string) string {
+	grant := strings.ReplaceAll(v["grant"], "-", "_")
+	switch {
+	case grant == "device":
+		return GrantDeviceCode
+	case grant == "" && v["refresh_token"] != "":
+		return GrantRefreshToken
+	}
+	return grant
+}
+
+// runGrant is the grant the client made from v runs when grant is asked
+// for, and why, when it is another, in words for the registration's reason.
+// A client whose id is a metadata document's URL, or that keyhole registers
+// for lack of an id, is public: it signs a user in (authorization code).
+func runGrant(v map[string]string, grant string) (string, string) {
+	switch {
+	case grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "":
+		return GrantAuthorizationCode, "" // a client id metadata document's client is public
+	case v["client_id"] != "" || no(v["register"]):
+		return grant, ""
+	case grant == "":
+		return GrantAuthorizationCode, "" // a registered public client signs a user in
+	case grant == GrantClientCredentials:
+		// The form's first grant: a client registered by keyhole is
+		// public, with no credentials of its own to grant a token for.
+		return GrantAuthorizationCode, "; it signs a user in (authorization code), since a public client has no credentials of its own for the client credentials grant"
+	}
+	return grant, ""
 }
 
 // yes reads a yes/no field: "yes", "true", "on", "1", as a flag's value.

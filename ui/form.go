@@ -148,11 +148,24 @@ func (f form) sends() bool {
 	return true
 }
 
+// label names the form's scheme and, for a form with a choice (the OAuth
+// 2.0 client's grant), what its values run as they stand
+// (credentials.OAuthRuns): with the Client id empty keyhole registers
+// itself and signs a user in, whatever grant is picked.
 func (f form) label() string {
-	if c := f.chosen(); c.Title != "" {
-		return title(f.kind) + " · " + c.Title
+	c := f.chosen()
+	if c.Title == "" {
+		return title(f.kind)
 	}
-	return title(f.kind)
+	grant, registers := credentials.OAuthRuns(f.values())
+	if i := slices.IndexFunc(f.choices(), func(c credentials.Choice) bool { return c.Value == grant }); i >= 0 {
+		c = f.choices()[i]
+	}
+	s := title(f.kind) + " · " + c.Title
+	if registers {
+		s += ", registering keyhole"
+	}
+	return s
 }
 
 // sender is the label of the field enter sends from: the last one that is

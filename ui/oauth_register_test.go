@@ -72,3 +72,57 @@ func TestFormWithoutClientIDRegistersAtOIDCProvider(t *testing.T) {
 		t.Errorf("%d registrations, want 1: %q\n%s", n, steps, attemptsOf(m))
 	}
 }
+
+// The form's header says what will run for its values as they stand, at
+// 120 and 80 columns: with the Client id empty keyhole registers and signs a
+// user in (authorization code), whatever grant the form starts on; a client
+// id typed makes it the grant picked. Sent as the header said, it registers
+// and the token request is an authorization code one.
+func TestOAuthFormHeaderSaysWhatRuns(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		m := started(t, size[0], size[1])
+		m = typeURL(practice.MCPRegisterPath)(t, m)
+		m.browser = approveInBrowser
+		m = pickAnswer(t, m, "oauth2")
+		header := func(want, not string) {
+			t.Helper()
+			s := screen(m)
+			h := line(s, "OAuth 2.0 · ")
+			if !strings.Contains(h, want) || strings.Contains(h, not) {
+				t.Fatalf("%dx%d: form header %q, want %q without %q:\n%s", size[0], size[1], h, want, not, s)
+			}
+		}
+		header("OAuth 2.0 · authorization code + PKCE, registering keyhole", "client")
+		if !strings.Contains(m.Status(), "authorization code + PKCE, registering keyhole:") {
+			t.Errorf("status %q", m.Status())
+		}
+		m = press(t, m, tab)
+		m = press(t, m, keys(practice.ClientID)...)
+		header("OAuth 2.0 · client credentials", "registering")
+		m = press(t, m, ctrlG)
+		header("OAuth 2.0 · authorization code + PKCE", "registering")
+		m = press(t, m, ctrlG)
+		header("OAuth 2.0 · device code", "registering")
+		for m.form.choice != "client_credentials" {
+			m = press(t, m, ctrlG)
+		}
+		m = press(t, m, tab, endKey, ctrlU) // the Client id emptied again
+		header("OAuth 2.0 · authorization code + PKCE, registering keyhole", "client")
+
+		m = fill(t, m)
+		if last := m.sess.Last(); last.Status() != 200 {
+			t.Fatalf("last attempt %d (status %q)\n%s", last.Status(), m.Status(), attemptsOf(m))
+		}
+		var steps, grants []string
+		for _, a := range m.sess.Attempts() {
+			steps = append(steps, a.Step)
+			if a.Step == session.StepToken {
+				v, _ := url.ParseQuery(string(a.Exchange.Request.Body))
+				grants = append(grants, v.Get("grant_type"))
+			}
+		}
+		if !strings.Contains(strings.Join(steps, ","), session.StepRegistration) || strings.Join(grants, ",") != "authorization_code" {
+			t.Fatalf("steps %q, token grants %q\n%s", steps, grants, attemptsOf(m))
+		}
+	}
+}

@@ -132,7 +132,8 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
 	s := strings.Join(strings.Fields(screen(m)), " ") // the side pane wraps the note
-	mustContain(t, s, "OAuth 2.0 · client credentials", "ctrl+g grant", "resource_metadata (RFC 9728)")
+	// The Client id still empty: keyhole would register and sign a user in.
+	mustContain(t, s, "OAuth 2.0 · authorization code + PKCE, registering keyhole", "ctrl+g grant", "resource_metadata (RFC 9728)")
 	if !strings.Contains(m.form.note, "endpoints will be discovered from resource_metadata") {
 		t.Errorf("form note %q", m.form.note)
 	}
@@ -141,6 +142,7 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	}
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientID)...)
+	mustContain(t, screen(m), "OAuth 2.0 · client credentials")
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
 	m = press(t, m, tab, enter)
