@@ -496,8 +496,12 @@ func (m *Model) typeInto(msg tea.Msg) tea.Cmd {
 		m.compose.body, cmd = m.compose.body.Update(msg)
 	case focusForm:
 		if m.form.valid() {
+			was := m.form.label()
 			f := &m.form.fields[m.form.idx]
 			f.in, cmd = f.in.Update(msg)
+			if now := m.form.label(); now != was { // the OAuth 2.0 client id typed or emptied
+				m.info("The form now runs %s.", now)
+			}
 		}
 	}
 	return cmd

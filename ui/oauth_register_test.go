@@ -99,6 +99,9 @@ func TestOAuthFormHeaderSaysWhatRuns(t *testing.T) {
 		m = press(t, m, tab)
 		m = press(t, m, keys(practice.ClientID)...)
 		header("OAuth 2.0 · client credentials", "registering")
+		if m.Status() != "The form now runs OAuth 2.0 · client credentials." {
+			t.Errorf("status %q once a client id is typed", m.Status())
+		}
 		m = press(t, m, ctrlG)
 		header("OAuth 2.0 · authorization code + PKCE", "registering")
 		m = press(t, m, ctrlG)
