@@ -112,7 +112,7 @@ func (p *printer) attempt(a *session.Attempt) {
 	}
 	p.line(line)
 	for _, c := range ex.Challenges {
-		p.line("   challenge (" + c.Header + "): " + httpclient.SafeLine(session.Describe(c)))
+		p.line("   challenge (" + c.Header + "): " + httpclient.SafeLine(session.DescribeVia(c, ex.Proxy)))
 	}
 	for _, pr := range ex.Problems {
 		p.line(fmt.Sprintf("   %s in challenge at byte %d: %s", pr.Severity, pr.Offset, httpclient.SafeLine(pr.Message)))

@@ -257,8 +257,8 @@ func TestSendNegotiateProxySquid(t *testing.T) {
 	if strings.Contains(r.stdout, "#2 ") {
 		t.Errorf("without a ticket, the request went again (curl stops at the 407):\n%s", r.stdout)
 	}
-	// The proxy's challenge asks for the proxy's ticket, not the origin's.
-	if !strings.Contains(r.stdout, "challenge (Proxy-Authenticate): Negotiate, wants a Kerberos ticket for the proxy's HTTP/host, not the server's") {
+	// The proxy's challenge asks for the proxy's ticket, not the origin's, by its host.
+	if !strings.Contains(r.stdout, "challenge (Proxy-Authenticate): Negotiate, wants a Kerberos ticket for HTTP/localhost, the proxy's, not the server's") {
 		t.Errorf("the proxy's Negotiate challenge in words:\n%s", r.stdout)
 	}
 

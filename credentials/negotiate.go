@@ -570,7 +570,7 @@ func init() {
 // SPNEGO answer in short.
 func negotiateWords(c httpclient.Challenge) string {
 	if c.Token68 == "" && c.Header == httpclient.ProxyAuthenticate {
-		return "wants a Kerberos ticket for the proxy's HTTP/host, not the server's (SPNEGO), from kinit's credential cache"
+		return ProxyTicketWords("")
 	}
 	if c.Token68 == "" {
 		return "wants a Kerberos ticket for HTTP/host (SPNEGO), from kinit's credential cache"
@@ -580,6 +580,16 @@ func negotiateWords(c httpclient.Challenge) string {
 		return "a malformed Negotiate token: " + httpclient.SafeLine(err.Error())
 	}
 	return httpclient.SafeLine(t.Describe(time.Time{})[0])
+}
+
+// ProxyTicketWords says what a proxy's Negotiate without a token asks for:
+// a ticket for HTTP/<the proxy's host>; host "" when it is not known.
+func ProxyTicketWords(host string) string {
+	service := "the proxy's HTTP/host"
+	if host != "" {
+		service = "HTTP/" + httpclient.SafeLine(host) + ", the proxy's"
+	}
+	return "wants a Kerberos ticket for " + service + ", not the server's (SPNEGO), from kinit's credential cache"
 }
 
 func negotiateToken(c httpclient.Challenge, now time.Time) []string {

@@ -329,8 +329,8 @@ func (d *diagnosis) malformed() {
 // through, whose ticket its Negotiate wants: HTTP/<the proxy's host>, not
 // the server's (AtProxy gets that one).
 func (d *diagnosis) proxyService() string {
-	if u, err := url.Parse(d.ex.Proxy); err == nil && u.Hostname() != "" {
-		return "HTTP/" + clean(u.Hostname()) + " (the proxy's host, not the server's)"
+	if host := proxyHost(d.ex.Proxy); host != "" {
+		return "HTTP/" + clean(host) + " (the proxy's host, not the server's)"
 	}
 	return "the proxy"
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -73,6 +74,26 @@ func Describe(c httpclient.Challenge) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// DescribeVia is Describe for a challenge that came back through proxy (the
+// Exchange's Proxy, "" when direct): a proxy's Negotiate asking for a
+// ticket names the service it wants one for, HTTP/<the proxy's host>.
+func DescribeVia(c httpclient.Challenge, proxy string) string {
+	host := proxyHost(proxy)
+	if c.Header != httpclient.ProxyAuthenticate || !c.Is("Negotiate") || c.Token68 != "" || host == "" {
+		return Describe(c)
+	}
+	return clean(c.Scheme) + ", " + credentials.ProxyTicketWords(host)
+}
+
+// proxyHost is the host of the proxy URL, or "".
+func proxyHost(proxy string) string {
+	u, err := url.Parse(proxy)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // explainer is the Explain hook of the scheme's description, or nil.
@@ -153,7 +174,7 @@ func Explain(a *Attempt) Explanation {
 		chs = a.Exchange.Challenges
 	}
 	for _, c := range chs {
-		w := Describe(c)
+		w := DescribeVia(c, a.Exchange.Proxy)
 		if c.Header == httpclient.ProxyAuthenticate {
 			w = "proxy: " + w
 		}

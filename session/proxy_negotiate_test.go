@@ -35,4 +35,19 @@ func TestProxyNegotiateNamesTheProxysService(t *testing.T) {
 	if f.Do.Kind != "proxy-credentials" || f.Do.Scheme != "Negotiate" {
 		t.Errorf("do: %+v", f.Do)
 	}
+	// The challenge in words, above the finding in both faces, names it too.
+	if w := Explain(a).Wants; len(w) != 1 || !strings.HasPrefix(w[0], "proxy: Negotiate, wants a Kerberos ticket for HTTP/localhost, the proxy's, not the server's") {
+		t.Errorf("wants %q", w)
+	}
+	// Without a proxy on the way (a server answering 407 itself) there is
+	// no host to name.
+	direct := httptest.NewServer(proxy.Config.Handler)
+	t.Cleanup(direct.Close)
+	_, b := send(t, httpclient.Options{}, direct.URL)
+	if f := finding(t, b, "proxy-auth-required"); !strings.Contains(f.Next, "Kerberos ticket for the proxy instead") {
+		t.Errorf("direct 407: %q", f.Next)
+	}
+	if w := Explain(b).Wants; len(w) != 1 || !strings.Contains(w[0], "the proxy's HTTP/host") {
+		t.Errorf("direct 407 wants %q", w)
+	}
 }
