@@ -143,7 +143,7 @@ func TestSendOAuthSecretToANamedTokenEndpointNeedsTrust(t *testing.T) {
 	if sent() != 0 || r.code == exitOK {
 		t.Fatalf("the secret went to %s, which only the metadata named (exit %d)", c.URL, r.code)
 	}
-	if !strings.Contains(r.stderr, "held back the client secret") || !strings.Contains(r.stderr, "--trust") {
+	if !strings.Contains(r.stderr, "held back the client secret") || !strings.Contains(r.stderr, "it goes there only if you trust "+c.URL+", or when you give the token URL yourself (Token URL). With keyhole send: --trust "+c.URL+" or --token-url.") {
 		t.Errorf("nothing says what was held back and how to allow it:\n%s", r.stderr)
 	}
 	r = keyhole(t, runOpts{}, "send", "--client-id", "me", "--client-secret", victimSecret, "--trust", c.URL, aURL+"/api")

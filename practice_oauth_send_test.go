@@ -66,8 +66,9 @@ func TestSendRegistersWithoutClientID(t *testing.T) {
 		documents bool
 		want      string
 	}{
-		{false, "offers no registration_endpoint (RFC 7591) nor Client ID Metadata Documents: register keyhole there by hand and give its client id (Client id, --client-id)"},
-		{true, "it takes Client ID Metadata Documents: give the URL of one as the client id (Client id, --client-id https://…/client.json"},
+		{false, "offers no registration_endpoint (RFC 7591) nor Client ID Metadata Documents: register keyhole there by hand and give its client id (Client id). With keyhole send: --client-id."},
+		{true, "it takes Client ID Metadata Documents: give the URL of one as the client id (Client id, https://…/client.json: a document you host). " +
+			"With keyhole send: --client-id or --serve-client-metadata (a document served on this machine)."},
 	} {
 		as := noRegistration(t, c.documents)
 		r = keyhole(t, runOpts{}, "send", "--auth", "oauth2", as+"/api")

@@ -82,22 +82,28 @@ func (o *oauthOptions) close() {
 	}
 }
 
-// refusalFlags names, after a token endpoint's refusal, the flags that give
-// what its likely cause asks for (". With keyhole send: --client-secret or
-// --client-key."), or "": the refusal's own words name no face's flags.
+// refusalFlags names, after an OAuth 2.0 error that asks the user to give
+// something (a token endpoint's refusal, a secret held back, a missing
+// client key), the flags that give it (". With keyhole send:
+// --client-secret or --client-key."), or "": the error's own words name
+// no face's flags (credentials.Gives).
 func refusalFlags(err error) string {
-	var r *credentials.TokenRefusal
-	if !errors.As(err, &r) || len(r.Give) == 0 {
+	give := credentials.Gives(err)
+	if len(give) == 0 {
 		return ""
 	}
 	d, _ := credentials.Describe("oauth2")
 	var flags []string
-	for _, g := range r.Give {
-		if g == credentials.GiveClientCert {
-			flags = append(flags, "--cert and --key")
-			continue
-		}
+	for _, g := range give {
 		key, value, _ := strings.Cut(g, "=")
+		switch key {
+		case credentials.GiveClientCert:
+			flags = append(flags, "--cert and --key")
+		case credentials.GiveTrust:
+			flags = append(flags, "--trust "+httpclient.SafeLine(value))
+		case credentials.GiveServedMetadata:
+			flags = append(flags, "--serve-client-metadata (a document served on this machine)")
+		}
 		for _, f := range d.Fields {
 			if f.Key == key {
 				flags = append(flags, strings.TrimSpace(f.Flag+" "+value))

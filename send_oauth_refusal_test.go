@@ -59,3 +59,15 @@ func TestSendTokenRefusalNamesTheFlags(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint discovery did not find is asked for by the form's field
+// name in the shared words, and by its flag in send's.
+func TestSendMissingEndpointNamesTheFlag(t *testing.T) {
+	srv, ca := invalidClientServer(t)
+	args := []string{"send", "--cacert", ca, "--auth", "oauth2", "--client-id", "c1", "--grant", "authorization_code", "--token-url", srv.URL + "/token", srv.URL + "/api"}
+	r := keyhole(t, runOpts{}, args...)
+	want := "the authorization_code grant needs the authorization endpoint and discovery did not find it; give its URL (Auth URL). With keyhole send: --auth-url."
+	if r.code == exitOK || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, want, r.stderr)
+	}
+}

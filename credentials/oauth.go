@@ -402,7 +402,7 @@ func (o *OAuth2) Prepare(ctx context.Context, hc *http.Client, ch *httpclient.Ch
 		}
 	}
 	if method, _ := o.clientMethod(); method == AuthPrivateKeyJWT && o.ClientKey == nil {
-		return errors.New("oauth2: private_key_jwt needs the client's private key; give it with --client-key FILE")
+		return &NeedsGiven{Text: "oauth2: private_key_jwt needs the client's private key; give it (Client key, a PEM file)", Give: []string{"client_key"}}
 	}
 	plainHC := hc
 	if o.ClientKey != nil {
@@ -611,10 +611,11 @@ func (o *OAuth2) findEndpoints(ctx context.Context, hc *http.Client, ch *httpcli
 	}
 	if m := o.missingEndpoint(); m != "" {
 		if o.TokenURL == "" {
-			return errors.New("oauth2: no token URL; give one with --token-url, or answer a challenge that names resource_metadata (RFC 9728)")
+			return &NeedsGiven{Text: "oauth2: no token URL; give one (Token URL), or answer a challenge that names resource_metadata (RFC 9728)", Give: []string{"token_url"}}
 		}
-		flag := map[string]string{"authorization endpoint": "--auth-url", "device authorization endpoint": "--device-url"}[m]
-		return fmt.Errorf("oauth2: the %s grant needs the %s and discovery did not find it; give its URL with %s", o.grant(), m, flag)
+		key := map[string]string{"authorization endpoint": "auth_url", "device authorization endpoint": "device_url"}[m]
+		return &NeedsGiven{Give: []string{key},
+			Text: fmt.Sprintf("oauth2: the %s grant needs the %s and discovery did not find it; give its URL (%s)", o.grant(), m, oauthLabel(key))}
 	}
 	return nil
 }
@@ -1163,7 +1164,7 @@ var authorizationErrors = map[string]string{
 	"access_denied":             "the user, or a policy of the server, declined the sign-in or the consent; sign in again and approve",
 	"unsupported_response_type": "the authorization server does not issue codes to this client (response_type=code)",
 	"invalid_scope":             "a requested scope is unknown or not allowed for this client; ask for fewer or other scopes",
-	"invalid_target":            "the resource indicator (resource=, RFC 8707) names a resource the authorization server does not know or will not issue tokens for; check --resource",
+	"invalid_target":            "the resource indicator (resource=, RFC 8707) names a resource the authorization server does not know or will not issue tokens for; check the resource asked for (Resource)",
 	"server_error":              "the authorization server failed while handling the sign-in; try again later",
 	"temporarily_unavailable":   "the authorization server is overloaded or down; try again later",
 	"login_required":            "the server wants the user to sign in, and the request said not to ask",
@@ -1178,6 +1179,14 @@ var authorizationErrors = map[string]string{
 // since the browser made that request, so the run's error carries the code.
 type AuthorizationError struct {
 	Code, Description string // as the server sent them, unchecked
+}
+
+// gives asks, for invalid_target, for another resource (Gives).
+func (e *AuthorizationError) gives() []string {
+	if e.Code == "invalid_target" {
+		return []string{"resource"}
+	}
+	return nil
 }
 
 func (e *AuthorizationError) Error() string {
@@ -1272,6 +1281,49 @@ type TokenRefusal struct {
 const GiveClientCert = "client_cert"
 
 func (e *TokenRefusal) Error() string { return e.Text }
+
+func (e *TokenRefusal) gives() []string { return e.Give }
+
+// NeedsGiven is an OAuth 2.0 client's error that asks the user to give
+// something before it can go on: Text in words true in every face (naming
+// the form's field), Give in TokenRefusal.Give's keys.
+type NeedsGiven struct {
+	Text string
+	Give []string
+}
+
+func (e *NeedsGiven) Error() string { return e.Text }
+
+func (e *NeedsGiven) gives() []string { return e.Give }
+
+// GiveTrust in a Give list, as "trust=ORIGIN", is trusting ORIGIN with the
+// secrets given for another; GiveServedMetadata is keyhole serving its own
+// Client ID Metadata Document on this machine. keyhole send does both with
+// a flag; the TUI has neither.
+const (
+	GiveTrust          = "trust"
+	GiveServedMetadata = "serve_client_metadata"
+)
+
+// Gives is what err, or an error it wraps, asks the user to give, in
+// TokenRefusal.Give's keys, or nil: each face names them its own way.
+func Gives(err error) []string {
+	var g interface{ gives() []string }
+	if errors.As(err, &g) {
+		return g.gives()
+	}
+	return nil
+}
+
+// oauthLabel is what the form calls the OAuth 2.0 field key.
+func oauthLabel(key string) string {
+	for _, f := range oauthFields {
+		if f.Key == key {
+			return f.Label
+		}
+	}
+	return key
+}
 
 // likelyCause says what in keyhole's own request most likely drew the
 // error code, or "", and what to give instead (TokenRefusal.Give).

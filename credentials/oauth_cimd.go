@@ -157,7 +157,7 @@ func (o *OAuth2) useClientIDURL(ctx context.Context, hc *http.Client) (bool, err
 			o.setClientWhy(why + "; it offers registration_endpoint, so keyhole registers (RFC 7591), as the MCP authorization spec orders")
 			return true, nil
 		case registration != "":
-			why += "; it offers registration_endpoint, but registering is turned off (Register no, --register=false)"
+			why += "; it offers registration_endpoint, but registering is turned off (Register no)"
 		default:
 			why += " and offers no registration"
 		}

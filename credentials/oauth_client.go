@@ -329,9 +329,11 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 		cimd := o.cimdSupported
 		o.mu.Unlock()
 		if cimd {
-			return errors.New("oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591); it takes Client ID Metadata Documents: give the URL of one as the client id (Client id, --client-id https://…/client.json: a document you host), or keyhole send --serve-client-metadata for a server on this machine")
+			return &NeedsGiven{Give: []string{"client_id", GiveServedMetadata},
+				Text: "oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591); it takes Client ID Metadata Documents: give the URL of one as the client id (Client id, https://…/client.json: a document you host)"}
 		}
-		return errors.New("oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591) nor Client ID Metadata Documents: register keyhole there by hand and give its client id (Client id, --client-id)")
+		return &NeedsGiven{Give: []string{"client_id"},
+			Text: "oauth2: no client id, and the authorization server offers no registration_endpoint (RFC 7591) nor Client ID Metadata Documents: register keyhole there by hand and give its client id (Client id)"}
 	}
 	grants := []string{"authorization_code", "refresh_token"}
 	if o.grant() == GrantDeviceCode {
@@ -361,7 +363,7 @@ func (o *OAuth2) register(ctx context.Context, hc *http.Client) error {
 	req.Header.Set("Accept", "application/json")
 	why := "client registration (RFC 7591): no client id was given and the authorization server offers registration_endpoint, so keyhole registers itself as a public client (no secret is sent), as an MCP client does"
 	if o.ClientID != "" {
-		why = "client registration (RFC 7591): as asked (Register yes, --register)"
+		why = "client registration (RFC 7591): as asked (Register yes)"
 	}
 	o.mu.Lock()
 	why += o.grantWhy

@@ -13,8 +13,12 @@ import (
 type HeldBack struct {
 	What   string // "the client secret", "the refresh token"...
 	To     string // the token endpoint
-	Reason string // why, in words
+	Reason string // why, in words true in every face
+	// Give is what would let it go, in TokenRefusal.Give's keys (Gives).
+	Give []string
 }
+
+func (e *HeldBack) gives() []string { return e.Give }
 
 func (e *HeldBack) Error() string {
 	return "oauth2: held back " + e.What + " from " + safeLine(e.To) + ": " + e.Reason
@@ -56,7 +60,8 @@ func (o *OAuth2) secretMayGo() error {
 		bound, _ := httpclient.OriginOfURL(from)
 		to, _ := httpclient.OriginOfURL(o.TokenURL)
 		if ok, why := httpclient.MaySendSecret(bound, to, o.Trusted); !ok {
-			return &HeldBack{What: "the client secret the registration gave", To: o.TokenURL, Reason: why + "; if it is yours, give --trust " + safeLine(to.String())}
+			return &HeldBack{What: "the client secret the registration gave", To: o.TokenURL, Reason: why + "; it goes there only if you trust " + safeLine(to.String()),
+				Give: []string{GiveTrust + "=" + to.String()}}
 		}
 	}
 	what := o.secrets()
@@ -89,9 +94,10 @@ func (o *OAuth2) mayGo(what string) error {
 	if ok {
 		return nil
 	}
-	return &HeldBack{What: what, To: o.TokenURL, Reason: fmt.Sprintf(
-		"the token endpoint was named by the metadata at %s, not by you: %s; if it is yours, give --trust %s (or --token-url)",
-		safeLine(named), why, safeLine(tu.Scheme+"://"+tu.Host))}
+	origin := tu.Scheme + "://" + tu.Host
+	return &HeldBack{What: what, To: o.TokenURL, Give: []string{GiveTrust + "=" + origin, "token_url"}, Reason: fmt.Sprintf(
+		"the token endpoint was named by the metadata at %s, not by you: %s; it goes there only if you trust %s, or when you give the token URL yourself (Token URL)",
+		safeLine(named), why, safeLine(origin))}
 }
 
 // certMayGo readies tls_client_auth (RFC 8705 §2): the token endpoint is

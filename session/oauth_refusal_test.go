@@ -2,7 +2,9 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -60,5 +62,99 @@ func TestTokenRefusalNamesNoFlags(t *testing.T) {
 		if !errors.As(out.Err, &r) || !slices.Equal(r.Give, c.give) {
 			t.Errorf("%v: Give %v, want %v", c.values, r, c.give)
 		}
+	}
+}
+
+// The OAuth 2.0 client's other errors that ask the user to give something
+// reach the TUI's status line as they are too, so they name the form's
+// field, not keyhole send's flag, and carry what they ask for in
+// credentials.Gives for each face to name its own way. With the sweep
+// over the findings (TestFindingsNameNoFacesFlags), they make every shared
+// text of a run.
+func TestOAuthNeedsNameNoFlags(t *testing.T) {
+	// as is an authorization server on localhost, another origin than the
+	// resource's 127.0.0.1; documents says it takes Client ID Metadata
+	// Documents. It registers no one.
+	var documents bool
+	as := httptest.NewUnstartedServer(nil)
+	ln, err := net.Listen("tcp", "localhost:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as.Listener = ln
+	asURL := strings.Replace("http://"+ln.Addr().String(), "127.0.0.1", "localhost", 1)
+	as.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/oauth-authorization-server" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"issuer": asURL, "authorization_endpoint": asURL + "/authorize", "token_endpoint": asURL + "/token",
+			"code_challenge_methods_supported": []string{"S256"}, "client_id_metadata_document_supported": documents})
+	})
+	as.Start()
+	t.Cleanup(as.Close)
+	// The resource: /api names its metadata, /plain does not.
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+srv.URL+`/prm"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	mux.HandleFunc("/plain", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	mux.HandleFunc("/prm", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"resource": srv.URL + "/api", "authorization_servers": []string{asURL}})
+	})
+	at, _ := OriginFor(srv.URL)
+	flag := regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
+	for _, c := range []struct {
+		name      string
+		auth      *credentials.OAuth2
+		path      string
+		documents bool
+		want      string
+		give      []string
+	}{
+		{"no authorization endpoint", &credentials.OAuth2{ClientID: "c1", Grant: credentials.GrantAuthorizationCode, TokenURL: srv.URL + "/token"}, "/plain", false,
+			"give its URL (Auth URL)", []string{"auth_url"}},
+		{"private_key_jwt without its key", &credentials.OAuth2{ClientID: "c1", ClientAuth: credentials.AuthPrivateKeyJWT, TokenURL: srv.URL + "/token"}, "/plain", false,
+			"give it (Client key, a PEM file)", []string{"client_key"}},
+		{"a secret for a token endpoint the metadata named", &credentials.OAuth2{ClientID: "me", ClientSecret: "s3cret"}, "/api", false,
+			"it goes there only if you trust " + asURL + ", or when you give the token URL yourself (Token URL)", []string{credentials.GiveTrust + "=" + asURL, "token_url"}},
+		{"no client id, no registration", &credentials.OAuth2{Grant: credentials.GrantAuthorizationCode}, "/api", false,
+			"register keyhole there by hand and give its client id (Client id)", []string{"client_id"}},
+		{"no client id, documents", &credentials.OAuth2{Grant: credentials.GrantAuthorizationCode}, "/api", true,
+			"give the URL of one as the client id (Client id, https://…/client.json: a document you host)", []string{"client_id", credentials.GiveServedMetadata}},
+	} {
+		documents = c.documents
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + c.path, Header: http.Header{}})
+		out := s.Run(context.Background(), &Wallet{Offers: []*Offer{{Auth: c.auth, Origin: at}}}, Policy{})
+		if out.Err == nil || !strings.Contains(out.Err.Error(), c.want) {
+			t.Errorf("%s: Err %v, want %q", c.name, out.Err, c.want)
+			continue
+		}
+		if flag.MatchString(out.Err.Error()) {
+			t.Errorf("%s: names a face's flag: %q", c.name, out.Err)
+		}
+		if got := credentials.Gives(out.Err); !slices.Equal(got, c.give) {
+			t.Errorf("%s: Gives %v, want %v", c.name, got, c.give)
+		}
+	}
+	// Without a request to discover from (Prepare alone) nothing names a
+	// token endpoint.
+	err = (&credentials.OAuth2{ClientID: "c1"}).Prepare(context.Background(), srv.Client(), nil)
+	if err == nil || !strings.Contains(err.Error(), "give one (Token URL)") || flag.MatchString(err.Error()) || !slices.Equal(credentials.Gives(err), []string{"token_url"}) {
+		t.Errorf("no token URL: %v, Gives %v", err, credentials.Gives(err))
+	}
+	// The authorization step's invalid_target: the browser made that
+	// request, so the error is the run's alone.
+	ae := &credentials.AuthorizationError{Code: "invalid_target"}
+	if flag.MatchString(ae.Error()) || !slices.Equal(credentials.Gives(ae), []string{"resource"}) {
+		t.Errorf("invalid_target: %q, Gives %v", ae, credentials.Gives(ae))
 	}
 }
