@@ -202,19 +202,45 @@ func nextWords(f session.Finding) string {
 	case "proxy-credentials":
 		// A scheme whose user is optional (Negotiate: the ticket from
 		// kinit) is asked for with an empty -U, as curl does.
-		mode, userOptional := strings.ToLower(f.Do.Scheme), false
-		for _, d := range credentials.ForWire(f.Do.Scheme) {
-			if d.Proxy {
-				mode = d.Mode
-				userOptional = slices.ContainsFunc(d.Fields, func(fl credentials.Field) bool { return fl.Key == "user" && fl.Optional })
-			}
-		}
+		mode, userOptional := proxyMode(f.Do.Scheme)
 		if userOptional {
 			return f.Next + " With keyhole send: -U : (or --proxy-auth " + mode + ")."
 		}
 		return f.Next + " With keyhole send: -U user:password --proxy-auth " + mode + "."
 	}
 	return f.Next
+}
+
+// proxyMode is the mode of keyhole send that answers a proxy's challenge of
+// scheme, and whether it can do so without a user name (Negotiate).
+func proxyMode(scheme string) (mode string, userOptional bool) {
+	mode = strings.ToLower(scheme)
+	for _, d := range credentials.ForWire(scheme) {
+		if d.Proxy {
+			mode, userOptional = d.Mode, d.UserOptional()
+		}
+	}
+	return mode, userOptional
+}
+
+// proxyUserFlag is how -U answers a proxy's 407: "-U :" when every scheme
+// it offers takes no user name (Negotiate alone: the ticket kinit left, as
+// curl --proxy-negotiate -U : has it), else "-U USER[:PASSWORD]".
+func proxyUserFlag(a *session.Attempt) string {
+	optional := 0
+	for _, c := range a.Exchange.Challenges {
+		if c.Header != httpclient.ProxyAuthenticate {
+			continue
+		}
+		if _, ok := proxyMode(c.Scheme); !ok {
+			return "-U USER[:PASSWORD]"
+		}
+		optional++
+	}
+	if optional == 0 {
+		return "-U USER[:PASSWORD]"
+	}
+	return "-U :"
 }
 
 // credentialWords says what an attempt of the user's request carried, in
@@ -246,7 +272,7 @@ func (p *printer) finish(o *sendOptions, s *session.Session, res session.Outcome
 		if o.proxyUser != "" && last.Exchange.Proxy == "" {
 			fmt.Fprintln(stderr, "keyhole send: the 407 came from the server itself, not a proxy: this request goes direct (no -x, no http_proxy or HTTPS_PROXY), so -U was not sent")
 		} else {
-			fmt.Fprintln(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with -U USER[:PASSWORD] (-u is for the server)")
+			fmt.Fprintf(stderr, "keyhole send: the proxy wants credentials; give the proxy's credentials with %s (-u is for the server)\n", proxyUserFlag(last))
 		}
 	}
 	if last != nil && last.Status() == 401 && !o.json {

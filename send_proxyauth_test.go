@@ -466,3 +466,31 @@ func TestProxyCredentialsNextWords(t *testing.T) {
 		}
 	}
 }
+
+// keyhole send's last line after a proxy's 407 that nothing answered says
+// the -U the finding says: "-U :" (the ticket kinit left) when the proxy
+// offers Negotiate alone, a user and password when it offers a scheme that
+// needs them.
+func TestSendProxyHintNamesTheTicket(t *testing.T) {
+	for _, c := range []struct {
+		offers []string
+		give   string
+	}{
+		{[]string{"Negotiate"}, "-U :"},
+		{[]string{"Negotiate", `Basic realm="proxy"`}, "-U USER[:PASSWORD]"},
+	} {
+		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Proxy-Authenticate"] = c.offers
+			w.WriteHeader(http.StatusProxyAuthRequired)
+		}))
+		r := keyhole(t, runOpts{}, "send", "-x", proxy.URL, "http://127.0.0.1:9/behind")
+		proxy.Close()
+		want := "give the proxy's credentials with " + c.give + " (-u is for the server)"
+		if r.code != exitAuth || !strings.Contains(r.stderr, want) {
+			t.Errorf("%q: exit %d, stderr lacks %q:\n%s", c.offers, r.code, want, r.stderr)
+		}
+		if c.give == "-U :" && !strings.Contains(r.stdout, "With keyhole send: -U :") {
+			t.Errorf("%q: the finding does not say -U : as the hint does:\n%s", c.offers, r.stdout)
+		}
+	}
+}
