@@ -87,9 +87,12 @@ func init() {
 	Register(Description{
 		Mode: "basic", Order: 10, Title: "Basic", Wire: "Basic", Rank: 10, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--basic",
+		// Build refuses what no scheme can carry; a ':' in the user is
+		// Basic's own limit, refused when Basic is to be sent (Validate):
+		// a user from a netrc file or a profile may go by Digest or NTLM.
 		Build: func(v map[string]string) (Authorizer, error) {
 			b := Basic{User: v["user"], Password: v["password"]}
-			return b, b.Validate()
+			return b, checkUserPassword("basic", b.User, b.Password)
 		},
 		Detail: basicUser, CurlArgs: basicCurl,
 	})

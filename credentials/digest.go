@@ -372,12 +372,10 @@ func init() {
 		Mode: "digest", Order: 20, Title: "Digest", Wire: "Digest", Rank: 30, Challenged: true, Proxy: true, Fields: userPassword,
 		Headers: []string{"Authorization"}, Curl: "--digest",
 		Build: func(v map[string]string) (Authorizer, error) {
-			if err := (Basic{User: v["user"], Password: v["password"]}).Validate(); err != nil {
-				if up := (*UserPasswordError)(nil); errors.As(err, &up) {
-					up.Scheme = "digest" // Basic's rule, refused as Digest's
-					return nil, up
-				}
-				return nil, errors.New("digest" + strings.TrimPrefix(err.Error(), "basic"))
+			// A ':' in the user is no problem here: username is a
+			// quoted-string (RFC 7616 §3.4), unlike Basic's user-id.
+			if err := checkUserPassword("digest", v["user"], v["password"]); err != nil {
+				return nil, err
 			}
 			return &Digest{User: v["user"], Password: v["password"]}, nil
 		},
