@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -111,29 +112,73 @@ func wrapLines(lines []string, w int) []string {
 // practice --proxy-addr" does not become "keyhole practice --" over
 // "proxy-addr", nor "algorithm=SHA-" over "256", nor a URL "/.well-" over
 // "known/…". Those hyphens are hidden from the wrap as non-breaking hyphens
-// (U+2011), then put back; a URL wider than the line keeps them.
+// (U+2011), then put back. A URL in a word wider than the line is cut at
+// its own boundaries instead, by the response pane's rule (urlBreak): the
+// '/', '?' and '&' it may be cut after are given to the wrap as
+// breakpoints, look-alikes that are then put back.
 func wrapKeepingFlags(l string, w int) string {
-	if strings.ContainsRune(l, nbHyphen) || !strings.Contains(l, "-") {
+	if strings.ContainsAny(l, standIns) || !strings.ContainsAny(l, "-/") {
 		return ansi.Wrap(l, w, "")
 	}
-	l = unbroken().ReplaceAllStringFunc(l, func(f string) string {
-		if strings.Contains(f, "://") && ansi.StringWidth(f) > w {
-			return f // a URL cut anyway is better cut at a hyphen than mid-word
+	var b strings.Builder
+	last := 0
+	for _, ix := range unbroken().FindAllStringIndex(l, -1) {
+		f := l[ix[0]:ix[1]]
+		if strings.Contains(f, "://") && ansi.StringWidth(wordAround(l, ix[0], ix[1])) > w {
+			f = markURLBreaks(f)
 		}
-		return strings.ReplaceAll(f, "-", string(nbHyphen))
-	})
-	return strings.ReplaceAll(ansi.Wrap(l, w, ""), string(nbHyphen), "-")
+		b.WriteString(l[last:ix[0]])
+		b.WriteString(strings.ReplaceAll(f, "-", string(nbHyphen)))
+		last = ix[1]
+	}
+	b.WriteString(l[last:])
+	return putBack.Replace(ansi.Wrap(b.String(), w, urlBreakpoints))
 }
 
-const nbHyphen = '\u2011'
+// The one-column look-alikes of what the wrap must see differently: a
+// hyphen it must not break after, and a URL's '/', '?' and '&' it may.
+const (
+	nbHyphen       = '\u2011'
+	urlBreakpoints = "\u2044\u203d\u214b"
+	standIns       = string(nbHyphen) + urlBreakpoints
+)
 
-// unbroken is a flag or a URL after a space or an opening parenthesis (-U,
-// --proxy-addr, http://…/.well-known/oauth-protected-resource), or a
-// hyphen before a digit (SHA-256, UTF-8). A URL inside a longer word
-// (resource_metadata="http://…") keeps its hyphens as break points.
-// It is compiled on first use, not while the program starts.
+var (
+	urlStandIn = map[rune]rune{'/': '\u2044', '?': '\u203d', '&': '\u214b'}
+	putBack    = strings.NewReplacer("\u2011", "-", "\u2044", "/", "\u203d", "?", "\u214b", "&")
+)
+
+// markURLBreaks turns each '/', '?' or '&' of url a row may end after into
+// its stand-in.
+func markURLBreaks(url string) string {
+	rs := []rune(url)
+	out := slices.Clone(rs)
+	for i := 1; i <= len(rs); i++ {
+		if urlBreak(rs, i) {
+			out[i-1] = urlStandIn[rs[i-1]]
+		}
+	}
+	return string(out)
+}
+
+// wordAround widens l[i:j] to the spaces around it: the word the wrap sees.
+func wordAround(l string, i, j int) string {
+	for i > 0 && l[i-1] != ' ' {
+		i--
+	}
+	for j < len(l) && l[j] != ' ' {
+		j++
+	}
+	return l[i:j]
+}
+
+// unbroken is a flag after a space or an opening parenthesis (-U,
+// --proxy-addr), a URL (http://…/.well-known/oauth-protected-resource, also
+// inside a longer word: resource_metadata="http://…"), or a hyphen before
+// a digit (SHA-256, UTF-8). It is compiled on first use, not while the
+// program starts.
 var unbroken = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:^|[\s(])(?:--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*)|-[0-9]`)
+	return regexp.MustCompile(`(?:^|[\s(])--?[A-Za-z0-9][A-Za-z0-9-]*|https?://[^\s'"]*|-[0-9]`)
 })
 
 // hangIndent is the column wrapped text continues at: after a label styled

@@ -48,13 +48,24 @@ func softWrap(s string, w int) []string {
 // breakAt reports whether a row may end before rs[i], 0 < i < len(rs).
 func breakAt(rs []rune, i int) bool {
 	switch rs[i-1] {
-	case ' ', ',', '&', '?', '-':
+	case ' ', ',', '-':
+		return true
+	}
+	return urlBreak(rs, i) || urlAt(rs, i)
+}
+
+// urlBreak reports whether a row may end before rs[i], 0 < i <= len(rs),
+// at a URL's own boundaries: after a '?' or a '&', or after a '/' not
+// inside "//" nor right after it, so "https://host" stays whole. The
+// explanation pane cuts a URL wider than its row there and nowhere else.
+func urlBreak(rs []rune, i int) bool {
+	switch rs[i-1] {
+	case '?', '&':
 		return true
 	case '/':
-		// Not inside "//" nor right after it: "https://host" stays whole.
-		return rs[i] != '/' && (i < 2 || rs[i-2] != '/')
+		return (i == len(rs) || rs[i] != '/') && (i < 2 || rs[i-2] != '/')
 	}
-	return urlAt(rs, i)
+	return false
 }
 
 // urlAt reports whether a URL starts at rs[i]: a scheme (RFC 3986 letters,

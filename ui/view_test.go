@@ -648,13 +648,14 @@ func TestLessonPageShowsEveryStepWhole(t *testing.T) {
 }
 
 // A URL inside a longer word than the line (a challenge's
-// resource_metadata="http://…") still breaks at a hyphen, not mid-word.
-func TestWrapCutsLongURLsAtHyphens(t *testing.T) {
+// resource_metadata="http://…") breaks after a '/', not at a hyphen of
+// ".well-known" nor mid-word.
+func TestWrapCutsLongURLsAtSlashes(t *testing.T) {
 	l := `  Bearer realm="practice", resource_metadata="http://127.0.0.1:8411/.well-known/oauth-protected-resource/jwt", error="invalid_token"`
 	for w := 50; w <= 80; w++ {
 		rows := wrapLines([]string{l}, w)
 		for _, row := range rows[:len(rows)-1] {
-			if r := strings.TrimRight(ansi.Strip(row), " "); !strings.ContainsAny(r[len(r)-1:], `-,"`) {
+			if r := strings.TrimRight(ansi.Strip(row), " "); !strings.ContainsAny(r[len(r)-1:], `/,"`) {
 				t.Errorf("at %d columns cut mid-word: %q", w, r)
 			}
 		}
