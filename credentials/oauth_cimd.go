@@ -183,7 +183,7 @@ func (o *OAuth2) useClientIDURL(ctx context.Context, hc *http.Client) (bool, err
 	if doc.AuthMethod != "" && o.ClientAuth == "" {
 		o.method, o.methodWhy = doc.AuthMethod, "the method the client metadata document names"
 	}
-	o.clientWhy = why
+	o.clientWhy = why + o.grantWhy
 	o.mu.Unlock()
 	return false, nil
 }

@@ -123,8 +123,9 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 
 // OAuthRuns says what the OAuth 2.0 client made from values v runs, as
 // buildOAuth decides: the grant, and whether keyhole first registers itself
-// with the authorization server (RFC 7591). Without a client id that is not
-// the grant asked for, so the TUI's form says it as the values stand.
+// with the authorization server (RFC 7591). Without a client id, or with a
+// client metadata document's URL and no secret, that is not always the
+// grant asked for (runGrant), so the TUI's form says it as the values stand.
 func OAuthRuns(v map[string]string) (grant string, registers bool) {
 	grant, _ = runGrant(v, askedGrant(v))
 	return grant, (v["client_id"] == "" || yes(v["register"])) && !no(v["register"])
@@ -145,20 +146,20 @@ func askedGrant(v map[string]string) string {
 }
 
 // runGrant is the grant the client made from v runs when grant is asked
-// for, and why, when it is another, in words for the registration's reason.
-// A client whose id is a metadata document's URL, or that keyhole registers
-// for lack of an id, is public: it signs a user in (authorization code).
+// for, and why, when it is another, in words for the client's reason. A
+// client with no credentials of its own signs a user in (authorization
+// code), asked for no grant or for client credentials (the form's first
+// grant), which it has nothing to prove itself with for: one keyhole
+// registers for lack of an id (public), and one whose id is a metadata
+// document's URL with no secret (anyone can read the document) nor key.
+// keyhole send without --grant and the TUI's form as it opens run the same.
 func runGrant(v map[string]string, grant string) (string, string) {
+	registered := v["client_id"] == "" && !no(v["register"])
+	document := IsClientIDURL(v["client_id"]) && v["client_secret"] == ""
 	switch {
-	case grant == "" && IsClientIDURL(v["client_id"]) && v["client_secret"] == "":
-		return GrantAuthorizationCode, "" // a client id metadata document's client is public
-	case v["client_id"] != "" || no(v["register"]):
-		return grant, ""
-	case grant == "":
-		return GrantAuthorizationCode, "" // a registered public client signs a user in
-	case grant == GrantClientCredentials:
-		// The form's first grant: a client registered by keyhole is
-		// public, with no credentials of its own to grant a token for.
+	case grant == "" && (registered || document):
+		return GrantAuthorizationCode, ""
+	case grant == GrantClientCredentials && (registered || document && v["client_key"] == ""):
 		return GrantAuthorizationCode, "; it signs a user in (authorization code), since a public client has no credentials of its own for the client credentials grant"
 	}
 	return grant, ""

@@ -1,11 +1,31 @@
 package credentials
 
-import "testing"
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // OAuthRuns says the grant the client Build makes runs, and whether keyhole
 // registers first: without a client id (the form's fields left empty) it
-// registers and signs a user in, whatever the form's first grant says.
+// registers and signs a user in, whatever the form's first grant says, and
+// so does a client metadata document's client with no secret nor key.
 func TestOAuthRuns(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyPath := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const doc = "https://app.example/client.json"
 	for _, tc := range []struct {
 		name      string
 		v         map[string]string
@@ -19,7 +39,11 @@ func TestOAuthRuns(t *testing.T) {
 		{"device code, no client id", map[string]string{"grant": "device"}, GrantDeviceCode, true},
 		{"a client id and Register yes", map[string]string{"grant": GrantClientCredentials, "client_id": "app", "register": "yes"}, GrantClientCredentials, true},
 		{"no client id and Register no: the grant asked for (Build refuses it)", map[string]string{"grant": GrantClientCredentials, "register": "no"}, GrantClientCredentials, false},
-		{"a client id metadata document, no grant", map[string]string{"client_id": "https://app.example/client.json"}, GrantAuthorizationCode, false},
+		{"a client id metadata document, no grant", map[string]string{"client_id": doc}, GrantAuthorizationCode, false},
+		{"a client id metadata document, the form's default grant", map[string]string{"client_id": doc, "grant": GrantClientCredentials}, GrantAuthorizationCode, false},
+		{"a client id metadata document with a key, client credentials", map[string]string{"client_id": doc, "client_key": keyPath, "grant": GrantClientCredentials}, GrantClientCredentials, false},
+		{"a client id metadata document with a key, no grant", map[string]string{"client_id": doc, "client_key": keyPath}, GrantAuthorizationCode, false},
+		{"a client id URL with a secret (registered), client credentials", map[string]string{"client_id": doc, "client_secret": "s", "grant": GrantClientCredentials}, GrantClientCredentials, false},
 		{"a refresh token, no grant", map[string]string{"client_id": "app", "refresh_token": "r"}, GrantRefreshToken, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
