@@ -808,14 +808,19 @@ func TestDiagnoseTokenEndpointOnlyItsFindings(t *testing.T) {
 	}
 }
 
+// faceFlag finds a flag of keyhole send, or its name, in a text every
+// face shows: "(-u", " --trust", "keyhole send".
+var faceFlag = regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
+
 // A finding is shown by every face, so its Next names no face's flag or
 // key (keyhole send's --auth, -u): what a face can do for the user is the
 // finding's Do, which each face words its own way. Every practice lesson,
-// sent without credentials and with a wrong password.
+// sent without credentials and with a wrong password. The run's errors,
+// which the TUI shows as they are, are swept the same way by
+// TestTokenRefusalNamesNoFlags and TestOAuthNeedsNameNoFlags.
 func TestFindingsNameNoFacesFlags(t *testing.T) {
 	p := startPractice(t)
 	at, _ := OriginFor(p.URL)
-	flag := regexp.MustCompile(`keyhole send|(^|\s)--?[a-zA-Z]`)
 	curl := regexp.MustCompile(`curl [^,.;)]*`) // curl's flags are the reference client's, named as such
 	wrong := []credentials.Authorizer{nil, credentials.Basic{User: practice.User, Password: "nope"},
 		&credentials.NTLM{User: `PRACTICE\alice`, Password: "nope"}}
@@ -823,7 +828,9 @@ func TestFindingsNameNoFacesFlags(t *testing.T) {
 		for _, auth := range wrong {
 			w := &Wallet{}
 			if auth != nil {
-				w.Add(&Offer{Auth: auth, Origin: at, Source: "-u"})
+				// As the TUI's form gives them: a Message names the
+				// offer's Source, which each face words itself.
+				w.Add(&Offer{Auth: auth, Origin: at, Source: "the form"})
 			}
 			s := New(httpclient.New(httpclient.Options{FollowRedirects: true}), httpclient.Request{Method: l.Method, URL: p.URL + l.Path, Header: http.Header{}})
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // the slow lesson
@@ -831,10 +838,15 @@ func TestFindingsNameNoFacesFlags(t *testing.T) {
 			cancel()
 			for _, a := range out.Attempts {
 				for _, f := range a.Findings {
-					if flag.MatchString(curl.ReplaceAllString(f.Next, "")) {
-						t.Errorf("%s: %s names a face's flag: %q", l.Path, f.Code, f.Next)
+					for _, text := range []string{f.Message, f.Next} {
+						if faceFlag.MatchString(curl.ReplaceAllString(text, "")) {
+							t.Errorf("%s: %s names a face's flag: %q", l.Path, f.Code, text)
+						}
 					}
 				}
+			}
+			if out.Err != nil && faceFlag.MatchString(curl.ReplaceAllString(out.Err.Error(), "")) {
+				t.Errorf("%s: the run's error names a face's flag: %q", l.Path, out.Err)
 			}
 		}
 	}
@@ -843,7 +855,7 @@ func TestFindingsNameNoFacesFlags(t *testing.T) {
 	proxy := challenger(t, 407, map[string]string{"Proxy-Authenticate": "Negotiate"}, "")
 	_, a := send(t, httpclient.Options{}, proxy.URL)
 	f := finding(t, a, "proxy-auth-required")
-	if flag.MatchString(curl.ReplaceAllString(f.Next, "")) || f.Do.Kind != "proxy-credentials" || f.Do.Scheme != "Negotiate" {
+	if faceFlag.MatchString(curl.ReplaceAllString(f.Next, "")) || f.Do.Kind != "proxy-credentials" || f.Do.Scheme != "Negotiate" {
 		t.Errorf("proxy Negotiate: %+v", f)
 	}
 }

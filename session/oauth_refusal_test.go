@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -33,7 +32,6 @@ func TestTokenRefusalNamesNoFlags(t *testing.T) {
 	srv := httptest.NewTLSServer(mux) // tls_client_auth is for an https token endpoint alone
 	t.Cleanup(srv.Close)
 	at, _ := OriginFor(srv.URL)
-	flag := regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
 	for _, c := range []struct {
 		values map[string]string
 		cause  string
@@ -56,7 +54,7 @@ func TestTokenRefusalNamesNoFlags(t *testing.T) {
 			t.Errorf("%v: Err %v, want the likely cause %q", c.values, out.Err, c.cause)
 			continue
 		}
-		if flag.MatchString(out.Err.Error()) {
+		if faceFlag.MatchString(out.Err.Error()) {
 			t.Errorf("%v: the refusal names a face's flag: %q", c.values, out.Err)
 		}
 		if !errors.As(out.Err, &r) || !slices.Equal(r.Give, c.give) {
@@ -111,7 +109,6 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]any{"resource": srv.URL + "/api", "authorization_servers": []string{asURL}})
 	})
 	at, _ := OriginFor(srv.URL)
-	flag := regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
 	for _, c := range []struct {
 		name      string
 		auth      *credentials.OAuth2
@@ -138,7 +135,7 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 			t.Errorf("%s: Err %v, want %q", c.name, out.Err, c.want)
 			continue
 		}
-		if flag.MatchString(out.Err.Error()) {
+		if faceFlag.MatchString(out.Err.Error()) {
 			t.Errorf("%s: names a face's flag: %q", c.name, out.Err)
 		}
 		if got := credentials.Gives(out.Err); !slices.Equal(got, c.give) {
@@ -148,13 +145,13 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 	// Without a request to discover from (Prepare alone) nothing names a
 	// token endpoint.
 	err = (&credentials.OAuth2{ClientID: "c1"}).Prepare(context.Background(), srv.Client(), nil)
-	if err == nil || !strings.Contains(err.Error(), "give one (Token URL)") || flag.MatchString(err.Error()) || !slices.Equal(credentials.Gives(err), []string{"token_url"}) {
+	if err == nil || !strings.Contains(err.Error(), "give one (Token URL)") || faceFlag.MatchString(err.Error()) || !slices.Equal(credentials.Gives(err), []string{"token_url"}) {
 		t.Errorf("no token URL: %v, Gives %v", err, credentials.Gives(err))
 	}
 	// The authorization step's invalid_target: the browser made that
 	// request, so the error is the run's alone.
 	ae := &credentials.AuthorizationError{Code: "invalid_target"}
-	if flag.MatchString(ae.Error()) || !slices.Equal(credentials.Gives(ae), []string{"resource"}) {
+	if faceFlag.MatchString(ae.Error()) || !slices.Equal(credentials.Gives(ae), []string{"resource"}) {
 		t.Errorf("invalid_target: %q, Gives %v", ae, credentials.Gives(ae))
 	}
 }
