@@ -39,7 +39,7 @@ func init() {
 	Register(Description{
 		Mode: "bearer", Order: 30, Title: "Bearer token", Wire: "Bearer", Rank: 20,
 		Fields:  []Field{{Key: "token", Label: "Token", Flag: "--token", Secret: true}},
-		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer", CurlArgs: bearerCurl,
+		Headers: []string{"Authorization"}, Curl: "--oauth2-bearer", CurlValue: "token", CurlArgs: bearerCurl,
 		Build: func(v map[string]string) (Authorizer, error) {
 			b := Bearer{Token: v["token"]}
 			return b, b.Validate()

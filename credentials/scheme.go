@@ -51,6 +51,15 @@ type Description struct {
 	Headers []string
 	// Curl is the curl option that selects it, "" when curl has none.
 	Curl string
+	// CurlValue is the key of the field Curl's option fills when the
+	// option takes a value (--oauth2-bearer TOKEN: "token"; --aws-sigv4
+	// PROVIDER: "aws_sigv4"); "" when it takes none. curl import reads
+	// the option, keyhole send takes it as a flag, from this alone.
+	CurlValue string
+	// CurlLogin are the keys of the fields curl's -u USER:PASSWORD fills
+	// when they are not "user" and "password" (SigV4: the access key and
+	// the secret key); empty: "user" and "password".
+	CurlLogin [2]string
 	// CurlArgs writes value, a credential it sent (to a proxy when proxy),
 	// as the curl options that make curl compute it again (curl export);
 	// it may delete from h the headers curl writes itself. nil, or a nil
@@ -129,6 +138,17 @@ func (f Field) Asked(choice string) bool {
 	return f.Choices == nil && (f.When == nil || slices.Contains(f.When, choice))
 }
 
+// CurlLoginKeys returns the keys of the fields curl's -u user and password
+// fill (CurlLogin, or "user" and "password"); ok is false when d has no
+// field for the user, so -u is not its (a bearer token).
+func (d Description) CurlLoginKeys() (user, password string, ok bool) {
+	user, password = "user", "password"
+	if d.CurlLogin[0] != "" {
+		user, password = d.CurlLogin[0], d.CurlLogin[1]
+	}
+	return user, password, slices.ContainsFunc(d.Fields, func(f Field) bool { return f.Key == user })
+}
+
 // ChoiceField returns the index of d's field with Choices, or -1.
 func (d Description) ChoiceField() int {
 	return slices.IndexFunc(d.Fields, func(f Field) bool { return f.Choices != nil })
@@ -196,6 +216,20 @@ func rank(wire string) int {
 		r = max(r, d.Rank)
 	}
 	return r
+}
+
+// FieldFlag returns the flag of keyhole send that gives the field key
+// ("--token", "-u"; for a field no flag gives, what does:
+// "AWS_ACCESS_KEY_ID"), or "" when no scheme has such a field.
+func FieldFlag(key string) string {
+	for _, d := range Schemes {
+		for _, f := range d.Fields {
+			if f.Key == key {
+				return f.Flag
+			}
+		}
+	}
+	return ""
 }
 
 // SecretKeys are the field keys whose values are secrets, in any scheme:

@@ -191,3 +191,27 @@ func TestSchemesFollowTheirOrder(t *testing.T) {
 		t.Errorf("Schemes are not sorted by Order")
 	}
 }
+
+// The curl mapping of a description names its own fields: the field a
+// value option fills (CurlValue) and those -u fills (CurlLogin), so that
+// curl import, the TUI's form and keyhole send fill them by key.
+func TestCurlMappingNamesTheSchemesFields(t *testing.T) {
+	has := func(d Description, key string) bool {
+		return slices.ContainsFunc(d.Fields, func(f Field) bool { return f.Key == key })
+	}
+	for _, d := range Schemes {
+		if d.CurlValue != "" && (d.Curl == "" || !has(d, d.CurlValue)) {
+			t.Errorf("%s: CurlValue %q is not one of its fields, or it has no Curl option", d.Mode, d.CurlValue)
+		}
+		if l := d.CurlLogin; l != [2]string{} && (!has(d, l[0]) || !has(d, l[1])) {
+			t.Errorf("%s: CurlLogin %q are not its fields", d.Mode, l)
+		}
+	}
+	if u, p, ok := (Description{Fields: userPassword}).CurlLoginKeys(); u != "user" || p != "password" || !ok {
+		t.Errorf("-u of a user and password scheme fills %q %q %v", u, p, ok)
+	}
+	bearer, _ := Describe("bearer")
+	if _, _, ok := bearer.CurlLoginKeys(); ok {
+		t.Error("-u fills a bearer token's fields")
+	}
+}

@@ -238,7 +238,7 @@ func init() {
 			{Key: "aws_sigv4", Label: "Scope", Flag: "--aws-sigv4", Hint: "aws:amz:REGION:SERVICE, e.g. aws:amz:us-east-1:s3"},
 		},
 		Headers: []string{"Authorization", "X-Amz-Security-Token"},
-		Curl:    "--aws-sigv4", CurlArgs: sigv4Curl,
+		Curl:    "--aws-sigv4", CurlValue: "aws_sigv4", CurlLogin: [2]string{"access_key", "secret_key"}, CurlArgs: sigv4Curl,
 		Build: func(v map[string]string) (Authorizer, error) {
 			provider, region, service := AWSScope(v["aws_sigv4"])
 			if v["access_key"] == "" {
@@ -246,6 +246,9 @@ func init() {
 			}
 			if parts := strings.Split(provider, ":"); region == "" && len(parts) == 4 {
 				region, service = parts[2], parts[3] // aws:amz:REGION:SERVICE
+			}
+			if region == "" && service == "" {
+				return nil, fmt.Errorf("sigv4: the scope %q has no region and service; write it as aws:amz:REGION:SERVICE", v["aws_sigv4"])
 			}
 			s := SigV4{AccessKey: v["access_key"], SecretKey: v["secret_key"], SessionToken: v["session_token"], Region: region, Service: service}
 			return s, s.Validate()
