@@ -536,8 +536,7 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 	if im.User != "" && !fs.Seen("user") {
 		o.user = im.User + ":" + im.Password
 	}
-	set("token", &o.token, im.Token)
-	set("aws-sigv4", &o.awsSigV4, im.AWSSigV4)
+	o.curlValues = curlValues(im, fs)
 	set("cert", &o.cert, im.Cert)
 	set("key", &o.key, im.Key)
 	set("cacert", &o.cacert, im.CACert)
@@ -568,4 +567,30 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 		o.trusted = im.Trusted
 	}
 	return &im.Request, nil
+}
+
+// curlValues are the credentials of --curl, by field key, that neither -u
+// (o.user) nor a flag given on the command line says: a value option's
+// value (--oauth2-bearer's token, --aws-sigv4's scope) in the field its
+// scheme's description names, and -u's user and password where the
+// scheme's fields for them are not "user" and "password" (SigV4's keys).
+func curlValues(im *session.Imported, fs *flagSet) []givenValue {
+	var out []givenValue
+	add := func(key, source string) {
+		if v := im.Values[key]; v != "" && !fs.Seen(strings.TrimPrefix(credentials.FieldFlag(key), "--")) {
+			out = append(out, givenValue{key, v, source})
+		}
+	}
+	for _, d := range credentials.Schemes {
+		if d.CurlValue != "" {
+			add(d.CurlValue, "curl "+d.Curl) // as the TUI's import names it
+		}
+	}
+	if d, ok := credentials.Describe(im.Auth); ok && !fs.Seen("user") {
+		if user, password, _ := d.CurlLoginKeys(); user != "user" {
+			add(user, session.CurlLogin)
+			add(password, session.CurlLogin)
+		}
+	}
+	return out
 }

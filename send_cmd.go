@@ -18,6 +18,10 @@ import (
 	"keyhole/session"
 )
 
+// givenValue is a credential by field key and where it came from
+// (session.Given.Sources).
+type givenValue struct{ key, value, source string }
+
 // sendOptions are the flags of 'keyhole send'.
 type sendOptions struct {
 	url          string
@@ -73,6 +77,8 @@ type sendOptions struct {
 	trust        []string
 	markSecret   []string
 	allowCmd     bool
+	// curlValues are --curl's credentials that no flag gives (curlValues).
+	curlValues []givenValue
 }
 
 // cmdSend runs 'keyhole send' on the options its flags (fs) were parsed
@@ -217,6 +223,9 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 		if v != "" {
 			g.Values[key] = v
 		}
+	}
+	for _, c := range o.curlValues {
+		g.Set(c.key, c.value, c.source)
 	}
 	if o.oauthMore.register != "" {
 		g.Values["register"] = o.oauthMore.register

@@ -829,7 +829,22 @@ func TestSendAWSSigV4(t *testing.T) {
 			t.Errorf("the secret key was printed:\n%s", r.all())
 		}
 	}
-	r := keyhole(t, runOpts{env: env}, "send", "--aws-sigv4", "aws:us-east-1:s3", srv.URL+"/bucket/key")
+	// curl's -u holds the keys for --aws-sigv4: a --curl import signs with
+	// them, not with the environment's (none here).
+	curl := "curl --aws-sigv4 aws:amz:eu-west-1:s3 -u " + access + ":" + secret + " " + srv.URL + "/bucket/key"
+	if path, err := exec.LookPath("curl"); err == nil {
+		if st := curlStatus(t, path, strings.Fields(curl)[1:]); st != 200 {
+			t.Fatalf("the test server refuses curl's own signature: %d", st)
+		}
+	}
+	r := keyhole(t, runOpts{}, "send", "--curl", curl)
+	wantCode(t, r, exitOK, curl)
+	if strings.Contains(r.all(), secret) {
+		t.Errorf("the secret key of the curl command was printed:\n%s", r.all())
+	}
+	r = keyhole(t, runOpts{env: env}, "send", "--curl", strings.Replace(curl, "eu-west-1", "us-east-1", 1))
+	wantCode(t, r, exitForbidden)
+	r = keyhole(t, runOpts{env: env}, "send", "--aws-sigv4", "aws:us-east-1:s3", srv.URL+"/bucket/key")
 	wantCode(t, r, exitForbidden)
 	r = keyhole(t, runOpts{}, "send", "--aws-sigv4", "aws:eu-west-1:s3", srv.URL+"/bucket/key")
 	wantCode(t, r, exitUsage)

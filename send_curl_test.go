@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"keyhole/internal/peers"
+	"keyhole/practice"
 )
 
 // finalStatus is the status keyhole send --json ended on.
@@ -63,6 +64,8 @@ func TestSendCurlImportReachesCurlsStatus(t *testing.T) {
 		{[]string{"-x", proxy.URL, "-U", "alice:wonderland", "-u", "alice:wonderland", srv.URL + "/basic"}, 200},
 		{[]string{"-x", proxy.URL, "-U", "alice:wonderland", "--digest", "-u", "alice:wonderland", srv.URL + "/digest"}, 200},
 		{[]string{"-x", proxy.URL, "--noproxy", "127.0.0.1", srv.URL + "/basic"}, 401},
+		{[]string{"--oauth2-bearer", practice.Token, srv.URL + "/bearer"}, 200},
+		{[]string{"--oauth2-bearer", "wrong-token", srv.URL + "/bearer"}, 401},
 	}
 	curl, err := exec.LookPath("curl")
 	if err != nil {

@@ -51,7 +51,7 @@ func authorizer(t testing.TB, im *Imported) credentials.Authorizer {
 	case "basic":
 		return credentials.Basic{User: im.User, Password: im.Password}
 	case "bearer":
-		return credentials.Bearer{Token: im.Token}
+		return credentials.Bearer{Token: im.Values["token"]}
 	case "":
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -24,10 +25,16 @@ type Imported struct {
 	// as Basic up front unless told otherwise), "digest", "auto"
 	// (--anyauth: wait for the challenge, answer the scheme offered),
 	// "ntlm", "negotiate", "bearer", "aws-sigv4", or "" for none.
-	Auth     string
+	Auth string
+	// User and Password are -u as given, whatever scheme they go to.
 	User     string
 	Password string
-	Token    string
+	// Values are the credentials by field key (credentials.Field.Key), as
+	// the descriptions name them: a value option's value in the field its
+	// scheme's CurlValue names (--oauth2-bearer TOKEN: "token"), and -u's
+	// user and password in the fields of Auth's scheme that curl's -u
+	// fills (CurlLoginKeys: "user" and "password", SigV4's keys).
+	Values map[string]string
 	// Proxy is -x/--proxy as given ("" for the environment's); ProxyUser
 	// and ProxyPassword are -U; ProxyAuth is how they answer the proxy:
 	// "basic" (curl's default), "digest", "ntlm", "negotiate" or "auto"
@@ -41,10 +48,9 @@ type Imported struct {
 	// (--netrc-optional) or "" for none; NetrcFile is --netrc-file.
 	Netrc     string
 	NetrcFile string
-	AWSSigV4  string // the --aws-sigv4 provider string, e.g. "aws:amz:us-east-1:s3"
-	Insecure  bool   // -k
-	Location  bool   // -L
-	Trusted   bool   // --location-trusted
+	Insecure  bool // -k
+	Location  bool // -L
+	Trusted   bool // --location-trusted
 	Cert      string
 	// CertPassword is the passphrase of -E FILE:PASSWORD.
 	CertPassword string
@@ -74,7 +80,7 @@ var curlAuthOptions = sync.OnceValues(func() (server, proxy map[string]string) {
 	server = map[string]string{"--anyauth": "auto", "--ntlm-wb": "ntlm"}
 	proxy = map[string]string{"--proxy-anyauth": "auto"}
 	for _, d := range credentials.Schemes {
-		if d.Curl == "" || curlArgOptions()[d.Curl] {
+		if d.Curl == "" || d.CurlValue != "" {
 			continue
 		}
 		server[d.Curl] = d.Mode
@@ -83,6 +89,19 @@ var curlAuthOptions = sync.OnceValues(func() (server, proxy map[string]string) {
 		}
 	}
 	return server, proxy
+})
+
+// curlValueOptions maps the descriptions' Curl options that take a value
+// (--oauth2-bearer TOKEN, --aws-sigv4 PROVIDER) to their schemes: the
+// option names the scheme and its value fills the field CurlValue names.
+var curlValueOptions = sync.OnceValue(func() map[string]credentials.Description {
+	out := map[string]credentials.Description{}
+	for _, d := range credentials.Schemes {
+		if d.Curl != "" && d.CurlValue != "" {
+			out[d.Curl] = d
+		}
+	}
+	return out
 })
 
 // curlSource names the curl options an imported credential came from, as
@@ -119,12 +138,17 @@ var (
 )
 
 // curlArgOptions are curl's options that take a value; knowing them keeps an
-// unsupported option's value from being taken for the URL. The set is made
-// on first use, not while the program starts.
+// unsupported option's value from being taken for the URL. The schemes'
+// own (--oauth2-bearer, --aws-sigv4) come from their descriptions
+// (curlValueOptions). The set is made on first use, not while the program
+// starts.
 var curlArgOptions = sync.OnceValue(func() map[string]bool {
 	set := map[string]bool{}
+	for o := range curlValueOptions() {
+		set[o] = true
+	}
 	for _, o := range strings.Fields(`-A -b -c -C -d -D -e -E -F -H -K -m -o -P -Q -r -T -t -u -U -w -x -X -y -Y -z
-		--abstract-unix-socket --alt-svc --aws-sigv4 --cacert --capath --cert --cert-type --ciphers --config
+		--abstract-unix-socket --alt-svc --cacert --capath --cert --cert-type --ciphers --config
 		--connect-timeout --connect-to --continue-at --cookie --cookie-jar --create-file-mode --crlfile --curves
 		--data --data-ascii --data-binary --data-raw --data-urlencode --delegation --dns-interface --dns-ipv4-addr
 		--dns-ipv6-addr --dns-servers --doh-url --dump-header --ech --egd-file --engine --etag-compare --etag-save
@@ -132,7 +156,7 @@ var curlArgOptions = sync.OnceValue(func() map[string]bool {
 		--ftp-ssl-ccc-mode --happy-eyeballs-timeout-ms --haproxy-clientip --header --hostpubmd5 --hostpubsha256
 		--hsts --interface --ip-tos --ipfs-gateway --json --keepalive-cnt --keepalive-time --key --key-type --krb
 		--libcurl --limit-rate --local-port --login-options --mail-auth --mail-from --mail-rcpt --max-filesize
-		--max-redirs --max-time --netrc-file --noproxy --oauth2-bearer --output --output-dir --pass --pinnedpubkey
+		--max-redirs --max-time --netrc-file --noproxy --output --output-dir --pass --pinnedpubkey
 		--preproxy --proto --proto-default --proto-redir --proxy --proxy-cacert --proxy-capath --proxy-cert
 		--proxy-cert-type --proxy-ciphers --proxy-crlfile --proxy-header --proxy-key --proxy-key-type --proxy-pass
 		--proxy-pinnedpubkey --proxy-service-name --proxy-tls13-ciphers --proxy-tlsauthtype --proxy-tlspassword
@@ -191,7 +215,21 @@ func ParseCurlEnv(cmd string, lookup func(string) (string, bool)) (*Imported, er
 	}
 	im.Variables = vars
 	liftAuthorization(im)
+	im.loginValues()
 	return im, nil
+}
+
+// loginValues puts -u's user and password in the fields of Auth's scheme
+// that curl's -u fills (credentials.Description.CurlLoginKeys): "user"
+// and "password", SigV4's access key and secret key; none for a scheme
+// -u is not for (a bearer token).
+func (im *Imported) loginValues() {
+	d, ok := credentials.Describe(im.Auth)
+	user, password, takes := d.CurlLoginKeys()
+	if !ok || !takes || im.User == "" && im.Password == "" {
+		return
+	}
+	im.Values[user], im.Values[password] = im.User, im.Password
 }
 
 // liftAuthorization turns a literal "Authorization: Basic ..." or "Bearer ..."
@@ -207,7 +245,8 @@ func liftAuthorization(im *Imported) {
 	rest = strings.TrimSpace(rest)
 	switch {
 	case strings.EqualFold(scheme, "Bearer") && rest != "":
-		im.Auth, im.Token = "bearer", rest
+		d, _ := credentials.Describe("bearer")
+		im.Auth, im.Values[d.CurlValue] = d.Mode, rest
 	case strings.EqualFold(scheme, "Basic") && rest != "":
 		raw, err := base64.StdEncoding.DecodeString(rest)
 		user, pass, ok := strings.Cut(string(raw), ":")
@@ -296,7 +335,7 @@ func curlWords(cmd string, lookup func(string) (string, bool)) ([]string, []stri
 // parseCurlArgs applies curl's options in order, the way curl does: later
 // values win, -d pieces join with '&', -G moves the data to the query.
 func parseCurlArgs(args []string) (*Imported, error) {
-	im := &Imported{Request: httpclient.Request{Header: http.Header{}}}
+	im := &Imported{Request: httpclient.Request{Header: http.Header{}}, Values: map[string]string{}}
 	var (
 		urls     []string
 		data     []string
@@ -371,6 +410,10 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				proxyAuth, proxyOpt = mode, o.name
 				continue
 			}
+			if d, ok := curlValueOptions()[o.name]; ok {
+				im.Auth, im.Values[d.CurlValue] = d.Mode, v
+				continue
+			}
 			switch o.name {
 			case "--request":
 				method = v
@@ -433,10 +476,6 @@ func parseCurlArgs(args []string) (*Imported, error) {
 				if im.Netrc == "" {
 					im.Netrc = "required" // unless --netrc-optional
 				}
-			case "--oauth2-bearer":
-				im.Auth, im.Token = "bearer", v
-			case "--aws-sigv4":
-				im.Auth, im.AWSSigV4 = "aws-sigv4", v
 			case "--cookie":
 				if strings.Contains(v, "=") {
 					im.Request.Header.Add("Cookie", v)
@@ -553,14 +592,19 @@ func (im *Imported) chooseAuth(userGiven bool, server, serverOpt, proxy, proxyOp
 			im.ProxyUser, im.ProxyPassword, _ = strings.Cut(userinfo, ":")
 		}
 	}
+	// Auth is set here only by an option that takes the credential
+	// itself (curlValueOptions).
+	valued, _ := credentials.Describe(im.Auth)
+	_, _, login := valued.CurlLoginKeys()
 	switch {
 	case !userGiven:
 		if serverOpt != "" && im.Auth == "" {
 			im.Unknown = append(im.Unknown, serverOpt+" (without -u)")
 		}
-	case im.Auth == "aws-sigv4", im.Auth == "bearer" && server == "":
-		// -u holds SigV4's access key and secret; --oauth2-bearer is the
-		// scheme unless another is named.
+	case im.Auth != "" && (login || server == ""):
+		// -u fills fields of the option's scheme (SigV4's access key and
+		// secret); one it does not fill (--oauth2-bearer) is the scheme
+		// unless another is named.
 	case server == "":
 		im.Auth = "basic"
 	default:
@@ -685,31 +729,22 @@ func curlEscape(s string) string {
 }
 
 // Authorizer returns the credentials the command asked for, ready for
-// Session.Send: its scheme's description builds them from -u's user and
-// password or --oauth2-bearer's token ("-u :" is curl's way to say
-// Negotiate uses the ticket from kinit); for SigV4, -u holds the access
-// key and secret and --aws-sigv4 "aws:amz:REGION:SERVICE" the scope. It
-// returns nil when the command has no auth option or --anyauth, which
-// waits for the challenge to choose; credentials in -H headers travel as
-// headers.
+// Session.Send: its scheme's description builds them from Values, -u's
+// user and password and a value option's value in the fields its
+// description names ("-u :" is curl's way to say Negotiate uses the
+// ticket from kinit; for SigV4, -u holds the access key and secret and
+// --aws-sigv4 "aws:amz:REGION:SERVICE" the scope). It returns nil when the
+// command has no auth option or --anyauth, which waits for the challenge
+// to choose; credentials in -H headers travel as headers.
 func (im *Imported) Authorizer() (credentials.Authorizer, error) {
-	switch im.Auth {
-	case "", "auto":
+	if im.Auth == "" || im.Auth == "auto" {
 		return nil, nil
-	case "aws-sigv4":
-		// curl's provider string: provider1[:provider2[:region[:service]]].
-		parts := strings.Split(im.AWSSigV4, ":")
-		if len(parts) < 4 {
-			return nil, fmt.Errorf("curl import: --aws-sigv4 %q has no region and service; write it as aws:amz:REGION:SERVICE", im.AWSSigV4)
-		}
-		s := credentials.SigV4{AccessKey: im.User, SecretKey: im.Password, Region: parts[2], Service: parts[3]}
-		return s, s.Validate()
 	}
 	d, ok := credentials.Describe(im.Auth)
 	if !ok {
 		return nil, fmt.Errorf("curl import: unknown auth %q", im.Auth)
 	}
-	return d.Build(map[string]string{"user": im.User, "password": im.Password, "token": im.Token})
+	return d.Build(maps.Clone(im.Values))
 }
 
 // Offers are the command's credentials for a Wallet, each bound to where

@@ -15,8 +15,8 @@ func TestParseCurlLiftsAuthorizationHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.Auth != "bearer" || im.Token != "tok-123" || im.Request.Header.Get("Authorization") != "" {
-		t.Errorf("bearer: auth %q token %q header %q", im.Auth, im.Token, im.Request.Header.Get("Authorization"))
+	if im.Auth != "bearer" || im.Values["token"] != "tok-123" || im.Request.Header.Get("Authorization") != "" {
+		t.Errorf("bearer: auth %q token %q header %q", im.Auth, im.Values["token"], im.Request.Header.Get("Authorization"))
 	}
 	im, err = ParseCurl(`curl -H 'authorization: basic YWxpY2U6d29uZGVybGFuZA==' http://127.0.0.1:1/x`)
 	if err != nil {
@@ -100,7 +100,7 @@ func TestParseCurlAuthAndProxy(t *testing.T) {
 		got := want{
 			auth: im.Auth, user: im.User, password: im.Password,
 			proxy: im.Proxy, proxyUser: im.ProxyUser, proxyPassword: im.ProxyPassword, proxyAuth: im.ProxyAuth,
-			noProxy: noProxy, netrc: im.Netrc, netrcFile: im.NetrcFile, token: im.Token,
+			noProxy: noProxy, netrc: im.Netrc, netrcFile: im.NetrcFile, token: im.Values["token"],
 			cannot: strings.Join(im.Cannot, " | "), unknown: strings.Join(im.Unknown, " | "),
 		}
 		if got != c.want {

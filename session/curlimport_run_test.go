@@ -71,6 +71,9 @@ func TestImportedOffersReachCurlsStatus(t *testing.T) {
 		{"curl -x " + p + " --proxy-anyauth -U alice:wonderland " + srv.URL + "/proxy", 200},
 		{"curl -x " + p + " -U alice:wonderland --digest -u alice:wonderland " + srv.URL + "/digest", 200},
 		{"curl -x " + p + " " + srv.URL + "/proxy", 407},
+		{"curl --oauth2-bearer " + practice.Token + " " + srv.URL + "/bearer", 200},
+		{"curl --oauth2-bearer wrong-token " + srv.URL + "/bearer", 401},
+		{"curl -u alice:wonderland --oauth2-bearer " + practice.Token + " " + srv.URL + "/bearer", 200},
 	} {
 		if hasCurl == nil {
 			if got := curlEnds(t, c.cmd); got != c.want {

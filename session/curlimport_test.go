@@ -46,7 +46,7 @@ func TestParseCurl(t *testing.T) {
 			}},
 		{cmd: `curl --oauth2-bearer "$TOKEN" http://h/`, method: "GET", url: "http://h/",
 			check: func(im *Imported) string {
-				if im.Auth != "bearer" || im.Token != "$TOKEN" || !reflect.DeepEqual(im.Variables, []string{"TOKEN"}) {
+				if im.Auth != "bearer" || im.Values["token"] != "$TOKEN" || !reflect.DeepEqual(im.Variables, []string{"TOKEN"}) {
 					return "want bearer $TOKEN and Variables [TOKEN]"
 				}
 				return ""
@@ -64,7 +64,7 @@ func TestParseCurl(t *testing.T) {
 		{cmd: `curl -G -d q=1 --data-urlencode 'name=a b&c' http://h/s`, method: "GET", url: "http://h/s?q=1&name=a%20b%26c"},
 		{cmd: `curl -u AKID:SECRET --aws-sigv4 aws:amz:us-east-1:s3 https://s3.test/b`, method: "GET", url: "https://s3.test/b",
 			check: func(im *Imported) string {
-				if im.Auth != "aws-sigv4" || im.AWSSigV4 != "aws:amz:us-east-1:s3" || im.User != "AKID" || im.Password != "SECRET" {
+				if im.Auth != "aws-sigv4" || im.Values["aws_sigv4"] != "aws:amz:us-east-1:s3" || im.User != "AKID" || im.Password != "SECRET" {
 					return "want aws-sigv4 with AKID/SECRET"
 				}
 				return ""

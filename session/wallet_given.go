@@ -49,8 +49,8 @@ type Given struct {
 	OAuth func(*credentials.OAuth2) error
 }
 
-// set records value v for key from source, keeping what is there.
-func (g *Given) set(key, v, source string) {
+// Set records value v for key from source, keeping what is there.
+func (g *Given) Set(key, v, source string) {
 	if v == "" || g.Values[key] != "" {
 		return
 	}
@@ -69,15 +69,16 @@ func (g *Given) source(key string) string {
 	if s := g.Sources[key]; s != "" {
 		return s
 	}
-	for _, d := range credentials.Schemes {
-		for _, f := range d.Fields {
-			if f.Key == key {
-				return f.Flag
-			}
-		}
+	if f := credentials.FieldFlag(key); f != "" {
+		return f
 	}
 	return key
 }
+
+// CurlLogin is the Source of the values a curl command's -u gave to
+// fields other than "user" and "password" (SigV4's keys): taken as
+// typed, as curl takes -u, never read as a secret reference.
+const CurlLogin = "curl -u"
 
 // FromProfile fills the values not given from the saved profile name: the
 // flags on the command line win. A profile bound to a host is refused for
@@ -107,8 +108,8 @@ func (g *Given) FromProfile(name string) error {
 		return err
 	}
 	if g.Values["user"] == "" && v["user"] != "" {
-		g.set("user", v["user"], "profile "+name)
-		g.set("password", v["password"], "profile "+name)
+		g.Set("user", v["user"], "profile "+name)
+		g.Set("password", v["password"], "profile "+name)
 	}
 	for _, key := range slices.Sorted(func(yield func(string) bool) {
 		for k := range v {
@@ -118,7 +119,7 @@ func (g *Given) FromProfile(name string) error {
 		}
 	}) {
 		if key != "user" && key != "password" {
-			g.set(key, v[key], "profile "+name)
+			g.Set(key, v[key], "profile "+name)
 		}
 	}
 	if g.Mode == "" || g.Mode == "auto" {
@@ -156,8 +157,8 @@ func (g *Given) FromNetrc(path string, optional bool, warn func(string)) error {
 		}
 		return fmt.Errorf("--netrc: %s has no entry for %s and no default", path, at.Host)
 	}
-	g.set("user", b.User, "--netrc")
-	g.set("password", b.Password, "--netrc")
+	g.Set("user", b.User, "--netrc")
+	g.Set("password", b.Password, "--netrc")
 	return nil
 }
 
@@ -265,7 +266,8 @@ func (g *Given) refused(err error, chosen bool) error {
 }
 
 // resolved returns the values with every secret given as a reference read
-// (a -u password is taken as typed, as curl takes it):
+// (a -u password, and a curl command's -u, is taken as typed, as curl
+// takes it):
 // env:NAME, file:PATH or @PATH, cmd:... (credentials.ResolveSecret). A
 // profile's secrets were read when it was opened and are taken as they are.
 func (g *Given) resolved() (map[string]string, error) {
@@ -275,7 +277,7 @@ func (g *Given) resolved() (map[string]string, error) {
 	}
 	for _, key := range credentials.SecretKeys() {
 		v := out[key]
-		if v == "" || key == "password" || strings.HasPrefix(g.Sources[key], "profile ") {
+		if v == "" || key == "password" || g.Sources[key] == CurlLogin || strings.HasPrefix(g.Sources[key], "profile ") {
 			continue
 		}
 		if name, ok := strings.CutPrefix(v, "@"); ok {

@@ -225,18 +225,16 @@ func curlTLS(im *session.Imported) tea.Cmd {
 	}
 }
 
-// filledForm is the credentials form of the command's auth, filled in, so a
-// challenge later preselects what the command meant.
+// filledForm is the credentials form of the command's auth, its fields
+// filled by key from the import's values, so a challenge later preselects
+// what the command meant; none for --anyauth or no auth.
 func filledForm(im *session.Imported, isDark bool) form {
-	switch im.Auth {
-	case "basic", "digest", "bearer":
-	default:
+	f, ok := newForm(im.Auth, isDark)
+	if !ok {
 		return form{}
 	}
-	vals := map[string]string{"user": im.User, "password": im.Password, "token": im.Token}
-	f, _ := newForm(im.Auth, isDark)
 	for i := range f.fields {
-		f.fields[i].in.SetValue(vals[f.fields[i].key])
+		f.fields[i].in.SetValue(im.Values[f.fields[i].key])
 	}
 	return f
 }
