@@ -429,22 +429,22 @@ func sendFlags(o *sendOptions) *flagSet {
 		return nil
 	})
 	fs.String(&o.noProxy, "noproxy", "", "HOSTS", "comma-separated hosts, domains or CIDRs to reach without the proxy; * for all")
-	// curl's own spellings of --auth, --token and the proxy's scheme, so that
-	// the flags of a curl command work here as they are.
-	fs.Func("oauth2-bearer", "", "TOKEN", "as --token TOKEN --auth bearer (sent up front), curl's spelling", func(v string) error {
-		if err := fs.Set("token", v); err != nil {
-			return err
-		}
-		return fs.Set("auth", "bearer")
-	})
+	// curl's own spellings of --auth, the schemes' fields and the proxy's
+	// scheme, so that the flags of a curl command work here as they are.
 	// A scheme's curl option (its description's Curl) selects it as
 	// --auth does, and --proxy-OPTION selects it for the proxy when it
-	// answers proxies; options that take a value are flags of their own.
+	// answers proxies; one that takes a value gives the field its
+	// description names (CurlValue) as that field's flag does, unless it
+	// is that flag (--aws-sigv4).
 	type spelling struct{ flag, mode string }
 	server, proxy := []spelling{{"anyauth", "auto"}}, []spelling{}
 	for _, d := range credentials.Schemes {
 		name := strings.TrimPrefix(d.Curl, "--")
 		if name == "" || fs.Lookup(name) != nil {
+			continue
+		}
+		if d.CurlValue != "" {
+			curlValueFlag(fs, name, d)
 			continue
 		}
 		server = append(server, spelling{name, d.Mode})
@@ -567,6 +567,22 @@ func applyCurl(o *sendOptions, fs *flagSet, stderr io.Writer) (*httpclient.Reque
 		o.trusted = im.Trusted
 	}
 	return &im.Request, nil
+}
+
+// curlValueFlag declares curl's option name, which takes the value of d's
+// field CurlValue: as --token TOKEN --auth bearer for --oauth2-bearer.
+func curlValueFlag(fs *flagSet, name string, d credentials.Description) {
+	field, arg := strings.TrimPrefix(credentials.FieldFlag(d.CurlValue), "--"), strings.ToUpper(d.CurlValue)
+	when := ""
+	if !d.Challenged {
+		when = " (sent up front)"
+	}
+	fs.Func(name, "", arg, "as --"+field+" "+arg+" --auth "+d.Mode+when+", curl's spelling", func(v string) error {
+		if err := fs.Set(field, v); err != nil {
+			return err
+		}
+		return fs.Set("auth", d.Mode)
+	})
 }
 
 // curlValues are the credentials of --curl, by field key, that neither -u

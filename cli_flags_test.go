@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"keyhole/credentials"
 )
 
 // parseSend runs argv through the cobra command of 'keyhole send' and returns
@@ -268,5 +271,50 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	}
 	if got := complete("pr"); !reflect.DeepEqual(got, []string{"practice", "profile"}) {
 		t.Errorf("keyhole pr<tab> = %q, want practice profile", got)
+	}
+}
+
+// Every scheme whose curl option takes a value (its description's
+// CurlValue) is read by keyhole send from its description alone: the
+// option as a flag of send, and in --curl, each gives the field the
+// description names; in --curl, -u gives the fields CurlLoginKeys names
+// (SigV4's keys), taken as curl takes -u.
+func TestSendTakesEveryCurlValueOption(t *testing.T) {
+	const v, u = "aws:amz:eu-west-1:s3", "http://127.0.0.1:1/x"
+	for _, d := range credentials.Schemes {
+		if d.CurlValue == "" {
+			continue
+		}
+		o, fs, _, err := parseSend(t, d.Curl, v, u)
+		if err != nil {
+			t.Errorf("send %s: %v", d.Curl, err)
+			continue
+		}
+		g, err := given(o, fs, strings.NewReader(""), io.Discard)
+		if err != nil || g.Values[d.CurlValue] != v {
+			t.Errorf("send %s %s: values %v (%v), want %s in %q", d.Curl, v, g.Values, err, v, d.CurlValue)
+		}
+
+		o, fs, _, err = parseSend(t, "--curl", "curl "+d.Curl+" "+v+" -u 'AKID7:env:NOT_A_REFERENCE' "+u)
+		if err == nil {
+			_, err = applyCurl(o, fs, io.Discard)
+		}
+		if err != nil {
+			t.Errorf("send --curl %s: %v", d.Curl, err)
+			continue
+		}
+		g, err = given(o, fs, strings.NewReader(""), io.Discard)
+		if err != nil || g.Values[d.CurlValue] != v || g.Mode != d.Mode {
+			t.Errorf("send --curl %s: mode %q values %v (%v), want %s in %q", d.Curl, g.Mode, g.Values, err, v, d.CurlValue)
+			continue
+		}
+		if user, password, ok := d.CurlLoginKeys(); ok {
+			if g.Values[user] != "AKID7" || g.Values[password] != "env:NOT_A_REFERENCE" {
+				t.Errorf("send --curl %s -u: %q=%q %q=%q", d.Curl, user, g.Values[user], password, g.Values[password])
+			}
+			if _, err := g.Wallet(); err != nil && strings.Contains(err.Error(), "NOT_A_REFERENCE") {
+				t.Errorf("send --curl %s: -u's password was read as a reference: %v", d.Curl, err)
+			}
+		}
 	}
 }
