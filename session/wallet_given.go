@@ -265,19 +265,21 @@ func (g *Given) refused(err error, chosen bool) error {
 	return errors.New(g.source(up.Key) + ": " + up.Words())
 }
 
-// resolved returns the values with every secret given as a reference read
-// (a -u password, and a curl command's -u, is taken as typed, as curl
-// takes it):
-// env:NAME, file:PATH or @PATH, cmd:... (credentials.ResolveSecret). A
-// profile's secrets were read when it was opened and are taken as they are.
+// resolved returns the values with every secret given as a reference read:
+// env:NAME, file:PATH or @PATH, cmd:... (credentials.ResolveSecret). A -u
+// password is taken as typed, as curl takes it, and so is every value of a
+// curl command (a Source that begins "curl "): a command pasted from
+// elsewhere must not make keyhole read a file or run a program and send
+// what came out. A profile's secrets were read when it was opened and are
+// taken as they are.
 func (g *Given) resolved() (map[string]string, error) {
 	out := maps.Clone(g.Values)
 	if out == nil {
 		out = map[string]string{}
 	}
 	for _, key := range credentials.SecretKeys() {
-		v := out[key]
-		if v == "" || key == "password" || g.Sources[key] == CurlLogin || strings.HasPrefix(g.Sources[key], "profile ") {
+		v, source := out[key], g.Sources[key]
+		if v == "" || key == "password" || strings.HasPrefix(source, "curl ") || strings.HasPrefix(source, "profile ") {
 			continue
 		}
 		if name, ok := strings.CutPrefix(v, "@"); ok {
