@@ -63,7 +63,7 @@ func TestCopiedProfileCommandNeedsAllowCmd(t *testing.T) {
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("the copied profile's command ran without --allow-cmd")
 	}
-	if !strings.Contains(r.stderr, command) || !strings.Contains(r.stderr, "--allow-cmd") {
+	if !strings.Contains(r.stderr, command) || !strings.Contains(r.stderr, "if you trust the command, save the profile here. With keyhole send: --allow-cmd.") {
 		t.Errorf("the refusal does not show the command and the flag:\n%s", r.stderr)
 	}
 

@@ -255,7 +255,7 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	}
 	if o.profile != "" {
 		if err := g.FromProfile(o.profile); err != nil {
-			return nil, err
+			return nil, errors.New(err.Error() + refusalFlags(err))
 		}
 	}
 	if (o.netrc || o.netrcOptional || o.netrcFile != "") && !fs.Seen("user") {

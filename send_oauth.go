@@ -82,9 +82,9 @@ func (o *oauthOptions) close() {
 	}
 }
 
-// refusalFlags names, after an OAuth 2.0 error that asks the user to give
-// something (a token endpoint's refusal, a secret held back, a missing
-// client key), the flags that give it (". With keyhole send:
+// refusalFlags names, after an error that asks the user to give something
+// (a token endpoint's refusal, a secret held back, a missing client key, a
+// copied profile's command), the flags that give it (". With keyhole send:
 // --client-secret or --client-key."), or "": the error's own words name
 // no face's flags (credentials.Gives).
 func refusalFlags(err error) string {
@@ -103,6 +103,8 @@ func refusalFlags(err error) string {
 			flags = append(flags, "--trust "+httpclient.SafeLine(value))
 		case credentials.GiveServedMetadata:
 			flags = append(flags, "--serve-client-metadata (a document served on this machine)")
+		case credentials.GiveCommandTrust:
+			flags = append(flags, "--allow-cmd")
 		}
 		for _, f := range d.Fields {
 			if f.Key == key {

@@ -1284,9 +1284,10 @@ func (e *TokenRefusal) Error() string { return e.Text }
 
 func (e *TokenRefusal) gives() []string { return e.Give }
 
-// NeedsGiven is an OAuth 2.0 client's error that asks the user to give
-// something before it can go on: Text in words true in every face (naming
-// the form's field), Give in TokenRefusal.Give's keys.
+// NeedsGiven is an error that asks the user to give something before
+// keyhole can go on (an OAuth 2.0 client's field, a profile's command
+// trusted): Text in words true in every face (naming the form's field),
+// Give in TokenRefusal.Give's keys.
 type NeedsGiven struct {
 	Text string
 	Give []string
@@ -1298,11 +1299,13 @@ func (e *NeedsGiven) gives() []string { return e.Give }
 
 // GiveTrust in a Give list, as "trust=ORIGIN", is trusting ORIGIN with the
 // secrets given for another; GiveServedMetadata is keyhole serving its own
-// Client ID Metadata Document on this machine. keyhole send does both with
-// a flag; the TUI has neither.
+// Client ID Metadata Document on this machine; GiveCommandTrust is running
+// a copied profile's cmd: reference once, and trusting it from then on.
+// keyhole send does each with a flag; the TUI has none of them.
 const (
 	GiveTrust          = "trust"
 	GiveServedMetadata = "serve_client_metadata"
+	GiveCommandTrust   = "allow_cmd"
 )
 
 // Gives is what err, or an error it wraps, asks the user to give, in

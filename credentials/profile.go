@@ -214,7 +214,9 @@ func (ps *Profiles) mayRun(p Profile, field, where string) error {
 		return nil
 	}
 	if !ps.AllowCommands {
-		return fmt.Errorf("profile %s reads its %s by running the command %q, and that profile was not saved on this machine (a copied profiles file is code); if you trust the command, run again with --allow-cmd, or save the profile here", httpclient.SafeLine(p.Name), httpclient.SafeLine(field), command)
+		return &NeedsGiven{Give: []string{GiveCommandTrust}, Text: fmt.Sprintf(
+			"profile %s reads its %s by running the command %q, and that profile was not saved on this machine (a copied profiles file is code); if you trust the command, save the profile here",
+			httpclient.SafeLine(p.Name), httpclient.SafeLine(field), command)}
 	}
 	return ps.trustCommand(p.Name, field, command)
 }

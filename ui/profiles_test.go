@@ -266,3 +266,29 @@ func TestProfileRoundTripsEveryForm(t *testing.T) {
 		}
 	}
 }
+
+// A copied profile's cmd: reference is not run: the status line says so in
+// the TUI's words (save the profile here), not with keyhole send's
+// --allow-cmd, which means nothing here.
+func TestCopiedProfileCommandIsRefusedInTheTUIsWords(t *testing.T) {
+	dir := profileEnv(t)
+	m := started(t, 120, 40)
+	marker := filepath.Join(t.TempDir(), "ran")
+	host := strings.TrimPrefix(m.srv.URL, "http://")
+	if err := os.MkdirAll(filepath.Join(dir, "keyhole"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"version":1,"profiles":[{"name":"copied","host":"` + host + `","scheme":"basic","fields":{"user":"alice"},"secrets":{"password":"cmd:touch ` + marker + `"}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "keyhole", "profiles.json"), []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m.compose.url.SetValue(m.srv.URL + "/basic")
+	m = palette(t, m, "use a saved profile")
+	m = press(t, m, enter)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the copied profile's command ran")
+	}
+	if !m.statusErr || !strings.Contains(m.Status(), "if you trust the command, save the profile here") || strings.Contains(m.Status(), "--") {
+		t.Errorf("status %q", m.Status())
+	}
+}
