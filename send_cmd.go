@@ -198,8 +198,10 @@ func prepareSend(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer)
 		}
 	}
 	g.Proxy, g.ClientCert, g.Trusted = p.client.ProxyFor(o.url), session.CertName(tlsConf), p.policy.Trusted
-	p.wallet, err = g.Wallet()
-	return p, err
+	if p.wallet, err = g.Wallet(); err != nil {
+		return nil, errors.New(err.Error() + refusalFlags(err))
+	}
+	return p, nil
 }
 
 // given gathers the credentials of the flags, the profile and ~/.netrc,

@@ -84,7 +84,8 @@ func (o *oauthOptions) close() {
 
 // refusalFlags names, after an error that asks the user to give something
 // (a token endpoint's refusal, a secret held back, a missing client key, a
-// copied profile's command), the flags that give it (". With keyhole send:
+// copied profile's command, a value the OAuth 2.0 client cannot be built
+// from), the flags that give it (". With keyhole send:
 // --client-secret or --client-key."), or "": the error's own words name
 // no face's flags (credentials.Gives).
 func refusalFlags(err error) string {
@@ -107,7 +108,11 @@ func refusalFlags(err error) string {
 			flags = append(flags, "--allow-cmd")
 		}
 		for _, f := range d.Fields {
-			if f.Key == key {
+			switch {
+			case f.Key != key:
+			case f.Flag == "-u": // the user and password both, as its help names them
+				flags = append(flags, "-u USER[:PASSWORD]")
+			default:
 				flags = append(flags, strings.TrimSpace(f.Flag+" "+value))
 			}
 		}

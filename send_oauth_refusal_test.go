@@ -71,3 +71,41 @@ func TestSendMissingEndpointNamesTheFlag(t *testing.T) {
 		t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, want, r.stderr)
 	}
 }
+
+// What the OAuth 2.0 client refuses to be built from is said in the form's
+// words (session's TestOAuthBuildNeedsNameNoFlags), and keyhole send adds
+// the flag that gives what it asks for.
+func TestSendOAuthBuildNeedsNameTheFlag(t *testing.T) {
+	srv, ca := invalidClientServer(t)
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--client-id", "c1", "--grant", "refresh_token"},
+			"the refresh_token grant needs a refresh token (Refresh token). With keyhole send: --refresh-token."},
+		{[]string{"--client-id", "c1", "--grant", "password"},
+			"the password grant needs the user name and password (User and Password). With keyhole send: -u USER[:PASSWORD]."},
+		{[]string{"--register=false"},
+			"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no). With keyhole send: --client-id."},
+		{[]string{"--client-id", "c1", "--resource", "ftp://127.0.0.1/api"},
+			`Resource "ftp://127.0.0.1/api" is not an http:// or https:// URL. With keyhole send: --resource.`},
+		{[]string{"--client-id", "c1", "--grant", "authorization_code", "--auth-url", "authorize"},
+			`Auth URL "authorize" is not an http:// or https:// URL. With keyhole send: --auth-url.`},
+		{[]string{"--client-id", "c1", "--grant", "device_code", "--device-url", "device"},
+			`Device URL "device" is not an http:// or https:// URL. With keyhole send: --device-url.`},
+		{[]string{"--client-id", "c1", "--client-auth", "bogus"},
+			`client auth (Client auth): unknown client authentication "bogus"; use basic, post, private_key_jwt, tls or none. With keyhole send: --client-auth.`},
+		{[]string{"--client-id", "c1", "--client-key", missing},
+			"client key (Client key): cannot read the client key: open " + missing + ": no such file or directory. With keyhole send: --client-key."},
+		{[]string{"--client-id", "c1", "--client-auth", "private_key_jwt"},
+			"client auth private_key_jwt needs the client's key (Client key, a PEM file). With keyhole send: --client-key."},
+	} {
+		args := append(append([]string{"send", "--cacert", ca, "--auth", "oauth2", "--token-url", srv.URL + "/token"}, c.args...), srv.URL+"/api")
+		r := keyhole(t, runOpts{}, args...)
+		wantCode(t, r, exitUsage, args...)
+		if !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%q: stderr lacks %q:\n%s", c.args, c.want, r.stderr)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -61,6 +60,8 @@ var oauthFields = []Field{
 // buildOAuth makes an OAuth 2.0 client from its fields; with dpop its tokens
 // are bound to a key (RFC 9449). A refresh token without a grant means the
 // refresh_token grant: the user has a refresh token and wants it used.
+// What it refuses names the form's field, and what it asks for is a
+// NeedsGiven's Give, which keyhole send names by its flags.
 func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	grant := askedGrant(v)
 	switch grant {
@@ -69,16 +70,17 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		return nil, fmt.Errorf("grant %q is not one keyhole runs; use client_credentials, authorization_code, device_code, password or refresh_token", v["grant"])
 	}
 	if grant == GrantRefreshToken && v["refresh_token"] == "" {
-		return nil, errors.New("the refresh_token grant needs a refresh token (--refresh-token)")
+		return nil, &NeedsGiven{Text: "the refresh_token grant needs a refresh token (Refresh token)", Give: []string{"refresh_token"}}
 	}
 	if grant == GrantPassword && v["user"] == "" {
-		return nil, errors.New("the password grant needs the user name and password (-u USER:PASSWORD)")
+		return nil, &NeedsGiven{Text: "the password grant needs the user name and password (User and Password)", Give: []string{"user"}}
 	}
 	// Register is yes, no or empty: without a client id keyhole registers
 	// itself where the server offers it, unless told not to.
 	register, noRegister := yes(v["register"]), no(v["register"])
 	if v["client_id"] == "" && noRegister {
-		return nil, errors.New("the OAuth 2.0 client needs its client id (Client id, --client-id): registering keyhole with the authorization server is turned off (Register no, --register=false)")
+		return nil, &NeedsGiven{Give: []string{"client_id"},
+			Text: "the OAuth 2.0 client needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)"}
 	}
 	grant, grantWhy := runGrant(v, grant)
 	o := &OAuth2{
@@ -93,22 +95,22 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 	}
 	for _, f := range oauthFields {
 		if f.Key == "resource" || f.Key == "auth_url" || f.Key == "device_url" {
-			if err := CheckEndpointURL(f.Label+" ("+f.Flag+")", v[f.Key], f.Key == "resource"); err != nil {
-				return nil, err
+			if err := CheckEndpointURL(f.Label, v[f.Key], f.Key == "resource"); err != nil {
+				return nil, &NeedsGiven{Text: err.Error(), Give: []string{f.Key}}
 			}
 		}
 	}
 	if v["client_auth"] != "" {
 		m, err := ClientAuthMethod(v["client_auth"])
 		if err != nil {
-			return nil, fmt.Errorf("client auth (--client-auth): %v", err)
+			return nil, &NeedsGiven{Text: "client auth (Client auth): " + err.Error(), Give: []string{"client_auth"}}
 		}
 		o.ClientAuth = m
 	}
 	if v["client_key"] != "" {
 		k, err := LoadClientKey(v["client_key"])
 		if err != nil {
-			return nil, fmt.Errorf("client key (--client-key): %v", err)
+			return nil, &NeedsGiven{Text: "client key (Client key): " + err.Error(), Give: []string{"client_key"}}
 		}
 		o.ClientKey = k
 		if o.ClientAuth == "" && o.ClientSecret == "" {
@@ -116,7 +118,7 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		}
 	}
 	if o.ClientAuth == AuthPrivateKeyJWT && o.ClientKey == nil {
-		return nil, errors.New("client auth private_key_jwt needs the client's key (--client-key FILE)")
+		return nil, &NeedsGiven{Text: "client auth private_key_jwt needs the client's key (Client key, a PEM file)", Give: []string{"client_key"}}
 	}
 	return o, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -153,5 +154,52 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 	ae := &credentials.AuthorizationError{Code: "invalid_target"}
 	if faceFlag.MatchString(ae.Error()) || !slices.Equal(credentials.Gives(ae), []string{"resource"}) {
 		t.Errorf("invalid_target: %q, Gives %v", ae, credentials.Gives(ae))
+	}
+}
+
+// The OAuth 2.0 form's own refusals (Build's errors), which the TUI shows
+// in its status line as they are, name the form's field too and carry
+// what they ask for; keyhole send builds from the same values and names
+// its flags after them. Both clients, plain and DPoP-bound, share them.
+func TestOAuthBuildNeedsNameNoFlags(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	for _, mode := range []string{"oauth2", "dpop"} {
+		d, _ := credentials.Describe(mode)
+		for _, c := range []struct {
+			values map[string]string
+			want   string
+			give   []string
+		}{
+			{map[string]string{"client_id": "c1", "grant": credentials.GrantRefreshToken},
+				"the refresh_token grant needs a refresh token (Refresh token)", []string{"refresh_token"}},
+			{map[string]string{"client_id": "c1", "grant": credentials.GrantPassword},
+				"the password grant needs the user name and password (User and Password)", []string{"user"}},
+			{map[string]string{"register": "no"},
+				"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)", []string{"client_id"}},
+			{map[string]string{"client_id": "c1", "resource": "ftp://127.0.0.1/api"},
+				`Resource "ftp://127.0.0.1/api" is not an http:// or https:// URL`, []string{"resource"}},
+			{map[string]string{"client_id": "c1", "grant": credentials.GrantAuthorizationCode, "auth_url": "authorize"},
+				`Auth URL "authorize" is not an http:// or https:// URL`, []string{"auth_url"}},
+			{map[string]string{"client_id": "c1", "grant": credentials.GrantDeviceCode, "device_url": "device"},
+				`Device URL "device" is not an http:// or https:// URL`, []string{"device_url"}},
+			{map[string]string{"client_id": "c1", "client_auth": "bogus"},
+				`client auth (Client auth): unknown client authentication "bogus"`, []string{"client_auth"}},
+			{map[string]string{"client_id": "c1", "client_key": missing},
+				"client key (Client key): cannot read the client key", []string{"client_key"}},
+			{map[string]string{"client_id": "c1", "client_auth": "private_key_jwt"},
+				"client auth private_key_jwt needs the client's key (Client key, a PEM file)", []string{"client_key"}},
+		} {
+			_, err := d.Build(c.values)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s %v: %v, want %q", mode, c.values, err, c.want)
+				continue
+			}
+			if faceFlag.MatchString(err.Error()) {
+				t.Errorf("%s %v: names a face's flag: %q", mode, c.values, err)
+			}
+			if got := credentials.Gives(err); !slices.Equal(got, c.give) {
+				t.Errorf("%s %v: Gives %v, want %v", mode, c.values, got, c.give)
+			}
+		}
 	}
 }

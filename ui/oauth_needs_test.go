@@ -5,9 +5,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"keyhole/credentials"
 )
 
 // What the OAuth 2.0 client asks the user to give reaches the status line
@@ -57,6 +60,62 @@ func TestOAuthNeedsNameTheFormsField(t *testing.T) {
 		m = fill(t, m, c.values...)
 		if !m.statusErr || !strings.Contains(m.Status(), c.want) || flag.MatchString(m.Status()) {
 			t.Errorf("%q: status %q, want %q and no flag", c.values, m.Status(), c.want)
+		}
+	}
+}
+
+// What the OAuth 2.0 form cannot build a client from is refused in the
+// status line before any request, in the form's words: the field to fill
+// or mend, never keyhole send's flag (send adds it, refusalFlags).
+func TestOAuthFormRefusalsNameTheFormsField(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(srv.Close)
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	flag := regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
+	for _, c := range []struct {
+		grant  string
+		values map[string]string // by field key
+		want   string
+	}{
+		{credentials.GrantRefreshToken, map[string]string{"client_id": "c1"}, "the refresh_token grant needs a refresh token (Refresh token)"},
+		{credentials.GrantPassword, map[string]string{"client_id": "c1"}, "the password grant needs the user name and password (User and Password)"},
+		{credentials.GrantClientCredentials, map[string]string{"register": "no"},
+			"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)"},
+		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "resource": "ftp://127.0.0.1/api"},
+			`Resource "ftp://127.0.0.1/api" is not an http:// or https:// URL`},
+		{credentials.GrantAuthorizationCode, map[string]string{"client_id": "c1", "auth_url": "authorize"}, `Auth URL "authorize" is not an http:// or https:// URL`},
+		{credentials.GrantDeviceCode, map[string]string{"client_id": "c1", "device_url": "device"}, `Device URL "device" is not an http:// or https:// URL`},
+		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_auth": "bogus"},
+			`client auth (Client auth): unknown client authentication "bogus"; use basic, post, private_key_jwt, tls or none`},
+		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_key": missing},
+			"client key (Client key): cannot read the client key: open " + missing},
+		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_auth": "private_key_jwt"},
+			"client auth private_key_jwt needs the client's key (Client key, a PEM file)"},
+	} {
+		m := sized(t, New(Options{URL: srv.URL + "/api"}), 120, 40)
+		m = toOAuthForm(t, m)
+		for i := 0; m.form.choice != c.grant; i++ {
+			if i > len(m.form.choices()) {
+				t.Fatalf("ctrl+g never comes to the %s grant", c.grant)
+			}
+			m = press(t, m, ctrlG)
+		}
+		n := len(m.sess.Attempts())
+		for { // tab from field to field, typing the case's values, enter on the last
+			if v, ok := c.values[m.form.fields[m.form.idx].key]; ok {
+				m = press(t, m, keys(v)...)
+			}
+			if m.form.last() {
+				break
+			}
+			m = press(t, m, tab)
+		}
+		m = press(t, m, enter)
+		if len(m.sess.Attempts()) != n || !m.statusErr || !strings.Contains(m.Status(), c.want) || flag.MatchString(m.Status()) {
+			t.Errorf("%s %v: %d requests, status %q, want %q and no flag", c.grant, c.values, len(m.sess.Attempts())-n, m.Status(), c.want)
 		}
 	}
 }
