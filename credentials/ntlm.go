@@ -41,7 +41,7 @@ func (*NTLM) Scheme() string { return "NTLM" }
 // Validate checks the user before anything is sent.
 func (n *NTLM) Validate() error {
 	if n.User == "" {
-		return errors.New("ntlm: no user; give -u USER:PASSWORD, DOMAIN\\USER:PASSWORD or USER@DOMAIN:PASSWORD")
+		return errors.New(`ntlm: no user; give the user name (User: user, DOMAIN\user or user@domain) and the password`)
 	}
 	return checkUserPassword("ntlm", n.User, n.Password)
 }

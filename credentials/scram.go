@@ -45,7 +45,7 @@ func (*SCRAM) Scheme() string { return scramScheme }
 // Validate checks the user before anything is sent.
 func (s *SCRAM) Validate() error {
 	if s.User == "" {
-		return errors.New("scram: no user; give -u USER:PASSWORD")
+		return errors.New("scram: no user; give the user name and password (User and Password)")
 	}
 	return checkUserPassword("scram", s.User, s.Password)
 }

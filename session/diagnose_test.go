@@ -817,7 +817,8 @@ var faceFlag = regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
 // finding's Do, which each face words its own way. Every practice lesson,
 // sent without credentials and with a wrong password. The run's errors,
 // which the TUI shows as they are, are swept the same way by
-// TestTokenRefusalNamesNoFlags and TestOAuthNeedsNameNoFlags.
+// TestTokenRefusalNamesNoFlags and TestOAuthNeedsNameNoFlags, and what
+// the forms refuse to build from by TestBuildRefusalsNameNoFlags.
 func TestFindingsNameNoFacesFlags(t *testing.T) {
 	p := startPractice(t)
 	at, _ := OriginFor(p.URL)

@@ -203,3 +203,46 @@ func TestOAuthBuildNeedsNameNoFlags(t *testing.T) {
 		}
 	}
 }
+
+// The sweep over what every scheme's form refuses to build from (Build's
+// errors, which the TUI's status line shows as they are): each choice
+// (the OAuth 2.0 grant) with nothing typed, then with each field alone
+// holding a value no field takes ("no" or a control character).
+func TestBuildRefusalsNameNoFlags(t *testing.T) {
+	n := 0
+	for _, d := range credentials.Schemes {
+		if d.Build == nil {
+			continue
+		}
+		choices := []string{""}
+		if c := d.ChoiceField(); c >= 0 {
+			for _, ch := range d.Fields[c].Choices {
+				choices = append(choices, ch.Value)
+			}
+		}
+		for _, choice := range choices {
+			for _, f := range append([]credentials.Field{{}}, d.Fields...) {
+				for _, bad := range []string{"no", "x\x01y"} {
+					v := map[string]string{}
+					if choice != "" {
+						v[d.Fields[d.ChoiceField()].Key] = choice
+					}
+					if f.Key != "" {
+						v[f.Key] = bad
+					}
+					_, err := d.Build(v)
+					if err == nil {
+						continue
+					}
+					n++
+					if faceFlag.MatchString(err.Error()) {
+						t.Errorf("%s %q: names a face's flag: %q", d.Mode, v, err)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no form refused anything")
+	}
+}

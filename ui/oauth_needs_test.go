@@ -119,3 +119,27 @@ func TestOAuthFormRefusalsNameTheFormsField(t *testing.T) {
 		}
 	}
 }
+
+// NTLM's and SCRAM's forms with no user are refused in the form's words.
+func TestNoUserNamesTheFormsField(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("WWW-Authenticate", "NTLM")
+		w.Header().Add("WWW-Authenticate", `SCRAM-SHA-256 realm="api"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(srv.Close)
+	flag := regexp.MustCompile(`keyhole send|(^|[\s(])--?[a-zA-Z]`)
+	for mode, want := range map[string]string{
+		"ntlm":          `ntlm: no user; give the user name (User: user, DOMAIN\user or user@domain) and the password`,
+		"scram-sha-256": "scram: no user; give the user name and password (User and Password)",
+	} {
+		m := sized(t, New(Options{URL: srv.URL + "/api"}), 120, 40)
+		m = press(t, m, enter)
+		m = pickAnswer(t, m, mode)
+		n := len(m.sess.Attempts())
+		m = fill(t, m)
+		if len(m.sess.Attempts()) != n || !m.statusErr || !strings.Contains(m.Status(), want) || flag.MatchString(m.Status()) {
+			t.Errorf("%s: %d requests, status %q, want %q and no flag", mode, len(m.sess.Attempts())-n, m.Status(), want)
+		}
+	}
+}
