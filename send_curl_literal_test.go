@@ -34,7 +34,9 @@ func TestSendCurlTakesValuesLiterally(t *testing.T) {
 	}
 	ran := filepath.Join(dir, "ran")
 	for _, token := range []string{"file:" + private, "@" + private, "cmd:touch " + ran, "env:KEYHOLE_TEST_SECRET"} {
+		mu.Lock()
 		got = nil
+		mu.Unlock()
 		r := keyhole(t, runOpts{env: []string{"KEYHOLE_TEST_SECRET=THE-ENV-SECRET"}},
 			"send", "--curl", "curl --oauth2-bearer '"+token+"' "+srv.URL+"/api")
 		mu.Lock()
