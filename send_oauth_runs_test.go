@@ -13,8 +13,8 @@ import (
 // keyhole send --client-id URL (a client metadata document, no secret) at
 // the practice server's CIMD lesson runs what credentials.OAuthRuns says
 // for the values it gathers, the authorization code grant with that
-// document, and so does the TUI's form for the same client id with its
-// first grant, client credentials (ui's
+// document, and so does the TUI's form for the same client id, with its
+// grant on auto or on client credentials (ui's
 // TestOAuthFormRunsClientIDDocumentAsSendDoes runs the form). --grant
 // client_credentials runs the same, and says why.
 func TestSendRunsClientIDDocumentAsTheFormDoes(t *testing.T) {

@@ -182,8 +182,8 @@ func TestPARLessonInARealTerminal(t *testing.T) {
 	s.waitFor("Attempt 1: 401")
 	s.keys("Down", "Enter")
 	s.waitFor("Token URL")
-	s.keys("C-g")
-	s.waitFor("authorization code + PKCE")
+	s.keys("C-g", "C-g") // from auto, past client credentials
+	s.waitFor("OAuth 2.0 · authorization code + PKCE")
 	s.keys(base[1]+"/oauth/token", "Tab", practice.ParClientID, "Tab", practice.ParClientSecret, "Tab", "Tab", "Tab", base[1]+"/oauth/authorize", "Enter")
 	u := shownURL(t, s.waitFor("(copied"))
 	if !strings.Contains(u, "code_challenge=") || strings.Contains(u, "request_uri=") {

@@ -22,6 +22,9 @@ func init() {
 
 var (
 	grants = []Choice{
+		// No grant given, as keyhole send without --grant: runGrant picks
+		// it from the other values, and the form says which (OAuthRuns).
+		{"", "auto", "auto"},
 		{GrantClientCredentials, "client credentials", "client"},
 		{GrantAuthorizationCode, "authorization code + PKCE", "code+PKCE"},
 		{GrantDeviceCode, "device code", "device"},
@@ -150,17 +153,22 @@ func askedGrant(v map[string]string) string {
 // runGrant is the grant the client made from v runs when grant is asked
 // for, and why, when it is another, in words for the client's reason. A
 // client with no credentials of its own signs a user in (authorization
-// code), asked for no grant or for client credentials (the form's first
-// grant), which it has nothing to prove itself with for: one keyhole
+// code), asked for no grant or for client credentials, which it has
+// nothing to prove itself with for: one keyhole
 // registers for lack of an id (public), and one whose id is a metadata
 // document's URL with no secret (anyone can read the document) nor key.
-// keyhole send without --grant and the TUI's form as it opens run the same.
+// Asked for no grant, a document's client signs a user in even with a key
+// (asked for client credentials, that one runs them), and any other
+// client runs client credentials. keyhole send without --grant and the TUI's form as it opens
+// (its grant "auto") ask for no grant, so they run the same.
 func runGrant(v map[string]string, grant string) (string, string) {
 	registered := v["client_id"] == "" && !no(v["register"])
 	document := IsClientIDURL(v["client_id"]) && v["client_secret"] == ""
 	switch {
 	case grant == "" && (registered || document):
 		return GrantAuthorizationCode, ""
+	case grant == "":
+		return GrantClientCredentials, ""
 	case grant == GrantClientCredentials && (registered || document && v["client_key"] == ""):
 		return GrantAuthorizationCode, "; it signs a user in (authorization code), since a public client has no credentials of its own for the client credentials grant"
 	}

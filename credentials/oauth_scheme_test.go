@@ -44,6 +44,7 @@ func TestOAuthRuns(t *testing.T) {
 		{"a client id metadata document with a key, client credentials", map[string]string{"client_id": doc, "client_key": keyPath, "grant": GrantClientCredentials}, GrantClientCredentials, false},
 		{"a client id metadata document with a key, no grant", map[string]string{"client_id": doc, "client_key": keyPath}, GrantAuthorizationCode, false},
 		{"a client id URL with a secret (registered), client credentials", map[string]string{"client_id": doc, "client_secret": "s", "grant": GrantClientCredentials}, GrantClientCredentials, false},
+		{"a client id and secret, no grant (the form's auto)", map[string]string{"client_id": "app", "client_secret": "s"}, GrantClientCredentials, false},
 		{"a refresh token, no grant", map[string]string{"client_id": "app", "refresh_token": "r"}, GrantRefreshToken, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ type form struct {
 	kind   string // the scheme's credentials.Description.Mode
 	fields []field
 	idx    int               // focused field
-	choice string            // the value of the scheme's Choices field (the grant), "" when it has none
+	choice string            // the value of the scheme's Choices field (the grant; "" is auto), "" when it has none
 	status int               // the status it answers: 401 for the server, 407 for a proxy
 	note   string            // a line under the fields: where endpoints come from
 	hints  map[string]string // placeholders by field key (the practice lesson's client)
@@ -151,17 +151,22 @@ func (f form) sends() bool {
 // label names the form's scheme and, for a form with a choice (the OAuth
 // 2.0 client's grant), what its values run as they stand
 // (credentials.OAuthRuns): with the Client id empty keyhole registers
-// itself and signs a user in, whatever grant is picked.
+// itself and signs a user in, whatever grant is picked. With no grant
+// chosen ("auto", as keyhole send without --grant) it says so before the
+// grant the values run.
 func (f form) label() string {
-	c := f.chosen()
-	if c.Title == "" {
+	cs := f.choices()
+	if cs == nil {
 		return title(f.kind)
 	}
-	grant, registers := credentials.OAuthRuns(f.values())
-	if i := slices.IndexFunc(f.choices(), func(c credentials.Choice) bool { return c.Value == grant }); i >= 0 {
-		c = f.choices()[i]
+	s := title(f.kind) + " · "
+	if f.choice == "" {
+		s += f.chosen().Title + ": "
 	}
-	s := title(f.kind) + " · " + c.Title
+	grant, registers := credentials.OAuthRuns(f.values())
+	if i := slices.IndexFunc(cs, func(c credentials.Choice) bool { return c.Value == grant }); i >= 0 {
+		s += cs[i].Title
+	}
 	if registers {
 		s += ", registering keyhole"
 	}

@@ -45,7 +45,7 @@ func TestOAuthFormClientIDMetadataDocumentAgainstOIDCProvider(t *testing.T) {
 		return nil
 	}
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG)
+	m = press(t, m, ctrlG, ctrlG)
 	if m.form.choice != "authorization_code" {
 		t.Fatalf("grant %q", m.form.choice)
 	}

@@ -147,7 +147,7 @@ func TestOAuthFormDeviceURL(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(srv.URL + "/api")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG, ctrlG)
+	m = press(t, m, ctrlG, ctrlG, ctrlG)
 	if m.form.choice != "device_code" {
 		t.Fatalf("grant %q", m.form.choice)
 	}
@@ -178,7 +178,7 @@ func TestOAuthFormAuthURL(t *testing.T) {
 	m.browser = func(string) error { return errors.New("no graphical session") }
 	m.compose.url.SetValue(srv.URL + "/api")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG)
+	m = press(t, m, ctrlG, ctrlG)
 	if m.form.choice != "authorization_code" {
 		t.Fatalf("grant %q", m.form.choice)
 	}

@@ -133,7 +133,7 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	m = toOAuthForm(t, m)
 	s := strings.Join(strings.Fields(screen(m)), " ") // the side pane wraps the note
 	// The Client id still empty: keyhole would register and sign a user in.
-	mustContain(t, s, "OAuth 2.0 · authorization code + PKCE, registering keyhole", "ctrl+g grant", "resource_metadata (RFC 9728)")
+	mustContain(t, s, "OAuth 2.0 · auto: authorization code + PKCE, registering keyhole", "ctrl+g grant", "resource_metadata (RFC 9728)")
 	if !strings.Contains(m.form.note, "endpoints will be discovered from resource_metadata") {
 		t.Errorf("form note %q", m.form.note)
 	}
@@ -142,7 +142,7 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	}
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientID)...)
-	mustContain(t, screen(m), "OAuth 2.0 · client credentials")
+	mustContain(t, screen(m), "OAuth 2.0 · auto: client credentials")
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
 	m = press(t, m, tab, enter)
@@ -159,8 +159,9 @@ func TestOAuthDiscoveryClientCredentials(t *testing.T) {
 	}
 }
 
-// ctrl+g cycles the grants; each shows its own fields, and what was typed in
-// a field both grants have stays.
+// ctrl+g cycles the grants, from auto (no grant given) through each of
+// them and back; each shows its own fields, and what was typed in a field
+// both grants have stays.
 func TestOAuthGrantChooser(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
@@ -171,11 +172,12 @@ func TestOAuthGrantChooser(t *testing.T) {
 		title  string
 		fields string
 	}{
+		{"client credentials", "Token URL,Client id,Client secret,Scope,Resource,Client auth,Client key,Register"},
 		{"authorization code + PKCE", "Token URL,Client id,Client secret,Scope,Resource,Auth URL,Client auth,Client key,Register"},
 		{"device code", "Token URL,Client id,Client secret,Scope,Resource,Device URL,Client auth,Client key,Register"},
 		{"password — deprecated (RFC 9700)", "Token URL,Client id,Client secret,User,Password,Scope,Resource,Client auth,Client key,Register"},
 		{"refresh token", "Token URL,Client id,Client secret,Refresh token,Scope,Resource,Client auth,Client key,Register"},
-		{"client credentials", "Token URL,Client id,Client secret,Scope,Resource,Client auth,Client key,Register"},
+		{"auto: client credentials", "Token URL,Client id,Client secret,Scope,Resource,Client auth,Client key,Register"},
 	}
 	for _, w := range want {
 		m = press(t, m, ctrlG)
@@ -199,7 +201,7 @@ func TestOAuthGrantChooser(t *testing.T) {
 		}
 	}
 	// The password grant refuses an empty user name before sending anything.
-	m = press(t, m, ctrlG, ctrlG, ctrlG)
+	m = press(t, m, ctrlG, ctrlG, ctrlG, ctrlG)
 	n := len(m.sess.Attempts())
 	m = press(t, m, tab, tab, tab, tab, tab, enter)
 	if len(m.sess.Attempts()) != n || !strings.Contains(m.Status(), "needs the user name and password") {
@@ -214,7 +216,7 @@ func TestOAuthDeviceFlow(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG, ctrlG)
+	m = press(t, m, ctrlG, ctrlG, ctrlG)
 	if m.form.choice != "device_code" {
 		t.Fatalf("grant %q", m.form.choice)
 	}
@@ -284,7 +286,7 @@ func TestOAuthDeviceFlowEscCancels(t *testing.T) {
 	m := started(t, 120, 40)
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG, ctrlG, tab)
+	m = press(t, m, ctrlG, ctrlG, ctrlG, tab)
 	m = press(t, m, keys(practice.ClientID)...)
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
@@ -308,7 +310,7 @@ func TestOAuthAuthorizationCodeShowsURL(t *testing.T) {
 	m.browser = func(string) error { return errors.New("no graphical session") }
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG, tab)
+	m = press(t, m, ctrlG, ctrlG, tab)
 	m = press(t, m, keys(practice.ClientID)...)
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
@@ -398,7 +400,7 @@ func TestOAuthExpiredTokenRefreshed(t *testing.T) {
 		extra             func(t *testing.T, m Model) Model
 	}{
 		{"client credentials", "client_credentials", "token expired: fetched a new one", 0, nil},
-		{"password", "refresh_token", "token expired: refreshed", 3, func(t *testing.T, m Model) Model {
+		{"password", "refresh_token", "token expired: refreshed", 4, func(t *testing.T, m Model) Model {
 			m = press(t, m, tab)
 			m = press(t, m, keys(practice.User)...)
 			m = press(t, m, tab)
@@ -461,7 +463,7 @@ func TestOAuthAuthorizationCodeOpensBrowser(t *testing.T) {
 	}
 	m.compose.url.SetValue(m.srv.URL + "/jwt")
 	m = toOAuthForm(t, m)
-	m = press(t, m, ctrlG, tab)
+	m = press(t, m, ctrlG, ctrlG, tab)
 	m = press(t, m, keys(practice.ClientID)...)
 	m = press(t, m, tab)
 	m = press(t, m, keys(practice.ClientSecret)...)
