@@ -57,7 +57,7 @@ func TestSendRegistersWithoutClientID(t *testing.T) {
 	}
 
 	r = keyhole(t, runOpts{}, "send", "--auth", "oauth2", "--register=false", srv.URL+practice.MCPRegisterPath)
-	if r.code == 0 || !strings.Contains(r.stderr, "needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no). With keyhole send: --client-id.") {
+	if r.code == 0 || !strings.Contains(r.stderr, "needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no). With keyhole send: --client-id or --register (not --register=false).") {
 		t.Errorf("--register=false without a client id: exit %d\n%s", r.code, r.all())
 	}
 	// An authorization server that offers neither registration nor

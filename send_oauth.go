@@ -87,7 +87,8 @@ func (o *oauthOptions) close() {
 // copied profile's command, a value the OAuth 2.0 client cannot be built
 // from), the flags that give it (". With keyhole send:
 // --client-secret or --client-key."), or "": the error's own words name
-// no face's flags (credentials.Gives).
+// no face's flags (credentials.Gives). A switch to turn on ("register=yes")
+// is its flag, and the =false that turned it off, the refusal's cause.
 func refusalFlags(err error) string {
 	give := credentials.Gives(err)
 	if len(give) == 0 {
@@ -112,6 +113,8 @@ func refusalFlags(err error) string {
 			case f.Key != key:
 			case f.Flag == "-u": // the user and password both, as its help names them
 				flags = append(flags, "-u USER[:PASSWORD]")
+			case value == "yes": // a switch turned off: the flag that did it is the cause
+				flags = append(flags, f.Flag+" (not "+f.Flag+"=false)")
 			default:
 				flags = append(flags, strings.TrimSpace(f.Flag+" "+value))
 			}

@@ -87,7 +87,7 @@ func TestSendOAuthBuildNeedsNameTheFlag(t *testing.T) {
 		{[]string{"--client-id", "c1", "--grant", "password"},
 			"the password grant needs the user name and password (User and Password). With keyhole send: -u USER[:PASSWORD]."},
 		{[]string{"--register=false"},
-			"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no). With keyhole send: --client-id."},
+			"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no). With keyhole send: --client-id or --register (not --register=false)."},
 		{[]string{"--client-id", "c1", "--resource", "ftp://127.0.0.1/api"},
 			`Resource "ftp://127.0.0.1/api" is not an http:// or https:// URL. With keyhole send: --resource.`},
 		{[]string{"--client-id", "c1", "--grant", "authorization_code", "--auth-url", "authorize"},

@@ -79,10 +79,11 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		return nil, &NeedsGiven{Text: "the password grant needs the user name and password (User and Password)", Give: []string{"user"}}
 	}
 	// Register is yes, no or empty: without a client id keyhole registers
-	// itself where the server offers it, unless told not to.
+	// itself where the server offers it, unless told not to. Either lets
+	// the client go: a client id, or Register turned back on.
 	register, noRegister := yes(v["register"]), no(v["register"])
 	if v["client_id"] == "" && noRegister {
-		return nil, &NeedsGiven{Give: []string{"client_id"},
+		return nil, &NeedsGiven{Give: []string{"client_id", "register=yes"},
 			Text: "the OAuth 2.0 client needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)"}
 	}
 	grant, grantWhy := runGrant(v, grant)

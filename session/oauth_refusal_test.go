@@ -175,7 +175,7 @@ func TestOAuthBuildNeedsNameNoFlags(t *testing.T) {
 			{map[string]string{"client_id": "c1", "grant": credentials.GrantPassword},
 				"the password grant needs the user name and password (User and Password)", []string{"user"}},
 			{map[string]string{"register": "no"},
-				"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)", []string{"client_id"}},
+				"needs its client id (Client id): registering keyhole with the authorization server is turned off (Register no)", []string{"client_id", "register=yes"}},
 			{map[string]string{"client_id": "c1", "resource": "ftp://127.0.0.1/api"},
 				`Resource "ftp://127.0.0.1/api" is not an http:// or https:// URL`, []string{"resource"}},
 			{map[string]string{"client_id": "c1", "grant": credentials.GrantAuthorizationCode, "auth_url": "authorize"},
