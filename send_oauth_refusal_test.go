@@ -95,9 +95,9 @@ func TestSendOAuthBuildNeedsNameTheFlag(t *testing.T) {
 		{[]string{"--client-id", "c1", "--grant", "device_code", "--device-url", "device"},
 			`Device URL "device" is not an http:// or https:// URL. With keyhole send: --device-url.`},
 		{[]string{"--client-id", "c1", "--client-auth", "bogus"},
-			`client auth (Client auth): unknown client authentication "bogus"; use basic, post, private_key_jwt, tls or none. With keyhole send: --client-auth.`},
+			`Client auth "bogus" is not one keyhole knows; use basic, post, private_key_jwt, tls or none. With keyhole send: --client-auth.`},
 		{[]string{"--client-id", "c1", "--client-key", missing},
-			"client key (Client key): cannot read the client key: open " + missing + ": no such file or directory. With keyhole send: --client-key."},
+			"Client key: cannot read " + missing + ": no such file or directory. With keyhole send: --client-key."},
 		{[]string{"--client-id", "c1", "--client-auth", "private_key_jwt"},
 			"client auth private_key_jwt needs the client's key (Client key, a PEM file). With keyhole send: --client-key."},
 	} {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -37,21 +38,21 @@ const (
 )
 
 // ClientAuthMethod reads the --client-auth spelling (basic, post,
-// private_key_jwt, tls, none) or a metadata name.
-func ClientAuthMethod(s string) (string, error) {
+// private_key_jwt, tls, none) or a metadata name; false for another.
+func ClientAuthMethod(s string) (string, bool) {
 	switch strings.ToLower(strings.ReplaceAll(s, "-", "_")) {
 	case "basic", AuthBasic:
-		return AuthBasic, nil
+		return AuthBasic, true
 	case "post", AuthPost:
-		return AuthPost, nil
+		return AuthPost, true
 	case "private_key_jwt", "jwt":
-		return AuthPrivateKeyJWT, nil
+		return AuthPrivateKeyJWT, true
 	case "tls", AuthTLS:
-		return AuthTLS, nil
+		return AuthTLS, true
 	case "none":
-		return AuthNone, nil
+		return AuthNone, true
 	}
-	return "", fmt.Errorf("unknown client authentication %q; use basic, post, private_key_jwt, tls or none", s)
+	return "", false
 }
 
 // LoadClientKey reads a PEM private key (PKCS#8, PKCS#1 or SEC 1) for
@@ -59,7 +60,11 @@ func ClientAuthMethod(s string) (string, error) {
 func LoadClientKey(path string) (crypto.Signer, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the client key: %v", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // its words name the path already: once is enough
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read %s: %v", path, err)
 	}
 	blk, _ := pem.Decode(b)
 	if blk == nil {

@@ -105,16 +105,17 @@ func buildOAuth(v map[string]string, dpop bool) (Authorizer, error) {
 		}
 	}
 	if v["client_auth"] != "" {
-		m, err := ClientAuthMethod(v["client_auth"])
-		if err != nil {
-			return nil, &NeedsGiven{Text: "client auth (Client auth): " + err.Error(), Give: []string{"client_auth"}}
+		m, ok := ClientAuthMethod(v["client_auth"])
+		if !ok {
+			return nil, &NeedsGiven{Give: []string{"client_auth"},
+				Text: fmt.Sprintf("Client auth %q is not one keyhole knows; use basic, post, private_key_jwt, tls or none", v["client_auth"])}
 		}
 		o.ClientAuth = m
 	}
 	if v["client_key"] != "" {
 		k, err := LoadClientKey(v["client_key"])
 		if err != nil {
-			return nil, &NeedsGiven{Text: "client key (Client key): " + err.Error(), Give: []string{"client_key"}}
+			return nil, &NeedsGiven{Text: "Client key: " + err.Error(), Give: []string{"client_key"}}
 		}
 		o.ClientKey = k
 		if o.ClientAuth == "" && o.ClientSecret == "" {

@@ -183,9 +183,9 @@ func TestOAuthBuildNeedsNameNoFlags(t *testing.T) {
 			{map[string]string{"client_id": "c1", "grant": credentials.GrantDeviceCode, "device_url": "device"},
 				`Device URL "device" is not an http:// or https:// URL`, []string{"device_url"}},
 			{map[string]string{"client_id": "c1", "client_auth": "bogus"},
-				`client auth (Client auth): unknown client authentication "bogus"`, []string{"client_auth"}},
+				`Client auth "bogus" is not one keyhole knows`, []string{"client_auth"}},
 			{map[string]string{"client_id": "c1", "client_key": missing},
-				"client key (Client key): cannot read the client key", []string{"client_key"}},
+				"Client key: cannot read ", []string{"client_key"}},
 			{map[string]string{"client_id": "c1", "client_auth": "private_key_jwt"},
 				"client auth private_key_jwt needs the client's key (Client key, a PEM file)", []string{"client_key"}},
 		} {

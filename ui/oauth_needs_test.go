@@ -89,9 +89,9 @@ func TestOAuthFormRefusalsNameTheFormsField(t *testing.T) {
 		{credentials.GrantAuthorizationCode, map[string]string{"client_id": "c1", "auth_url": "authorize"}, `Auth URL "authorize" is not an http:// or https:// URL`},
 		{credentials.GrantDeviceCode, map[string]string{"client_id": "c1", "device_url": "device"}, `Device URL "device" is not an http:// or https:// URL`},
 		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_auth": "bogus"},
-			`client auth (Client auth): unknown client authentication "bogus"; use basic, post, private_key_jwt, tls or none`},
+			`Client auth "bogus" is not one keyhole knows; use basic, post, private_key_jwt, tls or none`},
 		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_key": missing},
-			"client key (Client key): cannot read the client key: open " + missing},
+			"Client key: cannot read " + missing + ": no such file or directory"},
 		{credentials.GrantClientCredentials, map[string]string{"client_id": "c1", "client_auth": "private_key_jwt"},
 			"client auth private_key_jwt needs the client's key (Client key, a PEM file)"},
 	} {
