@@ -50,16 +50,7 @@ func TestOAuthFormRunsClientIDDocumentAsSendDoes(t *testing.T) {
 	}
 	m = press(t, m, tab, tab)
 	var prompted bool
-	m, _ = key1(t, m, enter, func(p Model) tea.Msg {
-		prompted = true
-		resp, err := http.PostForm(p.OAuthPrompt(), url.Values{"action": {"approve"}})
-		if err != nil {
-			t.Errorf("consent: %v", err)
-			return nil
-		}
-		resp.Body.Close()
-		return nil
-	})
+	m, _ = key1(t, m, enter, approving(t, &prompted))
 	if !prompted {
 		t.Fatalf("no sign-in was asked for (status %q)", m.Status())
 	}
@@ -115,16 +106,7 @@ func TestOAuthFormRunsClientIDDocumentWithKeyAsSendDoes(t *testing.T) {
 	s := strings.Join(strings.Fields(screen(m)), " ")
 	mustContain(t, s, "OAuth 2.0 · auto: authorization code + PKCE")
 	var prompted bool
-	m, _ = key1(t, m, enter, func(p Model) tea.Msg {
-		prompted = true
-		resp, err := http.PostForm(p.OAuthPrompt(), url.Values{"action": {"approve"}})
-		if err != nil {
-			t.Errorf("consent: %v", err)
-			return nil
-		}
-		resp.Body.Close()
-		return nil
-	})
+	m, _ = key1(t, m, enter, approving(t, &prompted))
 	var grants []string
 	for _, a := range m.tl.attempts {
 		if g := grantOf(a); a.Purpose == session.PurposeToken && g != "" { // not the pushed request (PAR)
@@ -133,5 +115,20 @@ func TestOAuthFormRunsClientIDDocumentWithKeyAsSendDoes(t *testing.T) {
 	}
 	if last := m.sess.Last(); !prompted || last.Status() != 200 || len(grants) != 1 || grants[0] != sendGrant {
 		t.Fatalf("signed in %v, final %d after token requests %q, want one %s (status %q)", prompted, last.Status(), grants, sendGrant, m.Status())
+	}
+}
+
+// approving is the learner approving the sign-in the TUI shows, on the
+// practice server's consent page; it sets *prompted.
+func approving(t *testing.T, prompted *bool) func(Model) tea.Msg {
+	return func(p Model) tea.Msg {
+		*prompted = true
+		resp, err := http.PostForm(p.OAuthPrompt(), url.Values{"action": {"approve"}})
+		if err != nil {
+			t.Errorf("consent: %v", err)
+			return nil
+		}
+		resp.Body.Close()
+		return nil
 	}
 }
