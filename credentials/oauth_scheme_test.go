@@ -1,14 +1,9 @@
 package credentials
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"keyhole/internal/oidctest"
 )
 
 // OAuthRuns says the grant the client Build makes runs, and whether keyhole
@@ -16,15 +11,7 @@ import (
 // registers and signs a user in, whatever the form's first grant says, and
 // so does a client metadata document's client with no secret nor key.
 func TestOAuthRuns(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(key)
-	keyPath := filepath.Join(t.TempDir(), "client.pem")
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyPath, _ := oidctest.ClientKey(t)
 	const doc = "https://app.example/client.json"
 	for _, tc := range []struct {
 		name      string

@@ -1,18 +1,13 @@
 package credentials
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"keyhole/httpclient"
+	"keyhole/internal/oidctest"
 )
 
 // sample holds a value for every field of every scheme.
@@ -127,15 +122,7 @@ func TestCarriedDetail(t *testing.T) {
 // saves and loads them like any field and Build sets them: the resource,
 // the endpoints, the client authentication and its key, registration.
 func TestOAuthExtrasRoundTripThroughAProfile(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(key)
-	keyPath := filepath.Join(t.TempDir(), "client.pem")
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyPath, _ := oidctest.ClientKey(t)
 	ps, err := OpenProfiles(filepath.Join(t.TempDir(), "profiles.json"), NewMemoryStore())
 	if err != nil {
 		t.Fatal(err)

@@ -1,22 +1,16 @@
 package ui
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"keyhole/credentials"
+	"keyhole/internal/oidctest"
 	"keyhole/practice"
 	"keyhole/session"
 )
@@ -75,15 +69,7 @@ func TestOAuthFormRunsClientIDDocumentAsSendDoes(t *testing.T) {
 // values), the authorization code grant, and its token request says so on
 // the wire. The form ran its first grant, client credentials, there.
 func TestOAuthFormRunsClientIDDocumentWithKeyAsSendDoes(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(key)
-	keyPath := filepath.Join(t.TempDir(), "client.pem")
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyPath, _ := oidctest.ClientKey(t)
 	m := started(t, 120, 40)
 	m.browser = func(string) error { return errors.New("no graphical session") }
 	m.compose.url.SetValue(m.srv.URL + practice.MCPDocumentPath)
