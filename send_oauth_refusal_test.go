@@ -2,12 +2,13 @@ package main
 
 import (
 	"encoding/pem"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"keyhole/internal/oidctest"
 )
 
 // invalidClientServer is a resource that wants a Bearer token and a token
@@ -15,18 +16,7 @@ import (
 // (invalid_client), and the file of the certificate to trust it with.
 func invalidClientServer(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"error":"invalid_client"}`))
-	})
-	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	})
-	srv := httptest.NewTLSServer(mux) // tls_client_auth is for an https token endpoint alone
-	t.Cleanup(srv.Close)
+	srv := oidctest.InvalidClientServer(t)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)

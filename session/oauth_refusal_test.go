@@ -2,11 +2,8 @@ package session
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,24 +11,14 @@ import (
 
 	"keyhole/credentials"
 	"keyhole/httpclient"
+	"keyhole/internal/oidctest"
 )
 
 // A token endpoint's refusal reaches the TUI's status line as it is (the
 // Outcome's Err), so its likely cause is said in words true in every face:
 // no keyhole send flag. send names its flags itself (refusalFlags).
 func TestTokenRefusalNamesNoFlags(t *testing.T) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"error":"invalid_client"}`))
-	})
-	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	})
-	srv := httptest.NewTLSServer(mux) // tls_client_auth is for an https token endpoint alone
-	t.Cleanup(srv.Close)
+	srv := oidctest.InvalidClientServer(t)
 	at, _ := OriginFor(srv.URL)
 	for _, c := range []struct {
 		values map[string]string
@@ -71,45 +58,11 @@ func TestTokenRefusalNamesNoFlags(t *testing.T) {
 // over the findings (TestFindingsNameNoFacesFlags), they make every shared
 // text of a run.
 func TestOAuthNeedsNameNoFlags(t *testing.T) {
-	// as is an authorization server on localhost, another origin than the
-	// resource's 127.0.0.1; documents says it takes Client ID Metadata
-	// Documents. It registers no one.
-	var documents bool
-	as := httptest.NewUnstartedServer(nil)
-	ln, err := net.Listen("tcp", "localhost:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	as.Listener = ln
-	asURL := strings.Replace("http://"+ln.Addr().String(), "127.0.0.1", "localhost", 1)
-	as.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/.well-known/oauth-authorization-server" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"issuer": asURL, "authorization_endpoint": asURL + "/authorize", "token_endpoint": asURL + "/token",
-			"code_challenge_methods_supported": []string{"S256"}, "client_id_metadata_document_supported": documents})
-	})
-	as.Start()
-	t.Cleanup(as.Close)
-	// The resource: /api names its metadata, /plain does not.
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+srv.URL+`/prm"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	})
-	mux.HandleFunc("/plain", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
-		w.WriteHeader(http.StatusUnauthorized)
-	})
-	mux.HandleFunc("/prm", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"resource": srv.URL + "/api", "authorization_servers": []string{asURL}})
-	})
-	at, _ := OriginFor(srv.URL)
+	// The authorization server is on localhost, another origin than the
+	// resource's 127.0.0.1; it registers no one.
+	o := oidctest.StartTwoOrigins(t)
+	srv, asURL := o.Resource, o.AS
+	at, _ := OriginFor(srv)
 	for _, c := range []struct {
 		name      string
 		auth      *credentials.OAuth2
@@ -118,9 +71,9 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 		want      string
 		give      []string
 	}{
-		{"no authorization endpoint", &credentials.OAuth2{ClientID: "c1", Grant: credentials.GrantAuthorizationCode, TokenURL: srv.URL + "/token"}, "/plain", false,
+		{"no authorization endpoint", &credentials.OAuth2{ClientID: "c1", Grant: credentials.GrantAuthorizationCode, TokenURL: srv + "/token"}, "/plain", false,
 			"give its URL (Auth URL)", []string{"auth_url"}},
-		{"private_key_jwt without its key", &credentials.OAuth2{ClientID: "c1", ClientAuth: credentials.AuthPrivateKeyJWT, TokenURL: srv.URL + "/token"}, "/plain", false,
+		{"private_key_jwt without its key", &credentials.OAuth2{ClientID: "c1", ClientAuth: credentials.AuthPrivateKeyJWT, TokenURL: srv + "/token"}, "/plain", false,
 			"give it (Client key, a PEM file)", []string{"client_key"}},
 		{"a secret for a token endpoint the metadata named", &credentials.OAuth2{ClientID: "me", ClientSecret: "s3cret"}, "/api", false,
 			"it goes there only if you trust " + asURL + ", or when you give the token URL yourself (Token URL)", []string{credentials.GiveTrust + "=" + asURL, "token_url"}},
@@ -129,8 +82,8 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 		{"no client id, documents", &credentials.OAuth2{Grant: credentials.GrantAuthorizationCode}, "/api", true,
 			"give the URL of one as the client id (Client id, https://…/client.json: a document you host)", []string{"client_id", credentials.GiveServedMetadata}},
 	} {
-		documents = c.documents
-		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv.URL + c.path, Header: http.Header{}})
+		o.Documents.Store(c.documents)
+		s := New(httpclient.New(httpclient.Options{}), httpclient.Request{Method: "GET", URL: srv + c.path, Header: http.Header{}})
 		out := s.Run(context.Background(), &Wallet{Offers: []*Offer{{Auth: c.auth, Origin: at}}}, Policy{})
 		if out.Err == nil || !strings.Contains(out.Err.Error(), c.want) {
 			t.Errorf("%s: Err %v, want %q", c.name, out.Err, c.want)
@@ -145,7 +98,7 @@ func TestOAuthNeedsNameNoFlags(t *testing.T) {
 	}
 	// Without a request to discover from (Prepare alone) nothing names a
 	// token endpoint.
-	err = (&credentials.OAuth2{ClientID: "c1"}).Prepare(context.Background(), srv.Client(), nil)
+	err := (&credentials.OAuth2{ClientID: "c1"}).Prepare(context.Background(), &http.Client{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "give one (Token URL)") || faceFlag.MatchString(err.Error()) || !slices.Equal(credentials.Gives(err), []string{"token_url"}) {
 		t.Errorf("no token URL: %v, Gives %v", err, credentials.Gives(err))
 	}
