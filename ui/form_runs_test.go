@@ -22,13 +22,7 @@ import (
 // the authorization code grant with that document, no registration. It ran
 // client credentials, which a public client cannot use.
 func TestOAuthFormRunsClientIDDocumentAsSendDoes(t *testing.T) {
-	m := started(t, 120, 40)
-	m.browser = func(string) error { return errors.New("no graphical session") }
-	m.compose.url.SetValue(m.srv.URL + practice.MCPDocumentPath)
-	m = toOAuthForm(t, m)
-	doc := m.srv.URL + practice.ClientDocumentPath
-	m = press(t, m, tab)
-	m = press(t, m, tea.PasteMsg{Content: doc})
+	m, doc := documentForm(t)
 	v := m.form.values()
 	if v["client_id"] != doc || v["client_secret"] != "" || v["grant"] != "" {
 		t.Fatalf("form values %q: want the document's URL, no secret, no grant", v)
@@ -70,13 +64,7 @@ func TestOAuthFormRunsClientIDDocumentAsSendDoes(t *testing.T) {
 // the wire. The form ran its first grant, client credentials, there.
 func TestOAuthFormRunsClientIDDocumentWithKeyAsSendDoes(t *testing.T) {
 	keyPath, _ := oidctest.ClientKey(t)
-	m := started(t, 120, 40)
-	m.browser = func(string) error { return errors.New("no graphical session") }
-	m.compose.url.SetValue(m.srv.URL + practice.MCPDocumentPath)
-	m = toOAuthForm(t, m)
-	doc := m.srv.URL + practice.ClientDocumentPath
-	m = press(t, m, tab)
-	m = press(t, m, tea.PasteMsg{Content: doc})
+	m, doc := documentForm(t)
 	for m.form.fields[m.form.idx].key != "client_key" {
 		if m.form.last() {
 			t.Fatal("the form has no Client key field")
@@ -117,4 +105,18 @@ func approving(t *testing.T, prompted *bool) func(Model) tea.Msg {
 		resp.Body.Close()
 		return nil
 	}
+}
+
+// documentForm is the OAuth 2.0 form on the practice server's client
+// metadata document lesson with the document's URL pasted as the Client id,
+// and no browser to open.
+func documentForm(t *testing.T) (Model, string) {
+	t.Helper()
+	m := started(t, 120, 40)
+	m.browser = func(string) error { return errors.New("no graphical session") }
+	m.compose.url.SetValue(m.srv.URL + practice.MCPDocumentPath)
+	m = toOAuthForm(t, m)
+	doc := m.srv.URL + practice.ClientDocumentPath
+	m = press(t, m, tab)
+	return press(t, m, tea.PasteMsg{Content: doc}), doc
 }
