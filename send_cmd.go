@@ -239,12 +239,13 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	if id != "" {
 		g.Values["client_id"] = id
 	}
-	if o.user != "" && takesUser(g.Mode) {
+	if userKey, passKey, ok := loginKeys(g.Mode, g.Values); o.user != "" && ok {
 		user, pass, err := promptPassword("-u", "", o.user, stdin, stderr)
 		if err != nil {
 			return nil, err
 		}
-		g.Values["user"], g.Values["password"] = user, pass
+		g.Set(userKey, user, "-u")
+		g.Set(passKey, pass, "-u")
 	}
 	if o.proxyUser != "" {
 		user, pass, err := promptPassword("-U", "proxy user", o.proxyUser, stdin, stderr)
@@ -281,14 +282,26 @@ func given(o *sendOptions, fs *flagSet, stdin io.Reader, stderr io.Writer) (*ses
 	return g, nil
 }
 
-// takesUser reports whether mode uses -u: auto, or a scheme with a field
-// -u gives (credentials.Field.Flag).
-func takesUser(mode string) bool {
+// loginKeys are the fields -u's user and password fill for mode, given
+// the values v: a scheme's own, as curl reads -u (SigV4's access key and
+// secret, Description.CurlLogin), when mode is that scheme or, in auto
+// mode, when its curl option's value was given (--aws-sigv4); else "user"
+// and "password". ok is false when the scheme takes no user (a bearer
+// token).
+func loginKeys(mode string, v map[string]string) (user, password string, ok bool) {
 	if mode == "" || strings.EqualFold(mode, "auto") {
-		return true
+		for _, d := range credentials.Schemes {
+			if d.CurlLogin[0] != "" && d.CurlValue != "" && v[d.CurlValue] != "" {
+				return d.CurlLoginKeys()
+			}
+		}
+		return "user", "password", true
 	}
 	d, _ := credentials.Describe(mode)
-	return slices.ContainsFunc(d.Fields, func(f credentials.Field) bool { return f.Flag == "-u" })
+	if d.CurlLogin[0] != "" {
+		return d.CurlLoginKeys()
+	}
+	return "user", "password", slices.ContainsFunc(d.Fields, func(f credentials.Field) bool { return f.Flag == "-u" })
 }
 
 // sendDraft builds the request from -X, -H, -d and what --curl imported.

@@ -842,6 +842,14 @@ func TestSendAWSSigV4(t *testing.T) {
 	if strings.Contains(r.all(), secret) {
 		t.Errorf("the secret key of the curl command was printed:\n%s", r.all())
 	}
+	// The same words as keyhole send's own flags: -u holds the keys too,
+	// taken as typed, as curl takes them, not the environment's.
+	r = keyhole(t, runOpts{env: []string{"AWS_ACCESS_KEY_ID=AKIDWRONG", "AWS_SECRET_ACCESS_KEY=wrong"}},
+		"send", "--aws-sigv4", "aws:amz:eu-west-1:s3", "-u", access+":"+secret, srv.URL+"/bucket/key")
+	wantCode(t, r, exitOK, "--aws-sigv4 -u")
+	if strings.Contains(r.all(), secret) {
+		t.Errorf("the secret key given with -u was printed:\n%s", r.all())
+	}
 	r = keyhole(t, runOpts{env: env}, "send", "--curl", strings.Replace(curl, "eu-west-1", "us-east-1", 1))
 	wantCode(t, r, exitForbidden)
 	r = keyhole(t, runOpts{env: env}, "send", "--aws-sigv4", "aws:us-east-1:s3", srv.URL+"/bucket/key")

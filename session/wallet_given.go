@@ -266,12 +266,12 @@ func (g *Given) refused(err error, chosen bool) error {
 }
 
 // resolved returns the values with every secret given as a reference read:
-// env:NAME, file:PATH or @PATH, cmd:... (credentials.ResolveSecret). A -u
-// password is taken as typed, as curl takes it, and so is every value of a
-// curl command (a Source that begins "curl "): a command pasted from
-// elsewhere must not make keyhole read a file or run a program and send
-// what came out. A profile's secrets were read when it was opened and are
-// taken as they are.
+// env:NAME, file:PATH or @PATH, cmd:... (credentials.ResolveSecret). What
+// -u gave (a password, SigV4's secret key) is taken as typed, as curl takes
+// it, and so is every value of a curl command (a Source that begins
+// "curl "): a command pasted from elsewhere must not make keyhole read a
+// file or run a program and send what came out. A profile's secrets were
+// read when it was opened and are taken as they are.
 func (g *Given) resolved() (map[string]string, error) {
 	out := maps.Clone(g.Values)
 	if out == nil {
@@ -279,7 +279,7 @@ func (g *Given) resolved() (map[string]string, error) {
 	}
 	for _, key := range credentials.SecretKeys() {
 		v, source := out[key], g.Sources[key]
-		if v == "" || key == "password" || strings.HasPrefix(source, "curl ") || strings.HasPrefix(source, "profile ") {
+		if v == "" || key == "password" || source == "-u" || strings.HasPrefix(source, "curl ") || strings.HasPrefix(source, "profile ") {
 			continue
 		}
 		if name, ok := strings.CutPrefix(v, "@"); ok {
