@@ -379,7 +379,7 @@ func sendFlags(o *sendOptions) *flagSet {
 	fs.String(&o.grant, "grant", "", "GRANT", "OAuth 2.0 grant: client_credentials (default), authorization_code, device_code, password (with -u), refresh_token")
 	fs.String(&o.refreshToken, "refresh-token", "", "TOKEN|env:NAME|@FILE", "OAuth 2.0 refresh token, for --grant refresh_token")
 	oauthFlagsMore(fs, &o.oauthMore)
-	fs.String(&o.awsSigV4, "aws-sigv4", "", "PROVIDER:REGION:SERVICE", "sign with AWS SigV4; keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
+	fs.String(&o.awsSigV4, "aws-sigv4", "", "PROVIDER:REGION:SERVICE", "sign with AWS SigV4; keys from -u ACCESS_KEY:SECRET (as curl), else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")
 	fs.Bool(&o.location, "location", "L", "follow redirects (-L=false or --no-location to stop)")
 	// pflag has no negated booleans; curl spells this one out.
 	fs.BoolFunc("no-location", "do not follow redirects", func(v string) error {
